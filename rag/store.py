@@ -1,0 +1,119 @@
+"""Chroma at the edge: connect (embedded or server), and the atomic active-index pointer.
+
+Every ingest writes a brand-new collection and only then moves a small pointer to
+it, so a query never sees a half-written index, even after kill -9.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rag.errors import IndexMissingError, ModelMismatchError, StoreError
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    name: str
+    embedding_model: str
+    chunk_spec: str
+    manifest: dict[str, str]
+    chunks: int
+
+
+def where(settings: Settings) -> str:
+    if settings.chroma_host:
+        return f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+    return str(settings.data_dir / "chroma")
+
+
+def connect(settings: Settings) -> ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_host:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            client.heartbeat()
+            return client
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(
+            path=str(settings.data_dir / "chroma"), settings=chroma_settings
+        )
+    except Exception as exc:
+        raise StoreError(
+            f"cannot open {where(settings)} ({type(exc).__name__}): check that it is running "
+            "and KNOTBOT_CHROMA_HOST/KNOTBOT_CHROMA_PORT are right"
+        ) from exc
+
+
+def pointer_name(settings: Settings) -> str:
+    return f"{settings.collection_prefix}__active"
+
+
+def _get(client: ClientAPI, name: str) -> Collection | None:
+    try:
+        return client.get_collection(name, embedding_function=None)
+    except Exception:
+        return None
+
+
+def active_info(client: ClientAPI, settings: Settings) -> IndexInfo | None:
+    pointer = _get(client, pointer_name(settings))
+    name = (pointer.metadata or {}).get("active") if pointer else None
+    col = _get(client, str(name)) if name else None
+    if col is None:
+        return None
+    meta: dict[str, Any] = dict(col.metadata or {})
+    return IndexInfo(
+        name=col.name,
+        embedding_model=str(meta.get("embedding_model", "")),
+        chunk_spec=str(meta.get("chunk_spec", "")),
+        manifest=json.loads(str(meta.get("manifest", "{}"))),
+        chunks=col.count(),
+    )
+
+
+def open_active(client: ClientAPI, settings: Settings) -> tuple[Collection, IndexInfo]:
+    """The collection queries should use; raises if none or built with another model."""
+    info = active_info(client, settings)
+    if info is None:
+        raise IndexMissingError(where(settings))
+    if info.embedding_model != settings.embedding_model:
+        raise ModelMismatchError(info.embedding_model, settings.embedding_model)
+    col = _get(client, info.name)
+    assert col is not None
+    return col, info
+
+
+def create_version(client: ClientAPI, name: str, metadata: dict[str, str]) -> Collection:
+    return client.create_collection(
+        name,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata=metadata,
+        embedding_function=None,
+    )
+
+
+def activate(client: ClientAPI, settings: Settings, name: str) -> None:
+    """Move the pointer: one small metadata write, the commit point of an ingest."""
+    pointer = client.get_or_create_collection(pointer_name(settings), embedding_function=None)
+    pointer.modify(metadata={"active": name})
+
+
+def drop_stale(client: ClientAPI, settings: Settings, keep: str) -> None:
+    """Remove old versions and leftovers of killed ingests."""
+    prefix = f"{settings.collection_prefix}_v"
+    for col in client.list_collections():
+        name = col if isinstance(col, str) else col.name
+        if name.startswith(prefix) and name != keep:
+            client.delete_collection(name)
