@@ -63,7 +63,7 @@ def _split_long(block: Block, max_chars: int) -> list[Block]:
     """A paragraph longer than the bound is cut between sentences."""
     if len(block.text) <= max_chars:
         return [block]
-    pieces: list[Block] = []
+    pieces: list[str] = []
     current = ""
     for sent in split_sentences(block.text):
         if current and len(current) + 1 + len(sent) > max_chars:
@@ -73,7 +73,8 @@ def _split_long(block: Block, max_chars: int) -> list[Block]:
             current = f"{current} {sent}".strip()
     if current:
         pieces.append(current)
-    out, cursor = [], 0
+    out: list[Block] = []
+    cursor = 0
     for p in pieces:
         at = block.text.find(p, cursor)
         cursor = at + len(p)

@@ -192,8 +192,9 @@ def parse_article(source: str, text: str) -> Article:
     else:
         blocks = parse_plain(text)
     title = str(meta.get("title") or "")
-    if blocks and blocks[0].kind == "heading" and (not title or _squash(title) == _squash(blocks[0].text)):
-        title = title or blocks[0].text
+    first = blocks[0] if blocks else None
+    if first and first.kind == "heading" and (not title or _squash(title) == _squash(first.text)):
+        title = title or first.text
         blocks = blocks[1:]
     if not any(b.kind != "heading" for b in blocks):
         raise CorpusError(f"{source} has no article text: add text or remove the file")

@@ -1,0 +1,60 @@
+"""Shared kit: a temp data dir for every test, the real small model loaded once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag.settings import PROJECT_DIR, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+RAW_CORPUS = PROJECT_DIR.parent / "shared" / "corpus"
+CORPUS = PROJECT_DIR / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read a developer's KNOTBOT_* variables or .env file."""
+    for key in list(os.environ):
+        if key.startswith("KNOTBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(PROJECT_DIR / "tests")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS,
+                    feedback_file=tmp_path / "feedback.jsonl")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def embeddings():  # type: ignore[no-untyped-def]
+    """The real all-MiniLM-L6-v2, loaded once per test session."""
+    from rag.embeddings import load_embeddings
+
+    return load_embeddings(Settings())
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterator[Settings]:  # type: ignore[no-untyped-def]
+    """The real corpus ingested once into a session-wide store."""
+    from rag.ingest import ingest
+
+    data = tmp_path_factory.mktemp("index")
+    s = Settings(data_dir=data, corpus_dir=CORPUS, feedback_file=data / "feedback.jsonl")
+    ingest(s, load_embeddings=lambda _s: embeddings)
+    yield s
