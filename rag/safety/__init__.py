@@ -1,0 +1,23 @@
+"""Safety first: red-flag triage, the press check and the scope guard."""
+
+from rag.safety.triage import SafetyResult, SafetyStage
+
+__all__ = ["SafetyResult", "SafetyStage", "build_safety"]
+
+
+def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-untyped-def]
+    """The safety stage for these settings; the semantic layer needs the embeddings."""
+    from rag.safety.lexicon import load_lexicon
+    from rag.safety.normalise import Normaliser, english_vocabulary
+    from rag.safety.semantic import SemanticLayer
+
+    lex = load_lexicon()
+    try:
+        vocabulary = english_vocabulary(settings.model_path())
+    except Exception:
+        vocabulary = frozenset()
+    semantic = None
+    if embeddings is not None and settings.semantic_triage:
+        semantic = SemanticLayer(embeddings, settings.semantic_flag_threshold,
+                                 settings.semantic_scope_threshold)
+    return SafetyStage(Normaliser(lex.keywords, vocabulary, lex.stems), vocabulary, semantic, lex)

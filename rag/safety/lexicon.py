@@ -1,0 +1,97 @@
+"""Load the safety data files (YAML) into compiled patterns. Data, not code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rag.safety.normalise import expand_contractions
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    with (DATA_DIR / name).open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    assert isinstance(data, dict), name
+    return data
+
+
+def compile_any(patterns: list[str]) -> re.Pattern[str]:
+    """One regex matching any of the patterns as whole words."""
+    body = "|".join(f"(?:{expand_contractions(p)})" for p in patterns)
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+
+
+@dataclass(frozen=True)
+class RedFlagClass:
+    id: str
+    level: str
+    reason: str
+    when: list[list[str]]
+    past_ok: frozenset[str] = frozenset()
+
+
+@dataclass
+class Lexicon:
+    concepts: dict[str, re.Pattern[str]]
+    classes: list[RedFlagClass]
+    negation: re.Pattern[str]
+    past: re.Pattern[str]
+    messages: dict[str, str]
+    press: dict[str, Any]
+    press_intent: re.Pattern[str]
+    do_not_press: dict[str, tuple[str, re.Pattern[str]]]
+    stop: tuple[str, re.Pattern[str]]
+    scope_topic: re.Pattern[str]
+    scope_other_body: re.Pattern[str]
+    scope_medication: re.Pattern[str]
+    scope_not_for_us: re.Pattern[str]
+    keywords: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+
+
+def _stems(patterns: list[str]) -> set[str]:
+    """Word stems the patterns extend with \\w* ("tingl", "numb")."""
+    return set(re.findall(r"([a-z]{4,})\\w[*+]", " ".join(patterns)))
+
+
+def _words(patterns: list[str]) -> set[str]:
+    plain = re.sub(r"\\[a-zA-Z]", " ", " ".join(patterns))
+    return set(re.findall(r"[a-z]{4,}", plain))
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    flags, levels = load_yaml("redflags.yaml"), load_yaml("levels.yaml")
+    press, scope = load_yaml("press.yaml"), load_yaml("scope.yaml")
+    classes = [
+        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])))
+        for c in flags["classes"]
+    ]
+    all_patterns = [p for ps in flags["concepts"].values() for p in ps]
+    all_patterns += press["intent"] + press["stop"]["patterns"] + scope["topic"]
+    all_patterns += [p for v in press["do_not_press"].values() for p in v["patterns"]]
+    return Lexicon(
+        concepts={k: compile_any(v) for k, v in flags["concepts"].items()},
+        classes=classes,
+        negation=compile_any(flags["negations"]),
+        past=compile_any(flags["past_markers"]),
+        messages={k: " ".join(str(v).split()) for k, v in levels["messages"].items()},
+        press=press,
+        press_intent=compile_any(press["intent"]),
+        do_not_press={k: (v["reason"], compile_any(v["patterns"]))
+                      for k, v in press["do_not_press"].items()},
+        stop=(press["stop"]["reason"], compile_any(press["stop"]["patterns"])),
+        scope_topic=compile_any(scope["topic"]),
+        scope_other_body=compile_any(scope["other_body"]),
+        scope_medication=compile_any(scope["medication"]),
+        scope_not_for_us=compile_any(scope["not_for_us"]),
+        keywords=_words(all_patterns) | set(flags.get("fuzzy_targets", [])),
+        stems=_stems(all_patterns),
+    )

@@ -1,0 +1,35 @@
+"""Scope guard: is a question about neck/shoulder knots at all? Medicine doses are not."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from rag.safety.lexicon import Lexicon
+
+Scope = Literal["in_scope", "out_of_scope", "medication", "gibberish", "not_for_us"]
+
+
+def is_gibberish(text: str, vocabulary: frozenset[str]) -> bool:
+    words = re.findall(r"[a-z]+", text)
+    if not words:
+        return True
+    if not vocabulary:
+        return False
+    known = sum(1 for w in words if w in vocabulary or len(w) == 1)
+    return known / len(words) < 0.5
+
+
+def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
+    """Lexical scope of one normalised question (the semantic layer may widen it)."""
+    if lex.scope_medication.search(text):
+        return "medication"
+    if is_gibberish(text, vocabulary):
+        return "gibberish"
+    if lex.scope_not_for_us.search(text):
+        return "not_for_us"
+    if lex.scope_topic.search(text):
+        body_only = lex.scope_other_body.search(text) and not re.search(
+            r"\b(neck|shoulders?|knots?|trap\w*|upper back|shoulder ?blades?)\b", text)
+        return "out_of_scope" if body_only else "in_scope"
+    return "out_of_scope"
