@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from rag.errors import KnotbotError
+from rag.errors import KnotbotError, QuestionError
 from rag.settings import Settings
 
 app = typer.Typer(
@@ -61,6 +62,81 @@ def sources() -> None:
         table.add_row(source, titles.get(source, "(not readable: skipped)"),
                       str(counts.get(source, 0)))
     Console().print(table)
+
+
+def _print_answer(answer: Any) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(answer.answer))
+
+
+def _jsonl_line(pipeline: Any, line: str, number: int) -> str:
+    """One --jsonl input line to one output line; a bad line gets an error object."""
+    import json
+
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError:
+        item = line.strip()
+    question, history = (item, None) if isinstance(item, str) else (None, None)
+    if isinstance(item, dict):
+        question, history = item.get("question"), item.get("history")
+    try:
+        if not isinstance(question, str):
+            raise QuestionError(f"line {number}: expected a string or an object with \"question\"")
+        return pipeline.answer(question, history).model_dump_json()
+    except (KnotbotError, ValueError) as err:
+        return json.dumps({"question": question, "error": str(err).splitlines()[0]})
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="the question")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="read questions from stdin, "
+                                        "one JSON line each; write one JSON line each")] = False,
+) -> None:
+    """Answer a question from the articles, safety first."""
+    from rag.pipeline import KnotbotPipeline
+
+    if jsonl == (question is not None):
+        _fail("give a QUESTION, or --jsonl with questions on standard input")
+    pipeline = KnotbotPipeline(Settings())
+    if jsonl:
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                typer.echo(_jsonl_line(pipeline, line, number))
+        return
+    answer = pipeline.answer(str(question))
+    if as_json:
+        typer.echo(answer.model_dump_json())
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="default: KNOTBOT_UI_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="default: KNOTBOT_UI_PORT")] = None,
+) -> None:
+    """Start the web app (Gradio) on 127.0.0.1:7860."""
+    from ui.serve import serve as run_server
+
+    settings = Settings()
+    run_server(settings, host or settings.ui_host, port or settings.ui_port)
+
+
+@app.command(name="eval")
+def evaluate(
+    out: Annotated[Path, typer.Option(help="folder for report.md and charts")] = Path("evals"),
+    fast: Annotated[bool, typer.Option(help="skip sweeps, cold start and charts")] = False,
+) -> None:
+    """Run every evaluation set and write the report; exits 1 when a bar is missed."""
+    from rag.evaluate import run_eval
+
+    raise typer.Exit(run_eval(Settings(), out, fast=fast))
 
 
 def main() -> None:

@@ -56,6 +56,8 @@ class Answer(BaseModel):
     press_check: PressCheck | None = None
     answer: str
     citations: list[Citation] = Field(default_factory=list)
+    body: str = Field("", description="the quoted, cited part alone, without the safety "
+                      "block and sources (for front ends that show those separately)")
     timings_ms: Timings = Field(default_factory=Timings)
 
 

@@ -58,7 +58,8 @@ class Lexicon:
 
 def _stems(patterns: list[str]) -> set[str]:
     """Word stems the patterns extend with \\w* ("tingl", "numb")."""
-    return set(re.findall(r"([a-z]{4,})\\w[*+]", " ".join(patterns)))
+    joined = " ".join(patterns).replace("\\b", " ")
+    return set(re.findall(r"([a-z]{4,})\\w[*+]", joined))
 
 
 def _words(patterns: list[str]) -> set[str]:

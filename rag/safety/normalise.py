@@ -23,6 +23,9 @@ _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
 _IS = re.compile(r"\b(neck|it|he|she|that|there|what|this|head|arm|hand|leg|pain|knot|who)'s\b")
 
+_FOLD: dict[int, str] = {ord(k): v for k, v in {
+    "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "&": " and "}.items()}
+
 SPELLING = {
     "nek": "neck", "neckk": "neck", "necks": "neck", "sholder": "shoulder", "shoulda": "shoulder",
     "shouldr": "shoulder", "sholders": "shoulders", "hed": "head", "hurst": "hurts",
@@ -83,8 +86,7 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower()
-        text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-",
-                                             "—": " - ", "&": " and "}))
+        text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
         text = expand_contractions(_IS.sub(r"\1 is", text))
         plain = re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,142 @@
+"""The default answerer: safety block first, then sentences quoted word for word, cited.
+
+It writes no medical content of its own: every sentence after the safety block is a
+verbatim sentence from a retrieved passage, followed by its [n] marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from langchain_core.documents import Document
+
+from rag.chunking import body_of, split_sentences
+from rag.models import Citation, PressCheck, Triage
+
+LEVEL_TITLE = {
+    "emergency": "Emergency", "urgent": "Get medical advice today",
+    "see_doctor": "See a doctor", "out_of_scope": "Outside what I can help with",
+}
+VERDICT_TITLE = {"do_not_press": "Do not press", "stop": "Stop pressing",
+                 "gently": "Press gently"}
+NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
+_MASSAGE = re.compile(
+    r"\b(press\w*|massag\w*|knead\w*|squeez\w*|rub\w*|friction|pressure|tennis ball|cane|"
+    r"massager\w*|roll\w*|knuckles?|lean into|needl\w*)\b", re.IGNORECASE)
+_WARNING = re.compile(r"\b(never|avoid|stop|do not|don't|caution|consult|doctor|professional)\b",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    doc: Document
+    rank: int
+    order: int
+    score: float
+
+
+SentenceScorer = Callable[[str, Sequence[str]], list[float]]
+
+
+def safety_block(triage: Triage, press: PressCheck | None) -> str:
+    lines = []
+    if triage.level != "self_care":
+        lines.append(f"**{LEVEL_TITLE[triage.level]}:** {triage.message}")
+        if triage.reasons and triage.level != "out_of_scope":
+            lines.append("Why: " + "; ".join(triage.reasons) + ".")
+    if press:
+        lines.append(f"**Should you press on it? {VERDICT_TITLE[press.verdict]}.** "
+                     + " ".join(r[0].upper() + r[1:] + ("" if r.endswith(".") else ".")
+                                for r in press.reasons))
+    return "\n\n".join(lines)
+
+
+def massage_allowed(triage: Triage, press: PressCheck | None) -> bool:
+    return triage.level == "self_care" and (press is None or press.verdict == "gently")
+
+
+def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
+               allow_massage: bool) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rank, doc in enumerate(docs):
+        sentences = [s for s in split_sentences(body_of(doc).replace("\n", " "))
+                     if len(s) > 25 and s in doc.page_content]
+        if not allow_massage:
+            sentences = [s for s in sentences if not _MASSAGE.search(s) or _WARNING.search(s)]
+        for order, (text, value) in enumerate(zip(sentences, score(question, sentences),
+                                                  strict=True)):
+            out.append(Candidate(text, doc, rank, order, value))
+    return out
+
+
+def pick(cands: list[Candidate], limit: int, margin: float = 0.12) -> list[Candidate]:
+    """Best sentences, near-repeats dropped, put back in reading order."""
+    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    if not ranked:
+        return []
+    chosen: list[Candidate] = []
+    seen_words: list[set[str]] = []
+    for c in ranked:
+        if len(chosen) >= limit or c.score < ranked[0].score - margin:
+            break
+        words = set(re.findall(r"[a-z]+", c.text.lower()))
+        if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen_words):
+            continue
+        chosen.append(c)
+        seen_words.append(words)
+    return sorted(chosen, key=lambda c: (c.rank, c.order))
+
+
+def cite(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
+    """Quoted sentences with [n] markers, and the citations they point to."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for c in chosen:
+        cid = str(c.doc.id)
+        if cid not in numbers:
+            numbers[cid] = len(numbers) + 1
+            meta = c.doc.metadata
+            citations.append(Citation(
+                n=numbers[cid], source=str(meta["source"]), title=str(meta["title"]),
+                section=str(meta.get("section") or "") or None, text=c.doc.page_content,
+                score=round(float(meta.get("score", c.score)), 4)))
+        citations[numbers[cid] - 1].quotes.append(c.text)
+        parts.append(f"{c.text} [{numbers[cid]}]")
+    return " ".join(parts), citations
+
+
+def sources_block(citations: list[Citation]) -> str:
+    lines = ["**Sources**"]
+    for c in citations:
+        where = f"{c.title} — {c.section}" if c.section else c.title
+        passage = " ".join(c.text.split())
+        lines.append(f"[{c.n}] {where}: \"{passage}\"")
+    return "\n\n".join(lines)
+
+
+def compose(question: str, triage: Triage, press: PressCheck | None,
+            docs: Sequence[Document], score: SentenceScorer, threshold: float,
+            max_sentences: int = 4) -> tuple[str, str, list[Citation]]:
+    """The answer's Markdown, its cited body alone, and its citations."""
+    head = safety_block(triage, press)
+    if triage.level == "out_of_scope":
+        return head, "", []
+    if triage.level == "emergency":
+        docs = [d for d in docs if re.search(r"doctor|specialist|consult", d.page_content, re.I)]
+        max_sentences = 1
+    cands = candidates(question, docs, score, massage_allowed(triage, press))
+    best = max((c.score for c in cands), default=0.0)
+    if best < threshold:
+        body = "" if triage.level == "emergency" else NOT_COVERED
+        citations: list[Citation] = []
+    else:
+        quoted, citations = cite(pick(cands, max_sentences))
+        intro = ("What the articles say about when to get help:" if triage.level == "emergency"
+                 else "What the articles say:")
+        body = f"{intro} {quoted}"
+    parts = [p for p in (head, body, sources_block(citations) if citations else "") if p]
+    return "\n\n".join(parts), body, citations

@@ -1,0 +1,193 @@
+"""The answer chain: safety stage -> retrieval -> composer, as a LangChain runnable."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from rag.chunking import body_of, split_sentences
+from rag.compose import compose
+from rag.errors import QuestionError
+from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
+from rag.safety import SafetyResult, build_safety
+from rag.safety.lexicon import load_yaml
+from rag.settings import Settings
+
+_FOLLOW_UP = re.compile(r"^(and|so|ok|okay|then|also|what about|how (long|often|many|much|hard))"
+                        r"\b|\b(it|that|this|them|those)\b", re.IGNORECASE)
+_DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
+
+
+def clean_question(question: Any, limit: int) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question).strip()
+    if not text:
+        raise QuestionError("the question is empty: type a question about a neck or shoulder knot")
+    return text
+
+
+def as_turns(history: list[Turn] | list[dict[str, str]] | None) -> list[Turn]:
+    return [t if isinstance(t, Turn) else Turn(**t) for t in history or []]
+
+
+class KnotbotPipeline:
+    """Loads the index, the model and the safety stage once; answers many questions."""
+
+    def __init__(self, settings: Settings, embeddings: Any = None) -> None:
+        from langchain_chroma import Chroma
+
+        from rag.retrieval import HybridRetriever, KeywordIndex
+        from rag.store import connect, open_active
+
+        self.settings = settings
+        client = connect(settings)
+        col, info = open_active(client, settings)
+        if embeddings is None:
+            from rag.embeddings import load_embeddings
+
+            embeddings = load_embeddings(settings)
+        self.embeddings = embeddings
+        got = col.get(include=["documents", "metadatas", "embeddings"])
+        self.chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta or {}))
+                       for cid, text, meta in zip(got["ids"], got["documents"] or [],
+                                                  got["metadatas"] or [], strict=True)}
+        vectors = {cid: np.asarray(v, dtype=np.float32)
+                   for cid, v in zip(got["ids"], list(got["embeddings"] or []), strict=True)}
+        ids = list(self.chunks)
+        questions = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
+        faq_ids = [c for c, q in questions.items() if q]
+        faq_vecs = embeddings.embed_documents([questions[c] for c in faq_ids]) if faq_ids else []
+        self.retriever = HybridRetriever(
+            vectorstore=Chroma(client=client, collection_name=info.name,
+                               embedding_function=embeddings),
+            embeddings=embeddings, chunks=self.chunks, vectors=vectors,
+            keyword=KeywordIndex(ids, [self.chunks[i].page_content for i in ids]),
+            faq_vectors={c: np.asarray(v, dtype=np.float32) for c, v in zip(faq_ids, faq_vecs,
+                                                                            strict=True)},
+            k=settings.retrieval_k, method=settings.fusion_method,
+            dense_weight=settings.fusion_dense_weight, faq_weight=settings.faq_weight,
+            rrf_k=settings.rrf_k, mmr_lambda=settings.mmr_lambda)
+        self._sentences = self._embed_sentences()
+        self.safety = build_safety(settings, embeddings)
+        if self.safety.semantic:
+            self.safety.semantic.warm()
+        self.doctor_docs = [d for d in self.chunks.values()
+                            if _DOCTOR.search(str(d.metadata.get("section") or ""))]
+        self.chain: Runnable = (RunnableLambda(self._safety_step)
+                                | RunnableLambda(self._retrieve_step)
+                                | RunnableLambda(self._compose_step))
+
+    def _embed_sentences(self) -> dict[str, np.ndarray]:
+        texts = sorted({s for d in self.chunks.values()
+                        for s in split_sentences(body_of(d).replace("\n", " "))})
+        vecs = self.embeddings.embed_documents(texts) if texts else []
+        return {t: np.asarray(v, dtype=np.float32) for t, v in zip(texts, vecs, strict=True)}
+
+    def score_sentences(self, question: str, sentences: Sequence[str]) -> list[float]:
+        q = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
+        return [float(self._sentences[s] @ q) if s in self._sentences else 0.0
+                for s in sentences]
+
+    # --- the three steps of the chain -------------------------------------------------
+    def _safety_step(self, state: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        state["safety"] = self.safety.assess(state["question"], state["history"])
+        state["t_triage"] = time.perf_counter() - t0
+        return state
+
+    def _query(self, question: str, history: list[Turn]) -> str:
+        earlier = [t.content for t in history if t.role == "user"]
+        if earlier and len(question.split()) < 14 and _FOLLOW_UP.search(question):
+            return f"{earlier[-1]} {question}"
+        return question
+
+    def _retrieve_step(self, state: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        level = state["safety"].triage.level
+        state["query"] = self._query(state["question"], state["history"])
+        if level == "out_of_scope":
+            state["docs"] = []
+        elif level == "emergency":
+            state["docs"] = self.doctor_docs
+        else:
+            state["docs"] = self.retriever.invoke(state["query"])
+        state["t_retrieve"] = time.perf_counter() - t0
+        return state
+
+    def _compose_step(self, state: dict[str, Any]) -> Answer:
+        t0 = time.perf_counter()
+        res: SafetyResult = state["safety"]
+        emergency = res.triage.level == "emergency"
+        text, body, citations = compose(
+            state["query"], res.triage, res.press_check, state["docs"], self.score_sentences,
+            threshold=-1.0 if emergency else self.settings.answer_threshold,
+            max_sentences=self.settings.answer_max_sentences)
+        t_compose = time.perf_counter() - t0
+        timings = Timings(triage=state["t_triage"] * 1e3, retrieve=state["t_retrieve"] * 1e3,
+                          compose=t_compose * 1e3)
+        timings.total = (time.perf_counter() - state["t_start"]) * 1e3
+        return Answer(question=state["question"], triage=res.triage,
+                      press_check=res.press_check, answer=text, citations=citations,
+                      body=body, timings_ms=timings)
+
+    # --- public API ---------------------------------------------------------------------
+    def answer(self, question: str, history: list[Turn] | list[dict[str, str]] | None = None
+               ) -> Answer:
+        start = time.perf_counter()
+        text = clean_question(question, self.settings.max_question_chars)
+        turns = as_turns(history)
+        if len(text) > self.settings.max_question_chars:
+            return self._too_long(text, turns, start)
+        return self.chain.invoke({"question": text, "history": turns, "t_start": start})
+
+    def _too_long(self, text: str, turns: list[Turn], start: float) -> Answer:
+        """Still triaged (a red flag in a long message is still a red flag), not answered."""
+        res = self.safety.assess(text, turns)
+        note = (f"Your message is {len(text):,} characters long; please ask in under "
+                f"{self.settings.max_question_chars:,} characters so I can answer it.")
+        triage = res.triage
+        if triage.level == "out_of_scope":
+            triage = Triage(level="self_care", reasons=[], message="")
+        head = compose(text, triage, res.press_check, [], self.score_sentences, 2.0)[0]
+        body = "\n\n".join(p for p in (head, note) if p)
+        return Answer(question=text, triage=triage, press_check=res.press_check, answer=body,
+                      body=note,
+                      timings_ms=Timings(total=(time.perf_counter() - start) * 1e3))
+
+    def press_form(self) -> PressForm:
+        form = load_yaml("forms.yaml")["press"]
+        return PressForm(**{k: [Option(id=o["id"], label=o["label"]) for o in form[k]]
+                            for k in ("locations", "feelings", "conditions")})
+
+    def check_press(self, location: str, feeling: str, conditions: list[str]) -> Answer:
+        form = load_yaml("forms.yaml")["press"]
+        says = {o["id"]: o["says"] for k in ("locations", "feelings", "conditions")
+                for o in form[k]}
+        picked = [says[i] for i in [location, feeling, *conditions] if i in says]
+        return self.answer(" ".join([*picked, form["question"]]))
+
+    def warning_signs(self) -> list[Option]:
+        return [Option(id=o["id"], label=o["label"]) for o in load_yaml("forms.yaml")["signs"]]
+
+    def check_signs(self, signs: list[str]) -> Answer:
+        says = {o["id"]: o["says"] for o in load_yaml("forms.yaml")["signs"]}
+        picked = [says[i] for i in signs if i in says]
+        return self.answer(" ".join(picked) if picked else
+                           "I have none of these warning signs. When should I see a doctor?")
+
+
+@cache
+def _default(settings_json: str) -> KnotbotPipeline:
+    return KnotbotPipeline(Settings.model_validate_json(settings_json))
+
+
+def default_pipeline(settings: Settings | None = None) -> KnotbotPipeline:
+    return _default((settings or Settings()).model_dump_json())
