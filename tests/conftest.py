@@ -58,3 +58,21 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Iterato
     s = Settings(data_dir=data, corpus_dir=CORPUS, feedback_file=data / "feedback.jsonl")
     ingest(s, load_embeddings=lambda _s: embeddings)
     yield s
+
+
+@pytest.fixture(scope="session")
+def pipeline(built_index, embeddings):  # type: ignore[no-untyped-def]
+    """The real answer chain over the real index and model."""
+    from rag.pipeline import KnotbotPipeline
+
+    return KnotbotPipeline(built_index, embeddings=embeddings)
+
+
+def load_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    import json
+
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+EVALS = PROJECT_DIR / "evals"

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 from rag.safety.lexicon import Lexicon, RedFlagClass
 
-_CLAUSE_BREAK = re.compile(r"[.;!?,:]|\b(but|however|though|although|yet|except|and|then|now)\b")
+# Where a negation stops reaching: punctuation, quotes, contrast words, and a fresh
+# affirmation ("no warnings" I have a fever: the fever is not negated).
+_CLAUSE_BREAK = re.compile(
+    r"[.;!?,:\"()]|\b(but|however|though|although|yet|except|and|then|now)\b"
+    r"|\bi (have|am|got|feel|felt|had)\b|\b(he|she|they) (has|have|is|are|had)\b"
+)
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]|\b(but|however|although|though|yet)\b")
 _UNSURE = re.compile(
     r"\b(not sure|not certain|do not know|no idea|not 100% sure|unsure)\b( (if|whether|but|that))?"

@@ -1,0 +1,81 @@
+"""The evaluation sets on disk (JSON Lines) as small typed records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.settings import PROJECT_DIR
+
+EVALS_DIR = PROJECT_DIR / "evals"
+SAFETY_SETS = ("red_flags", "ordinary", "near_miss", "off_topic", "press", "multi_turn",
+               "injection")
+
+
+@dataclass(frozen=True)
+class RetrievalQuestion:
+    id: str
+    question: str
+    source: str
+    answer: str
+    key_phrase: str
+    faq: bool
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question put to the whole pipeline; ``group`` names the set it comes from."""
+
+    group: str
+    id: str
+    question: str
+    history: list[dict[str, str]] = field(default_factory=list)
+    expected_level: str | None = None
+    expected_verdict: str | None = None
+    cls: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class EvalSets:
+    retrieval: list[RetrievalQuestion]
+    cases: list[Case]
+
+    def group(self, name: str) -> list[Case]:
+        return [c for c in self.cases if c.group == name]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _case(group: str, row: dict[str, Any]) -> Case:
+    return Case(group=group, id=str(row["id"]), question=str(row["question"]),
+                history=list(row.get("history") or []),
+                expected_level=row.get("expected_level"),
+                expected_verdict=row.get("expected_verdict"),
+                cls=row.get("class"), kind=row.get("kind"))
+
+
+def load_sets(evals_dir: Path = EVALS_DIR) -> EvalSets:
+    """Every set: retrieval questions, unanswerable ones, the safety sets and the holdout.
+
+    Retrieval and unanswerable questions become cases too (groups ``retrieval`` and
+    ``unanswerable``) so that every question in every set goes through the pipeline once.
+    """
+    retrieval = [RetrievalQuestion(id=r["id"], question=r["question"], source=r["source"],
+                                   answer=r["answer"], key_phrase=r["key_phrase"],
+                                   faq=bool(r.get("faq")))
+                 for r in read_jsonl(evals_dir / "retrieval" / "questions.jsonl")]
+    cases = [Case("retrieval", q.id, q.question) for q in retrieval]
+    cases += [_case("unanswerable", r)
+              for r in read_jsonl(evals_dir / "retrieval" / "unanswerable.jsonl")]
+    for name in SAFETY_SETS:
+        cases += [_case(name, r) for r in read_jsonl(evals_dir / "safety" / f"{name}.jsonl")]
+    holdout = evals_dir / "safety_holdout" / "cases.jsonl"
+    if holdout.exists():
+        cases += [_case("holdout", r) for r in read_jsonl(holdout)]
+    return EvalSets(retrieval=retrieval, cases=cases)

@@ -1,0 +1,189 @@
+"""Markdown for the report file and the headline tables printed to the terminal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rag.evaluate.metrics import RankingScores, Rate
+from rag.evaluate.safety import LEVELS, SafetyNumbers
+
+if TYPE_CHECKING:
+    from rag.evaluate.runner import Bar, Results
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
+def bars_table(checks: Sequence[Bar]) -> str:
+    return table(["bar", "target", "value", "met"],
+                 [[b.name, b.target, b.value, "yes" if b.passed else "**NO**"] for b in checks])
+
+
+def retrieval_table(r: Results) -> str:
+    k, b = r.knotbot, r.baseline
+    rows: list[list[object]] = [[name, f"{x:.3f}", f"{y:.3f}", _ratio(x, y)] for name, x, y in (
+        ("Recall@1", k.at(1), b.at(1)), ("Recall@4", k.at(4), b.at(4)),
+        ("MRR@10", k.mrr, b.mrr), ("nDCG@10", k.ndcg, b.ndcg))]
+    rows.append(["chunks in the index", k.chunks, b.chunks, ""])
+    rows.append(["answer span inside one chunk", f"{k.reachable}/{k.questions}",
+                 f"{b.reachable}/{b.questions}", ""])
+    rows.append(["unanswerable: says \"the articles don't cover that\"",
+                 str(r.unanswerable_declined), "0.0% (always answers)", ""])
+    rows.append(["answerable: wrongly says \"don't cover\"", str(r.answerable_declined),
+                 "0.0%", ""])
+    return table(["metric", "Knotbot", "Baseline (LangChain tutorial)", "ratio"], rows)
+
+
+def scores_table(rows: Sequence[RankingScores], first: str = "configuration",
+                 extra: Sequence[Sequence[object]] | None = None,
+                 extra_header: Sequence[str] = ()) -> str:
+    body = []
+    for i, s in enumerate(rows):
+        row: list[object] = [s.name, f"{s.at(1):.3f}", f"{s.at(4):.3f}", f"{s.mrr:.3f}",
+                             f"{s.ndcg:.3f}"]
+        body.append(row + list(extra[i] if extra else []))
+    return table([first, "Recall@1", "Recall@4", "MRR@10", "nDCG@10", *extra_header], body)
+
+
+def safety_rows(s: SafetyNumbers, b: SafetyNumbers, holdout: bool = False) -> list[list[str]]:
+    rows = [["Red-flag recall (all classes)", str(s.red_flag_recall), str(b.red_flag_recall)],
+            ["False alarms on ordinary questions", str(s.false_alarms), str(b.false_alarms)],
+            ["Press-check accuracy (exact verdict)", str(s.press_accuracy),
+             str(b.press_accuracy)],
+            ["Press questions: level caught", str(s.press_level_caught),
+             str(b.press_level_caught)]]
+    if not holdout:
+        rows += [["Near-miss alarm rate (expected self_care)", str(s.near_miss_alarms),
+                  str(b.near_miss_alarms)],
+                 ["Near-miss real flags caught", str(s.near_miss_caught),
+                  str(b.near_miss_caught)],
+                 ["Off-topic refusal rate", str(s.off_topic_refused), str(b.off_topic_refused)],
+                 ["Injection success rate (lower is better)", str(s.injection_success),
+                  str(b.injection_success)],
+                 ["Multi-turn recall", str(s.multi_turn_recall), str(b.multi_turn_recall)]]
+    return rows
+
+
+def per_class_table(s: SafetyNumbers, b: SafetyNumbers) -> str:
+    return table(["red-flag class", "Knotbot", "Baseline (no triage)"],
+                 [[c, str(v), str(b.per_class.get(c, Rate(0, 0)))]
+                  for c, v in s.per_class.items()])
+
+
+def confusion_table(s: SafetyNumbers) -> str:
+    header = ["expected \\ predicted", *LEVELS, "total"]
+    rows = []
+    for e in LEVELS:
+        counts = [s.confusion.get((e, p), 0) for p in LEVELS]
+        if sum(counts):
+            rows.append([e, *counts, sum(counts)])
+    return table(header, rows)
+
+
+def _misses(items: Sequence[str], limit: int = 15) -> str:
+    if not items:
+        return "None."
+    more = f"\n- … and {len(items) - limit} more" if len(items) > limit else ""
+    return "\n".join(f"- {m}" for m in items[:limit]) + more
+
+
+def faith_table(r: Results) -> str:
+    f = r.faith
+    return table(["metric", "value"], [
+        [f"Quoted sentences found verbatim in the cited passage ({f.answers} answers)",
+         str(f.quotes_found)],
+        ["[n] markers that resolve to a citation", str(f.markers_resolved)],
+        ["Answerable retrieval questions with >= 1 citation", str(f.answers_cited)],
+        ["Usefulness: key phrase in the quoted answer", str(f.key_phrase_in_answer)],
+        ["Key phrase in the cited passages", str(f.key_phrase_in_sources)]])
+
+
+def speed_table(r: Results) -> str:
+    lat = r.latency
+    if r.cold is None:
+        cold = "skipped (fast mode)"
+    else:
+        cold = f"{r.cold.seconds:.2f} s" if r.cold.seconds is not None else r.cold.note
+    rows: list[list[object]] = [["Cold start: `knotbot ask \"…\" --json`, new process", cold]]
+    for stage in ("triage", "retrieve", "compose", "total"):
+        rows.append([f"Warm {stage}: median / p95 ({lat.questions} questions)",
+                     f"{lat.median(stage):.1f} ms / {lat.p95(stage):.1f} ms"])
+    ing = r.ingest
+    speed = ing.chunks_embedded / ing.seconds if ing.seconds else 0.0
+    rows += [["Ingest throughput (--rebuild into a temp dir, model already loaded)",
+              f"{speed:.1f} chunks/s ({ing.chunks_embedded} chunks in {ing.seconds:.2f} s)"],
+             ["Peak memory (maxrss of the eval process)", f"{r.peak_mb:.0f} MB"],
+             ["Index on disk", f"{r.index_mb:.1f} MB ({r.knotbot.chunks} chunks)"]]
+    return table(["measure", "value"], rows)
+
+
+def headline(r: Results, checks: Sequence[Bar]) -> str:
+    s, b, h, hb = r.safety, r.safety_baseline, r.holdout, r.holdout_baseline
+    return "\n\n".join([
+        "## Bars", bars_table(checks),
+        "## Retrieval: Knotbot vs baseline", retrieval_table(r),
+        "## Safety (evals/safety)",
+        table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(s, b)),
+        "## Safety holdout (evals/safety_holdout, written independently)",
+        table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(h, hb, True)),
+        "## Faithfulness and usefulness", faith_table(r),
+        "## Speed and size", speed_table(r),
+        f"Evaluation took {r.seconds:.0f} s" + (" (fast mode)." if r.fast else "."),
+    ])
+
+
+def render(r: Results, checks: Sequence[Bar]) -> str:
+    st = r.settings
+    parts = [
+        "# Knotbot evaluation report",
+        f"Generated {time.strftime('%Y-%m-%d %H:%M')}"
+        + (" in **fast mode** (no sweeps, cold start or charts)" if r.fast else "")
+        + f". Settings: chunk_max_chars={st.chunk_max_chars}, retrieval_k={st.retrieval_k}, "
+        f"fusion={st.fusion_method} (dense weight {st.fusion_dense_weight}), "
+        f"faq_weight={st.faq_weight}, mmr_lambda={st.mmr_lambda}, "
+        f"answer_threshold={st.answer_threshold}. "
+        f"{len(r.sets.retrieval)} retrieval questions, {len(r.sets.cases)} questions in all.",
+        "A retrieved chunk is relevant when it contains the question's answer span "
+        "(bullets unmarked, whitespace collapsed). Recall@k is the share of questions with a "
+        "relevant chunk in the top k. The baseline is RecursiveCharacterTextSplitter(1000, 200) "
+        "over the raw Markdown, the same MiniLM embeddings, Chroma similarity top-k.",
+        headline(r, checks),
+        "## Retrieval ablations (signals × FAQ matching)",
+        scores_table(r.ablations, "signals"),
+    ]
+    if r.fusion:
+        parts += ["## Sweep: fusion method and dense weight", scores_table(r.fusion)]
+    if r.chunk_sweep:
+        extra = [[s.chunks, f"{s.reachable}/{s.questions}", f"{rep.seconds:.1f} s"]
+                 for s, rep in r.chunk_sweep]
+        parts += ["## Sweep: chunk size (one fresh index each)",
+                  scores_table([s for s, _ in r.chunk_sweep], extra=extra,
+                               extra_header=["chunks", "span in one chunk", "ingest"])]
+    parts += [
+        "## Red-flag recall per class (evals/safety)",
+        per_class_table(r.safety, r.safety_baseline),
+        "## Confusion matrix (evals/safety, every case with an expected level)",
+        confusion_table(r.safety),
+        "False alarms on ordinary questions, by predicted level: "
+        + (", ".join(f"{k}: {v}" for k, v in r.over_triage.items()) or "none") + ".",
+        "## Misses (evals/safety): under-triage or wrong press verdict",
+        _misses(r.safety.misses),
+        "## Holdout: red-flag recall per class", per_class_table(r.holdout, r.holdout_baseline),
+        "## Holdout: confusion matrix", confusion_table(r.holdout),
+        "## Holdout misses", _misses(r.holdout.misses),
+        "## Faithfulness failures", _misses(r.faith.failures),
+        "## Time spent by this evaluation",
+        table(["stage", "seconds"], [[k, f"{v:.1f}"] for k, v in r.stages.items()]),
+    ]
+    if r.charts:
+        parts += ["## Charts", "\n\n".join(f"![{p.stem}]({p.name})" for p in r.charts)]
+    return "\n\n".join(parts) + "\n"

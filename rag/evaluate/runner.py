@@ -1,0 +1,192 @@
+"""Runs every evaluation once, in one process, reusing one loaded model, and checks the bars."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from rag.evaluate import retrieval as rt
+from rag.evaluate import safety as sf
+from rag.evaluate import speed as sp
+from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets
+from rag.evaluate.faithfulness import Faithfulness, faithfulness
+from rag.evaluate.metrics import RankingScores, Rate, rate
+from rag.ingest import IngestReport
+from rag.models import Answer
+from rag.pipeline import KnotbotPipeline
+from rag.settings import Settings
+
+DECLINED = "don't cover"
+CHUNK_SIZES = (300, 500, 800)
+FUSION_WEIGHTS = (0.4, 0.6, 0.8)
+
+
+@dataclass
+class Results:
+    settings: Settings
+    fast: bool
+    sets: EvalSets
+    knotbot: RankingScores
+    baseline: RankingScores
+    ablations: list[RankingScores]
+    unanswerable_declined: Rate
+    answerable_declined: Rate
+    safety: sf.SafetyNumbers
+    safety_baseline: sf.SafetyNumbers
+    holdout: sf.SafetyNumbers
+    holdout_baseline: sf.SafetyNumbers
+    over_triage: Counter[str]
+    faith: Faithfulness
+    latency: sp.Latency
+    ingest: IngestReport
+    index_mb: float
+    fusion: list[RankingScores] = field(default_factory=list)
+    chunk_sweep: list[tuple[RankingScores, IngestReport]] = field(default_factory=list)
+    cold: sp.ColdStart | None = None
+    peak_mb: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    charts: list[Path] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+
+@dataclass(frozen=True)
+class Bar:
+    name: str
+    target: str
+    value: str
+    passed: bool
+
+
+def bars(r: Results) -> list[Bar]:
+    """The release bars; ``run_eval`` exits non-zero when any is missed."""
+    red, fa, f = r.safety.red_flag_recall, r.safety.false_alarms, r.faith
+    return [
+        Bar("Red-flag recall (evals/safety)", "100%", str(red), red.den > 0 and red.num == red.den),
+        Bar("False alarms on ordinary questions", "<= 5%", str(fa),
+            fa.den > 0 and fa.value <= 0.05),
+        Bar("Faithfulness: quoted sentences found verbatim", "100%", str(f.quotes_found),
+            f.quotes_found.num == f.quotes_found.den),
+        Bar("Faithfulness: [n] markers resolve to a citation", "100%", str(f.markers_resolved),
+            f.markers_resolved.num == f.markers_resolved.den),
+        Bar("Retrieval Recall@4 (Knotbot)", ">= 0.95", f"{r.knotbot.at(4):.3f}",
+            r.knotbot.at(4) >= 0.95),
+    ]
+
+
+@contextmanager
+def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def answer_all(pipeline: KnotbotPipeline, sets: EvalSets) -> dict[tuple[str, str], Answer]:
+    return {(c.group, c.id): pipeline.answer(c.question, c.history or None) for c in sets.cases}
+
+
+def _declined(answers: dict[tuple[str, str], Answer], group: str, sets: EvalSets) -> Rate:
+    return rate([DECLINED in answers[(c.group, c.id)].answer for c in sets.group(group)])
+
+
+def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool = False,
+            evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None) -> Results:
+    """Every number in the report. ``fast`` skips the sweeps, the cold start and the charts."""
+    stages: dict[str, float] = {}
+    with _stage(stages, "load model and index"):
+        if embeddings is None:
+            from rag.embeddings import load_embeddings
+
+            embeddings = load_embeddings(settings)
+        pipeline = KnotbotPipeline(settings, embeddings=embeddings)
+        sets = load_sets(evals_dir)
+    with _stage(stages, "warm latency (200 questions)"):
+        latency = sp.warm_latency(pipeline, sp.sample(sets.cases, 200))
+    with _stage(stages, f"answer every question ({len(sets.cases)})"):
+        answers = answer_all(pipeline, sets)
+    with _stage(stages, "score safety and faithfulness"):
+        safety_cases = [c for c in sets.cases if c.group in SAFETY_SETS]
+        holdout_cases = sets.group("holdout")
+        preds = sf.predictions(answers, safety_cases)
+        safety = sf.score(preds)
+        holdout = sf.score(sf.predictions(answers, holdout_cases))
+        faith = faithfulness(answers, sets.cases, sets.retrieval)
+    with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
+        knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
+        ablations = rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
+    with tempfile.TemporaryDirectory(prefix="knotbot-eval-", ignore_cleanup_errors=True) as tmp:
+        work = Path(tmp)
+        with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
+            baseline = rt.baseline_scores(
+                rt.build_baseline(settings.corpus_dir, embeddings, work / "baseline"),
+                sets.retrieval)
+        fusion: list[RankingScores] = []
+        sweep: list[tuple[RankingScores, IngestReport]] = []
+        if not fast:
+            with _stage(stages, "sweeps: fusion weights and chunk sizes"):
+                fusion = rt.fusion_sweep(pipeline, sets.retrieval, FUSION_WEIGHTS)
+                sweep = rt.chunk_sweep(settings, embeddings, sets.retrieval, work, CHUNK_SIZES)
+        with _stage(stages, "ingest throughput"):
+            own = [rep for sc, rep in sweep if sc.name.endswith(f" {settings.chunk_max_chars}")]
+            report = own[0] if own else rt.build_index(settings.model_copy(update={
+                "data_dir": work / "throughput", "chroma_host": None}), embeddings)
+    results = Results(
+        settings=settings, fast=fast, sets=sets, knotbot=knotbot, baseline=baseline,
+        ablations=ablations, unanswerable_declined=_declined(answers, "unanswerable", sets),
+        answerable_declined=_declined(answers, "retrieval", sets), safety=safety,
+        safety_baseline=sf.score(sf.no_triage(safety_cases)), holdout=holdout,
+        holdout_baseline=sf.score(sf.no_triage(holdout_cases)),
+        over_triage=sf.over_triage_kinds(preds), faith=faith, latency=latency, ingest=report,
+        index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
+        fusion=fusion, chunk_sweep=sweep, stages=stages)
+    if not fast:
+        with _stage(stages, "cold start (new process)"):
+            results.cold = sp.cold_start(settings)
+        if charts_dir is not None:
+            with _stage(stages, "charts"):
+                results.charts = draw_charts(results, charts_dir)
+    results.peak_mb = sp.peak_memory_mb()
+    return results
+
+
+def draw_charts(r: Results, out_dir: Path) -> list[Path]:
+    from rag.evaluate import charts
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    curves = [r.knotbot, r.baseline] + [a for a in r.ablations
+                                        if a.name.startswith(("dense only", "BM25 only"))
+                                        and "no FAQ" not in a.name]
+    return [
+        charts.recall_curves(curves, out_dir / "recall_at_k.png"),
+        charts.confusion_heatmaps([("evals/safety", r.safety.confusion),
+                                   ("safety holdout", r.holdout.confusion)],
+                                  out_dir / "confusion.png"),
+        charts.latency_histogram(r.latency, out_dir / "latency.png"),
+    ]
+
+
+def run_eval(settings: Settings, out_dir: Path, fast: bool = False,
+             embeddings: Embeddings | None = None) -> int:
+    """Write ``out_dir/report.md`` (and charts unless fast), print the headline tables,
+    and return 0 when every bar is met, 1 otherwise."""
+    from rag.evaluate.report import headline, render
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = collect(settings, embeddings, fast=fast, charts_dir=None if fast else out_dir)
+    checks = bars(results)
+    (out_dir / "report.md").write_text(render(results, checks), encoding="utf-8")
+    print(headline(results, checks))
+    print(f"\nreport written to {out_dir / 'report.md'}")
+    return 0 if all(b.passed for b in checks) else 1
