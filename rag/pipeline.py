@@ -59,8 +59,9 @@ class KnotbotPipeline:
         self.chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta or {}))
                        for cid, text, meta in zip(got["ids"], got["documents"] or [],
                                                   got["metadatas"] or [], strict=True)}
+        raw = got["embeddings"] if got["embeddings"] is not None else []
         vectors = {cid: np.asarray(v, dtype=np.float32)
-                   for cid, v in zip(got["ids"], list(got["embeddings"] if got["embeddings"] is not None else []), strict=True)}
+                   for cid, v in zip(got["ids"], list(raw), strict=True)}
         ids = list(self.chunks)
         questions = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
         faq_ids = [c for c, q in questions.items() if q]
@@ -181,7 +182,8 @@ class KnotbotPipeline:
         says = {o["id"]: o["says"] for o in load_yaml("forms.yaml")["signs"]}
         picked = [says[i] for i in signs if i in says]
         return self.answer(" ".join(picked) if picked else
-                           "I have none of these warning signs. When should I see a doctor about my neck knot?")
+                           "I have none of these warning signs. "
+                           "When should I see a doctor about my neck knot?")
 
 
 @cache

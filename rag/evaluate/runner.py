@@ -18,6 +18,7 @@ from rag.evaluate import speed as sp
 from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets
 from rag.evaluate.faithfulness import Faithfulness, faithfulness
 from rag.evaluate.metrics import RankingScores, Rate, rate
+from rag.evaluate.prefetch import PrefetchedEmbeddings
 from rag.ingest import IngestReport
 from rag.models import Answer
 from rag.pipeline import KnotbotPipeline
@@ -26,6 +27,7 @@ from rag.settings import Settings
 DECLINED = "don't cover"
 CHUNK_SIZES = (300, 500, 800)
 FUSION_WEIGHTS = (0.4, 0.6, 0.8)
+LATENCY_QUESTIONS = 200
 
 
 @dataclass
@@ -101,19 +103,25 @@ def _declined(answers: dict[tuple[str, str], Answer], group: str, sets: EvalSets
 
 
 def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool = False,
-            evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None) -> Results:
-    """Every number in the report. ``fast`` skips the sweeps, the cold start and the charts."""
+            evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None,
+            latency_questions: int = LATENCY_QUESTIONS) -> Results:
+    """Every number in the report. ``fast`` skips the sweeps, the cold start and the charts;
+    ``latency_questions`` is how many fresh questions the warm latency pass times."""
     stages: dict[str, float] = {}
     with _stage(stages, "load model and index"):
         if embeddings is None:
             from rag.embeddings import load_embeddings
 
             embeddings = load_embeddings(settings)
-        pipeline = KnotbotPipeline(settings, embeddings=embeddings)
+        model = PrefetchedEmbeddings(embeddings)
+        pipeline = KnotbotPipeline(settings, embeddings=model)
         sets = load_sets(evals_dir)
-    with _stage(stages, "warm latency (200 questions)"):
-        latency = sp.warm_latency(pipeline, sp.sample(sets.cases, 200))
+    with _stage(stages, f"warm latency ({latency_questions} questions)"):
+        latency = sp.warm_latency(pipeline, sp.sample(sets.cases, latency_questions))
     with _stage(stages, f"answer every question ({len(sets.cases)})"):
+        model.prefetch([c.question for c in sets.cases]
+                       + [t["content"] for c in sets.cases for t in c.history
+                          if t.get("role") == "user"])
         answers = answer_all(pipeline, sets)
     with _stage(stages, "score safety and faithfulness"):
         safety_cases = [c for c in sets.cases if c.group in SAFETY_SETS]
@@ -129,14 +137,14 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         work = Path(tmp)
         with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
             baseline = rt.baseline_scores(
-                rt.build_baseline(settings.corpus_dir, embeddings, work / "baseline"),
+                rt.build_baseline(settings.corpus_dir, model, work / "baseline"),
                 sets.retrieval)
         fusion: list[RankingScores] = []
         sweep: list[tuple[RankingScores, IngestReport]] = []
         if not fast:
             with _stage(stages, "sweeps: fusion weights and chunk sizes"):
                 fusion = rt.fusion_sweep(pipeline, sets.retrieval, FUSION_WEIGHTS)
-                sweep = rt.chunk_sweep(settings, embeddings, sets.retrieval, work, CHUNK_SIZES)
+                sweep = rt.chunk_sweep(settings, model, sets.retrieval, work, CHUNK_SIZES)
         with _stage(stages, "ingest throughput"):
             own = [rep for sc, rep in sweep if sc.name.endswith(f" {settings.chunk_max_chars}")]
             report = own[0] if own else rt.build_index(settings.model_copy(update={

@@ -89,10 +89,14 @@ def sample(cases: Sequence[Case], n: int = 200) -> list[Case]:
 def warm_latency(pipeline: KnotbotPipeline, cases: Sequence[Case]) -> Latency:
     """Per-stage timings of questions the (loaded) pipeline has not seen before.
 
-    The query-embedding cache is emptied first, so no question is answered from it.
+    Prefetched vectors and the query-embedding cache are emptied first, so every
+    question costs one real forward pass of the model, as a live question does.
     """
+    clear = getattr(pipeline.embeddings, "clear", None)
     cache = getattr(pipeline.embeddings, "_cache", None)
-    if cache is not None and hasattr(cache, "clear"):
+    if callable(clear):
+        clear()
+    elif cache is not None and hasattr(cache, "clear"):
         cache.clear()
     samples: dict[str, list[float]] = {s: [] for s in STAGES}
     for case in cases:
