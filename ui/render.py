@@ -198,13 +198,26 @@ def render_safety(answer: Answer) -> str:
     return render_banner(answer.triage) + render_press_check(answer.press_check)
 
 
-def _wrap(answer: Answer, inner: str) -> str:
-    return f'<div class="kb-answer" data-level="{esc(answer.triage.level)}">{inner}</div>'
+def answer_text(answer: Answer) -> str:
+    """The text to show between the safety block and the sources.
+
+    ``Answer.body`` is the cited part alone; ``Answer.answer`` may repeat the safety block
+    and the sources as Markdown, so it is only used when there is neither to repeat.
+    """
+    if answer.body:
+        return answer.body
+    has_head = answer.triage.level != "self_care" or answer.press_check is not None
+    return "" if has_head or answer.citations else answer.answer
+
+
+def _wrap(answer: Answer, inner: str, state: str = "done") -> str:
+    level = esc(answer.triage.level)
+    return f'<div class="kb-answer" data-level="{level}" data-state="{state}">{inner}</div>'
 
 
 def render_answer(answer: Answer) -> str:
     """A whole answer: safety block first, then the text, then the sources."""
-    body = render_answer_text(answer.answer)
+    body = render_answer_text(answer_text(answer))
     text = f'<div class="kb-text">{body}</div>' if body else ""
     return _wrap(answer, render_safety(answer) + text + render_sources(answer.citations))
 
@@ -212,20 +225,19 @@ def render_answer(answer: Answer) -> str:
 def stream_answer(answer: Answer, max_frames: int = 30) -> Iterator[str]:
     """Progressively longer renderings of an answer; the safety block is in every frame."""
     safety = render_safety(answer)
-    words = answer.answer.split(" ")
+    words = answer_text(answer).split(" ")
     step = max(1, math.ceil(len(words) / max_frames))
-    yield _wrap(answer, safety + '<p class="kb-typing">\u2026</p>')
+    yield _wrap(answer, safety + '<p class="kb-typing">\u2026</p>', "streaming")
     for end in range(step, len(words), step):
         partial = render_answer_text(" ".join(words[:end]))
-        yield _wrap(answer, f'{safety}<div class="kb-text">{partial} \u2026</div>')
+        yield _wrap(answer, f'{safety}<div class="kb-text">{partial} \u2026</div>', "streaming")
     yield render_answer(answer)
 
 
 def render_note(message: str, kind: str = "info") -> str:
     """A calm note (kind: info, error) with escaped text."""
     css = "error" if kind == "error" else "info"
-    role = "alert" if kind == "error" else "status"
-    return f'<div class="kb-note kb-note-{css}" role="{role}">{esc(message)}</div>'
+    return f'<div class="kb-note kb-note-{css}" role="status">{esc(message)}</div>'
 
 
 def render_error(err: Exception) -> str:

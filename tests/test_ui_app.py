@@ -1,0 +1,277 @@
+"""Fast tests of the UI's pure rendering functions and its handlers (fake pipeline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.models import Answer, Citation, PressCheck, Triage
+from ui import handlers, render
+from ui.feedback import rating_from_liked
+
+try:
+    from tests.ui_fake import PRESSURE_QUOTE, FakePipeline
+except ImportError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    from ui_fake import PRESSURE_QUOTE, FakePipeline  # type: ignore[no-redef]
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def final(pipeline: FakePipeline, message: str, entries: handlers.ChatLog | None = None,
+           max_chars: int = 2000) -> handlers.ChatUpdate:
+    """Run the chat handler to the end and return its last update."""
+    updates = list(handlers.respond(pipeline, message, entries, max_chars=max_chars))
+    assert updates, "the handler must always yield at least once"
+    return updates[-1]
+
+
+# ---- rendering ---------------------------------------------------------------------------
+
+
+def test_user_message_is_escaped() -> None:
+    out = render.render_user_message(HOSTILE + "\n**bold**")
+    assert "<img" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out
+    assert "**bold**" in out and "<strong>" not in out
+    assert "<br>" in out
+
+
+def test_answer_text_escapes_then_adds_markup() -> None:
+    out = render.render_answer_text(f"Use **firm** pressure [1].\n{HOSTILE} <script>x</script>")
+    assert "<strong>firm</strong>" in out
+    assert '<span class="kb-ref">[1]</span>' in out
+    assert "<img" not in out and "<script" not in out
+    assert "&lt;script&gt;" in out
+
+
+def test_answer_text_paragraphs_and_bullets() -> None:
+    out = render.render_answer_text("One.\nTwo.\n\n- a\n- b **c**")
+    assert out == "<p>One.<br>Two.</p><ul><li>a</li><li>b <strong>c</strong></li></ul>"
+
+
+def test_markdown_link_and_image_stay_text() -> None:
+    out = render.render_answer_text("[click](javascript:alert(1)) ![x](http://e/x.png)")
+    assert "<a" not in out and "<img" not in out
+    assert "[click](javascript:alert(1))" in out
+
+
+def test_highlight_marks_quotes_and_escapes_passage() -> None:
+    text = "First <b>sentence</b>. Hold it for 30 seconds. Last one & done."
+    out = render.highlight_passage(text, ["Hold it for 30 seconds.", "not in the text"])
+    assert "<mark>Hold it for 30 seconds.</mark>" in out
+    assert "&lt;b&gt;sentence&lt;/b&gt;" in out and "&amp; done" in out
+    assert out.count("<mark>") == 1
+
+
+def test_highlight_tolerates_whitespace_and_overlap() -> None:
+    text = "Alpha beta\ngamma delta. Epsilon."
+    out = render.highlight_passage(text, ["beta gamma", "Alpha beta gamma delta."])
+    assert out.count("<mark>") == 1
+    assert out.startswith("<mark>Alpha beta\ngamma delta.</mark>")
+
+
+def test_quote_with_markup_is_escaped_inside_mark() -> None:
+    out = render.highlight_passage(f"Before {HOSTILE} after.", [HOSTILE])
+    assert "<mark>&lt;img src=x onerror=alert(1)&gt;</mark>" in out
+
+
+def _answer(level: str, verdict: str | None = None, text: str = "Body [1].") -> Answer:
+    return Answer(
+        question="q",
+        triage=Triage(level=level, reasons=["why <b>"], message="Call 112 <now>"),  # type: ignore[arg-type]
+        press_check=PressCheck(verdict=verdict) if verdict else None,  # type: ignore[arg-type]
+        answer=f"**Head** {text} Sources...",
+        body=text,
+        citations=[Citation(n=1, source="a.md", title="T <i>", section="S & s",
+                            text="P one. P two.", score=1.0, quotes=["P two."])],
+    )
+
+
+def test_body_is_shown_not_the_markdown_that_repeats_the_safety_block() -> None:
+    out = render.render_answer(_answer("emergency", "do_not_press"))
+    assert "Head" not in out and "Sources..." not in out
+    plain = Answer(question="q", triage=Triage(level="self_care"), answer="Plain [1].")
+    assert "Plain" in render.render_answer(plain)  # a pipeline that leaves body empty
+    head_only = Answer(question="q", triage=Triage(level="out_of_scope", message="m"),
+                       answer="**Repeated head:** m")
+    assert "Repeated head" not in render.render_answer(head_only)
+
+
+def test_emergency_banner_comes_first() -> None:
+    out = render.render_answer(_answer("emergency", "do_not_press"))
+    banner = out.index('class="kb-banner kb-banner-emergency" role="alert"')
+    assert banner < out.index("kb-press") < out.index("Body") < out.index("kb-sources")
+    assert "Call 112 &lt;now&gt;" in out and "why &lt;b&gt;" in out
+
+
+@pytest.mark.parametrize(
+    ("level", "css"),
+    [("urgent", "kb-banner-urgent"), ("see_doctor", "kb-banner-see-doctor"),
+     ("out_of_scope", "kb-banner-out-of-scope")],
+)
+def test_banner_per_level(level: str, css: str) -> None:
+    assert css in render.render_answer(_answer(level))
+
+
+def test_self_care_has_no_banner() -> None:
+    assert "kb-banner" not in render.render_answer(_answer("self_care"))
+
+
+@pytest.mark.parametrize(
+    ("verdict", "label"), [("do_not_press", "Do not press"), ("stop", "Stop"),
+                           ("gently", "Press gently")],
+)
+def test_press_verdict_labels(verdict: str, label: str) -> None:
+    out = render.render_answer(_answer("self_care", verdict))
+    assert label in out and f'data-verdict="{verdict}"' in out
+
+
+def test_sources_show_number_title_section_and_marked_quote() -> None:
+    out = render.render_sources(_answer("self_care").citations)
+    assert "[1]" in out and "T &lt;i&gt;" in out and "S &amp; s" in out
+    assert "P one. <mark>P two.</mark>" in out
+
+
+def test_stream_keeps_safety_first_in_every_frame() -> None:
+    words = " ".join(f"w{i}" for i in range(100))
+    frames = list(render.stream_answer(_answer("emergency", "stop", words), max_frames=10))
+    assert len(frames) >= 5
+    for frame in frames:
+        assert frame.index("kb-banner-emergency") < frame.index("kb-press-stop")
+    assert frames[-1] == render.render_answer(_answer("emergency", "stop", words))
+
+
+# ---- chat handler ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t", None])
+def test_empty_input_is_ignored(message: str | None) -> None:
+    pipeline = FakePipeline()
+    updates = list(handlers.respond(pipeline, message, []))
+    assert updates == [(None, None, "", None)]  # None: the page is left exactly as it is
+    assert pipeline.calls == []
+
+
+def test_long_input_is_refused_without_pipeline_call() -> None:
+    pipeline = FakePipeline()
+    message = "x" * 2001
+    messages, box, notice, entries = final(pipeline, message)
+    assert messages is None and entries is None  # no message is added to the chat
+    assert box is None  # the text stays in the box so the person can shorten it
+    assert "2,000" in notice
+    assert pipeline.calls == []
+    assert final(pipeline, "knot " * 400)[0]  # exactly 2000 characters is fine
+    assert len(pipeline.calls) == 1
+
+
+def test_hostile_question_is_escaped_in_the_chat() -> None:
+    messages, box, _notice, entries = final(FakePipeline(), HOSTILE)
+    assert box == ""
+    user = messages[0]
+    assert user["role"] == "user" and "<img" not in user["content"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in user["content"]
+    assert entries[0].question == HOSTILE
+
+
+def test_chat_streams_and_puts_banner_first() -> None:
+    question = "I have a fever and a stiff neck, how do I massage it?"
+    updates = list(handlers.respond(FakePipeline(), question, []))
+    assert len(updates) >= 3
+    reply = updates[-1][0][-1]["content"]
+    assert reply.index("kb-banner-emergency") < reply.index("kb-press-do-not-press")
+    assert reply.index("kb-press") < reply.index("Please get medical help")
+
+
+def test_chat_passes_history_to_the_pipeline() -> None:
+    pipeline = FakePipeline()
+    seen: list[object] = []
+    original = pipeline.answer
+
+    def spy(question: str, history: object = None) -> Answer:
+        seen.append(history)
+        return original(question)
+
+    pipeline.answer = spy  # type: ignore[method-assign]
+    entries = final(pipeline, "How long should I hold pressure on a knot?")[3]
+    final(pipeline, "And with a ball?", entries)
+    assert seen[0] == []
+    assert [t.role for t in seen[1]] == ["user", "assistant"]  # type: ignore[attr-defined]
+
+
+def test_knotbot_error_becomes_a_friendly_note() -> None:
+    messages, _box, _notice, entries = final(FakePipeline(broken=True), "knot?")
+    assert "run `knotbot ingest` first" in messages[-1]["content"]
+    assert "kb-note-error" in messages[-1]["content"]
+    assert entries[-1].answer is None
+
+
+# ---- feedback ----------------------------------------------------------------------------
+
+
+def test_feedback_line_has_exactly_the_right_fields(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "feedback.jsonl"
+    question = "How long should I hold pressure on a knot?"
+    entries = final(FakePipeline(), question)[3]
+    status, box = handlers.record_feedback(path, entries, 1, True, "  clear, thanks ")
+    assert "Thank you" in status and box == ""
+    handlers.record_feedback(path, entries, [1, None], False, "")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(lines) == 2
+    first = lines[0]
+    assert set(first) == {"timestamp", "rating", "comment", "question", "answer", "citations"}
+    assert first["rating"] == "up" and first["comment"] == "clear, thanks"
+    assert first["question"] == question and "30 to 90 seconds" in first["answer"]
+    assert [c["n"] for c in first["citations"]] == [1, 2]
+    assert lines[1]["rating"] == "down"
+
+
+@pytest.mark.parametrize(("index", "liked"), [(1, ""), (0, True), (9, True), ("x", False)])
+def test_feedback_ignored_for_unlike_user_message_or_bad_index(
+    tmp_path: Path, index: object, liked: object
+) -> None:
+    path = tmp_path / "feedback.jsonl"
+    entries = final(FakePipeline(), "How long should I hold pressure on a knot?")[3]
+    handlers.record_feedback(path, entries, index, liked, "kept")
+    assert not path.exists()
+
+
+def test_rating_from_liked() -> None:
+    assert rating_from_liked(True) == "up" and rating_from_liked(False) == "down"
+    assert rating_from_liked("") is None and rating_from_liked("Like") is None
+
+
+# ---- form tabs ---------------------------------------------------------------------------
+
+
+def test_press_checker_front_of_neck_says_do_not_press() -> None:
+    out = handlers.press_result(FakePipeline(), "front_of_neck", "tender_ok", [])
+    assert "Do not press" in out and "<mark>" in out and PRESSURE_QUOTE in out
+
+
+def test_press_checker_needs_both_answers() -> None:
+    pipeline = FakePipeline()
+    assert "Please choose" in handlers.press_result(pipeline, None, "tender_ok", None)
+    assert pipeline.calls == []
+
+
+def test_signs_checker_renders_level() -> None:
+    out = handlers.signs_result(FakePipeline(), ["arm_weakness"])
+    assert "kb-banner-urgent" in out and "See a doctor today." in out
+
+
+def test_tab_errors_are_friendly() -> None:
+    class Broken(FakePipeline):
+        def check_signs(self, signs: list[str]) -> Answer:
+            raise RuntimeError("boom")
+
+    out = handlers.signs_result(Broken(), [])
+    assert "something went wrong" in out and "boom" not in out
+
+
+def test_build_app_without_launching(tmp_path: Path) -> None:
+    from ui.app import build_app
+
+    app = build_app(FakePipeline(), feedback_file=tmp_path / "f.jsonl")
+    assert app.title == "Knotbot"

@@ -1,0 +1,80 @@
+"""The app's stylesheet: calm colours, large text, an unmistakable safety block."""
+
+CSS = """
+.gradio-container { max-width: 960px !important; margin: 0 auto !important; }
+.gradio-container, .gradio-container button, .gradio-container textarea { font-size: 17px; }
+#kb-header h1 { font-size: 1.8rem; margin: 0.2rem 0 0.1rem; }
+#kb-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 1.05rem; }
+
+.kb-standing {
+  background: #e8f3f6; color: #12343b; border-left: 5px solid #0e7490;
+  border-radius: 8px; padding: 0.6rem 0.9rem; font-size: 1rem; line-height: 1.45;
+}
+
+.kb-answer { font-size: 1.05rem; line-height: 1.55; overflow-wrap: anywhere; }
+.kb-answer p { margin: 0 0 0.6rem; }
+.kb-answer ul { margin: 0.2rem 0 0.6rem 1.3rem; padding: 0; }
+
+.kb-banner {
+  border: 2px solid; border-radius: 10px; padding: 0.7rem 0.95rem; margin: 0 0 0.8rem;
+}
+.kb-banner p, .kb-banner li { color: inherit !important; }
+.kb-banner .kb-banner-title { font-weight: 700; font-size: 1.15rem; margin: 0; }
+.kb-banner .kb-banner-action { font-weight: 600; font-size: 1.1rem; margin: 0.3rem 0 0; }
+.kb-banner-reasons { margin: 0.4rem 0 0 1.2rem !important; font-size: 0.95rem; }
+.kb-banner-emergency { background: #b42318; border-color: #7a1a12; color: #ffffff; }
+.kb-banner-emergency .kb-banner-title::before { content: "\\26A0\\FE0F  "; }
+.kb-banner-urgent { background: #c2410c; border-color: #8a2c07; color: #ffffff; }
+.kb-banner-see-doctor { background: #fef3c7; border-color: #d97706; color: #3d2a04; }
+.kb-banner-out-of-scope { background: #f1f5f9; border-color: #cbd5e1; color: #1e293b; }
+
+.kb-press {
+  border: 2px solid; border-radius: 10px; padding: 0.6rem 0.95rem; margin: 0 0 0.8rem;
+  background: #ffffff; color: #1f2937;
+}
+.kb-press p, .kb-press li { color: inherit !important; }
+.kb-press .kb-press-verdict { font-size: 1.3rem; font-weight: 700; margin: 0; }
+.kb-press-reasons { margin: 0.35rem 0 0 1.2rem !important; font-size: 0.95rem; }
+.kb-press-do-not-press { border-color: #b42318; background: #fdecea; color: #7a1a12; }
+.kb-press-stop { border-color: #c2410c; background: #fff1e6; color: #7c2d12; }
+.kb-press-gently { border-color: #15803d; background: #ecfdf3; color: #14532d; }
+
+.kb-ref {
+  display: inline-block; font-size: 0.8em; font-weight: 700; color: #0e7490;
+  padding: 0 0.15em; white-space: nowrap;
+}
+.kb-sources { border-top: 1px solid var(--border-color-primary); margin-top: 0.8rem;
+  padding-top: 0.5rem; }
+.kb-sources .kb-sources-title { font-weight: 700; margin: 0 0 0.3rem; }
+.kb-source-list { list-style: none; margin: 0 !important; padding: 0 !important; }
+.kb-source { margin: 0 0 0.7rem; }
+.kb-source .kb-source-head { margin: 0 0 0.2rem; font-size: 0.98rem; }
+.kb-source-n { font-weight: 700; color: #0e7490; }
+.kb-source-title { font-weight: 600; }
+.kb-source-section { color: var(--body-text-color-subdued); }
+.kb-passage {
+  white-space: pre-line; margin: 0 !important; padding: 0.3rem 0.75rem !important;
+  border-left: 3px solid #94a3b8; font-size: 0.95rem; line-height: 1.5;
+}
+.kb-passage mark { background: #fde68a; color: #1f2937; padding: 0 0.1em; border-radius: 3px; }
+
+.kb-note {
+  border-radius: 8px; padding: 0.55rem 0.85rem; font-size: 1rem;
+  background: #f1f5f9; color: #1e293b; border: 1px solid #cbd5e1;
+}
+.kb-note-error { background: #fff7ed; color: #7c2d12; border-color: #fdba74; }
+.kb-typing { color: var(--body-text-color-subdued); }
+
+#kb-chat .message { max-width: 100%; }
+#kb-input-row { align-items: stretch; }
+#kb-send { min-width: 96px; }
+.kb-result:empty { display: none; }
+
+@media (max-width: 640px) {
+  .gradio-container { padding: 0 6px !important; }
+  .gradio-container, .gradio-container button, .gradio-container textarea { font-size: 16px; }
+  #kb-header h1 { font-size: 1.45rem; }
+  .kb-banner, .kb-press { padding: 0.6rem 0.7rem; }
+  .kb-passage { padding: 0.25rem 0.5rem !important; }
+}
+"""
