@@ -33,7 +33,9 @@ def recall_curves(curves: Sequence[RankingScores], path: Path) -> Path:
     ax.set_xticks(range(1, 11))
     ax.set_ylim(0, 1.02)
     ax.axhline(0.95, color="grey", linewidth=0.8, linestyle=":")
-    ax.text(10, 0.955, "bar @4: 0.95", ha="right", va="bottom", fontsize=8, color="grey")
+    ax.plot([4], [0.95], marker="*", color="grey", markersize=10, linestyle="none")
+    ax.text(4.15, 0.96, "bar: Recall@4 >= 0.95", ha="left", va="bottom", fontsize=8,
+            color="grey")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Retrieval: Recall@k on the retrieval questions")

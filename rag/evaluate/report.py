@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -40,7 +41,18 @@ def retrieval_table(r: Results) -> str:
                  str(r.unanswerable_declined), "0.0% (always answers)", ""])
     rows.append(["answerable: wrongly says \"don't cover\"", str(r.answerable_declined),
                  "0.0%", ""])
+    levels = r.retrieval_levels
+    rows.append(["answerable: refused as out of scope",
+                 str(Rate(levels.get("out_of_scope", 0), sum(levels.values()))), "0.0%", ""])
     return table(["metric", "Knotbot", "Baseline (LangChain tutorial)", "ratio"], rows)
+
+
+def retrieval_levels_line(r: Results) -> str:
+    counts = ", ".join(f"{lv} {r.retrieval_levels[lv]}" for lv in LEVELS
+                       if r.retrieval_levels.get(lv))
+    return (f"Triage levels given to the {len(r.sets.retrieval)} answerable retrieval questions: "
+            f"{counts}. Recall@k and MRR/nDCG score the retriever alone, so they do not depend "
+            "on triage.")
 
 
 def scores_table(rows: Sequence[RankingScores], first: str = "configuration",
@@ -112,7 +124,8 @@ def speed_table(r: Results) -> str:
     if r.cold is None:
         cold = "skipped (fast mode)"
     else:
-        cold = f"{r.cold.seconds:.2f} s" if r.cold.seconds is not None else r.cold.note
+        cold = r.cold.note if r.cold.seconds is None else f"{r.cold.seconds:.2f} s" + (
+            "" if r.cold.note == "ok" else f" ({r.cold.note})")
     rows: list[list[object]] = [["Cold start: `knotbot ask \"…\" --json`, new process", cold]]
     for stage in ("triage", "retrieve", "compose", "total"):
         rows.append([f"Warm {stage}: median / p95 ({lat.questions} questions)",
@@ -122,7 +135,9 @@ def speed_table(r: Results) -> str:
     rows += [["Ingest throughput (--rebuild into a temp dir, model already loaded)",
               f"{speed:.1f} chunks/s ({ing.chunks_embedded} chunks in {ing.seconds:.2f} s)"],
              ["Peak memory (maxrss of the eval process)", f"{r.peak_mb:.0f} MB"],
-             ["Index on disk", f"{r.index_mb:.1f} MB ({r.knotbot.chunks} chunks)"]]
+             ["Index on disk", f"{r.index_mb:.1f} MB ({r.knotbot.chunks} chunks)"],
+             ["Machine load average (1 min) at start / end of the run",
+              f"{r.load[0]:.1f} / {r.load[1]:.1f} on {os.cpu_count()} CPUs"]]
     return table(["measure", "value"], rows)
 
 
@@ -130,7 +145,7 @@ def headline(r: Results, checks: Sequence[Bar]) -> str:
     s, b, h, hb = r.safety, r.safety_baseline, r.holdout, r.holdout_baseline
     return "\n\n".join([
         "## Bars", bars_table(checks),
-        "## Retrieval: Knotbot vs baseline", retrieval_table(r),
+        "## Retrieval: Knotbot vs baseline", retrieval_table(r), retrieval_levels_line(r),
         "## Safety (evals/safety)",
         table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(s, b)),
         "## Safety holdout (evals/safety_holdout, written independently)",
@@ -146,7 +161,7 @@ def render(r: Results, checks: Sequence[Bar]) -> str:
     parts = [
         "# Knotbot evaluation report",
         f"Generated {time.strftime('%Y-%m-%d %H:%M')}"
-        + (" in **fast mode** (no sweeps, cold start or charts)" if r.fast else "")
+        + (" in **fast mode** (no ablations, sweeps, cold start or charts)" if r.fast else "")
         + f". Settings: chunk_max_chars={st.chunk_max_chars}, retrieval_k={st.retrieval_k}, "
         f"fusion={st.fusion_method} (dense weight {st.fusion_dense_weight}), "
         f"faq_weight={st.faq_weight}, mmr_lambda={st.mmr_lambda}, "
@@ -160,9 +175,10 @@ def render(r: Results, checks: Sequence[Bar]) -> str:
         "with one-at-a-time vectors to ~1e-7); everything else runs as in production. "
         "Latency is measured on a separate pass with nothing prefetched or cached.",
         headline(r, checks),
-        "## Retrieval ablations (signals × FAQ matching)",
-        scores_table(r.ablations, "signals"),
     ]
+    if r.ablations:
+        parts += ["## Retrieval ablations (signals × FAQ matching)",
+                  scores_table(r.ablations, "signals")]
     if r.fusion:
         parts += ["## Sweep: fusion method and dense weight", scores_table(r.fusion)]
     if r.chunk_sweep:
@@ -180,9 +196,12 @@ def render(r: Results, checks: Sequence[Bar]) -> str:
         + (", ".join(f"{k}: {v}" for k, v in r.over_triage.items()) or "none") + ".",
         "## Misses (evals/safety): under-triage or wrong press verdict",
         _misses(r.safety.misses),
+        "## False alarms (expected self_care, predicted another level; evals/safety)",
+        _misses(r.safety.alarms),
         "## Holdout: red-flag recall per class", per_class_table(r.holdout, r.holdout_baseline),
         "## Holdout: confusion matrix", confusion_table(r.holdout),
         "## Holdout misses", _misses(r.holdout.misses),
+        "## Holdout false alarms", _misses(r.holdout.alarms),
         "## Faithfulness failures", _misses(r.faith.failures),
         "## Time spent by this evaluation",
         table(["stage", "seconds"], [[k, f"{v:.1f}"] for k, v in r.stages.items()]),

@@ -23,6 +23,7 @@ from rag.pipeline import KnotbotPipeline
 from rag.settings import Settings
 
 DEPTH = 10
+DEFAULT = " (Knotbot's setting)"
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
 
 Ranker = Callable[[str], list[str]]
@@ -70,15 +71,17 @@ def ablations(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
     out = []
     for label, fields in signals.items():
         for faq_label, weight in ((f"FAQ {faq_weight:g}", faq_weight), ("no FAQ", 0.0)):
-            out.append(knotbot_scores(f"{label}, {faq_label}", pipeline, questions,
-                                      faq_weight=weight, **fields))
+            name = f"{label}, {faq_label}" + (DEFAULT if not fields and weight else "")
+            out.append(knotbot_scores(name, pipeline, questions, faq_weight=weight, **fields))
     return out
 
 
 def fusion_sweep(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
                  weights: Sequence[float] = (0.4, 0.6, 0.8)) -> list[RankingScores]:
-    return [knotbot_scores(f"{method}, dense weight {w:g}", pipeline, questions, method=method,
-                           dense_weight=w)
+    r = pipeline.retriever
+    return [knotbot_scores(f"{method}, dense weight {w:g}"
+                           + (DEFAULT if (method, w) == (r.method, r.dense_weight) else ""),
+                           pipeline, questions, method=method, dense_weight=w)
             for method in ("convex", "rrf") for w in weights]
 
 
@@ -99,7 +102,8 @@ def chunk_sweep(settings: Settings, embeddings: Embeddings, questions: Sequence[
             "chroma_host": None, "semantic_triage": False})
         report = build_index(variant, embeddings)
         pipeline = KnotbotPipeline(variant, embeddings=embeddings)
-        scores = knotbot_scores(f"chunk_max_chars {size}", pipeline, questions)
+        name = f"chunk_max_chars {size}" + (DEFAULT if size == settings.chunk_max_chars else "")
+        scores = knotbot_scores(name, pipeline, questions)
         out.append((scores, report))
     return out
 

@@ -45,6 +45,7 @@ class Results:
     holdout: sf.SafetyNumbers
     holdout_baseline: sf.SafetyNumbers
     over_triage: Counter[str]
+    retrieval_levels: Counter[str]
     faith: Faithfulness
     latency: sp.Latency
     ingest: IngestReport
@@ -53,6 +54,7 @@ class Results:
     chunk_sweep: list[tuple[RankingScores, IngestReport]] = field(default_factory=list)
     cold: sp.ColdStart | None = None
     peak_mb: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
     stages: dict[str, float] = field(default_factory=dict)
     charts: list[Path] = field(default_factory=list)
 
@@ -105,9 +107,11 @@ def _declined(answers: dict[tuple[str, str], Answer], group: str, sets: EvalSets
 def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool = False,
             evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None,
             latency_questions: int = LATENCY_QUESTIONS) -> Results:
-    """Every number in the report. ``fast`` skips the sweeps, the cold start and the charts;
+    """Every number in the report. ``fast`` skips the ablations and sweeps, the cold start
+    and the charts;
     ``latency_questions`` is how many fresh questions the warm latency pass times."""
     stages: dict[str, float] = {}
+    load_before = sp.load_average()
     with _stage(stages, "load model and index"):
         if embeddings is None:
             from rag.embeddings import load_embeddings
@@ -132,7 +136,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         faith = faithfulness(answers, sets.cases, sets.retrieval)
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
-        ablations = rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
+        ablations = [] if fast else rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
     with tempfile.TemporaryDirectory(prefix="knotbot-eval-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
@@ -146,7 +150,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
                 fusion = rt.fusion_sweep(pipeline, sets.retrieval, FUSION_WEIGHTS)
                 sweep = rt.chunk_sweep(settings, model, sets.retrieval, work, CHUNK_SIZES)
         with _stage(stages, "ingest throughput"):
-            own = [rep for sc, rep in sweep if sc.name.endswith(f" {settings.chunk_max_chars}")]
+            own = [rep for sc, rep in sweep if sc.name.endswith(rt.DEFAULT)]
             report = own[0] if own else rt.build_index(settings.model_copy(update={
                 "data_dir": work / "throughput", "chroma_host": None}), embeddings)
     results = Results(
@@ -155,7 +159,9 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         answerable_declined=_declined(answers, "retrieval", sets), safety=safety,
         safety_baseline=sf.score(sf.no_triage(safety_cases)), holdout=holdout,
         holdout_baseline=sf.score(sf.no_triage(holdout_cases)),
-        over_triage=sf.over_triage_kinds(preds), faith=faith, latency=latency, ingest=report,
+        over_triage=sf.over_triage_kinds(preds), faith=faith,
+        retrieval_levels=Counter(answers[("retrieval", q.id)].triage.level
+                                 for q in sets.retrieval), latency=latency, ingest=report,
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
         fusion=fusion, chunk_sweep=sweep, stages=stages)
     if not fast:
@@ -165,6 +171,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
             with _stage(stages, "charts"):
                 results.charts = draw_charts(results, charts_dir)
     results.peak_mb = sp.peak_memory_mb()
+    results.load = (load_before, sp.load_average())
     return results
 
 

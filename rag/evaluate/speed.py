@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -75,6 +76,10 @@ def cold_start(settings: Settings, question: str = COLD_QUESTION,
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return ColdStart(None, f"`knotbot ask --json` exited {done.returncode}: {last[:160]}")
+    try:
+        json.loads(done.stdout)
+    except ValueError:
+        return ColdStart(seconds, "exited 0 but did not print JSON")
     return ColdStart(seconds, "ok")
 
 
@@ -110,6 +115,14 @@ def peak_memory_mb() -> float:
     """Peak resident memory of this process (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def load_average() -> float:
+    """1-minute load average (0 where the OS has none): latency is only as quiet as the box."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def disk_mb(path: Path) -> float:
