@@ -125,7 +125,7 @@ def test_self_care_has_no_banner() -> None:
 )
 def test_press_verdict_labels(verdict: str, label: str) -> None:
     out = render.render_answer(_answer("self_care", verdict))
-    assert label in out and f'data-verdict="{verdict}"' in out
+    assert label in out and f'kb-press-{verdict.replace("_", "-")}' in out
 
 
 def test_sources_show_number_title_section_and_marked_quote() -> None:
@@ -275,3 +275,21 @@ def test_build_app_without_launching(tmp_path: Path) -> None:
 
     app = build_app(FakePipeline(), feedback_file=tmp_path / "f.jsonl")
     assert app.title == "Knotbot"
+
+
+def test_build_app_survives_a_pipeline_without_index(tmp_path: Path) -> None:
+    import gradio as gr
+
+    from rag.errors import IndexMissingError
+    from ui.app import build_app
+
+    class NoIndex(FakePipeline):
+        def press_form(self):  # type: ignore[no-untyped-def]
+            raise IndexMissingError("/tmp/nowhere")
+
+        def warning_signs(self):  # type: ignore[no-untyped-def]
+            raise IndexMissingError("/tmp/nowhere")
+
+    app = build_app(NoIndex(), feedback_file=tmp_path / "f.jsonl")
+    notes = [b.value for b in app.blocks.values() if isinstance(b, gr.HTML)]
+    assert sum("run `knotbot ingest` first" in str(v) for v in notes) == 2

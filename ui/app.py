@@ -18,12 +18,12 @@ from rag.errors import KnotbotError
 from rag.models import Option, Pipeline, PressForm
 from rag.settings import Settings
 from ui import handlers, render
-from ui.style import CSS
+from ui.style import CSS, JS
 
 EXAMPLES = [
     "How long should I hold pressure on a knot?",
     "What causes knots in the neck and shoulders?",
-    "Can I use a tennis ball on a knot between my shoulder blades?",
+    "Can I use a tennis ball on a knot?",
     "I have a fever and a stiff neck, how do I massage it?",
 ]
 
@@ -47,6 +47,7 @@ class KnotbotBlocks(gr.Blocks):
     def launch(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("theme", theme())
         kwargs.setdefault("css", CSS)
+        kwargs.setdefault("js", JS)
         kwargs.setdefault("footer_links", ["gradio", "settings"])
         return super().launch(*args, **kwargs)
 
@@ -58,8 +59,8 @@ def _choices(options: list[Option]) -> list[tuple[str, str]]:
 def _chat_tab(pipeline: Pipeline, max_chars: int, feedback_file: Path, delay: float) -> None:
     entries = gr.State([])
     chatbot = gr.Chatbot(
-        elem_id="kb-chat", label="Knotbot", height=560, render_markdown=False,
-        sanitize_html=True, buttons=[], layout="panel", autoscroll=True,
+        elem_id="kb-chat", label="Knotbot", show_label=False, height=560, render_markdown=False,
+        sanitize_html=True, buttons=[], layout="panel", autoscroll=False,
         placeholder="Ask about a painful knot in your neck or shoulders.",
     )
     notice = gr.HTML(elem_id="kb-notice", elem_classes=["kb-result"])
@@ -72,7 +73,7 @@ def _chat_tab(pipeline: Pipeline, max_chars: int, feedback_file: Path, delay: fl
     gr.Examples(EXAMPLES, inputs=[box], label="Try one of these questions")
     comment = gr.Textbox(
         elem_id="kb-comment", lines=1, max_lines=6,
-        label="Comment on an answer (optional): write it, then press \U0001f44d or \U0001f44e",
+        label="Comment on an answer (optional): write it, then press thumbs up or down",
         placeholder="What was helpful or missing? Please leave out personal details.",
     )
     status = gr.HTML(elem_id="kb-feedback-status", elem_classes=["kb-result"])
@@ -84,9 +85,8 @@ def _chat_tab(pipeline: Pipeline, max_chars: int, feedback_file: Path, delay: fl
     def on_like(log: handlers.ChatLog, text: str, data: gr.LikeData) -> tuple[str, str]:
         return handlers.record_feedback(feedback_file, log, data.index, data.liked, text)
 
-    outputs = [chatbot, box, notice, entries]
-    box.submit(on_send, [box, entries], outputs, show_progress="hidden")
-    send.click(on_send, [box, entries], outputs, show_progress="hidden")
+    gr.on([box.submit, send.click], on_send, [box, entries], [chatbot, box, notice, entries],
+          show_progress="hidden")
     chatbot.like(on_like, [entries, comment], [status, comment])
     chatbot.clear(lambda: ([], "", ""), None, [entries, notice, status])
 

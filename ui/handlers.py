@@ -96,7 +96,7 @@ def respond(
         return
     turns = history(entries)
     entries.append(Entry("user", render.render_user_message(text), question=text))
-    waiting = Entry("assistant", render.render_note("Looking in Knotbot's articles\u2026"))
+    waiting = Entry("assistant", render.render_waiting())
     yield chat_messages([*entries, waiting]), "", "", entries
     answer, note = ask(pipeline, text, turns)
     if answer is None:

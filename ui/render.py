@@ -29,11 +29,11 @@ _BANNERS: dict[str, tuple[str, str, str]] = {
     "out_of_scope": ("out-of-scope", "Outside what Knotbot covers", "note"),
 }
 
-# verdict -> (css modifier, icon, the words a person sees)
-VERDICT_LABELS: dict[str, tuple[str, str, str]] = {
-    "do_not_press": ("do-not-press", "\u26d4", "Do not press"),
-    "stop": ("stop", "\u270b", "Stop"),
-    "gently": ("gently", "\u2714", "Press gently"),
+# verdict -> (css modifier, the words a person sees); the modifier is also a CSS class
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    "do_not_press": ("do-not-press", "Do not press"),
+    "stop": ("stop", "Stop"),
+    "gently": ("gently", "Press gently"),
 }
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -148,7 +148,7 @@ def render_banner(triage: Triage) -> str:
     css, headline, role = spec
     message = f'<p class="kb-banner-action">{esc(triage.message)}</p>' if triage.message else ""
     return (
-        f'<div class="kb-banner kb-banner-{css}" role="{role}" data-level="{esc(triage.level)}">'
+        f'<div class="kb-banner kb-banner-{css}" role="{role}">'
         f'<p class="kb-banner-title">{esc(headline)}</p>{message}'
         f"{_reasons(triage.reasons, 'kb-banner-reasons')}</div>"
     )
@@ -158,10 +158,10 @@ def render_press_check(check: PressCheck | None) -> str:
     """The pressing verdict as a prominent box ('' when the answer has none)."""
     if check is None:
         return ""
-    css, icon, label = VERDICT_LABELS[check.verdict]
+    css, label = VERDICT_LABELS[check.verdict]
     return (
-        f'<div class="kb-press kb-press-{css}" data-verdict="{esc(check.verdict)}">'
-        f'<p class="kb-press-verdict"><span aria-hidden="true">{icon}</span> {esc(label)}</p>'
+        f'<div class="kb-press kb-press-{css}">'
+        f'<p class="kb-press-verdict">{esc(label)}</p>'
         f"{_reasons(check.reasons, 'kb-press-reasons')}</div>"
     )
 
@@ -174,7 +174,7 @@ def render_citation(citation: Citation) -> str:
         else ""
     )
     return (
-        f'<li class="kb-source" data-n="{citation.n}"><p class="kb-source-head">'
+        f'<li class="kb-source"><p class="kb-source-head">'
         f'<span class="kb-source-n">[{citation.n}]</span> '
         f'<span class="kb-source-title">{esc(citation.title)}</span>{section}</p>'
         f'<blockquote class="kb-passage">{highlight_passage(citation.text, citation.quotes)}'
@@ -211,8 +211,9 @@ def answer_text(answer: Answer) -> str:
 
 
 def _wrap(answer: Answer, inner: str, state: str = "done") -> str:
-    level = esc(answer.triage.level)
-    return f'<div class="kb-answer" data-level="{level}" data-state="{state}">{inner}</div>'
+    """The reply's outer box; classes, not data-* attributes (the Chatbot strips those)."""
+    level = answer.triage.level.replace("_", "-")
+    return f'<div class="kb-answer kb-level-{level} kb-{state}">{inner}</div>'
 
 
 def render_answer(answer: Answer) -> str:
@@ -238,6 +239,11 @@ def render_note(message: str, kind: str = "info") -> str:
     """A calm note (kind: info, error) with escaped text."""
     css = "error" if kind == "error" else "info"
     return f'<div class="kb-note kb-note-{css}" role="status">{esc(message)}</div>'
+
+
+def render_waiting() -> str:
+    """Shown in the reply while the pipeline works."""
+    return '<div class="kb-waiting" role="status">Looking in Knotbot\'s articles\u2026</div>'
 
 
 def render_error(err: Exception) -> str:

@@ -1,4 +1,35 @@
-"""The app's stylesheet: calm colours, large text, an unmistakable safety block."""
+"""The app's stylesheet and page script: calm colours, large text, safety block in view."""
+
+# Keeps the newest question at the top of the chat while its reply arrives, so the
+# safety block (the first thing in every reply) is what a person sees, not the sources at
+# the end of a long reply. The Chatbot's own autoscroll (to the bottom) is switched off.
+JS = """
+() => {
+  let pinned = 0;
+  const scroller = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) {
+        return p;
+      }
+    }
+    return null;
+  };
+  const follow = () => {
+    const users = document.querySelectorAll('#kb-chat [data-testid="user"]');
+    if (users.length < pinned) pinned = 0;
+    if (users.length === 0 || users.length === pinned) return;
+    const last = users[users.length - 1];
+    const box = scroller(last);
+    if (box) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    const bots = document.querySelectorAll('#kb-chat [data-testid="bot"]');
+    const reply = bots[bots.length - 1];
+    const below = reply && (last.compareDocumentPosition(reply) & Node.DOCUMENT_POSITION_FOLLOWING);
+    if (below && reply.querySelector('.kb-done, .kb-note')) pinned = users.length;
+  };
+  new MutationObserver(() => requestAnimationFrame(follow))
+    .observe(document.body, { childList: true, subtree: true });
+}
+"""
 
 CSS = """
 .gradio-container { max-width: 960px !important; margin: 0 auto !important; }
@@ -23,7 +54,8 @@ CSS = """
 .kb-banner .kb-banner-action { font-weight: 600; font-size: 1.1rem; margin: 0.3rem 0 0; }
 .kb-banner-reasons { margin: 0.4rem 0 0 1.2rem !important; font-size: 0.95rem; }
 .kb-banner-emergency { background: #b42318; border-color: #7a1a12; color: #ffffff; }
-.kb-banner-emergency .kb-banner-title::before { content: "\\26A0\\FE0F  "; }
+.kb-banner-emergency .kb-banner-title::before,
+.kb-banner-urgent .kb-banner-title::before { content: "\\26A0  "; }
 .kb-banner-urgent { background: #c2410c; border-color: #8a2c07; color: #ffffff; }
 .kb-banner-see-doctor { background: #fef3c7; border-color: #d97706; color: #3d2a04; }
 .kb-banner-out-of-scope { background: #f1f5f9; border-color: #cbd5e1; color: #1e293b; }
@@ -63,7 +95,13 @@ CSS = """
   background: #f1f5f9; color: #1e293b; border: 1px solid #cbd5e1;
 }
 .kb-note-error { background: #fff7ed; color: #7c2d12; border-color: #fdba74; }
-.kb-typing { color: var(--body-text-color-subdued); }
+.kb-typing, .kb-waiting { color: var(--body-text-color-subdued); font-style: italic; }
+
+/* Tabs: gradio moves tabs that don't fit into a "more" menu, measured on a hidden copy of
+   the buttons. Narrow that copy so every tab stays visible, and let the real row wrap. */
+.tab-container.visually-hidden button { font-size: 1px !important; padding: 0 !important; }
+.tab-container[role="tablist"] { flex-wrap: wrap; height: auto !important; row-gap: 2px; }
+.tab-container[role="tablist"] button { white-space: normal; }
 
 #kb-chat .message { max-width: 100%; }
 #kb-input-row { align-items: stretch; }
