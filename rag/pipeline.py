@@ -66,6 +66,7 @@ class KnotbotPipeline:
         questions = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
         faq_ids = [c for c, q in questions.items() if q]
         faq_vecs = embeddings.embed_documents([questions[c] for c in faq_ids]) if faq_ids else []
+        self._sentences = self._embed_sentences()
         self.retriever = HybridRetriever(
             vectorstore=Chroma(client=client, collection_name=info.name,
                                embedding_function=embeddings),
@@ -73,10 +74,12 @@ class KnotbotPipeline:
             keyword=KeywordIndex(ids, [self.chunks[i].page_content for i in ids]),
             faq_vectors={c: np.asarray(v, dtype=np.float32) for c, v in zip(faq_ids, faq_vecs,
                                                                             strict=True)},
+            sentence_vectors=self._sentence_matrix(),
+            bm25_weight=settings.fusion_bm25_weight,
+            sentence_weight=settings.fusion_sentence_weight,
             k=settings.retrieval_k, method=settings.fusion_method,
             dense_weight=settings.fusion_dense_weight, faq_weight=settings.faq_weight,
             rrf_k=settings.rrf_k, mmr_lambda=settings.mmr_lambda)
-        self._sentences = self._embed_sentences()
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
@@ -91,6 +94,16 @@ class KnotbotPipeline:
                         for s in split_sentences(body_of(d).replace("\n", " "))})
         vecs = self.embeddings.embed_documents(texts) if texts else []
         return {t: np.asarray(v, dtype=np.float32) for t, v in zip(texts, vecs, strict=True)}
+
+    def _sentence_matrix(self) -> dict[str, np.ndarray]:
+        """Each chunk's sentence vectors, one row a sentence."""
+        out = {}
+        for cid, doc in self.chunks.items():
+            rows = [self._sentences[s] for s in split_sentences(body_of(doc).replace("\n", " "))
+                    if s in self._sentences]
+            if rows:
+                out[cid] = np.stack(rows)
+        return out
 
     def score_sentences(self, question: str, sentences: Sequence[str]) -> list[float]:
         q = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)

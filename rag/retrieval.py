@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from pydantic import ConfigDict
 from rag.fusion import convex, mmr, rrf
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+FAQ_FLOOR = 0.5  # below this an FAQ heading is not a paraphrase of the question
 STOPWORDS = frozenset(
     "a an the and or but if of to in on at for with by from is are was were be been am i my me "
     "you your it its this that these those do does did can could should would will how what "
@@ -27,6 +29,18 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
 
 
+@cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem_tokens(text: str) -> list[str]:
+    """Stemmed keyword tokens, so "exercising" meets "exercise"."""
+    return list(_stemmer().stemWords(tokenize(text)))
+
+
 class KeywordIndex:
     """BM25 over the chunks (bm25s), returning a score per chunk id."""
 
@@ -35,10 +49,10 @@ class KeywordIndex:
 
         self.ids = ids
         self.model = bm25s.BM25()
-        self.model.index([tokenize(t) or ["_"] for t in texts], show_progress=False)
+        self.model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
 
     def scores(self, query: str) -> dict[str, float]:
-        tokens = tokenize(query)
+        tokens = stem_tokens(query)
         if not tokens:
             return {}
         raw = self.model.get_scores(tokens)
@@ -56,10 +70,14 @@ class HybridRetriever(BaseRetriever):
     vectors: dict[str, Any]
     keyword: KeywordIndex
     faq_vectors: dict[str, Any]
+    sentence_vectors: dict[str, Any] = {}
     k: int = 4
     fetch_k: int = 12
+    dense_k: int = 50  # a chunk left out of the dense list would score as the worst one
     method: str = "convex"
     dense_weight: float = 0.6
+    bm25_weight: float = 0.4
+    sentence_weight: float = 0.4
     faq_weight: float = 0.3
     rrf_k: int = 60
     mmr_lambda: float = 0.8
@@ -71,14 +89,28 @@ class HybridRetriever(BaseRetriever):
         out: list[tuple[dict[str, float], float]] = []
         if self.use_dense:
             hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                qvec.tolist(), k=min(self.fetch_k, len(self.chunks)))
+                qvec.tolist(), k=min(self.dense_k, len(self.chunks)))
             out.append(({str(d.id): 1.0 - float(dist) for d, dist in hits}, self.dense_weight))
         if self.use_bm25:
-            out.append((self.keyword.scores(query), 1.0 - self.dense_weight))
-        if self.faq_weight > 0 and self.faq_vectors:
-            faq = {cid: float(v @ qvec) for cid, v in self.faq_vectors.items()}
-            out.append(({c: s for c, s in faq.items() if s > 0.5}, self.faq_weight))
+            out.append((self.keyword.scores(query), self.bm25_weight))
+        if self.use_dense and self.sentence_weight > 0 and self.sentence_vectors:
+            # A chunk is as close as its closest sentence: one line of a long passage
+            # can answer the question even when the passage as a whole is about more.
+            best = {cid: float((m @ qvec).max()) for cid, m in self.sentence_vectors.items()}
+            out.append((best, self.sentence_weight))
         return out
+
+    def faq_bonus(self, query: str) -> dict[str, float]:
+        """How close the question is to an FAQ heading, on an absolute scale.
+
+        Not min-max scaled like the other signals: a weak best match must stay weak.
+        """
+        if self.faq_weight <= 0 or not self.faq_vectors:
+            return {}
+        qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        sims = {cid: float(v @ qvec) for cid, v in self.faq_vectors.items()}
+        return {cid: self.faq_weight * (s - FAQ_FLOOR) / (1 - FAQ_FLOOR)
+                for cid, s in sims.items() if s > FAQ_FLOOR}
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
@@ -87,6 +119,9 @@ class HybridRetriever(BaseRetriever):
         signals = self.signals(query)
         fused = (fuse(signals, self.rrf_k) if self.method == "rrf"  # type: ignore[call-arg]
                  else fuse(signals))
+        scale = max(fused.values(), default=1.0) or 1.0
+        for cid, bonus in self.faq_bonus(query).items():
+            fused[cid] = fused.get(cid, 0.0) + bonus * scale
         top = dict(sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[: self.fetch_k])
         chosen = mmr(top, self.vectors, self.k, self.mmr_lambda) if self.mmr_lambda < 1 else \
             sorted(top, key=top.__getitem__, reverse=True)[: self.k]

@@ -33,9 +33,11 @@ class Settings(BaseSettings):
     retrieval_k: int = 4
     fusion_method: Literal["rrf", "convex"] = "convex"
     fusion_dense_weight: float = 0.6
+    fusion_bm25_weight: float = 0.4
+    fusion_sentence_weight: float = 0.2
     rrf_k: int = 60
     faq_weight: float = 0.3
-    mmr_lambda: float = 0.8
+    mmr_lambda: float = 0.9
     answer_threshold: float = 0.45
     answer_max_sentences: int = 4
 
