@@ -44,6 +44,8 @@ class Citation(BaseModel):
 
 
 class Timings(BaseModel):
+    embed: float = Field(0.0, description="embedding the question once; triage's semantic "
+                         "layer and retrieval both reuse it")
     triage: float = 0.0
     retrieve: float = 0.0
     compose: float = 0.0

@@ -83,9 +83,12 @@ class KnotbotPipeline:
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
+            if self._sentences:
+                self.safety.semantic.add_scope_vectors(np.stack(list(self._sentences.values())))
         self.doctor_docs = [d for d in self.chunks.values()
                             if _DOCTOR.search(str(d.metadata.get("section") or ""))]
-        self.chain: Runnable = (RunnableLambda(self._safety_step)
+        self.chain: Runnable = (RunnableLambda(self._embed_step)
+                                | RunnableLambda(self._safety_step)
                                 | RunnableLambda(self._retrieve_step)
                                 | RunnableLambda(self._compose_step))
 
@@ -110,7 +113,13 @@ class KnotbotPipeline:
         return [float(self._sentences[s] @ q) if s in self._sentences else 0.0
                 for s in sentences]
 
-    # --- the three steps of the chain -------------------------------------------------
+    # --- the steps of the chain ---------------------------------------------------------
+    def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        self.embeddings.embed_query(state["question"])  # cached for triage and retrieval
+        state["t_embed"] = time.perf_counter() - t0
+        return state
+
     def _safety_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         state["safety"] = self.safety.assess(state["question"], state["history"])
@@ -145,8 +154,8 @@ class KnotbotPipeline:
             threshold=-1.0 if emergency else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences)
         t_compose = time.perf_counter() - t0
-        timings = Timings(triage=state["t_triage"] * 1e3, retrieve=state["t_retrieve"] * 1e3,
-                          compose=t_compose * 1e3)
+        timings = Timings(embed=state["t_embed"] * 1e3, triage=state["t_triage"] * 1e3,
+                          retrieve=state["t_retrieve"] * 1e3, compose=t_compose * 1e3)
         timings.total = (time.perf_counter() - state["t_start"]) * 1e3
         return Answer(question=state["question"], triage=res.triage,
                       press_check=res.press_check, answer=text, citations=citations,

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_question_chars: int = 2000
     semantic_triage: bool = True
     semantic_flag_threshold: float = 0.72
-    semantic_scope_threshold: float = 0.5
+    semantic_scope_threshold: float = 0.45
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

@@ -22,6 +22,12 @@ class RetrievalQuestion:
     answer: str
     key_phrase: str
     faq: bool
+    also: tuple[str, ...] = ()
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        """Every span that answers the question: the listed one and any equally direct one."""
+        return (self.answer, *self.also)
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,8 @@ def load_sets(evals_dir: Path = EVALS_DIR) -> EvalSets:
     """
     retrieval = [RetrievalQuestion(id=r["id"], question=r["question"], source=r["source"],
                                    answer=r["answer"], key_phrase=r["key_phrase"],
-                                   faq=bool(r.get("faq")))
+                                   faq=bool(r.get("faq")),
+                                   also=tuple(a["answer"] for a in r.get("also", [])))
                  for r in read_jsonl(evals_dir / "retrieval" / "questions.jsonl")]
     cases = [Case("retrieval", q.id, q.question) for q in retrieval]
     cases += [_case("unanswerable", r)

@@ -32,8 +32,10 @@ Ranker = Callable[[str], list[str]]
 def score_ranker(name: str, ranker: Ranker, questions: Sequence[RetrievalQuestion],
                  collection: Sequence[str]) -> RankingScores:
     """Run every question through ``ranker`` (texts, best first) and score the rankings."""
-    relevance = [[is_relevant(t, q.answer) for t in ranker(q.question)] for q in questions]
-    totals = [sum(1 for t in collection if is_relevant(t, q.answer)) for q in questions]
+    relevance = [[any(is_relevant(t, a) for a in q.answers) for t in ranker(q.question)]
+                 for q in questions]
+    totals = [sum(1 for t in collection if any(is_relevant(t, a) for a in q.answers))
+              for q in questions]
     return ranking_scores(name, relevance, totals, len(collection), DEPTH)
 
 

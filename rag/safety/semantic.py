@@ -61,6 +61,11 @@ class SemanticLayer:
                 best[cls] = SemanticHit(cls, level, float(score), example)
         return list(best.values())
 
+    def add_scope_vectors(self, vectors: np.ndarray) -> None:
+        """Also count as in scope what is close to these (the articles' own sentences)."""
+        _, scope = self._vectors()
+        self._scope_matrix = np.vstack([scope, np.asarray(vectors, dtype=np.float32)])
+
     def in_scope(self, text: str) -> bool:
         _, scope = self._vectors()
         return bool((scope @ self._query(text)).max() >= self.scope_threshold)

@@ -46,10 +46,13 @@ class SafetyStage:
         scope = scope_of(norm, self.lex, self.vocabulary)
         if scope != "out_of_scope":
             return scope
-        if self.semantic and self.semantic.in_scope(question):
+        other_body = self.lex.scope_other_body.search(norm)
+        if self.lex.press_intent.search(norm) and not other_body:
+            return "in_scope"  # where and how to press or massage is what Knotbot is for
+        if self.semantic and not other_body and self.semantic.in_scope(question):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
-        if follows_topic and _FOLLOW_UP.search(norm) and not self.lex.scope_other_body.search(norm):
+        if follows_topic and _FOLLOW_UP.search(norm) and not other_body:
             return "in_scope"
         return "out_of_scope"
 
