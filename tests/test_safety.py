@@ -127,3 +127,11 @@ def test_every_warning_sign_checkbox_escalates(pipeline) -> None:  # type: ignor
         level = pipeline.check_signs([option.id]).triage.level
         assert LEVEL_RANK[level] >= LEVEL_RANK["see_doctor"], option.id
     assert pipeline.check_signs([]).triage.level == "self_care"
+
+
+def test_an_electric_massager_is_not_an_electric_feeling(pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("what setting should i put my electric massager on for my traps")
+    assert res.triage.level == "self_care"
+    assert res.press_check is not None and res.press_check.verdict == "gently"
+    zap = pipeline.safety.assess("pressing my trap sends an electric shock down my arm")
+    assert zap.press_check is not None and zap.press_check.verdict == "stop"
