@@ -98,11 +98,14 @@ def ask(
                                         "one JSON line each; write one JSON line each")] = False,
 ) -> None:
     """Answer a question from the articles, safety first."""
-    from rag.pipeline import KnotbotPipeline
+    from rag.pipeline import KnotbotPipeline, clean_question
 
     if jsonl == (question is not None):
         _fail("give a QUESTION, or --jsonl with questions on standard input")
-    pipeline = KnotbotPipeline(Settings())
+    settings = Settings()
+    if question is not None:
+        clean_question(question, settings.max_question_chars)  # fail fast, before the model
+    pipeline = KnotbotPipeline(settings)
     if jsonl:
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         for number, line in enumerate(stream, 1):

@@ -43,6 +43,8 @@ def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = settings.model_path()
     if not os.path.isdir(path):
         raise ModelError(
@@ -50,6 +52,9 @@ def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
             "to a local sentence-transformers folder"
         )
     from langchain_huggingface import HuggingFaceEmbeddings
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Loading weights" bars are noise on every start
 
     try:
         inner = HuggingFaceEmbeddings(
