@@ -70,17 +70,18 @@ class HybridRetriever(BaseRetriever):
     vectors: dict[str, Any]
     keyword: KeywordIndex
     faq_vectors: dict[str, Any]
-    sentence_vectors: dict[str, Any] = {}
-    k: int = 4
+    sentence_vectors: dict[str, Any]
+    # Weights and sizes come from Settings (the one place they are set); no defaults here.
+    k: int
+    method: str
+    dense_weight: float
+    bm25_weight: float
+    sentence_weight: float
+    faq_weight: float
+    rrf_k: int
+    mmr_lambda: float
     fetch_k: int = 12
     dense_k: int = 50  # a chunk left out of the dense list would score as the worst one
-    method: str = "convex"
-    dense_weight: float = 0.6
-    bm25_weight: float = 0.4
-    sentence_weight: float = 0.4
-    faq_weight: float = 0.3
-    rrf_k: int = 60
-    mmr_lambda: float = 0.8
     use_dense: bool = True
     use_bm25: bool = True
 
