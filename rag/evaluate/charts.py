@@ -78,8 +78,10 @@ def confusion_heatmaps(panels: Sequence[tuple[str, Counter[tuple[str, str]]]],
 
 def latency_histogram(latency: Latency, path: Path) -> Path:
     plt = _plt()
-    fig, axes = plt.subplots(2, 2, figsize=(9, 6))
-    for ax, stage in zip(axes.flat, ("total", "triage", "retrieve", "compose"), strict=True):
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6))
+    axes.flat[-1].axis("off")
+    stages = ("total", "embed", "triage", "retrieve", "compose")
+    for ax, stage in zip(list(axes.flat)[: len(stages)], stages, strict=True):
         values = latency.samples[stage]
         ax.hist(values, bins=30, color="#4C72B0")
         for q, style in ((50, "-"), (95, "--")):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rag.evaluate.metrics import RankingScores, Rate
 from rag.evaluate.safety import LEVELS, SafetyNumbers
+from rag.evaluate.speed import STAGES
 
 if TYPE_CHECKING:
     from rag.evaluate.runner import Bar, Results
@@ -127,8 +128,10 @@ def speed_table(r: Results) -> str:
         cold = r.cold.note if r.cold.seconds is None else f"{r.cold.seconds:.2f} s" + (
             "" if r.cold.note == "ok" else f" ({r.cold.note})")
     rows: list[list[object]] = [["Cold start: `knotbot ask \"…\" --json`, new process", cold]]
-    for stage in ("triage", "retrieve", "compose", "total"):
-        rows.append([f"Warm {stage}: median / p95 ({lat.questions} questions)",
+    for stage in STAGES:
+        label = "embed (the question, once; shared by triage and retrieval)" \
+            if stage == "embed" else stage
+        rows.append([f"Warm {label}: median / p95 ({lat.questions} questions)",
                      f"{lat.median(stage):.1f} ms / {lat.p95(stage):.1f} ms"])
     ing = r.ingest
     speed = ing.chunks_embedded / ing.seconds if ing.seconds else 0.0

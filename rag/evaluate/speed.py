@@ -17,7 +17,7 @@ from rag.evaluate.metrics import percentile
 from rag.pipeline import KnotbotPipeline
 from rag.settings import Settings
 
-STAGES = ("triage", "retrieve", "compose", "total")
+STAGES = ("embed", "triage", "retrieve", "compose", "total")
 COLD_QUESTION = "how do I get rid of a knot in my neck?"
 
 
