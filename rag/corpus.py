@@ -203,6 +203,9 @@ def parse_article(source: str, text: str) -> Article:
 
 
 def list_corpus(corpus_dir: Path) -> list[Path]:
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir} is a file, not a folder: pass --corpus with the folder "
+                          "that holds the articles")
     if not corpus_dir.is_dir():
         raise CorpusError(
             f"the corpus folder {corpus_dir} does not exist: create it or pass --corpus DIR"

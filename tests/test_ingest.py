@@ -100,6 +100,9 @@ def test_other_model_needs_rebuild(settings: Settings, corpus_copy: Path,
 def test_missing_and_empty_corpus(settings: Settings, tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         ingest(settings, tmp_path / "nope")
+    (tmp_path / "a-file.md").write_text("# hi\n\ntext\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        ingest(settings, tmp_path / "a-file.md")
     (tmp_path / "empty").mkdir()
     with pytest.raises(CorpusError, match=r"has no \.md, \.txt or \.html files"):
         ingest(settings, tmp_path / "empty")
