@@ -106,29 +106,43 @@ def ingest(
     new_docs, parsed = _parse_changed(changed, hashes, spec, report, show_progress)
     report.files_removed = len(set(reuse) - set(paths))
     manifest = {n: hashes[n] for n in unchanged} | parsed
+    report.chunks = _write_version(
+        client, settings, manifest, new_docs, old.name if old and unchanged else None,
+        unchanged, lambda: (load_embeddings or _default_loader)(settings), report, show_progress)
+    report.files_embedded = len(parsed) - len(report.skipped)
+    report.chunks_embedded = len(new_docs)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_version(
+    client: Any, settings: Settings, manifest: dict[str, str], new_docs: list[Document],
+    old_name: str | None, unchanged: set[str], embedder: Callable[[], Embeddings],
+    report: IngestReport, show_progress: bool,
+) -> int:
+    """Fill a brand-new collection, then move the pointer to it (the commit point).
+
+    Returns its chunk count. A kill before `activate` leaves the old version in use.
+    """
     name = f"{settings.collection_prefix}_v{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     target = create_version(client, name, {
         "embedding_model": settings.embedding_model,
-        "chunk_spec": _spec_key(spec),
+        "chunk_spec": _spec_key(spec_of(settings)),
         "manifest": json.dumps(manifest, sort_keys=True),
     })
-    if old and unchanged:
-        _copy_unchanged(client, old.name, target, unchanged)
+    if old_name:
+        _copy_unchanged(client, old_name, target, unchanged)
     if new_docs:
-        embedder = (load_embeddings or _default_loader)(settings)
-        _embed_into(target, new_docs, embedder, show_progress)
-    if target.count() == 0:
+        _embed_into(target, new_docs, embedder(), show_progress)
+    count = int(target.count())
+    if count == 0:
         client.delete_collection(name)
         raise CorpusError(
             "no article in the corpus folder could be read: " + "; ".join(report.skipped)
         )
     activate(client, settings, name)
     drop_stale(client, settings, keep=name)
-    report.files_embedded = len(parsed) - len(report.skipped)
-    report.chunks_embedded = len(new_docs)
-    report.chunks = target.count()
-    report.seconds = time.perf_counter() - started
-    return report
+    return count
 
 
 def _default_loader(settings: Settings) -> Embeddings:

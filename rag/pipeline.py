@@ -42,9 +42,6 @@ class KnotbotPipeline:
     """Loads the index, the model and the safety stage once; answers many questions."""
 
     def __init__(self, settings: Settings, embeddings: Any = None) -> None:
-        from langchain_chroma import Chroma
-
-        from rag.retrieval import HybridRetriever, KeywordIndex
         from rag.store import connect, open_active
 
         self.settings = settings
@@ -55,31 +52,9 @@ class KnotbotPipeline:
 
             embeddings = load_embeddings(settings)
         self.embeddings = embeddings
-        got = col.get(include=["documents", "metadatas", "embeddings"])
-        self.chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta or {}))
-                       for cid, text, meta in zip(got["ids"], got["documents"] or [],
-                                                  got["metadatas"] or [], strict=True)}
-        raw = got["embeddings"] if got["embeddings"] is not None else []
-        vectors = {cid: np.asarray(v, dtype=np.float32)
-                   for cid, v in zip(got["ids"], list(raw), strict=True)}
-        ids = list(self.chunks)
-        questions = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
-        faq_ids = [c for c, q in questions.items() if q]
-        faq_vecs = embeddings.embed_documents([questions[c] for c in faq_ids]) if faq_ids else []
+        vectors = self._load_chunks(col)
         self._sentences = self._embed_sentences()
-        self.retriever = HybridRetriever(
-            vectorstore=Chroma(client=client, collection_name=info.name,
-                               embedding_function=embeddings),
-            embeddings=embeddings, chunks=self.chunks, vectors=vectors,
-            keyword=KeywordIndex(ids, [self.chunks[i].page_content for i in ids]),
-            faq_vectors={c: np.asarray(v, dtype=np.float32) for c, v in zip(faq_ids, faq_vecs,
-                                                                            strict=True)},
-            sentence_vectors=self._sentence_matrix(),
-            bm25_weight=settings.fusion_bm25_weight,
-            sentence_weight=settings.fusion_sentence_weight,
-            k=settings.retrieval_k, method=settings.fusion_method,
-            dense_weight=settings.fusion_dense_weight, faq_weight=settings.faq_weight,
-            rrf_k=settings.rrf_k, mmr_lambda=settings.mmr_lambda)
+        self.retriever = self._build_retriever(client, info.name, vectors)
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
@@ -91,6 +66,38 @@ class KnotbotPipeline:
                                 | RunnableLambda(self._safety_step)
                                 | RunnableLambda(self._retrieve_step)
                                 | RunnableLambda(self._compose_step))
+
+    def _load_chunks(self, col: Any) -> dict[str, np.ndarray]:
+        """Every chunk of the active index as Documents; returns their stored vectors."""
+        got = col.get(include=["documents", "metadatas", "embeddings"])
+        self.chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta or {}))
+                       for cid, text, meta in zip(got["ids"], got["documents"] or [],
+                                                  got["metadatas"] or [], strict=True)}
+        raw = got["embeddings"] if got["embeddings"] is not None else []
+        return {cid: np.asarray(v, dtype=np.float32)
+                for cid, v in zip(got["ids"], list(raw), strict=True)}
+
+    def _build_retriever(self, client: Any, collection: str, vectors: dict[str, np.ndarray]
+                         ) -> Any:
+        from langchain_chroma import Chroma
+
+        from rag.retrieval import HybridRetriever, KeywordIndex
+
+        s, ids = self.settings, list(self.chunks)
+        faq = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
+        faq = {c: q for c, q in faq.items() if q}
+        faq_vecs = self.embeddings.embed_documents(list(faq.values())) if faq else []
+        return HybridRetriever(
+            vectorstore=Chroma(client=client, collection_name=collection,
+                               embedding_function=self.embeddings),
+            embeddings=self.embeddings, chunks=self.chunks, vectors=vectors,
+            keyword=KeywordIndex(ids, [self.chunks[i].page_content for i in ids]),
+            faq_vectors={c: np.asarray(v, dtype=np.float32)
+                         for c, v in zip(faq, faq_vecs, strict=True)},
+            sentence_vectors=self._sentence_matrix(), k=s.retrieval_k, method=s.fusion_method,
+            dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
+            sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,
+            mmr_lambda=s.mmr_lambda)
 
     def _embed_sentences(self) -> dict[str, np.ndarray]:
         texts = sorted({s for d in self.chunks.values()
