@@ -6,7 +6,9 @@ verbatim sentence from a retrieved passage, followed by its [n] marker.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +29,30 @@ _MASSAGE = re.compile(
     r"massager\w*|roll\w*|knuckles?|lean into|needl\w*)\b", re.IGNORECASE)
 _WARNING = re.compile(r"\b(never|avoid|stop|do not|don't|caution|consult|doctor|professional)\b",
                       re.IGNORECASE)
+
+
+LEXICAL_WEIGHT = 0.2  # keyword overlap added to a sentence's cosine score
+RANK_PENALTY = 0.02  # per place a sentence's passage stands below the first
+MARGIN = 0.2  # sentences this far below the best one are left out
+
+
+def inverse_document_frequency(sentences: Sequence[str]) -> dict[str, float]:
+    from rag.retrieval import stem_tokens
+
+    df = Counter(t for s in sentences for t in set(stem_tokens(s)))
+    n = len(sentences)
+    return {t: math.log(1 + n / (1 + c)) for t, c in df.items()}
+
+
+def keyword_overlap(question_words: set[str], sentence: str, idf: dict[str, float]) -> float:
+    """Share of the question's (stemmed, IDF-weighted) words that the sentence contains."""
+    from rag.retrieval import stem_tokens
+
+    if not question_words:
+        return 0.0
+    weight = lambda t: idf.get(t, math.log(1 + len(idf) + 1))  # noqa: E731
+    shared = question_words & set(stem_tokens(sentence))
+    return sum(weight(t) for t in shared) / sum(weight(t) for t in question_words)
 
 
 @dataclass(frozen=True)
@@ -68,11 +94,11 @@ def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
             sentences = [s for s in sentences if not _MASSAGE.search(s) or _WARNING.search(s)]
         for order, (text, value) in enumerate(zip(sentences, score(question, sentences),
                                                   strict=True)):
-            out.append(Candidate(text, doc, rank, order, value))
+            out.append(Candidate(text, doc, rank, order, value - RANK_PENALTY * rank))
     return out
 
 
-def pick(cands: list[Candidate], limit: int, margin: float = 0.12) -> list[Candidate]:
+def pick(cands: list[Candidate], limit: int, margin: float = MARGIN) -> list[Candidate]:
     """Best sentences, near-repeats dropped, put back in reading order."""
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if not ranked:

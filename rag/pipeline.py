@@ -13,9 +13,10 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.chunking import body_of, split_sentences
-from rag.compose import compose
+from rag.compose import LEXICAL_WEIGHT, compose, inverse_document_frequency, keyword_overlap
 from rag.errors import QuestionError
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
+from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_yaml
 from rag.settings import Settings
@@ -54,6 +55,7 @@ class KnotbotPipeline:
         self.embeddings = embeddings
         vectors = self._load_chunks(col)
         self._sentences = self._embed_sentences()
+        self._idf = inverse_document_frequency(list(self._sentences))
         self.retriever = self._build_retriever(client, info.name, vectors)
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
@@ -116,9 +118,11 @@ class KnotbotPipeline:
         return out
 
     def score_sentences(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Meaning (cosine) plus a little for sharing the question's rarer words."""
         q = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
-        return [float(self._sentences[s] @ q) if s in self._sentences else 0.0
-                for s in sentences]
+        words = set(stem_tokens(question))
+        return [(float(self._sentences[s] @ q) if s in self._sentences else 0.0)
+                + LEXICAL_WEIGHT * keyword_overlap(words, s, self._idf) for s in sentences]
 
     # --- the steps of the chain ---------------------------------------------------------
     def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
