@@ -16,6 +16,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 RAW_CORPUS = PROJECT_DIR.parent / "shared" / "corpus"
+needs_raw_corpus = pytest.mark.skipif(
+    not any(RAW_CORPUS.glob("*.txt")),
+    reason=f"the raw scraped articles are not at {RAW_CORPUS} (CI has them beside the repo)")
 CORPUS = PROJECT_DIR / "corpus"
 
 

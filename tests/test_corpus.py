@@ -12,7 +12,7 @@ from rag.chunking import ChunkSpec, chunk_article, split_sentences
 from rag.corpus import parse_article, read_text
 from rag.errors import CorpusError
 
-from .conftest import CORPUS, RAW_CORPUS
+from .conftest import CORPUS, RAW_CORPUS, needs_raw_corpus
 
 DEBRIS = ("top of page", "bottom of page", "self massage on na", "updated: jul 9",
           "what is a muscle knot.", "how to get rid of a knot in your neck.")
@@ -32,6 +32,7 @@ def test_no_debris_reaches_a_chunk(path: Path) -> None:
         assert "top of page" not in text.lower() and "bottom of page" not in text.lower()
 
 
+@needs_raw_corpus
 def test_raw_and_markdown_copies_give_the_same_text() -> None:
     for md in CORPUS.glob("*.md"):
         raw = RAW_CORPUS / (md.stem + ".txt")

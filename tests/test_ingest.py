@@ -18,6 +18,8 @@ from rag.ingest import ingest
 from rag.settings import PROJECT_DIR, Settings
 from rag.store import connect, open_active
 
+from .conftest import RAW_CORPUS, needs_raw_corpus
+
 DEBRIS = ("top of page", "bottom of page", "self massage on na", "updated: jul 9")
 
 
@@ -73,11 +75,12 @@ def test_bad_files_are_skipped_by_name(settings: Settings, corpus_copy: Path,
     assert ingest(settings, corpus_copy, load_embeddings=_never_load).up_to_date
 
 
+@needs_raw_corpus
 def test_raw_scraped_copies_ingest_clean(settings: Settings, tmp_path: Path,
                                          embeddings) -> None:  # type: ignore[no-untyped-def]
     raw = tmp_path / "raw"
     raw.mkdir()
-    for src in (PROJECT_DIR.parent / "shared" / "corpus").glob("*.txt"):
+    for src in RAW_CORPUS.glob("*.txt"):
         shutil.copy(src, raw / src.name)
     ingest(settings, raw, load_embeddings=lambda _s: embeddings)
     stored = _stored(settings)
