@@ -135,3 +135,12 @@ def test_an_electric_massager_is_not_an_electric_feeling(pipeline) -> None:  # t
     assert res.press_check is not None and res.press_check.verdict == "gently"
     zap = pipeline.safety.assess("pressing my trap sends an electric shock down my arm")
     assert zap.press_check is not None and zap.press_check.verdict == "stop"
+
+
+@pytest.mark.parametrize("earlier", ["I'm on warfarin for a heart valve.",
+                                     "The knot is on the side of my neck under my ear.",
+                                     "I had neck surgery last month."])
+def test_press_check_remembers_earlier_turns(pipeline, earlier: str) -> None:  # type: ignore[no-untyped-def]
+    history = [Turn(role="user", content=earlier), Turn(role="assistant", content="Noted.")]
+    res = pipeline.safety.assess("ok, can I press on the knot now?", history)
+    assert res.press_check is not None and res.press_check.verdict == "do_not_press"

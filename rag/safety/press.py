@@ -18,10 +18,16 @@ def _hits(text: str, pattern_lex: Lexicon, pattern) -> bool:  # type: ignore[no-
     return any(not _negated(text, m.start(), pattern_lex) for m in pattern.finditer(text))
 
 
-def press_check(text: str, lex: Lexicon, level: str, flag_ids: set[str]) -> PressCheck | None:
-    """Verdict for a normalised question about pressing, or None if it is not one."""
-    if not is_press_question(text, lex):
+def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
+                conversation: str | None = None) -> PressCheck | None:
+    """Verdict when the (normalised) question is about pressing, else None.
+
+    Where the knot is, contraindications and symptoms are read from the whole
+    conversation: "I'm on warfarin" said one turn earlier still forbids pressing.
+    """
+    if not is_press_question(question, lex):
         return None
+    text = conversation or question
     reasons = [reason for reason, pattern in lex.do_not_press.values() if _hits(text, lex, pattern)]
     if flag_ids & _NO_MASSAGE_FLAGS and not any("inflamed" in r for r in reasons):
         reasons.append(lex.do_not_press["inflamed_or_injured"][0])

@@ -76,7 +76,8 @@ class SafetyStage:
             scope = self._scope(question, norm, earlier)
             if scope != "in_scope":
                 level = "out_of_scope"
-        press = press_check(norm, self.lex, level, set(levels)) if level != "out_of_scope" else None
+        press = (press_check(norm, self.lex, level, set(levels), everything)
+                 if level != "out_of_scope" else None)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
