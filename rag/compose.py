@@ -24,11 +24,18 @@ LEVEL_TITLE = {
 VERDICT_TITLE = {"do_not_press": "Do not press", "stop": "Stop pressing",
                  "gently": "Press gently"}
 NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
-_MASSAGE = re.compile(
+# A sentence that tells how to work on a knot: what must not reach someone told not to.
+_TECHNIQUE = re.compile(
     r"\b(press\w*|massag\w*|knead\w*|squeez\w*|rub\w*|friction|pressure|tennis ball|cane|"
-    r"massager\w*|roll\w*|knuckles?|lean into|needl\w*)\b", re.IGNORECASE)
-_WARNING = re.compile(r"\b(never|avoid|stop|do not|don't|caution|consult|doctor|professional)\b",
-                      re.IGNORECASE)
+    r"massager\w*|roll\w*|knuckles?|lean into|needl\w*|stretch\w*|tilt\w*|tuck\w*|"
+    r"hold this position|positioning|leverage|heat|ice|towel|heating pad)\b", re.IGNORECASE)
+_TECHNIQUE_SECTION = re.compile(r"massage|technique|tool|stretch|relief|exercise|needling|heat",
+                                re.IGNORECASE)
+# A sentence that sends the person to medical help (a massage therapist is not that).
+_MEDICAL_HELP = re.compile(r"\b(doctor|healthcare professional|medical|diagnosis|physician|"
+                           r"professional evaluation|consult a doctor|healthcare)\b", re.IGNORECASE)
+_PROHIBITION = re.compile(r"^(never|avoid|stop|do not|don't)\b|\b(avoid massaging|stop "
+                          r"immediately|should not|must not|never apply)\b", re.IGNORECASE)
 
 
 LEXICAL_WEIGHT = 0.2  # keyword overlap added to a sentence's cosine score
@@ -84,14 +91,26 @@ def massage_allowed(triage: Triage, press: PressCheck | None) -> bool:
     return triage.level == "self_care" and (press is None or press.verdict == "gently")
 
 
+def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | None) -> bool:
+    """May this article sentence be quoted to this person, given the safety stage?"""
+    if triage.level == "emergency":
+        return bool(_MEDICAL_HELP.search(sentence))
+    if triage.level == "urgent":
+        return bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
+    if massage_allowed(triage, press):
+        return True
+    technique = _TECHNIQUE_SECTION.search(section) or _TECHNIQUE.search(sentence)
+    return not technique or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
+
+
 def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
-               allow_massage: bool) -> list[Candidate]:
+               may_quote: Callable[[str, str], bool] = lambda _s, _h: True) -> list[Candidate]:
+    """Sentences of the passages that may be quoted, scored against the question."""
     out: list[Candidate] = []
     for rank, doc in enumerate(docs):
+        section = str(doc.metadata.get("section") or "")
         sentences = [s for s in split_sentences(body_of(doc).replace("\n", " "))
-                     if len(s) > 25 and s in doc.page_content]
-        if not allow_massage:
-            sentences = [s for s in sentences if not _MASSAGE.search(s) or _WARNING.search(s)]
+                     if len(s) > 25 and s in doc.page_content and may_quote(s, section)]
         for order, (text, value) in enumerate(zip(sentences, score(question, sentences),
                                                   strict=True)):
             out.append(Candidate(text, doc, rank, order, value - RANK_PENALTY * rank))
@@ -154,7 +173,8 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     if triage.level == "emergency":
         docs = [d for d in docs if re.search(r"doctor|specialist|consult", d.page_content, re.I)]
         max_sentences = 1
-    cands = candidates(question, docs, score, massage_allowed(triage, press))
+    cands = candidates(question, docs, score,
+                       lambda sentence, section: allowed(sentence, section, triage, press))
     best = max((c.score for c in cands), default=0.0)
     if best < threshold:
         body = "" if triage.level == "emergency" else NOT_COVERED

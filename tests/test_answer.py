@@ -114,3 +114,22 @@ def test_cli_json_and_errors(built_index: Settings) -> None:
     empty = _cli(["ask", "  "], built_index)
     assert empty.returncode == 1 and empty.stderr.decode().startswith("error: ")
     assert b"Traceback" not in empty.stderr
+
+
+@pytest.mark.parametrize("question", [
+    "I'm on Eliquis. What speed should I use on my electric massager?",
+    "I'm on warfarin, how should I position my hand to reach my neck knot?",
+    "I suddenly can't move my neck at all, what stretches should I do?",
+    "I fell off a ladder an hour ago and my neck hurts, heat or ice?",
+])
+def test_no_technique_reaches_someone_told_not_to_press(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer(question)
+    assert ans.triage.level in {"urgent", "emergency"} or (
+        ans.press_check is not None and ans.press_check.verdict == "do_not_press")
+    for technique in ("low speed", "crossing the arm", "Perform these stretches", "tilt your head",
+                      "30 to 90 seconds", "Heat therapy"):
+        assert technique not in ans.body, (question, technique)
+    if ans.triage.level in {"urgent", "emergency"}:  # only "get medical help" is quoted
+        quotes = [q for c in ans.citations for q in c.quotes]
+        assert all(re.search(r"doctor|healthcare|medical|diagnosis|never|avoid|stop", q, re.I)
+                   for q in quotes), quotes

@@ -144,3 +144,36 @@ def test_press_check_remembers_earlier_turns(pipeline, earlier: str) -> None:  #
     history = [Turn(role="user", content=earlier), Turn(role="assistant", content="Noted.")]
     res = pipeline.safety.assess("ok, can I press on the knot now?", history)
     assert res.press_check is not None and res.press_check.verdict == "do_not_press"
+
+
+@pytest.mark.parametrize("question, level", [
+    ("Couldn't stop throwing up all night, I have a headache and a fever. Massage my neck knot?",
+     "emergency"),
+    ("I could not stop shivering and my neck is really stiff, can I massage it?", "emergency"),
+    ("never had chest pain like this before, it goes into my neck. Can I massage my neck?",
+     "emergency"),
+    ("without warning my face started drooping", "emergency"),
+    ("I can't turn my head without my arm tingling", "see_doctor"),
+    ("Last year I had whiplash, and yesterday I fell off a ladder and my neck hurts", "emergency"),
+    ("I was in a car crash on Monday and I'm signed off work, my neck is killing me",
+     "emergency"),
+    ("i haven't noticed any numbness or tingling, just tight traps", "self_care"),
+])
+def test_a_negation_or_a_past_event_only_reaches_what_it_governs(pipeline, question: str,
+                                                                 level: str) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.safety.assess(question).triage.level == level
+
+
+def test_where_the_knot_is_cannot_be_negated_away(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for q in ["No pain pressing the side of my neck, ok to keep pressing?",
+              "no issues rubbing right on my spine, keep going?"]:
+        check = pipeline.safety.assess(q).press_check
+        assert check is not None and check.verdict == "do_not_press", q
+
+
+def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type: ignore[no-untyped-def]
+    history = [Turn(role="user", content="the area over the knot is crimson, bulging and "
+                                         "burning to touch"),
+               Turn(role="assistant", content="Noted.")]
+    check = pipeline.safety.assess("how hard should I press on it?", history).press_check
+    assert check is not None and check.verdict == "do_not_press"

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from rag.models import LEVEL_RANK, PressCheck
 from rag.safety.lexicon import Lexicon
-from rag.safety.rules import _negated
+from rag.safety.rules import negated
 
 _NO_MASSAGE_FLAGS = {"inflammation", "serious_illness"}
-_STOP_FLAGS = {"nerve_sensory", "nerve_weakness"}
+_STOP_FLAGS = {"nerve_sensory", "nerve_weakness", "nerve"}  # "nerve": the semantic layer's name
 
 
 def is_press_question(text: str, lex: Lexicon) -> bool:
     return bool(lex.press_intent.search(text))
 
 
-def _hits(text: str, pattern_lex: Lexicon, pattern) -> bool:  # type: ignore[no-untyped-def]
-    return any(not _negated(text, m.start(), pattern_lex) for m in pattern.finditer(text))
+# Where the knot is can never be talked away: "no pain pressing the side of my neck"
+# is still the side of the neck.
+_NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
+
+
+def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = True) -> bool:
+    return any(not (negatable and negated(text, m.start(), m.end(), lex))
+               for m in pattern.finditer(text))
 
 
 def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
@@ -28,7 +36,8 @@ def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
     if not is_press_question(question, lex):
         return None
     text = conversation or question
-    reasons = [reason for reason, pattern in lex.do_not_press.values() if _hits(text, lex, pattern)]
+    reasons = [reason for key, (reason, pattern) in lex.do_not_press.items()
+               if _hits(text, lex, pattern, negatable=key not in _NEVER_NEGATED)]
     if flag_ids & _NO_MASSAGE_FLAGS and not any("inflamed" in r for r in reasons):
         reasons.append(lex.do_not_press["inflamed_or_injured"][0])
     if reasons:

@@ -76,7 +76,9 @@ class SafetyStage:
             scope = self._scope(question, norm, earlier)
             if scope != "in_scope":
                 level = "out_of_scope"
-        press = (press_check(norm, self.lex, level, set(levels), everything)
+        # Semantic hits are stored as "semantic:<class>"; the press check reads the class.
+        flag_classes = {k.split(":")[-1] for k in levels}
+        press = (press_check(norm, self.lex, level, flag_classes, everything)
                  if level != "out_of_scope" else None)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
