@@ -82,7 +82,10 @@ def test_negation_and_past_events_do_not_alarm(pipeline) -> None:  # type: ignor
 def test_typos_and_other_people_are_caught(pipeline) -> None:  # type: ignore[no-untyped-def]
     for q in ["stif nek and feaver since last nite, can i rub it",
               "my dad has a fever and a stiff neck",
-              "numbnes and tingeling in my fingers when i massage my shoulder"]:
+              "numbnes and tingeling in my fingers when i massage my shoulder",
+              "I have a fevre and a stiff neck", "my arm is nmub",
+              "I have a fe\u00adver and my neck is sti\u00adff",
+              "my ne\u200bck is sti\u200bff and I have a fe\u200bver"]:
         assert pipeline.safety.assess(q).triage.level != "self_care", q
 
 

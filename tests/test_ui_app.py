@@ -154,16 +154,22 @@ def test_empty_input_is_ignored(message: str | None) -> None:
     assert pipeline.calls == []
 
 
-def test_long_input_is_refused_without_pipeline_call() -> None:
+def test_long_input_is_triaged_but_not_answered() -> None:
     pipeline = FakePipeline()
     message = "x" * 2001
     messages, box, notice, entries = final(pipeline, message)
     assert messages is None and entries is None  # no message is added to the chat
     assert box is None  # the text stays in the box so the person can shorten it
     assert "2,000" in notice
-    assert pipeline.calls == []
     assert final(pipeline, "knot " * 400)[0]  # exactly 2000 characters is fine
-    assert len(pipeline.calls) == 1
+
+
+def test_a_warning_sign_in_a_long_message_is_not_lost() -> None:
+    message = ("my neck has been sore for a while and I sit at a desk all day. " * 40
+               + "Also I have a fever and a stiff neck.")
+    messages, box, notice, entries = final(FakePipeline(), message)
+    assert "2,000" in notice and box is None
+    assert messages is not None and "kb-banner-emergency" in messages[-1]["content"]
 
 
 def test_hostile_question_is_escaped_in_the_chat() -> None:

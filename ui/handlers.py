@@ -91,10 +91,10 @@ def respond(
     if not text.strip():
         yield None, None, "", None
         return
-    if len(text) > max_chars:
-        yield None, None, too_long_note(len(text), max_chars), None
-        return
     turns = history(entries)
+    if len(text) > max_chars:
+        yield from _too_long(pipeline, text, turns, entries, max_chars)
+        return
     entries.append(Entry("user", render.render_user_message(text), question=text))
     waiting = Entry("assistant", render.render_waiting())
     yield chat_messages([*entries, waiting]), "", "", entries
@@ -109,6 +109,19 @@ def respond(
             time.sleep(delay)
     entries.append(Entry("assistant", render.render_answer(answer), question=text, answer=answer))
     yield chat_messages(entries), "", "", entries
+
+
+def _too_long(pipeline: Pipeline, text: str, turns: list[Turn], entries: list[Entry],
+              max_chars: int) -> Iterator[ChatUpdate]:
+    """A long message is not answered, but it is still triaged: a warning sign is shown."""
+    note = too_long_note(len(text), max_chars)
+    answer, _ = ask(pipeline, text, turns)
+    if answer is None or answer.triage.level in ("self_care", "out_of_scope"):
+        yield None, None, note, None  # the text stays in the box to be shortened
+        return
+    entries = [*entries, Entry("user", render.render_user_message(text), question=text),
+               Entry("assistant", render.render_answer(answer), question=text, answer=answer)]
+    yield chat_messages(entries), None, note, entries
 
 
 def record_feedback(

@@ -77,15 +77,18 @@ class Normaliser:
         return self._fixes[word]
 
     def _closest(self, word: str) -> str:
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
         from rapidfuzz.process import extractOne
 
+        # OSA counts a swap of two letters ("fevre", "nmub") as one edit.
         limit = 1 if len(word) <= 5 else 2
-        hit = extractOne(word, self.keywords, scorer=Levenshtein.distance, score_cutoff=limit)
+        hit = extractOne(word, self.keywords, scorer=OSA.distance, score_cutoff=limit)
         return str(hit[0]) if hit else word
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower()
+        # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
         text = expand_contractions(_IS.sub(r"\1 is", text))
