@@ -17,7 +17,7 @@ from rag.chunking import ChunkSpec, chunk_article
 from rag.corpus import list_corpus, parse_article, read_text
 from rag.errors import CorpusError, KnotbotError, ModelMismatchError
 from rag.settings import Settings
-from rag.store import activate, active_info, connect, create_version, drop_stale
+from rag.store import IndexInfo, activate, active_info, connect, create_version, drop_stale
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -107,8 +107,8 @@ def ingest(
     report.files_removed = len(set(reuse) - set(paths))
     manifest = {n: hashes[n] for n in unchanged} | parsed
     report.chunks = _write_version(
-        client, settings, manifest, new_docs, old.name if old and unchanged else None,
-        unchanged, lambda: (load_embeddings or _default_loader)(settings), report, show_progress)
+        client, settings, manifest, new_docs, old, unchanged,
+        lambda: (load_embeddings or _default_loader)(settings), report, show_progress)
     report.files_embedded = len(parsed) - len(report.skipped)
     report.chunks_embedded = len(new_docs)
     report.seconds = time.perf_counter() - started
@@ -117,7 +117,7 @@ def ingest(
 
 def _write_version(
     client: Any, settings: Settings, manifest: dict[str, str], new_docs: list[Document],
-    old_name: str | None, unchanged: set[str], embedder: Callable[[], Embeddings],
+    old: IndexInfo | None, unchanged: set[str], embedder: Callable[[], Embeddings],
     report: IngestReport, show_progress: bool,
 ) -> int:
     """Fill a brand-new collection, then move the pointer to it (the commit point).
@@ -130,8 +130,8 @@ def _write_version(
         "chunk_spec": _spec_key(spec_of(settings)),
         "manifest": json.dumps(manifest, sort_keys=True),
     })
-    if old_name:
-        _copy_unchanged(client, old_name, target, unchanged)
+    if old and unchanged:
+        _copy_unchanged(client, old.name, target, unchanged)
     if new_docs:
         _embed_into(target, new_docs, embedder(), show_progress)
     count = int(target.count())
@@ -141,7 +141,7 @@ def _write_version(
             "no article in the corpus folder could be read: " + "; ".join(report.skipped)
         )
     activate(client, settings, name)
-    drop_stale(client, settings, keep=name)
+    drop_stale(client, settings, keep={name, old.name} if old else {name})
     return count
 
 

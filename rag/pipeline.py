@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Sequence
 from functools import cache
@@ -13,8 +14,14 @@ from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.chunking import body_of, split_sentences
-from rag.compose import LEXICAL_WEIGHT, compose, inverse_document_frequency, keyword_overlap
-from rag.errors import QuestionError
+from rag.compose import (
+    LEXICAL_WEIGHT,
+    compose,
+    inverse_document_frequency,
+    keyword_overlap,
+    safety_block,
+)
+from rag.errors import KnotbotError, QuestionError
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
 from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
@@ -53,21 +60,49 @@ class KnotbotPipeline:
 
             embeddings = load_embeddings(settings)
         self.embeddings = embeddings
-        vectors = self._load_chunks(col)
-        self._sentences = self._embed_sentences()
-        self._idf = inverse_document_frequency(list(self._sentences))
-        self.retriever = self._build_retriever(client, info.name, vectors)
+        self._lock = threading.Lock()
+        self._load_index(client, col, info.name)
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
             if self._sentences:
                 self.safety.semantic.add_scope_vectors(np.stack(list(self._sentences.values())))
-        self.doctor_docs = [d for d in self.chunks.values()
-                            if _DOCTOR.search(str(d.metadata.get("section") or ""))]
         self.chain: Runnable = (RunnableLambda(self._embed_step)
                                 | RunnableLambda(self._safety_step)
                                 | RunnableLambda(self._retrieve_step)
                                 | RunnableLambda(self._compose_step))
+
+    def _load_index(self, client: Any, col: Any, name: str) -> None:
+        vectors = self._load_chunks(col)
+        self._sentences = self._embed_sentences()
+        self._idf = inverse_document_frequency(list(self._sentences))
+        self.retriever = self._build_retriever(client, name, vectors)
+        self.doctor_docs = [d for d in self.chunks.values()
+                            if _DOCTOR.search(str(d.metadata.get("section") or ""))]
+
+    def reload(self) -> None:
+        """Pick up the index a later `knotbot ingest` made active."""
+        from rag.store import connect, open_active
+
+        with self._lock:
+            client = connect(self.settings)
+            col, info = open_active(client, self.settings)
+            self._load_index(client, col, info.name)
+
+    def _search(self, query: str) -> tuple[list[Document], str]:
+        """Retrieve; if the index changed under us, reload once. Never lose the safety."""
+        for attempt in (1, 2):
+            try:
+                return self.retriever.invoke(query), ""
+            except Exception as err:  # Chroma raises several kinds (NotFound, connection)
+                if attempt == 2:
+                    return [], (str(err) if isinstance(err, KnotbotError)
+                                else f"{type(err).__name__}: run `knotbot ingest` and restart")
+                try:
+                    self.reload()
+                except KnotbotError as reload_err:
+                    return [], str(reload_err)
+        return [], ""
 
     def _load_chunks(self, col: Any) -> dict[str, np.ndarray]:
         """Every chunk of the active index as Documents; returns their stored vectors."""
@@ -152,7 +187,7 @@ class KnotbotPipeline:
         elif level == "emergency":
             state["docs"] = self.doctor_docs
         else:
-            state["docs"] = self.retriever.invoke(state["query"])
+            state["docs"], state["search_error"] = self._search(state["query"])
         state["t_retrieve"] = time.perf_counter() - t0
         return state
 
@@ -164,6 +199,10 @@ class KnotbotPipeline:
             state["query"], res.triage, res.press_check, state["docs"], self.score_sentences,
             threshold=-1.0 if emergency else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences)
+        if state.get("search_error"):
+            body = (f"I couldn't search the articles just now ({state['search_error']}). "
+                    "The safety advice above still stands.")
+            text = "\n\n".join(p for p in (safety_block(res.triage, res.press_check), body) if p)
         t_compose = time.perf_counter() - t0
         timings = Timings(embed=state["t_embed"] * 1e3, triage=state["t_triage"] * 1e3,
                           retrieve=state["t_retrieve"] * 1e3, compose=t_compose * 1e3)

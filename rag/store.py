@@ -110,10 +110,14 @@ def activate(client: ClientAPI, settings: Settings, name: str) -> None:
     pointer.modify(metadata={"active": name})
 
 
-def drop_stale(client: ClientAPI, settings: Settings, keep: str) -> None:
-    """Remove old versions and leftovers of killed ingests."""
+def drop_stale(client: ClientAPI, settings: Settings, keep: set[str]) -> None:
+    """Remove old versions and leftovers of killed ingests.
+
+    The version that was active until now is kept too: an app still answering from it
+    goes on working until it reloads.
+    """
     prefix = f"{settings.collection_prefix}_v"
     for col in client.list_collections():
         name = col if isinstance(col, str) else col.name
-        if name.startswith(prefix) and name != keep:
+        if name.startswith(prefix) and name not in keep:
             client.delete_collection(name)
