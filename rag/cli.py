@@ -86,8 +86,11 @@ def _jsonl_line(pipeline: Any, line: str, number: int) -> str:
         if not isinstance(question, str):
             raise QuestionError(f"line {number}: expected a string or an object with \"question\"")
         return pipeline.answer(question, history).model_dump_json()
-    except (KnotbotError, ValueError) as err:
+    except KnotbotError as err:
         return json.dumps({"question": question, "error": str(err).splitlines()[0]})
+    except Exception as err:  # one bad line must not stop the batch or print a traceback
+        return json.dumps({"question": question,
+                           "error": f"could not answer this line ({type(err).__name__})"})
 
 
 @app.command()
@@ -104,7 +107,7 @@ def ask(
         _fail("give a QUESTION, or --jsonl with questions on standard input")
     settings = Settings()
     if question is not None:
-        clean_question(question, settings.max_question_chars)  # fail fast, before the model
+        clean_question(question)  # fail fast, before loading the model
     pipeline = KnotbotPipeline(settings)
     if jsonl:
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")

@@ -33,17 +33,34 @@ _FOLLOW_UP = re.compile(r"^(and|so|ok|okay|then|also|what about|how (long|often|
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
 
 
-def clean_question(question: Any, limit: int) -> str:
+def clean_question(question: Any) -> str:
+    """The question as safe text: control characters and lone surrogates replaced."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question).strip()
+    text = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text).strip()
     if not text:
         raise QuestionError("the question is empty: type a question about a neck or shoulder knot")
     return text
 
 
-def as_turns(history: list[Turn] | list[dict[str, str]] | None) -> list[Turn]:
-    return [t if isinstance(t, Turn) else Turn(**t) for t in history or []]
+def as_turns(history: Any) -> list[Turn]:
+    """Validate a conversation; a malformed one is a QuestionError that says the shape."""
+    if history is None:
+        return []
+    shape = 'history must be a list of {"role": "user"|"assistant", "content": "..."} objects'
+    if not isinstance(history, list):
+        raise QuestionError(shape)
+    turns = []
+    for item in history:
+        if isinstance(item, Turn):
+            turns.append(item)
+            continue
+        try:
+            turns.append(Turn(role=item["role"], content=clean_question(item["content"])))
+        except (TypeError, KeyError, ValueError, QuestionError):
+            raise QuestionError(shape) from None
+    return turns
 
 
 class KnotbotPipeline:
@@ -215,7 +232,7 @@ class KnotbotPipeline:
     def answer(self, question: str, history: list[Turn] | list[dict[str, str]] | None = None
                ) -> Answer:
         start = time.perf_counter()
-        text = clean_question(question, self.settings.max_question_chars)
+        text = clean_question(question)
         turns = as_turns(history)
         if len(text) > self.settings.max_question_chars:
             return self._too_long(text, turns, start)
