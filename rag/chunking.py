@@ -24,18 +24,22 @@ class ChunkSpec:
     min_chars: int = 120
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text``, surrounding spaces left out."""
+    spans, pos = [], 0
+    ends = [m.start() + len(m.group(0).rstrip()) for m in _SENTENCE_END.finditer(text)]
+    for end in [*ends, len(text)]:
+        piece = text[pos:end]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            spans.append((pos + lead, pos + len(piece.rstrip())))
+        pos = end
+    return spans
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences; each piece is a verbatim substring of ``text``."""
-    out, pos = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        piece = text[pos : m.start() + len(m.group(0).rstrip())].strip()
-        if piece:
-            out.append(piece)
-        pos = m.end()
-    tail = text[pos:].strip()
-    if tail:
-        out.append(tail)
-    return out
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def _sections(article: Article) -> list[tuple[str | None, list[Block]]]:
@@ -63,23 +67,14 @@ def _split_long(block: Block, max_chars: int) -> list[Block]:
     """A paragraph longer than the bound is cut between sentences."""
     if len(block.text) <= max_chars:
         return [block]
-    pieces: list[str] = []
-    current = ""
-    for sent in split_sentences(block.text):
-        if current and len(current) + 1 + len(sent) > max_chars:
-            pieces.append(current)
-            current = sent
+    groups: list[tuple[int, int]] = []
+    for start, end in sentence_spans(block.text):
+        if groups and end - groups[-1][0] <= max_chars:
+            groups[-1] = (groups[-1][0], end)
         else:
-            current = f"{current} {sent}".strip()
-    if current:
-        pieces.append(current)
-    out: list[Block] = []
-    cursor = 0
-    for p in pieces:
-        at = block.text.find(p, cursor)
-        cursor = at + len(p)
-        out.append(Block(block.kind, p, block.start + at, block.start + at + len(p)))
-    return out
+            groups.append((start, end))
+    return [Block(block.kind, block.text[s:e], block.start + s, block.start + e)
+            for s, e in groups]
 
 
 def _pack(blocks: list[Block], spec: ChunkSpec) -> list[list[Block]]:

@@ -117,3 +117,14 @@ def test_sentences_are_verbatim_pieces(parts: list[str]) -> None:
     sentences = split_sentences(text)
     assert sentences and all(s in text for s in sentences)
     assert " ".join(sentences).split() == text.split()
+
+
+def test_long_paragraphs_split_at_sentences_with_true_offsets() -> None:
+    text = "# Knots\n\n" + "  ".join(f"Sentence number {i} is about a tight knot." for i in range(30))
+    article = parse_article("long.md", text + "\n")
+    docs = chunk_article(article, ChunkSpec(max_chars=200, min_chars=50))
+    assert len(docs) > 3
+    for doc in docs:
+        body = doc.page_content.split("\n\n", 1)[-1]
+        assert text[doc.metadata["start"] : doc.metadata["end"]] == body
+    assert [d.metadata["start"] for d in docs] == sorted(d.metadata["start"] for d in docs)
