@@ -171,8 +171,7 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     if triage.level == "out_of_scope":
         return head, "", []
     if triage.level == "emergency":
-        docs = [d for d in docs if re.search(r"doctor|specialist|consult", d.page_content, re.I)]
-        max_sentences = 1
+        max_sentences = 1  # one "get medical help" sentence; nothing else follows
     cands = candidates(question, docs, score,
                        lambda sentence, section: allowed(sentence, section, triage, press))
     best = max((c.score for c in cands), default=0.0)

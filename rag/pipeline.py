@@ -26,10 +26,9 @@ from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
 from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_yaml
+from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
 
-_FOLLOW_UP = re.compile(r"^(and|so|ok|okay|then|also|what about|how (long|often|many|much|hard))"
-                        r"\b|\b(it|that|this|them|those)\b", re.IGNORECASE)
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
 
 
@@ -191,7 +190,7 @@ class KnotbotPipeline:
 
     def _query(self, question: str, history: list[Turn]) -> str:
         earlier = [t.content for t in history if t.role == "user"]
-        if earlier and len(question.split()) < 14 and _FOLLOW_UP.search(question):
+        if earlier and len(question.split()) < 14 and FOLLOW_UP.search(question.lower()):
             return f"{earlier[-1]} {question}"
         return question
 
@@ -246,7 +245,7 @@ class KnotbotPipeline:
         triage = res.triage
         if triage.level == "out_of_scope":
             triage = Triage(level="self_care", reasons=[], message="")
-        head = compose(text, triage, res.press_check, [], self.score_sentences, 2.0)[0]
+        head = safety_block(triage, res.press_check)
         body = "\n\n".join(p for p in (head, note) if p)
         return Answer(question=text, triage=triage, press_check=res.press_check, answer=body,
                       body=note,

@@ -120,7 +120,8 @@ def test_sentences_are_verbatim_pieces(parts: list[str]) -> None:
 
 
 def test_long_paragraphs_split_at_sentences_with_true_offsets() -> None:
-    text = "# Knots\n\n" + "  ".join(f"Sentence number {i} is about a tight knot." for i in range(30))
+    sentences = (f"Sentence number {i} is about a tight knot." for i in range(30))
+    text = "# Knots\n\n" + "  ".join(sentences)
     article = parse_article("long.md", text + "\n")
     docs = chunk_article(article, ChunkSpec(max_chars=200, min_chars=50))
     assert len(docs) > 3

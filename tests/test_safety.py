@@ -180,3 +180,17 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
                Turn(role="assistant", content="Noted.")]
     check = pipeline.safety.assess("how hard should I press on it?", history).press_check
     assert check is not None and check.verdict == "do_not_press"
+
+
+@pytest.mark.parametrize("question, in_scope", [
+    ("My necklace chain rubs my neck, can I massage the knot there?", True),
+    ("I tie my hair up tight and get neck knots", True),
+    ("ok so where should i be pressing then", True),
+    ("How do I press a shirt without an iron?", False),
+    ("how to tie a bowline knot", False),
+    ("write me a poem about muscle knots", False),
+])
+def test_scope_tells_other_knots_and_pressing_from_ours(pipeline, question: str,
+                                                       in_scope: bool) -> None:  # type: ignore[no-untyped-def]
+    level = pipeline.safety.assess(question).triage.level
+    assert (level != "out_of_scope") == in_scope, level

@@ -12,10 +12,8 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
     from rag.safety.semantic import SemanticLayer
 
     lex = load_lexicon()
-    try:
-        vocabulary = english_vocabulary(settings.model_path())
-    except Exception:
-        vocabulary = frozenset()
+    # Empty for a model folder with no vocab.txt: typo fixes then only use the lexicon.
+    vocabulary = english_vocabulary(settings.model_path())
     semantic = None
     if embeddings is not None and settings.semantic_triage:
         semantic = SemanticLayer(embeddings, settings.semantic_flag_threshold,

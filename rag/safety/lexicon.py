@@ -52,6 +52,8 @@ class Lexicon:
     scope_other_body: re.Pattern[str]
     scope_medication: re.Pattern[str]
     scope_not_for_us: re.Pattern[str]
+    scope_other_knots: re.Pattern[str]
+    scope_body: re.Pattern[str]
     keywords: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
 
@@ -93,6 +95,8 @@ def load_lexicon() -> Lexicon:
         scope_other_body=compile_any(scope["other_body"]),
         scope_medication=compile_any(scope["medication"]),
         scope_not_for_us=compile_any(scope["not_for_us"]),
+        scope_other_knots=compile_any(scope["other_knots"]),
+        scope_body=compile_any(scope["body"]),
         keywords=_words(all_patterns) | set(flags.get("fuzzy_targets", [])),
         stems=_stems(all_patterns),
     )

@@ -28,6 +28,8 @@ def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
         return "gibberish"
     if lex.scope_not_for_us.search(text):
         return "not_for_us"
+    if lex.scope_other_knots.search(text) and not lex.scope_body.search(text):
+        return "not_for_us"  # a bowline, a necklace chain: another kind of knot
     if lex.scope_topic.search(text):
         body_only = lex.scope_other_body.search(text) and not re.search(
             r"\b(neck|shoulders?|knots?|trap\w*|upper back|shoulder ?blades?)\b", text)

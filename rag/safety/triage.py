@@ -17,7 +17,8 @@ from rag.safety.rules import match_classes
 from rag.safety.scope import Scope, scope_of
 from rag.safety.semantic import SemanticLayer
 
-_FOLLOW_UP = re.compile(
+# A message that leans on the one before ("and how long?", "can I press it?").
+FOLLOW_UP = re.compile(
     r"^(and|so|ok|okay|then|also|what about|how (long|often|many|much|hard|about)|should i|"
     r"can i|could i|is it|does it|do i|will it|why|when|where|which|what if)\b|\b(it|that|this|"
     r"them|those|these|there)\b"
@@ -47,12 +48,14 @@ class SafetyStage:
         if scope != "out_of_scope":
             return scope
         other_body = self.lex.scope_other_body.search(norm)
-        if self.lex.press_intent.search(norm) and not other_body:
-            return "in_scope"  # where and how to press or massage is what Knotbot is for
+        about_a_spot = re.search(r"\b(knots?|spot|where|there|it)\b", norm) \
+            or self.lex.scope_body.search(norm)
+        if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
+            return "in_scope"  # where and how to press on a knot is what Knotbot is for
         if self.semantic and not other_body and self.semantic.in_scope(question):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
-        if follows_topic and _FOLLOW_UP.search(norm) and not other_body:
+        if follows_topic and FOLLOW_UP.search(norm) and not other_body:
             return "in_scope"
         return "out_of_scope"
 
