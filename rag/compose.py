@@ -43,22 +43,20 @@ RANK_PENALTY = 0.02  # per place a sentence's passage stands below the first
 MARGIN = 0.2  # sentences this far below the best one are left out
 
 
-def inverse_document_frequency(sentences: Sequence[str]) -> dict[str, float]:
-    from rag.retrieval import stem_tokens
-
-    df = Counter(t for s in sentences for t in set(stem_tokens(s)))
-    n = len(sentences)
+def inverse_document_frequency(sentence_words: Sequence[frozenset[str]]) -> dict[str, float]:
+    """IDF of each (stemmed) word over the sentences, given each sentence's word set."""
+    df = Counter(t for words in sentence_words for t in words)
+    n = len(sentence_words)
     return {t: math.log(1 + n / (1 + c)) for t, c in df.items()}
 
 
-def keyword_overlap(question_words: set[str], sentence: str, idf: dict[str, float]) -> float:
+def keyword_overlap(question_words: set[str], sentence_words: frozenset[str],
+                    idf: dict[str, float]) -> float:
     """Share of the question's (stemmed, IDF-weighted) words that the sentence contains."""
-    from rag.retrieval import stem_tokens
-
     if not question_words:
         return 0.0
     weight = lambda t: idf.get(t, math.log(1 + len(idf) + 1))  # noqa: E731
-    shared = question_words & set(stem_tokens(sentence))
+    shared = question_words & sentence_words
     return sum(weight(t) for t in shared) / sum(weight(t) for t in question_words)
 
 

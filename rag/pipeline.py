@@ -90,8 +90,12 @@ class KnotbotPipeline:
 
     def _load_index(self, client: Any, col: Any, name: str) -> None:
         vectors = self._load_chunks(col)
+        # Each chunk's sentences, split once; their vectors and stemmed words, once each.
+        self._chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
+                                 for cid, d in self.chunks.items()}
         self._sentences = self._embed_sentences()
-        self._idf = inverse_document_frequency(list(self._sentences))
+        self._sentence_words = {s: frozenset(stem_tokens(s)) for s in self._sentences}
+        self._idf = inverse_document_frequency(list(self._sentence_words.values()))
         self.retriever = self._build_retriever(client, name, vectors)
         self.doctor_docs = [d for d in self.chunks.values()
                             if _DOCTOR.search(str(d.metadata.get("section") or ""))]
@@ -153,17 +157,15 @@ class KnotbotPipeline:
             mmr_lambda=s.mmr_lambda)
 
     def _embed_sentences(self) -> dict[str, np.ndarray]:
-        texts = sorted({s for d in self.chunks.values()
-                        for s in split_sentences(body_of(d).replace("\n", " "))})
+        texts = sorted({s for sents in self._chunk_sentences.values() for s in sents})
         vecs = self.embeddings.embed_documents(texts) if texts else []
         return {t: np.asarray(v, dtype=np.float32) for t, v in zip(texts, vecs, strict=True)}
 
     def _sentence_matrix(self) -> dict[str, np.ndarray]:
         """Each chunk's sentence vectors, one row a sentence."""
         out = {}
-        for cid, doc in self.chunks.items():
-            rows = [self._sentences[s] for s in split_sentences(body_of(doc).replace("\n", " "))
-                    if s in self._sentences]
+        for cid, sentences in self._chunk_sentences.items():
+            rows = [self._sentences[s] for s in sentences if s in self._sentences]
             if rows:
                 out[cid] = np.stack(rows)
         return out
@@ -173,7 +175,9 @@ class KnotbotPipeline:
         q = np.asarray(self.embeddings.embed_query(question), dtype=np.float32)
         words = set(stem_tokens(question))
         return [(float(self._sentences[s] @ q) if s in self._sentences else 0.0)
-                + LEXICAL_WEIGHT * keyword_overlap(words, s, self._idf) for s in sentences]
+                + LEXICAL_WEIGHT * keyword_overlap(
+                    words, self._sentence_words.get(s) or frozenset(stem_tokens(s)), self._idf)
+                for s in sentences]
 
     # --- the steps of the chain ---------------------------------------------------------
     def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
