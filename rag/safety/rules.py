@@ -44,8 +44,7 @@ NEGATION_REACH = 4  # filler words a negation may reach across
 @dataclass(frozen=True)
 class Flag:
     cls: RedFlagClass
-    concepts: tuple[str, ...]
-    source: str = "rules"
+    concepts: tuple[str, ...]  # which concepts fired: the explanation of the flag
 
 
 def _clause_before(text: str, start: int) -> str:
