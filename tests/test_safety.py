@@ -79,6 +79,13 @@ def test_negation_and_past_events_do_not_alarm(pipeline) -> None:  # type: ignor
         assert pipeline.safety.assess(q).triage.level == "self_care", q
 
 
+@pytest.mark.parametrize("job", ["welder", "grader", "banker", "dealer"])
+def test_an_ordinary_word_is_not_corrected_into_a_red_flag(pipeline, job: str) -> None:  # type: ignore[no-untyped-def]
+    """A six-letter word two edits from a keyword ("welder" -> "header") stays itself."""
+    q = f"I'm a {job} and my traps are always tight, what helps?"
+    assert pipeline.safety.assess(q).triage.level == "self_care", q
+
+
 def test_typos_and_other_people_are_caught(pipeline) -> None:  # type: ignore[no-untyped-def]
     for q in ["stif nek and feaver since last nite, can i rub it",
               "my dad has a fever and a stiff neck",

@@ -80,8 +80,9 @@ class Normaliser:
         from rapidfuzz.distance import OSA
         from rapidfuzz.process import extractOne
 
-        # OSA counts a swap of two letters ("fevre", "nmub") as one edit.
-        limit = 1 if len(word) <= 5 else 2
+        # OSA counts a swap of two letters ("fevre", "nmub") as one edit. Two edits only
+        # from seven letters on: at six, "welder" would become "header" (a head injury).
+        limit = 1 if len(word) <= 6 else 2
         hit = extractOne(word, self.keywords, scorer=OSA.distance, score_cutoff=limit)
         return str(hit[0]) if hit else word
 
