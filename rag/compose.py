@@ -24,6 +24,19 @@ LEVEL_TITLE = {
 VERDICT_TITLE = {"do_not_press": "Do not press", "stop": "Stop pressing",
                  "gently": "Press gently"}
 NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
+
+
+def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
+    """The plain decline, naming the terms the articles never use when there are some."""
+    if not terms:
+        return NOT_COVERED
+    quoted = [f'"{t}"' for t in terms]
+    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    if rest_answered:
+        return f"The articles don't cover {named}."
+    return f"The articles don't cover {named}, so I can't answer that from them."
+
+
 # A sentence that tells how to work on a knot: what must not reach someone told not to.
 _TECHNIQUE = re.compile(
     r"\b(press\w*|massag\w*|knead\w*|squeez\w*|rub\w*|friction|pressure|tennis ball|cane|"
@@ -163,8 +176,14 @@ def sources_block(citations: list[Citation]) -> str:
 
 def compose(question: str, triage: Triage, press: PressCheck | None,
             docs: Sequence[Document], score: SentenceScorer, threshold: float,
-            max_sentences: int = 4) -> tuple[str, str, list[Citation]]:
-    """The answer's Markdown, its cited body alone, and its citations."""
+            max_sentences: int = 4, uncovered: Sequence[str] = ()
+            ) -> tuple[str, str, list[Citation]]:
+    """The answer's Markdown, its cited body alone, and its citations.
+
+    ``uncovered`` names terms of the question the articles never use; the answer says
+    they are not covered, and ``docs`` (retrieved for the rest of the question, or none)
+    answer the rest.
+    """
     head = safety_block(triage, press)
     if triage.level == "out_of_scope":
         return head, "", []
@@ -173,13 +192,17 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     cands = candidates(question, docs, score,
                        lambda sentence, section: allowed(sentence, section, triage, press))
     best = max((c.score for c in cands), default=0.0)
+    uncovered = () if triage.level == "emergency" else uncovered
     if best < threshold:
-        body = "" if triage.level == "emergency" else NOT_COVERED
+        body = "" if triage.level == "emergency" else not_covered(uncovered)
         citations: list[Citation] = []
     else:
         quoted, citations = cite(pick(cands, max_sentences))
         intro = ("What the articles say about when to get help:" if triage.level == "emergency"
                  else "What the articles say:")
+        if uncovered:
+            intro = (f"{not_covered(uncovered, rest_answered=True)}\n\n"
+                     f"On the rest of your question, {intro[0].lower()}{intro[1:]}")
         body = f"{intro} {quoted}"
     parts = [p for p in (head, body, sources_block(citations) if citations else "") if p]
     return "\n\n".join(parts), body, citations

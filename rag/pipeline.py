@@ -19,13 +19,15 @@ from rag.compose import (
     compose,
     inverse_document_frequency,
     keyword_overlap,
+    massage_allowed,
     safety_block,
 )
+from rag.coverage import Coverage, Gap
 from rag.errors import KnotbotError, QuestionError
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
 from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
-from rag.safety.lexicon import load_yaml
+from rag.safety.lexicon import load_lexicon, load_yaml
 from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
 
@@ -97,6 +99,8 @@ class KnotbotPipeline:
         self._sentence_words = {s: frozenset(stem_tokens(s)) for s in self._sentences}
         self._idf = inverse_document_frequency(list(self._sentence_words.values()))
         self.retriever = self._build_retriever(client, name, vectors)
+        self.coverage = Coverage((d.page_content for d in self.chunks.values()), self.embeddings,
+                                 known=load_lexicon().contraindications)
         self.doctor_docs = [d for d in self.chunks.values()
                             if _DOCTOR.search(str(d.metadata.get("section") or ""))]
 
@@ -195,7 +199,10 @@ class KnotbotPipeline:
     def _query(self, question: str, history: list[Turn]) -> str:
         earlier = [t.content for t in history if t.role == "user"]
         if earlier and len(question.split()) < 14 and FOLLOW_UP.search(question.lower()):
-            return f"{earlier[-1]} {question}"
+            # What the earlier turn asked that the articles cover: "is gua sha good?" adds
+            # nothing to "and how long should I hold it?" but noise.
+            before = self.coverage.check(earlier[-1]).covered
+            return f"{before} {question}".strip()
         return question
 
     def _retrieve_step(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +214,17 @@ class KnotbotPipeline:
         elif level == "emergency":
             state["docs"] = self.doctor_docs
         else:
-            state["docs"], state["search_error"] = self._search(state["query"])
+            # Only this turn's words: an earlier uncovered term must not sink a follow-up.
+            # Only when the safety stage has not spoken to the person's situation: a red
+            # flag's own words ("zingy", "haemophilia") are not a topic to decline.
+            res: SafetyResult = state["safety"]
+            plain = massage_allowed(res.triage, res.press_check)
+            gap = self.coverage.check(state["question"]) if plain else Gap(state["question"], [])
+            state["uncovered"] = gap.terms
+            if gap.terms:  # answer only the sentences the articles may cover
+                state["query"] = self._query(gap.covered, state["history"]) if gap.covered else ""
+            state["docs"], state["search_error"] = (
+                self._search(state["query"]) if state["query"] else ([], ""))
         state["t_retrieve"] = time.perf_counter() - t0
         return state
 
@@ -218,7 +235,8 @@ class KnotbotPipeline:
         text, body, citations = compose(
             state["query"], res.triage, res.press_check, state["docs"], self.score_sentences,
             threshold=-1.0 if emergency else self.settings.answer_threshold,
-            max_sentences=self.settings.answer_max_sentences)
+            max_sentences=self.settings.answer_max_sentences,
+            uncovered=state.get("uncovered", ()))
         if state.get("search_error"):
             body = (f"I couldn't search the articles just now ({state['search_error']}). "
                     "The safety advice above still stands.")

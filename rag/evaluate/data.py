@@ -48,6 +48,8 @@ class Case:
 class EvalSets:
     retrieval: list[RetrievalQuestion]
     cases: list[Case]
+    # evals/retrieval_holdout: written blind by someone who saw only the articles.
+    retrieval_holdout: list[RetrievalQuestion] = field(default_factory=list)
 
     def group(self, name: str) -> list[Case]:
         return [c for c in self.cases if c.group == name]
@@ -66,23 +68,33 @@ def _case(group: str, row: dict[str, Any]) -> Case:
                 cls=row.get("class"), kind=row.get("kind"))
 
 
+def read_retrieval(path: Path) -> list[RetrievalQuestion]:
+    return [RetrievalQuestion(id=r["id"], question=r["question"], source=r["source"],
+                              answer=r["answer"], key_phrase=r["key_phrase"],
+                              faq=bool(r.get("faq")),
+                              also=tuple(a["answer"] for a in r.get("also", [])))
+            for r in read_jsonl(path)]
+
+
 def load_sets(evals_dir: Path = EVALS_DIR) -> EvalSets:
-    """Every set: retrieval questions, unanswerable ones, the safety sets and the holdout.
+    """Every set: retrieval questions, unanswerable ones, the safety sets and the holdouts.
 
     Retrieval and unanswerable questions become cases too (groups ``retrieval`` and
-    ``unanswerable``) so that every question in every set goes through the pipeline once.
+    ``unanswerable``, and ``retrieval_holdout`` and ``unanswerable_holdout``) so that every
+    question in every set goes through the pipeline once.
     """
-    retrieval = [RetrievalQuestion(id=r["id"], question=r["question"], source=r["source"],
-                                   answer=r["answer"], key_phrase=r["key_phrase"],
-                                   faq=bool(r.get("faq")),
-                                   also=tuple(a["answer"] for a in r.get("also", [])))
-                 for r in read_jsonl(evals_dir / "retrieval" / "questions.jsonl")]
+    retrieval = read_retrieval(evals_dir / "retrieval" / "questions.jsonl")
     cases = [Case("retrieval", q.id, q.question) for q in retrieval]
     cases += [_case("unanswerable", r)
               for r in read_jsonl(evals_dir / "retrieval" / "unanswerable.jsonl")]
+    held = evals_dir / "retrieval_holdout"
+    holdout_retrieval = read_retrieval(held / "questions.jsonl") if held.is_dir() else []
+    cases += [Case("retrieval_holdout", q.id, q.question) for q in holdout_retrieval]
+    if held.is_dir():
+        cases += [_case("unanswerable_holdout", r) for r in read_jsonl(held / "unanswerable.jsonl")]
     for name in SAFETY_SETS:
         cases += [_case(name, r) for r in read_jsonl(evals_dir / "safety" / f"{name}.jsonl")]
     holdout = evals_dir / "safety_holdout" / "cases.jsonl"
     if holdout.exists():
         cases += [_case("holdout", r) for r in read_jsonl(holdout)]
-    return EvalSets(retrieval=retrieval, cases=cases)
+    return EvalSets(retrieval=retrieval, cases=cases, retrieval_holdout=holdout_retrieval)

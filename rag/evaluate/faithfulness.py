@@ -12,7 +12,7 @@ from rag.models import Answer
 
 SOURCES = "**Sources**"
 _MARKER = re.compile(r" \[(\d+)\]")
-_INTRO = re.compile(r"^What the articles say[^:]*:\s*")
+_INTRO = re.compile(r"^(On the rest of your question, w|W)hat the articles say[^:]*:\s*")
 _SPACE = re.compile(r"\s+")
 
 

@@ -40,6 +40,10 @@ class Results:
     ablations: list[RankingScores]
     unanswerable_declined: Rate
     answerable_declined: Rate
+    knotbot_holdout: RankingScores | None
+    baseline_holdout: RankingScores | None
+    unanswerable_holdout_declined: Rate
+    answerable_holdout_declined: Rate
     safety: sf.SafetyNumbers
     safety_baseline: sf.SafetyNumbers
     holdout: sf.SafetyNumbers
@@ -84,6 +88,8 @@ def bars(r: Results) -> list[Bar]:
             f.markers_resolved.num == f.markers_resolved.den),
         Bar("Retrieval Recall@4 (Knotbot)", ">= 0.95", f"{r.knotbot.at(4):.3f}",
             r.knotbot.at(4) >= 0.95),
+        Bar("Retrieval MRR@10 (Knotbot)", ">= 0.85", f"{r.knotbot.mrr:.3f}",
+            r.knotbot.mrr >= 0.85),
     ]
 
 
@@ -136,13 +142,16 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         faith = faithfulness(answers, sets.cases, sets.retrieval)
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
+        held = (rt.knotbot_scores("Knotbot (held-out)", pipeline, sets.retrieval_holdout)
+                if sets.retrieval_holdout else None)
         ablations = [] if fast else rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
     with tempfile.TemporaryDirectory(prefix="knotbot-eval-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
-            baseline = rt.baseline_scores(
-                rt.build_baseline(settings.corpus_dir, model, work / "baseline"),
-                sets.retrieval)
+            tutorial = rt.build_baseline(settings.corpus_dir, model, work / "baseline")
+            baseline = rt.baseline_scores(tutorial, sets.retrieval)
+            baseline_held = (rt.baseline_scores(tutorial, sets.retrieval_holdout)
+                             if sets.retrieval_holdout else None)
         fusion: list[RankingScores] = []
         sweep: list[tuple[RankingScores, IngestReport]] = []
         if not fast:
@@ -156,7 +165,10 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
     results = Results(
         settings=settings, fast=fast, sets=sets, knotbot=knotbot, baseline=baseline,
         ablations=ablations, unanswerable_declined=_declined(answers, "unanswerable", sets),
-        answerable_declined=_declined(answers, "retrieval", sets), safety=safety,
+        answerable_declined=_declined(answers, "retrieval", sets),
+        knotbot_holdout=held, baseline_holdout=baseline_held,
+        unanswerable_holdout_declined=_declined(answers, "unanswerable_holdout", sets),
+        answerable_holdout_declined=_declined(answers, "retrieval_holdout", sets), safety=safety,
         safety_baseline=sf.score(sf.no_triage(safety_cases)), holdout=holdout,
         holdout_baseline=sf.score(sf.no_triage(holdout_cases)),
         over_triage=sf.over_triage_kinds(preds), faith=faith,

@@ -56,6 +56,8 @@ class Lexicon:
     scope_body: re.Pattern[str]
     keywords: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
+    # Words of the conditions the press check answers for ("warfarin", "osteoporosis").
+    contraindications: set[str] = field(default_factory=set)
 
 
 def _stems(patterns: list[str]) -> set[str]:
@@ -99,4 +101,6 @@ def load_lexicon() -> Lexicon:
         scope_body=compile_any(scope["body"]),
         keywords=_words(all_patterns) | set(flags.get("fuzzy_targets", [])),
         stems=_stems(all_patterns),
+        contraindications=_words([p for v in press["do_not_press"].values()
+                                  for p in v["patterns"]]),
     )

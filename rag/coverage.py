@@ -1,0 +1,132 @@
+"""Terms the articles never use: a question about one is declined, not padded.
+
+A question such as "can I take ibuprofen for a knot?" retrieves passages that score as
+well as a real question's (they are about knots), so a passage-score threshold alone
+cannot tell it is uncovered. What gives it away is a word that is rare in English, never
+appears in the articles, and has no article word close to it in meaning. Each of the
+three tests keeps an ordinary question answered: everyday words ("scrolling", "hectic")
+pass the rarity test, inflections and typos of article words ("achy", "usualy") pass the
+second, and lay words for article terms ("workout" for exercise) pass the third.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from rag.retrieval import STOPWORDS, stem_tokens
+from rag.safety.normalise import expand_contractions
+
+RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
+COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
+NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
+PREFIX = 5  # a word sharing its first letters with an article word is a form of it
+_WORD = re.compile(r"[a-z]+")
+_QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
+
+Frequency = Callable[[str], float]
+
+
+def zipf(word: str) -> float:
+    """How common a word is in English, 0 (unseen) to about 8 ("the")."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case content words of three letters or more, in order, once each."""
+    return list(dict.fromkeys(w for w in _WORD.findall(text.lower())
+                              if len(w) > 2 and w not in STOPWORDS))
+
+
+class Coverage:
+    """The articles' vocabulary, and the words of a question that fall outside it."""
+
+    def __init__(self, texts: Iterable[str], embeddings: Embeddings, known: Iterable[str] = (),
+                 frequency: Frequency = zipf, cache_size: int = 4096) -> None:
+        """``known`` are more words Knotbot can speak to (the safety stage's: "warfarin")."""
+        self.vocabulary = sorted({w for t in texts for w in words_of(t)})
+        lexical = [*self.vocabulary, *known]
+        self.stems = frozenset(stem_tokens(" ".join(lexical)))
+        self.prefixes = frozenset(w[:PREFIX] for w in lexical if len(w) >= PREFIX)
+        self.embeddings = embeddings
+        self.frequency = frequency
+        vecs = embeddings.embed_documents(self.vocabulary) if self.vocabulary else []
+        self.vectors = np.asarray(vecs, dtype=np.float32).reshape(len(self.vocabulary), -1)
+        self._closeness: OrderedDict[str, float] = OrderedDict()
+        self._cache_size = cache_size
+
+    def in_articles(self, word: str) -> bool:
+        """Used by the articles, as such or in another form ("achy" for ache)."""
+        stems = stem_tokens(word)
+        return not stems or stems[0] in self.stems or word[:PREFIX] in self.prefixes
+
+    def known(self, word: str) -> bool:
+        """In the articles, or a typo of a word that is ("usualy")."""
+        return self.in_articles(word) or self._typo_of_article_word(word)
+
+    def _typo_of_article_word(self, word: str) -> bool:
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import extractOne
+
+        limit = 1 if len(word) <= 5 else 2
+        return extractOne(word, self.vocabulary, scorer=OSA.distance,
+                          score_cutoff=limit) is not None
+
+    def closeness(self, words: list[str]) -> dict[str, float]:
+        """Cosine of each word to its closest article word (one model call for the new ones)."""
+        new = [w for w in words if w not in self._closeness]
+        if new and len(self.vocabulary):
+            vecs = np.asarray(self.embeddings.embed_documents(new), dtype=np.float32)
+            for w, best in zip(new, (vecs @ self.vectors.T).max(axis=1), strict=True):
+                self._closeness[w] = float(best)
+                if len(self._closeness) > self._cache_size:
+                    self._closeness.popitem(last=False)
+        return {w: self._closeness.get(w, 0.0) for w in words}
+
+    def rare_unknown(self, text: str) -> list[str]:
+        """The words of ``text`` that are rare, absent from the articles and unlike any
+        article word: what the articles cannot speak to."""
+        rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)]
+        if not rare:
+            return []
+        close = self.closeness(rare)
+        return [w for w in rare if close[w] < NEAR_WORD]
+
+    def check(self, question: str) -> Gap:
+        """Split the question into the sentences the articles may cover and the terms of
+        the rest, so "is gua sha good? how long do I hold pressure?" still gets its
+        second half answered."""
+        covered, terms = [], []
+        for sentence in _QUESTION_BREAK.split(question):
+            found = self.rare_unknown(sentence)
+            if found:
+                terms += [as_typed(sentence, w, self) for w in found]
+            else:
+                covered.append(sentence)
+        return Gap(covered=" ".join(covered).strip(), terms=list(dict.fromkeys(terms)))
+
+
+@dataclass(frozen=True)
+class Gap:
+    covered: str  # the question's sentences with nothing uncovered; "" when none
+    terms: list[str]  # how the person wrote each uncovered term ("gua sha", "Tylenol")
+
+
+def as_typed(text: str, word: str, coverage: Coverage) -> str:
+    """The term as the person wrote it, with a following noun-like word the articles don't
+    use either ("gua" -> "gua sha", "kinesio" -> "Kinesio tape")."""
+    match = re.search(rf"\b{word}\b(\s+([A-Za-z]+))?", text, re.IGNORECASE)
+    if not match:
+        return word
+    after = (match.group(2) or "").lower()
+    if (after and after not in STOPWORDS and expand_contractions(after) == after
+            and coverage.frequency(after) < COMMON_ZIPF and not coverage.in_articles(after)):
+        return match.group(0)
+    return text[match.start():match.start() + len(word)]
