@@ -32,9 +32,12 @@ def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
         return NOT_COVERED
     quoted = [f'"{t}"' for t in terms]
     named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    # A term triage does not know may still be a symptom ("diplopia"): say where to ask.
+    symptom = f"If {'it is a symptom' if len(terms) == 1 else 'any is a symptom'} you have, " \
+        "ask a doctor about it."
     if rest_answered:
-        return f"The articles don't cover {named}."
-    return f"The articles don't cover {named}, so I can't answer that from them."
+        return f"The articles don't cover {named}. {symptom}"
+    return f"The articles don't cover {named}, so I can't answer that from them. {symptom}"
 
 
 # A sentence that tells how to work on a knot: what must not reach someone told not to.

@@ -12,6 +12,8 @@ second, and lay words for article terms ("workout" for exercise) pass the third.
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.retrieval import STOPWORDS, stem_tokens
-from rag.safety.normalise import expand_contractions
+from rag.safety.normalise import expand_contractions, zipf
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
 COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
@@ -32,16 +34,15 @@ _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the 
 Frequency = Callable[[str], float]
 
 
-def zipf(word: str) -> float:
-    """How common a word is in English, 0 (unseen) to about 8 ("the")."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
+def fold(text: str) -> str:
+    """Lower case without accents, so "café" is the article-free but ordinary "cafe"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words_of(text: str) -> list[str]:
     """Lower-case content words of three letters or more, in order, once each."""
-    return list(dict.fromkeys(w for w in _WORD.findall(text.lower())
+    return list(dict.fromkeys(w for w in _WORD.findall(fold(text))
                               if len(w) > 2 and w not in STOPWORDS))
 
 
@@ -57,10 +58,12 @@ class Coverage:
         self.prefixes = frozenset(w[:PREFIX] for w in lexical if len(w) >= PREFIX)
         self.embeddings = embeddings
         self.frequency = frequency
+        frequency("knot")  # wordfreq loads its word list on first use (about a second)
         vecs = embeddings.embed_documents(self.vocabulary) if self.vocabulary else []
-        self.vectors = np.asarray(vecs, dtype=np.float32).reshape(len(self.vocabulary), -1)
+        self.vectors = np.asarray(vecs, dtype=np.float32) if vecs else None
         self._closeness: OrderedDict[str, float] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # the app answers several people at once
 
     def in_articles(self, word: str) -> bool:
         """Used by the articles, as such or in another form ("achy" for ache)."""
@@ -81,14 +84,21 @@ class Coverage:
 
     def closeness(self, words: list[str]) -> dict[str, float]:
         """Cosine of each word to its closest article word (one model call for the new ones)."""
-        new = [w for w in words if w not in self._closeness]
-        if new and len(self.vocabulary):
+        with self._lock:
+            out = {w: self._closeness[w] for w in words if w in self._closeness}
+            for w in out:
+                self._closeness.move_to_end(w)
+        new = [w for w in words if w not in out]
+        if new and self.vectors is not None:
             vecs = np.asarray(self.embeddings.embed_documents(new), dtype=np.float32)
-            for w, best in zip(new, (vecs @ self.vectors.T).max(axis=1), strict=True):
-                self._closeness[w] = float(best)
-                if len(self._closeness) > self._cache_size:
-                    self._closeness.popitem(last=False)
-        return {w: self._closeness.get(w, 0.0) for w in words}
+            out.update(zip(new, (float(b) for b in (vecs @ self.vectors.T).max(axis=1)),
+                           strict=True))
+        with self._lock:
+            for w in new:
+                self._closeness[w] = out.get(w, 0.0)
+            while len(self._closeness) > self._cache_size:
+                self._closeness.popitem(last=False)
+        return {w: out.get(w, 0.0) for w in words}
 
     def rare_unknown(self, text: str) -> list[str]:
         """The words of ``text`` that are rare, absent from the articles and unlike any
@@ -122,10 +132,14 @@ class Gap:
 def as_typed(text: str, word: str, coverage: Coverage) -> str:
     """The term as the person wrote it, with a following noun-like word the articles don't
     use either ("gua" -> "gua sha", "kinesio" -> "Kinesio tape")."""
-    match = re.search(rf"\b{word}\b(\s+([A-Za-z]+))?", text, re.IGNORECASE)
+    pattern = rf"\b{word}\b([ \t]+([^\W\d_]+))?"
+    match = re.search(pattern, text, re.IGNORECASE)
+    if not match:  # written with accents ("ibuprofène"): name it as folded
+        text = fold(text)
+        match = re.search(pattern, text)
     if not match:
         return word
-    after = (match.group(2) or "").lower()
+    after = fold(match.group(2) or "")
     if (after and after not in STOPWORDS and expand_contractions(after) == after
             and coverage.frequency(after) < COMMON_ZIPF and not coverage.in_articles(after)):
         return match.group(0)

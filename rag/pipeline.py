@@ -196,33 +196,34 @@ class KnotbotPipeline:
         state["t_triage"] = time.perf_counter() - t0
         return state
 
-    def _query(self, question: str, history: list[Turn]) -> str:
+    def _query(self, question: str, history: list[Turn], plain: bool) -> str:
         earlier = [t.content for t in history if t.role == "user"]
         if earlier and len(question.split()) < 14 and FOLLOW_UP.search(question.lower()):
-            # What the earlier turn asked that the articles cover: "is gua sha good?" adds
-            # nothing to "and how long should I hold it?" but noise.
-            before = self.coverage.check(earlier[-1]).covered
+            before = earlier[-1][: self.settings.max_question_chars]
+            if plain:  # keep what the earlier turn asked that the articles cover: "is gua
+                # sha good?" adds nothing to "and how long should I hold it?" but noise
+                before = self.coverage.check(before).covered
             return f"{before} {question}".strip()
         return question
 
     def _retrieve_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
-        level = state["safety"].triage.level
-        state["query"] = self._query(state["question"], state["history"])
+        res: SafetyResult = state["safety"]
+        level = res.triage.level
+        state["query"] = state["question"]
         if level == "out_of_scope":
             state["docs"] = []
         elif level == "emergency":
             state["docs"] = self.doctor_docs
         else:
-            # Only this turn's words: an earlier uncovered term must not sink a follow-up.
-            # Only when the safety stage has not spoken to the person's situation: a red
-            # flag's own words ("zingy", "haemophilia") are not a topic to decline.
-            res: SafetyResult = state["safety"]
+            # Only when the safety stage has not spoken to the person's situation: with a
+            # red flag or a press verdict, the question's words are the person's, not a topic.
             plain = massage_allowed(res.triage, res.press_check)
             gap = self.coverage.check(state["question"]) if plain else Gap(state["question"], [])
             state["uncovered"] = gap.terms
-            if gap.terms:  # answer only the sentences the articles may cover
-                state["query"] = self._query(gap.covered, state["history"]) if gap.covered else ""
+            # Answer only the sentences the articles may cover.
+            state["query"] = self._query(gap.covered, state["history"], plain) \
+                if gap.covered else ""
             state["docs"], state["search_error"] = (
                 self._search(state["query"]) if state["query"] else ([], ""))
         state["t_retrieve"] = time.perf_counter() - t0

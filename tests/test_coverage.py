@@ -53,14 +53,38 @@ def test_safety_speaks_first_and_is_not_replaced_by_a_decline(pipeline) -> None:
     ans = pipeline.answer("I have a fever and a stiff neck, can naproxen help?")
     assert ans.triage.level == "emergency" and ans.answer.startswith("**Emergency:**")
     assert DECLINED not in ans.answer
-    ans = pipeline.answer("I take warfarin, can I press on my shoulder knot?")
+    # "haemophilia" is in neither the articles nor the press rules' words, and is rare.
+    ans = pipeline.answer("I have haemophilia, can I press on my shoulder knot?")
     assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
     assert DECLINED not in ans.answer
 
 
-def test_a_hostile_question_is_named_only_by_its_plain_words(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("<script>alert(1)</script> is zzyzxq good for knots?")
-    assert f'{DECLINED} "zzyzxq"' in ans.answer and "<script>" not in ans.answer
+def test_a_follow_up_to_a_red_flag_keeps_the_red_flag_in_its_query(pipeline) -> None:  # type: ignore[no-untyped-def]
+    earlier = "My arm feels zingy and weak and I have a knot in my neck"
+    history = [Turn(role="user", content=earlier),
+               Turn(role="assistant", content="Get medical advice today.")]
+    ans = pipeline.answer("and what should I do about it?", history)
+    assert ans.triage.level in ("urgent", "emergency") and DECLINED not in ans.answer
+    assert any("weakness in your arms" in c.text for c in ans.citations), ans.answer
+
+
+def test_a_named_decline_says_where_to_ask_about_a_symptom(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("could diplopia come from my neck knot?")
+    assert f'{DECLINED} "diplopia"' in ans.answer and "ask a doctor" in ans.answer
+
+
+@pytest.mark.parametrize("question, term", [
+    ("Is ibuprofène good for a knot in my neck?", '"ibuprofene"'),
+    ("Is naproxen\n\nsodium good for knots?", '"naproxen"'),
+])
+def test_accents_and_line_breaks_do_not_garble_the_named_term(pipeline, question: str,
+                                                             term: str) -> None:  # type: ignore[no-untyped-def]
+    assert f"{DECLINED} {term}," in pipeline.answer(question).answer
+
+
+def test_an_accented_everyday_word_is_not_declined(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("I'm a café barista with a knot in my neck, how do I massage it?")
+    assert DECLINED not in ans.answer and ans.citations
 
 
 def test_coverage_reads_the_articles_it_is_given(embeddings) -> None:  # type: ignore[no-untyped-def]
@@ -71,3 +95,10 @@ def test_coverage_reads_the_articles_it_is_given(embeddings) -> None:  # type: i
     assert cov.check("I'm on warfarin, is that ok?").terms == []
     gap = cov.check("Is ibuprofen ok? Should I use ice?")
     assert gap.terms == ["ibuprofen"] and gap.covered == "Should I use ice?"
+
+
+def test_a_cached_word_is_not_lost_when_new_words_arrive(embeddings) -> None:  # type: ignore[no-untyped-def]
+    cov = Coverage(["Apply heat or ice to the knot."], embeddings, cache_size=1)
+    first = cov.closeness(["warmth"])["warmth"]
+    again = cov.closeness(["warmth", "zzyzxq"])
+    assert again["warmth"] == first > 0

@@ -79,11 +79,26 @@ def test_negation_and_past_events_do_not_alarm(pipeline) -> None:  # type: ignor
         assert pipeline.safety.assess(q).triage.level == "self_care", q
 
 
-@pytest.mark.parametrize("job", ["welder", "grader", "banker", "dealer"])
+@pytest.mark.parametrize("job", ["welder", "grader"])
 def test_an_ordinary_word_is_not_corrected_into_a_red_flag(pipeline, job: str) -> None:  # type: ignore[no-untyped-def]
-    """A six-letter word two edits from a keyword ("welder" -> "header") stays itself."""
+    """A real word two edits from a keyword ("welder" -> "header") stays itself."""
     q = f"I'm a {job} and my traps are always tight, what helps?"
     assert pipeline.safety.assess(q).triage.level == "self_care", q
+
+
+@pytest.mark.parametrize("question, level", [
+    ("worst hedace of my life and a neck knot", "emergency"),
+    ("sudden hadach and stiff neck knot, can I massage it", "emergency"),
+    ("I have numnes in my arm and a knot in my shoulder", "see_doctor"),
+])
+def test_six_letter_typos_of_red_flags_are_still_read(pipeline, question: str, level: str) -> None:  # type: ignore[no-untyped-def]
+    got = pipeline.safety.assess(question).triage.level
+    assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
+
+
+def test_a_typo_of_a_blood_thinner_still_stops_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("I take wafrin, can I press on the knot in my shoulder?")
+    assert res.press_check is not None and res.press_check.verdict == "do_not_press"
 
 
 def test_typos_and_other_people_are_caught(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -37,6 +37,16 @@ SPELLING = {
 }
 
 
+ENGLISH_ZIPF = 2.5  # wordfreq Zipf frequency from which a word is ordinary English
+
+
+def zipf(word: str) -> float:
+    """How common a word is in English, 0 (unseen) to about 8 ("the")."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
 def expand_contractions(text: str) -> str:
     for pattern, repl in _CONTRACTION_RES:
         text = pattern.sub(repl, text)
@@ -72,6 +82,10 @@ class Normaliser:
         # by the patterns; "correcting" it could only turn it into another word.
         if any(word[:i] in self._stems for i in range(4, len(word) + 1)):
             return word
+        # A real English word is not a typo: "welder" must not become "header" (a head
+        # injury). Typos ("hedace", "fevre", "wafrin") are rarer than this in English.
+        if zipf(word) >= ENGLISH_ZIPF:
+            return word
         if word not in self._fixes:
             self._fixes[word] = self._closest(word)
         return self._fixes[word]
@@ -80,9 +94,8 @@ class Normaliser:
         from rapidfuzz.distance import OSA
         from rapidfuzz.process import extractOne
 
-        # OSA counts a swap of two letters ("fevre", "nmub") as one edit. Two edits only
-        # from seven letters on: at six, "welder" would become "header" (a head injury).
-        limit = 1 if len(word) <= 6 else 2
+        # OSA counts a swap of two letters ("fevre", "nmub") as one edit.
+        limit = 1 if len(word) <= 5 else 2
         hit = extractOne(word, self.keywords, scorer=OSA.distance, score_cutoff=limit)
         return str(hit[0]) if hit else word
 
