@@ -27,6 +27,7 @@ from rag.safety.normalise import expand_contractions, zipf
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
 COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
+RELATED = 0.6  # cosine from which an article word joins a question's keyword query
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
@@ -61,7 +62,8 @@ class Coverage:
         frequency("knot")  # wordfreq loads its word list on first use (about a second)
         vecs = embeddings.embed_documents(self.vocabulary) if self.vocabulary else []
         self.vectors = np.asarray(vecs, dtype=np.float32) if vecs else None
-        self._closeness: OrderedDict[str, float] = OrderedDict()
+        self._in_vocabulary = frozenset(self.vocabulary)
+        self._nearest: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the app answers several people at once
 
@@ -82,23 +84,34 @@ class Coverage:
         return extractOne(word, self.vocabulary, scorer=OSA.distance,
                           score_cutoff=limit) is not None
 
-    def closeness(self, words: list[str]) -> dict[str, float]:
-        """Cosine of each word to its closest article word (one model call for the new ones)."""
+    def nearest(self, words: list[str]) -> dict[str, tuple[str, float]]:
+        """Each word's closest article word and their cosine (one model call for the words
+        not seen before)."""
+        out: dict[str, tuple[str, float]] = {}
         with self._lock:
-            out = {w: self._closeness[w] for w in words if w in self._closeness}
-            for w in out:
-                self._closeness.move_to_end(w)
+            for w in words:
+                if w in self._nearest:
+                    out[w] = self._nearest[w]
+                    self._nearest.move_to_end(w)
         new = [w for w in words if w not in out]
         if new and self.vectors is not None:
-            vecs = np.asarray(self.embeddings.embed_documents(new), dtype=np.float32)
-            out.update(zip(new, (float(b) for b in (vecs @ self.vectors.T).max(axis=1)),
-                           strict=True))
+            sims = np.asarray(self.embeddings.embed_documents(new), dtype=np.float32) \
+                @ self.vectors.T
+            best = sims.argmax(axis=1)
+            out.update((w, (self.vocabulary[i], float(sims[r, i])))
+                       for r, (w, i) in enumerate(zip(new, best, strict=True)))
         with self._lock:
             for w in new:
-                self._closeness[w] = out.get(w, 0.0)
-            while len(self._closeness) > self._cache_size:
-                self._closeness.popitem(last=False)
-        return {w: out.get(w, 0.0) for w in words}
+                self._nearest[w] = out.get(w, ("", 0.0))
+            while len(self._nearest) > self._cache_size:
+                self._nearest.popitem(last=False)
+        return {w: out.get(w, ("", 0.0)) for w in words}
+
+    def related(self, text: str) -> list[str]:
+        """Article words close in meaning to the words of ``text`` ("anxious" -> anxiety,
+        "gym" -> workout): added to the keyword query so lay words meet the articles'."""
+        near = self.nearest([w for w in words_of(text) if w not in self._in_vocabulary])
+        return [a for a, cos in near.values() if cos >= RELATED]
 
     def rare_unknown(self, text: str) -> list[str]:
         """The words of ``text`` that are rare, absent from the articles and unlike any
@@ -106,8 +119,8 @@ class Coverage:
         rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)]
         if not rare:
             return []
-        close = self.closeness(rare)
-        return [w for w in rare if close[w] < NEAR_WORD]
+        near = self.nearest(rare)
+        return [w for w in rare if near[w][1] < NEAR_WORD]
 
     def check(self, question: str) -> Gap:
         """Split the question into the sentences the articles may cover and the terms of

@@ -98,9 +98,9 @@ class KnotbotPipeline:
         self._sentences = self._embed_sentences()
         self._sentence_words = {s: frozenset(stem_tokens(s)) for s in self._sentences}
         self._idf = inverse_document_frequency(list(self._sentence_words.values()))
-        self.retriever = self._build_retriever(client, name, vectors)
         self.coverage = Coverage((d.page_content for d in self.chunks.values()), self.embeddings,
                                  known=load_lexicon().contraindications)
+        self.retriever = self._build_retriever(client, name, vectors)
         self.doctor_docs = [d for d in self.chunks.values()
                             if _DOCTOR.search(str(d.metadata.get("section") or ""))]
 
@@ -158,7 +158,8 @@ class KnotbotPipeline:
             sentence_vectors=self._sentence_matrix(), k=s.retrieval_k, method=s.fusion_method,
             dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
             sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,
-            mmr_lambda=s.mmr_lambda)
+            mmr_lambda=s.mmr_lambda,
+            expand=self.coverage.related if s.query_expansion else None)
 
     def _embed_sentences(self) -> dict[str, np.ndarray]:
         texts = sorted({s for sents in self._chunk_sentences.values() for s in sents})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -51,8 +52,9 @@ class KeywordIndex:
         self.model = bm25s.BM25()
         self.model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
 
-    def scores(self, query: str) -> dict[str, float]:
-        tokens = stem_tokens(query)
+    def scores(self, query: str, related: Sequence[str] = ()) -> dict[str, float]:
+        """BM25 of the query's words, plus ``related`` article words (query expansion)."""
+        tokens = stem_tokens(" ".join([query, *related]))
         if not tokens:
             return {}
         raw = self.model.get_scores(tokens)
@@ -84,6 +86,8 @@ class HybridRetriever(BaseRetriever):
     dense_k: int = 50  # a chunk left out of the dense list would score as the worst one
     use_dense: bool = True
     use_bm25: bool = True
+    # Article words related to the query's words (Coverage.related), added to BM25's query.
+    expand: Callable[[str], list[str]] | None = None
 
     def signals(self, query: str) -> list[tuple[dict[str, float], float]]:
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -93,7 +97,8 @@ class HybridRetriever(BaseRetriever):
                 qvec.tolist(), k=min(self.dense_k, len(self.chunks)))
             out.append(({str(d.id): 1.0 - float(dist) for d, dist in hits}, self.dense_weight))
         if self.use_bm25:
-            out.append((self.keyword.scores(query), self.bm25_weight))
+            related = self.expand(query) if self.expand else []
+            out.append((self.keyword.scores(query, related), self.bm25_weight))
         if self.use_dense and self.sentence_weight > 0 and self.sentence_vectors:
             # A chunk is as close as its closest sentence: one line of a long passage
             # can answer the question even when the passage as a whole is about more.

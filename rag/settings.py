@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     faq_weight: float = 0.3
     mmr_lambda: float = 0.9
+    query_expansion: bool = Field(True, description="add related article words to BM25's query")
     answer_threshold: float = 0.30  # below the lowest answerable dev question's best (0.36)
     answer_max_sentences: int = 4
 

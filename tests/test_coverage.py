@@ -99,6 +99,12 @@ def test_coverage_reads_the_articles_it_is_given(embeddings) -> None:  # type: i
 
 def test_a_cached_word_is_not_lost_when_new_words_arrive(embeddings) -> None:  # type: ignore[no-untyped-def]
     cov = Coverage(["Apply heat or ice to the knot."], embeddings, cache_size=1)
-    first = cov.closeness(["warmth"])["warmth"]
-    again = cov.closeness(["warmth", "zzyzxq"])
-    assert again["warmth"] == first > 0
+    first = cov.nearest(["warmth"])["warmth"]
+    again = cov.nearest(["warmth", "zzyzxq"])
+    assert again["warmth"] == first and first[1] > 0
+
+
+def test_lay_words_bring_the_articles_words_into_the_keyword_query(embeddings) -> None:  # type: ignore[no-untyped-def]
+    cov = Coverage(["Anxiety and a hard workout can both tighten the neck."], embeddings)
+    assert {"anxiety", "workout"} <= set(cov.related("I get anxious after the gym"))
+    assert cov.related("anxiety and a workout") == []  # the articles' own words need no help

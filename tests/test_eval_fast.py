@@ -59,10 +59,11 @@ def test_every_quote_is_verbatim_and_every_marker_resolves(results: Results) -> 
 
 
 def test_retrieval_does_not_regress(results: Results) -> None:
-    """Guard at the level reached (0.922 measured): a change that loses recall fails CI."""
+    """Guard at the level reached (0.930 / 0.809 measured): a change that loses recall fails."""
     k = results.knotbot
     assert k.questions == len(results.sets.retrieval) and k.reachable == k.questions
-    assert k.at(4) >= 0.90, f"Recall@4 fell to {k.at(4):.3f} (was 0.922)"
+    assert k.at(4) >= 0.91, f"Recall@4 fell to {k.at(4):.3f} (was 0.930)"
+    assert k.mrr >= 0.79, f"MRR@10 fell to {k.mrr:.3f} (was 0.809)"
     assert k.at(4) > results.baseline.at(4) and k.mrr > results.baseline.mrr
 
 
@@ -75,7 +76,7 @@ def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results
     assert held.den == 70 and held.value <= 0.03, f"held-out answerable declined: {held}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue bar not met yet: Recall@4 0.922 with MiniLM "
+@pytest.mark.xfail(strict=True, reason="issue bar not met yet: Recall@4 0.930 with MiniLM "
                    "(see evals/report.md); strict, so reaching 0.95 makes this fail until removed")
 def test_recall_at_4_meets_the_issue_bar(results: Results) -> None:
     k = results.knotbot

@@ -75,6 +75,8 @@ def ablations(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
         for faq_label, weight in ((f"FAQ {faq_weight:g}", faq_weight), ("no FAQ", 0.0)):
             name = f"{label}, {faq_label}" + (DEFAULT if not fields and weight else "")
             out.append(knotbot_scores(name, pipeline, questions, faq_weight=weight, **fields))
+    out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no query expansion", pipeline,
+                              questions, expand=None))
     return out
 
 
