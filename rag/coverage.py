@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.retrieval import STOPWORDS, stem_tokens
 from rag.safety.normalise import expand_contractions, zipf
+from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
 COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
@@ -51,8 +52,11 @@ class Coverage:
     """The articles' vocabulary, and the words of a question that fall outside it."""
 
     def __init__(self, texts: Iterable[str], embeddings: Embeddings, known: Iterable[str] = (),
-                 frequency: Frequency = zipf, cache_size: int = 4096) -> None:
-        """``known`` are more words Knotbot can speak to (the safety stage's: "warfarin")."""
+                 frequency: Frequency = zipf, cache_size: int = 4096,
+                 table: WordTable | None = None) -> None:
+        """``known`` are more words Knotbot can speak to (the safety stage's: "warfarin");
+        ``table`` holds precomputed vectors of common words, so most look-ups cost no
+        model call."""
         self.vocabulary = sorted({w for t in texts for w in words_of(t)})
         lexical = [*self.vocabulary, *known]
         self.stems = frozenset(stem_tokens(" ".join(lexical)))
@@ -60,12 +64,37 @@ class Coverage:
         self.embeddings = embeddings
         self.frequency = frequency
         frequency("knot")  # wordfreq loads its word list on first use (about a second)
-        vecs = embeddings.embed_documents(self.vocabulary) if self.vocabulary else []
-        self.vectors = np.asarray(vecs, dtype=np.float32) if vecs else None
+        self.vectors = self._embed(self.vocabulary, table)
         self._in_vocabulary = frozenset(self.vocabulary)
         self._nearest: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._table_nearest = self._nearest_for_table(table)
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the app answers several people at once
+
+    def _embed(self, words: list[str], table: WordTable | None) -> np.ndarray | None:
+        """Vectors of ``words``: from the table where it has them, else from the model."""
+        if not words:
+            return None
+        rows = table.index() if table is not None else {}
+        known = table.vectors if table is not None else np.zeros((0, 0), dtype=np.float32)
+        missing = [w for w in words if w not in rows]
+        fresh = dict(zip(missing, self.embeddings.embed_documents(missing), strict=True)) \
+            if missing else {}
+        return np.asarray([known[rows[w]] if w in rows else fresh[w] for w in words],
+                          dtype=np.float32)
+
+    def _nearest_for_table(self, table: WordTable | None) -> dict[str, tuple[str, float]]:
+        """Each table word's closest article word, worked out once (in slices of rows)."""
+        if table is None or self.vectors is None:
+            return {}
+        out: dict[str, tuple[str, float]] = {}
+        for start in range(0, len(table.words), 4096):
+            sims = table.vectors[start:start + 4096] @ self.vectors.T
+            best = sims.argmax(axis=1)
+            for word, i, cos in zip(table.words[start:start + 4096], best,
+                                    sims[np.arange(len(best)), best], strict=True):
+                out[word] = (self.vocabulary[int(i)], float(cos))
+        return out
 
     def in_articles(self, word: str) -> bool:
         """Used by the articles, as such or in another form ("achy" for ache)."""
@@ -87,13 +116,13 @@ class Coverage:
     def nearest(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """Each word's closest article word and their cosine (one model call for the words
         not seen before)."""
-        out: dict[str, tuple[str, float]] = {}
+        out = {w: self._table_nearest[w] for w in words if w in self._table_nearest}
         with self._lock:
             for w in words:
                 if w in self._nearest:
                     out[w] = self._nearest[w]
                     self._nearest.move_to_end(w)
-        new = [w for w in words if w not in out]
+        new = [w for w in words if w not in out]  # not common enough for the table
         if new and self.vectors is not None:
             sims = np.asarray(self.embeddings.embed_documents(new), dtype=np.float32) \
                 @ self.vectors.T

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import ModelError
@@ -15,27 +19,69 @@ class QueryCachedEmbeddings(Embeddings):
     """Wraps an Embeddings so the same question is embedded once.
 
     Triage, retrieval and answer composition all compare against the question; the
-    cache makes that one model call per question instead of three.
+    cache makes that one model call per question instead of three. Given the
+    sentence-transformers ``model`` behind ``inner``, the same call also keeps the
+    question's token vectors, for late-interaction retrieval (``tokens``).
     """
 
-    def __init__(self, inner: Embeddings, name: str, size: int = 512) -> None:
+    def __init__(self, inner: Embeddings, name: str, size: int = 512, model: Any = None) -> None:
         self.inner = inner
         self.name = name
-        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self.model = model
+        self._cache: OrderedDict[str, tuple[list[float], TokenVectors | None]] = OrderedDict()
         self._size = size
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.inner.embed_documents(texts)
 
+    def _lookup(self, text: str) -> tuple[list[float], TokenVectors | None]:
+        with self._lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        if self.model is None:
+            entry: tuple[list[float], TokenVectors | None] = (self.inner.embed_query(text), None)
+        else:
+            out = self.model.encode(text, output_value=None, normalize_embeddings=True)
+            entry = (out["sentence_embedding"].tolist(),
+                     _token_vectors(out["input_ids"], out["token_embeddings"]))
+        with self._lock:
+            self._cache[text] = entry
+            if len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return entry
+
     def embed_query(self, text: str) -> list[float]:
-        if text in self._cache:
-            self._cache.move_to_end(text)
-            return self._cache[text]
-        vec = self.inner.embed_query(text)
-        self._cache[text] = vec
-        if len(self._cache) > self._size:
-            self._cache.popitem(last=False)
-        return vec
+        return self._lookup(text)[0]
+
+    def tokens(self, text: str) -> TokenVectors | None:
+        """The question's token vectors, from the same model call as its vector."""
+        return self._lookup(text)[1]
+
+    def document_tokens(self, texts: list[str]) -> list[TokenVectors]:
+        """Token vectors of many texts, batched (for the chunks, once per index load)."""
+        if self.model is None or not texts:
+            return []
+        vectors = self.model.encode(texts, output_value="token_embeddings", batch_size=16)
+        ids = self.model.tokenizer(texts, truncation=True,
+                                   max_length=self.model.max_seq_length)["input_ids"]
+        return [_token_vectors(i, v) for i, v in zip(ids, vectors, strict=True)]
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """A text's WordPiece ids and one unit-length vector per id ([CLS] and [SEP] dropped)."""
+
+    ids: np.ndarray
+    vectors: np.ndarray
+
+
+def _token_vectors(input_ids: Any, token_embeddings: Any) -> TokenVectors:
+    rows = np.asarray(token_embeddings.float().cpu().numpy(), dtype=np.float32)[1:-1]
+    ids = np.asarray(getattr(input_ids, "cpu", lambda: input_ids)(), dtype=np.int64)[1:-1]
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return TokenVectors(ids=ids[: len(rows)], vectors=rows[: len(ids)])
 
 
 def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
@@ -64,4 +110,5 @@ def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
         )
     except Exception as exc:  # sentence-transformers raises many kinds
         raise ModelError(f"could not load the embedding model from {path}: {exc}") from exc
-    return QueryCachedEmbeddings(inner, settings.embedding_model)
+    return QueryCachedEmbeddings(inner, settings.embedding_model,
+                                 model=getattr(inner, "_client", None))

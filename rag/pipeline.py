@@ -24,12 +24,14 @@ from rag.compose import (
 )
 from rag.coverage import Coverage, Gap
 from rag.errors import KnotbotError, QuestionError
+from rag.late import LateIndex
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
 from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_lexicon, load_yaml
 from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
+from rag.wordtable import load_word_table
 
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
 
@@ -64,6 +66,15 @@ def as_turns(history: Any) -> list[Turn]:
     return turns
 
 
+def _one_blas_thread() -> None:
+    """NumPy's matrix products here are tiny; OpenBLAS's idle threads spin for a while
+    after each one, and on two cores that starves the model's next forward pass (the
+    median answer took 45 ms instead of 25)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 class KnotbotPipeline:
     """Loads the index, the model and the safety stage once; answers many questions."""
 
@@ -71,6 +82,7 @@ class KnotbotPipeline:
         from rag.store import connect, open_active
 
         self.settings = settings
+        _one_blas_thread()
         client = connect(settings)
         col, info = open_active(client, settings)
         if embeddings is None:
@@ -78,6 +90,8 @@ class KnotbotPipeline:
 
             embeddings = load_embeddings(settings)
         self.embeddings = embeddings
+        self.word_table = load_word_table(settings.cache_dir, settings.model_path(),
+                                          settings.expansion_words, embeddings)
         self._lock = threading.Lock()
         self._load_index(client, col, info.name)
         self.safety = build_safety(settings, embeddings)
@@ -99,7 +113,8 @@ class KnotbotPipeline:
         self._sentence_words = {s: frozenset(stem_tokens(s)) for s in self._sentences}
         self._idf = inverse_document_frequency(list(self._sentence_words.values()))
         self.coverage = Coverage((d.page_content for d in self.chunks.values()), self.embeddings,
-                                 known=load_lexicon().contraindications)
+                                 known=load_lexicon().contraindications,
+                                 table=self.word_table)
         self.retriever = self._build_retriever(client, name, vectors)
         self.doctor_docs = [d for d in self.chunks.values()
                             if _DOCTOR.search(str(d.metadata.get("section") or ""))]
@@ -158,8 +173,17 @@ class KnotbotPipeline:
             sentence_vectors=self._sentence_matrix(), k=s.retrieval_k, method=s.fusion_method,
             dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
             sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,
+            late_weight=s.fusion_late_weight, late=self._late_index(ids),
             mmr_lambda=s.mmr_lambda,
             expand=self.coverage.related if s.query_expansion else None)
+
+    def _late_index(self, ids: list[str]) -> LateIndex | None:
+        """Token vectors of every chunk (about a second at start-up), or None without them."""
+        batch = getattr(self.embeddings, "document_tokens", None)
+        if batch is None or self.settings.fusion_late_weight <= 0:
+            return None
+        vecs = batch([self.chunks[i].page_content for i in ids])
+        return LateIndex(dict(zip(ids, vecs, strict=True))) if vecs else None
 
     def _embed_sentences(self) -> dict[str, np.ndarray]:
         texts = sorted({s for sents in self._chunk_sentences.values() for s in sents})

@@ -80,6 +80,7 @@ class HybridRetriever(BaseRetriever):
     bm25_weight: float
     sentence_weight: float
     faq_weight: float
+    late_weight: float
     rrf_k: int
     mmr_lambda: float
     fetch_k: int = 12
@@ -88,6 +89,8 @@ class HybridRetriever(BaseRetriever):
     use_bm25: bool = True
     # Article words related to the query's words (Coverage.related), added to BM25's query.
     expand: Callable[[str], list[str]] | None = None
+    # The chunks' token vectors for late interaction (rag.late); None turns it off.
+    late: Any = None
 
     def signals(self, query: str) -> list[tuple[dict[str, float], float]]:
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -104,6 +107,11 @@ class HybridRetriever(BaseRetriever):
             # can answer the question even when the passage as a whole is about more.
             best = {cid: float((m @ qvec).max()) for cid, m in self.sentence_vectors.items()}
             out.append((best, self.sentence_weight))
+        if self.use_dense and self.late_weight > 0 and self.late is not None:
+            tokens = getattr(self.embeddings, "tokens", None)
+            q = tokens(query) if tokens is not None else None
+            if q is not None:
+                out.append((self.late.scores(q), self.late_weight))
         return out
 
     def faq_bonus(self, query: str) -> dict[str, float]:

@@ -35,10 +35,15 @@ class Settings(BaseSettings):
     fusion_dense_weight: float = 0.6
     fusion_bm25_weight: float = 0.4
     fusion_sentence_weight: float = 0.2
+    fusion_late_weight: float = Field(0.8, description="token-level MaxSim (0 = off)")
     rrf_k: int = 60
     faq_weight: float = 0.3
     mmr_lambda: float = 0.9
     query_expansion: bool = Field(True, description="add related article words to BM25's query")
+    expansion_words: int = Field(20000, description="common English words embedded once (0 = "
+                                 "none: each new word costs a model call)")
+    cache_dir: Path = Field(PROJECT_DIR / ".knotbot" / "cache",
+                            description="the embedded common-word table is kept here")
     answer_threshold: float = 0.30  # below the lowest answerable dev question's best (0.36)
     answer_max_sentences: int = 4
 

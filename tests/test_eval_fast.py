@@ -58,30 +58,28 @@ def test_every_quote_is_verbatim_and_every_marker_resolves(results: Results) -> 
     assert _all(f.markers_resolved), f.failures
 
 
-def test_retrieval_does_not_regress(results: Results) -> None:
-    """Guard at the level reached (0.930 / 0.809 measured): a change that loses recall fails."""
-    k = results.knotbot
+def test_retrieval_meets_the_recall_bar_and_beats_the_baseline(results: Results) -> None:
+    k, held = results.knotbot, results.knotbot_holdout
     assert k.questions == len(results.sets.retrieval) and k.reachable == k.questions
-    assert k.at(4) >= 0.91, f"Recall@4 fell to {k.at(4):.3f} (was 0.930)"
-    assert k.mrr >= 0.79, f"MRR@10 fell to {k.mrr:.3f} (was 0.809)"
-    assert k.at(4) > results.baseline.at(4) and k.mrr > results.baseline.mrr
-
-
-def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results) -> None:
-    """Guard at the level reached (7/25 declined, 0/128 and 1/70 wrongly declined)."""
-    un, ans = results.unanswerable_declined, results.answerable_declined
-    assert un.den == 25 and un.num >= 7, f"uncovered questions declined: {un}"
-    assert ans.den == 128 and ans.num <= 2, f"answerable questions declined: {ans}"
-    held = results.answerable_holdout_declined
-    assert held.den == 70 and held.value <= 0.03, f"held-out answerable declined: {held}"
-
-
-@pytest.mark.xfail(strict=True, reason="issue bar not met yet: Recall@4 0.930 with MiniLM "
-                   "(see evals/report.md); strict, so reaching 0.95 makes this fail until removed")
-def test_recall_at_4_meets_the_issue_bar(results: Results) -> None:
-    k = results.knotbot
     assert k.at(4) >= 0.95, (f"Recall@4 {k.at(4):.3f} < 0.95 "
                              f"(baseline {results.baseline.at(4):.3f}, MRR@10 {k.mrr:.3f})")
+    assert k.at(4) > results.baseline.at(4) and k.mrr > results.baseline.mrr
+    # The blind set guards against choices that only fit the development set (0.943 / 0.806).
+    assert held is not None and results.baseline_holdout is not None
+    assert held.at(4) >= 0.90, f"held-out Recall@4 fell to {held.at(4):.3f} (was 0.943)"
+    assert held.mrr > results.baseline_holdout.mrr
+
+
+def test_mrr_does_not_regress(results: Results) -> None:
+    """Guard at the level reached (0.830 measured): a change that loses ranking fails."""
+    assert results.knotbot.mrr >= 0.81, f"MRR@10 fell to {results.knotbot.mrr:.3f} (was 0.830)"
+
+
+@pytest.mark.xfail(strict=True, reason="issue bar not met yet: MRR@10 0.830 with MiniLM "
+                   "(see evals/report.md); strict, so reaching 0.85 makes this fail until removed")
+def test_mrr_meets_the_issue_bar(results: Results) -> None:
+    k = results.knotbot
+    assert k.mrr >= 0.85, f"MRR@10 {k.mrr:.3f} < 0.85 (Recall@1 {k.at(1):.3f})"
 
 
 def test_baseline_has_no_safety_and_report_renders(results: Results) -> None:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from langchain_core.embeddings import Embeddings
 
+from rag.embeddings import TokenVectors
+
 
 class PrefetchedEmbeddings(Embeddings):
     """Wraps the loaded model: ``embed_query`` answers from prefetched vectors when it can."""
@@ -20,16 +22,21 @@ class PrefetchedEmbeddings(Embeddings):
     def __init__(self, inner: Embeddings) -> None:
         self.inner = inner
         self.vectors: dict[str, list[float]] = {}
+        self.token_vectors: dict[str, TokenVectors] = {}
 
     def prefetch(self, texts: Iterable[str]) -> int:
         missing = sorted({t for t in texts if t and t not in self.vectors}, key=len)
         if missing:
             self.vectors.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+            tokens = self.document_tokens(missing)
+            if tokens:
+                self.token_vectors.update(zip(missing, tokens, strict=True))
         return len(missing)
 
     def clear(self) -> None:
         """Forget prefetched vectors and empty the wrapped model's own query cache."""
         self.vectors.clear()
+        self.token_vectors.clear()
         cache = getattr(self.inner, "_cache", None)
         if cache is not None and hasattr(cache, "clear"):
             cache.clear()
@@ -40,3 +47,13 @@ class PrefetchedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         vec = self.vectors.get(text)
         return list(vec) if vec is not None else self.inner.embed_query(text)
+
+    def tokens(self, text: str) -> TokenVectors | None:
+        if text in self.token_vectors:
+            return self.token_vectors[text]
+        own = getattr(self.inner, "tokens", None)
+        return own(text) if own is not None else None
+
+    def document_tokens(self, texts: list[str]) -> list[TokenVectors]:
+        batch = getattr(self.inner, "document_tokens", None)
+        return batch(texts) if batch is not None else []
