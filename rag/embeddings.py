@@ -43,9 +43,12 @@ class QueryCachedEmbeddings(Embeddings):
         if self.model is None:
             entry: tuple[list[float], TokenVectors | None] = (self.inner.embed_query(text), None)
         else:
-            out = self.model.encode(text, output_value=None, normalize_embeddings=True)
-            entry = (out["sentence_embedding"].tolist(),
-                     _token_vectors(out["input_ids"], out["token_embeddings"]))
+            out = self.model.encode([text], output_value=None)[0]
+            # normalize_embeddings is ignored with output_value=None: normalise here, as
+            # embed_documents does, or every cosine threshold would shift with the model.
+            vec = out["sentence_embedding"].float().cpu().numpy()
+            entry = ((vec / max(float(np.linalg.norm(vec)), 1e-12)).tolist(),
+                     self._token_vectors(out))
         with self._lock:
             self._cache[text] = entry
             if len(self._cache) > self._size:
@@ -63,10 +66,21 @@ class QueryCachedEmbeddings(Embeddings):
         """Token vectors of many texts, batched (for the chunks, once per index load)."""
         if self.model is None or not texts:
             return []
-        vectors = self.model.encode(texts, output_value="token_embeddings", batch_size=16)
-        ids = self.model.tokenizer(texts, truncation=True,
-                                   max_length=self.model.max_seq_length)["input_ids"]
-        return [_token_vectors(i, v) for i, v in zip(ids, vectors, strict=True)]
+        # One call gives ids and vectors together (a separate tokenizer call could disagree
+        # with encode's, and it changes the shared tokenizer's state under other threads).
+        return [self._token_vectors(o)
+                for o in self.model.encode(texts, output_value=None, batch_size=16)]
+
+    def _token_vectors(self, out: dict[str, Any]) -> TokenVectors:
+        """The real (unpadded, non-special) tokens of one encode output, unit length."""
+        mask = out["attention_mask"].cpu().numpy().astype(bool)
+        ids = out["input_ids"].cpu().numpy().astype(np.int64)[mask]
+        rows = out["token_embeddings"].float().cpu().numpy()[mask]
+        keep = ~np.isin(ids, self.model.tokenizer.all_special_ids)
+        ids, rows = ids[keep], rows[keep]
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+        # float16 halves the query cache; the cosines move by about 1e-3.
+        return TokenVectors(ids=ids, vectors=rows.astype(np.float16))
 
 
 @dataclass(frozen=True)
@@ -74,14 +88,7 @@ class TokenVectors:
     """A text's WordPiece ids and one unit-length vector per id ([CLS] and [SEP] dropped)."""
 
     ids: np.ndarray
-    vectors: np.ndarray
-
-
-def _token_vectors(input_ids: Any, token_embeddings: Any) -> TokenVectors:
-    rows = np.asarray(token_embeddings.float().cpu().numpy(), dtype=np.float32)[1:-1]
-    ids = np.asarray(getattr(input_ids, "cpu", lambda: input_ids)(), dtype=np.int64)[1:-1]
-    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-    return TokenVectors(ids=ids[: len(rows)], vectors=rows[: len(ids)])
+    vectors: np.ndarray  # float16
 
 
 def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:

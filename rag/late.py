@@ -21,7 +21,9 @@ class LateIndex:
     """Token vectors per chunk id, and the WordPiece IDF over the chunks."""
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
-        self.chunks = {cid: t for cid, t in chunks.items() if len(t.vectors)}
+        # float32 here: NumPy has no fast float16 matrix product.
+        self.chunks = {cid: TokenVectors(t.ids, t.vectors.astype(np.float32))
+                       for cid, t in chunks.items() if len(t.vectors)}
         df = Counter(int(i) for t in self.chunks.values() for i in set(t.ids.tolist()))
         n = len(self.chunks)
         self._unseen = math.log(1 + n)
@@ -36,5 +38,6 @@ class LateIndex:
             return {}
         w = self.weights(query.ids)
         total = float(w.sum()) or 1.0
-        return {cid: float((query.vectors @ t.vectors.T).max(axis=1) @ w) / total
+        q = query.vectors.astype(np.float32)
+        return {cid: float((q @ t.vectors.T).max(axis=1) @ w) / total
                 for cid, t in self.chunks.items()}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,23 +46,55 @@ def table_path(cache_dir: Path, model: str, count: int) -> Path:
 
 def load_word_table(cache_dir: Path, model: str, count: int,
                     embeddings: Embeddings) -> WordTable | None:
-    """The table for this model, from disk, or embedded now and saved; None when off."""
+    """The table for this model, from disk, or embedded now and saved; None when off.
+
+    A file that is damaged, or was made by another model under the same name (its probe
+    word no longer embeds the same), is rebuilt.
+    """
     if count <= 0:
         return None
     path = table_path(cache_dir, model, count)
-    if path.is_file():
-        try:
-            with np.load(path) as data:
-                return WordTable(list(data["words"]), data["vectors"].astype(np.float32))
-        except (OSError, KeyError, ValueError):
-            pass  # a damaged file is rebuilt below
+    table = _read(path)
+    if table is not None and len(table.words) == count and _matches(table, embeddings):
+        return table
     words = common_words(count)
-    vectors = np.asarray(embeddings.embed_documents(words), dtype=np.float32)
+    table = WordTable(words, np.asarray(embeddings.embed_documents(words), dtype=np.float32))
+    _write(path, table)
+    return table
+
+
+def _read(path: Path) -> WordTable | None:
+    if not path.is_file():
+        return None
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, words=np.array(words), vectors=vectors.astype(np.float16))
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    except OSError:
-        pass  # a read-only cache only costs the next start the same few seconds
-    return WordTable(words, vectors)
+        with np.load(path) as data:
+            words, vectors = list(data["words"]), data["vectors"].astype(np.float32)
+    except Exception:  # noqa: BLE001 - numpy raises many kinds (EOFError, BadZipFile...)
+        return None
+    return WordTable(words, vectors) if vectors.shape[0] == len(words) else None
+
+
+def _matches(table: WordTable, embeddings: Embeddings) -> bool:
+    probe = np.asarray(embeddings.embed_documents([table.words[0]])[0], dtype=np.float32)
+    row = table.vectors[0]
+    return row.shape == probe.shape and float(row @ probe) > 0.99
+
+
+def _write(path: Path, table: WordTable) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, words=np.array(table.words),
+                         vectors=table.vectors.astype(np.float16))
+                fh.flush()
+                os.fsync(fh.fileno())
+            tmp.replace(path)  # atomic: a reader never sees half a file
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as err:
+        warnings.warn(f"could not keep the word table in {path.parent} ({err}); it is "
+                      "embedded again at every start: set KNOTBOT_CACHE_DIR to a writable "
+                      "folder", stacklevel=2)

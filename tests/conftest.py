@@ -22,12 +22,27 @@ needs_raw_corpus = pytest.mark.skipif(
 CORPUS = PROJECT_DIR / "corpus"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _word_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One word-table cache for the whole test session, apart from the app's own; set
+    before any session fixture builds a pipeline (autouse runs first in its scope)."""
+    path = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("KNOTBOT_CACHE_DIR")
+    os.environ["KNOTBOT_CACHE_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("KNOTBOT_CACHE_DIR", None)
+    else:
+        os.environ["KNOTBOT_CACHE_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
-def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_user_env(monkeypatch: pytest.MonkeyPatch, _word_cache: Path) -> None:
     """Tests never read a developer's KNOTBOT_* variables or .env file."""
     for key in list(os.environ):
         if key.startswith("KNOTBOT_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("KNOTBOT_CACHE_DIR", str(_word_cache))
     monkeypatch.chdir(PROJECT_DIR / "tests")
 
 

@@ -70,6 +70,15 @@ def test_retrieval_meets_the_recall_bar_and_beats_the_baseline(results: Results)
     assert held.mrr > results.baseline_holdout.mrr
 
 
+def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results) -> None:
+    """Guard at the level reached (7/25 declined, 0/128 and 1/70 wrongly declined)."""
+    un, ans = results.unanswerable_declined, results.answerable_declined
+    assert un.den == 25 and un.num >= 7, f"uncovered questions declined: {un}"
+    assert ans.den == 128 and ans.num <= 2, f"answerable questions declined: {ans}"
+    held = results.answerable_holdout_declined
+    assert held.den == 70 and held.value <= 0.03, f"held-out answerable declined: {held}"
+
+
 def test_mrr_does_not_regress(results: Results) -> None:
     """Guard at the level reached (0.830 measured): a change that loses ranking fails."""
     assert results.knotbot.mrr >= 0.81, f"MRR@10 fell to {results.knotbot.mrr:.3f} (was 0.830)"

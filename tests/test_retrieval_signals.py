@@ -32,7 +32,8 @@ def test_the_word_table_is_embedded_once_then_read_from_disk(tmp_path: Path, emb
     first = load_word_table(tmp_path, "m", 60, model)
     assert first is not None and len(first.words) == 60 and model.texts == 60
     again = load_word_table(tmp_path, "m", 60, model)
-    assert again is not None and model.texts == 60, "the second load must not call the model"
+    # Only the probe word that checks the file was made by this model is embedded again.
+    assert again is not None and model.texts == 61, "the second load re-embedded the table"
     assert again.words == first.words
     assert np.allclose(again.vectors, first.vectors, atol=2e-3)  # stored as float16
 
@@ -57,9 +58,44 @@ def test_late_interaction_weighs_rare_pieces_and_finds_their_chunk(pipeline, emb
     assert weights[0] > weights[1]
 
 
-def test_everyday_words_find_the_passage_written_in_the_articles_words(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("I get really anxious before exams and my shoulders lock up, "
-                          "is that related?")
-    assert ans.citations[0].section == "Stress and Anxiety"
+def test_late_interaction_finds_the_passage_one_vector_per_chunk_misses(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Without late interaction the 30-to-90-seconds passage ranks sixth, outside the four
+    # passages the answer is built from; a broken late signal drops it again.
     ans = pipeline.answer("how many seconds do I keep pushing on the sore spot?")
     assert any("30 to 90 seconds" in c.text for c in ans.citations)
+
+
+def test_an_empty_or_cut_word_table_is_rebuilt(tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    good = load_word_table(tmp_path, "m", 20, embeddings)
+    assert good is not None
+    path = table_path(tmp_path, "m", 20)
+    for damage in (b"", path.read_bytes()[:100]):
+        path.write_bytes(damage)
+        again = load_word_table(tmp_path, "m", 20, embeddings)
+        assert again is not None and again.words == good.words
+
+
+def test_a_table_made_by_another_model_is_not_used(tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    path = table_path(tmp_path, "m", 20)
+    table = load_word_table(tmp_path, "m", 20, embeddings)
+    assert table is not None
+    np.savez(path, words=np.array(table.words),
+             vectors=np.roll(table.vectors, 1, axis=0).astype(np.float16))
+    again = load_word_table(tmp_path, "m", 20, embeddings)
+    assert again is not None and np.allclose(again.vectors, table.vectors, atol=2e-3)
+
+
+def test_the_word_table_gives_what_the_model_gives(tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    from rag.coverage import Coverage
+
+    texts = ["Anxiety and a hard workout can tighten the neck; drink water, rest and stretch."]
+    table = load_word_table(tmp_path, "m", 3000, embeddings)
+    with_table = Coverage(texts, embeddings, table=table)
+    without = Coverage(texts, embeddings)
+    assert table is not None
+    words = [w for w in ("anxious", "gym", "exercise", "relax", "tired", "worried", "phone",
+                         "sport", "drink") if w in table.index()]
+    assert len(words) >= 4
+    for w in words:
+        a, b = with_table.nearest([w])[w], without.nearest([w])[w]
+        assert a[0] == b[0] and abs(a[1] - b[1]) < 3e-3, (w, a, b)

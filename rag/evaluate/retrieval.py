@@ -68,7 +68,8 @@ def knotbot_scores(name: str, pipeline: KnotbotPipeline, questions: Sequence[Ret
 def ablations(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
               faq_weight: float) -> list[RankingScores]:
     """Signals (dense / BM25 / fused) crossed with FAQ matching on and off."""
-    signals = {"dense only": {"use_bm25": False}, "BM25 only": {"use_dense": False},
+    signals = {"model only (dense, sentence, late)": {"use_bm25": False},
+               "BM25 only": {"use_dense": False},
                "fused": {}}
     out = []
     for label, fields in signals.items():
@@ -77,6 +78,8 @@ def ablations(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
             out.append(knotbot_scores(name, pipeline, questions, faq_weight=weight, **fields))
     out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no query expansion", pipeline,
                               questions, expand=None))
+    out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no late interaction", pipeline,
+                              questions, late_weight=0.0))
     return out
 
 

@@ -192,7 +192,7 @@ def draw_charts(r: Results, out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     curves = [r.knotbot, r.baseline] + [a for a in r.ablations
-                                        if a.name.startswith(("dense only", "BM25 only"))
+                                        if a.name.startswith(("model only", "BM25 only"))
                                         and "no FAQ" not in a.name]
     return [
         charts.recall_curves(curves, out_dir / "recall_at_k.png"),
