@@ -32,12 +32,12 @@ def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
         return NOT_COVERED
     quoted = [f'"{t}"' for t in terms]
     named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    # A term triage does not know may still be a symptom ("diplopia"): say where to ask.
-    symptom = f"If {'it is a symptom' if len(terms) == 1 else 'any is a symptom'} you have, " \
-        "ask a doctor about it."
+    # A term triage does not know may be a symptom ("diplopia") or a medicine: say who
+    # can answer, without saying anything medical ourselves.
+    who = f"A doctor or pharmacist can tell you more about {'it' if len(terms) == 1 else 'them'}."
     if rest_answered:
-        return f"The articles don't cover {named}. {symptom}"
-    return f"The articles don't cover {named}, so I can't answer that from them. {symptom}"
+        return f"The articles don't cover {named}. {who}"
+    return f"The articles don't cover {named}, so I can't answer that from them. {who}"
 
 
 # A sentence that tells how to work on a knot: what must not reach someone told not to.

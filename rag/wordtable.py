@@ -91,6 +91,7 @@ def _write(path: Path, table: WordTable) -> None:
                          vectors=table.vectors.astype(np.float16))
                 fh.flush()
                 os.fsync(fh.fileno())
+            tmp.chmod(0o644)  # mkstemp makes it private; the table is no secret
             tmp.replace(path)  # atomic: a reader never sees half a file
         finally:
             tmp.unlink(missing_ok=True)
