@@ -34,10 +34,17 @@ class LateIndex:
         return np.array([self.idf.get(int(i), self._unseen) for i in ids], dtype=np.float32) ** 2
 
     def scores(self, query: TokenVectors) -> dict[str, float]:
-        if not len(query.vectors) or not self.chunks:
-            return {}
+        """Each chunk's late-interaction score against the query."""
+        return dict(zip(self.chunks, self.score_texts(query, list(self.chunks.values())),
+                        strict=True))
+
+    def score_texts(self, query: TokenVectors, texts: list[TokenVectors]) -> list[float]:
+        """The same score against any texts' token vectors (the composer's sentences),
+        weighted by the chunks' IDF."""
+        if not len(query.vectors):
+            return [0.0] * len(texts)
         w = self.weights(query.ids)
         total = float(w.sum()) or 1.0
         q = query.vectors.astype(np.float32)
-        return {cid: float((q @ t.vectors.T).max(axis=1) @ w) / total
-                for cid, t in self.chunks.items()}
+        return [float((q @ t.vectors.astype(np.float32, copy=False).T).max(axis=1) @ w) / total
+                if len(t.vectors) else 0.0 for t in texts]

@@ -79,6 +79,13 @@ def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results
     assert held.den == 70 and held.value <= 0.03, f"held-out answerable declined: {held}"
 
 
+def test_answers_quote_the_key_phrase_as_often_as_before(results: Results) -> None:
+    """Guard at the level reached (90/128 measured, 70% held out)."""
+    useful = results.faith.key_phrase_in_answer
+    assert useful.den == 128 and useful.value >= 0.65, f"key phrase quoted: {useful}"
+    assert results.useful_holdout.value >= 0.60, f"held out: {results.useful_holdout}"
+
+
 def test_mrr_does_not_regress(results: Results) -> None:
     """Guard at the level reached (0.830 measured): a change that loses ranking fails."""
     assert results.knotbot.mrr >= 0.81, f"MRR@10 fell to {results.knotbot.mrr:.3f} (was 0.830)"

@@ -53,6 +53,13 @@ def _has(text: str, phrase: str) -> bool:
     return _SPACE.sub(" ", phrase.lower()) in _SPACE.sub(" ", text.lower())
 
 
+def key_phrase_quoted(answers: dict[tuple[str, str], Answer], group: str,
+                      questions: Sequence[RetrievalQuestion]) -> Rate:
+    """Usefulness: how often the answer itself quotes the question's key phrase."""
+    return rate([_has(answer_body(answers[(group, q.id)].answer), q.key_phrase)
+                 for q in questions])
+
+
 def faithfulness(answers: dict[tuple[str, str], Answer], cases: Sequence[Case],
                  retrieval: Sequence[RetrievalQuestion]) -> Faithfulness:
     found: list[bool] = []
@@ -68,15 +75,14 @@ def faithfulness(answers: dict[tuple[str, str], Answer], cases: Sequence[Case],
             if not ok and len(failures) < 10:
                 failures.append(f"{case.group}/{case.id} [{n}]: {sentence[:120]!r}")
     by_id = {q.id: q for q in retrieval}
-    useful: list[bool] = []
     in_sources: list[bool] = []
     cited_any: list[bool] = []
     for qid, q in by_id.items():
         ans = answers[("retrieval", qid)]
         cited_any.append(bool(ans.citations))
-        useful.append(_has(answer_body(ans.answer), q.key_phrase))
         in_sources.append(any(_has(c.text, q.key_phrase) for c in ans.citations))
     return Faithfulness(quotes_found=rate(found), markers_resolved=rate(resolved),
-                        answers_cited=rate(cited_any), key_phrase_in_answer=rate(useful),
+                        answers_cited=rate(cited_any),
+                        key_phrase_in_answer=key_phrase_quoted(answers, "retrieval", retrieval),
                         key_phrase_in_sources=rate(in_sources), answers=len(cases),
                         failures=failures)

@@ -133,6 +133,7 @@ def faith_table(r: Results) -> str:
         ["[n] markers that resolve to a citation", str(f.markers_resolved)],
         ["Answerable retrieval questions with >= 1 citation", str(f.answers_cited)],
         ["Usefulness: key phrase in the quoted answer", str(f.key_phrase_in_answer)],
+        ["Usefulness, held-out set: key phrase in the quoted answer", str(r.useful_holdout)],
         ["Key phrase in the cited passages", str(f.key_phrase_in_sources)]])
 
 

@@ -16,7 +16,7 @@ from rag.evaluate import retrieval as rt
 from rag.evaluate import safety as sf
 from rag.evaluate import speed as sp
 from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets
-from rag.evaluate.faithfulness import Faithfulness, faithfulness
+from rag.evaluate.faithfulness import Faithfulness, faithfulness, key_phrase_quoted
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
 from rag.ingest import IngestReport
@@ -44,6 +44,7 @@ class Results:
     baseline_holdout: RankingScores | None
     unanswerable_holdout_declined: Rate
     answerable_holdout_declined: Rate
+    useful_holdout: Rate
     safety: sf.SafetyNumbers
     safety_baseline: sf.SafetyNumbers
     holdout: sf.SafetyNumbers
@@ -168,7 +169,9 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         answerable_declined=_declined(answers, "retrieval", sets),
         knotbot_holdout=held, baseline_holdout=baseline_held,
         unanswerable_holdout_declined=_declined(answers, "unanswerable_holdout", sets),
-        answerable_holdout_declined=_declined(answers, "retrieval_holdout", sets), safety=safety,
+        answerable_holdout_declined=_declined(answers, "retrieval_holdout", sets),
+        useful_holdout=key_phrase_quoted(answers, "retrieval_holdout", sets.retrieval_holdout),
+        safety=safety,
         safety_baseline=sf.score(sf.no_triage(safety_cases)), holdout=holdout,
         holdout_baseline=sf.score(sf.no_triage(holdout_cases)),
         over_triage=sf.over_triage_kinds(preds), faith=faith,
