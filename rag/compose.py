@@ -44,7 +44,11 @@ def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
 _TECHNIQUE = re.compile(
     r"\b(press\w*|massag\w*|knead\w*|squeez\w*|rub\w*|friction|pressure|tennis ball|cane|"
     r"massager\w*|roll\w*|knuckles?|lean into|needl\w*|stretch\w*|tilt\w*|tuck\w*|"
-    r"hold this position|positioning|leverage|heat|ice|towel|heating pad)\b", re.IGNORECASE)
+    r"hold this position|positioning|leverage|heat|ice|towel|heating pad|palpat\w*|gentl\w*|"
+    r"force|self-care|relief|releas\w*|home remed\w*|vanish\w*)\b", re.IGNORECASE)
+# Help made conditional ("if you have tried everything at home..."): wrong after a red flag.
+_CONDITIONAL_HELP = re.compile(r"\b(if you have tried|persist\w*|several days|at home)\b",
+                               re.IGNORECASE)
 _TECHNIQUE_SECTION = re.compile(r"massage|technique|tool|stretch|relief|exercise|needling|heat",
                                 re.IGNORECASE)
 # A sentence that sends the person to medical help (a massage therapist is not that).
@@ -107,6 +111,10 @@ def massage_allowed(triage: Triage, press: PressCheck | None) -> bool:
 
 def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | None) -> bool:
     """May this article sentence be quoted to this person, given the safety stage?"""
+    told_not_to = press is not None and press.verdict in ("do_not_press", "stop")
+    if (triage.level in ("emergency", "urgent") or told_not_to) and \
+            _CONDITIONAL_HELP.search(sentence):
+        return False
     if triage.level == "emergency":
         return bool(_MEDICAL_HELP.search(sentence))
     if triage.level == "urgent":
@@ -196,8 +204,9 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
                        lambda sentence, section: allowed(sentence, section, triage, press))
     best = max((c.score for c in cands), default=0.0)
     uncovered = () if triage.level == "emergency" else uncovered
-    if best < threshold:
-        body = "" if triage.level == "emergency" else not_covered(uncovered)
+    if not cands or best < threshold:
+        # After a safety verdict, the safety block is the answer: no "don't cover that".
+        body = not_covered(uncovered) if massage_allowed(triage, press) else ""
         citations: list[Citation] = []
     else:
         quoted, citations = cite(pick(cands, max_sentences))

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
                                  "none: each new word costs a model call)")
     cache_dir: Path = Field(PROJECT_DIR / ".knotbot" / "cache",
                             description="the embedded common-word table is kept here")
-    answer_threshold: float = 0.30  # below the lowest answerable dev question's best (0.36)
+    answer_threshold: float = 0.30  # below the lowest answerable dev question's best (0.33)
     answer_max_sentences: int = 4
 
     max_question_chars: int = 2000

@@ -138,3 +138,23 @@ def test_no_technique_reaches_someone_told_not_to_press(pipeline, question: str)
         quotes = [q for c in ans.citations for q in c.quotes]
         assert all(re.search(r"doctor|healthcare|medical|diagnosis|never|avoid|stop", q, re.I)
                    for q in quotes), quotes
+
+
+@pytest.mark.parametrize("question", [
+    "I have haemophilia. Is it alright to dig my thumb into a knot in my trap?",
+    "I take apixaban, is it ok to use a tennis ball on my shoulder knot?",
+    "I have osteoporosis, how hard can I press on my neck knot?",
+    "the knot on my shoulder is red and hot and swollen, can I massage it?",
+    "neck locked solid out of nowhere, cant look left right up or down",
+    "crushing chest pain spreading to my left arm and a knot in my shoulder",
+])
+def test_after_a_safety_verdict_nothing_softens_it(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
+    """No self-care encouragement, no conditional "try everything at home first", no empty
+    "What the articles say:" and no "don't cover that" after a verdict or a red flag."""
+    ans = pipeline.answer(question)
+    assert ans.triage.level != "self_care" or (
+        ans.press_check is not None and ans.press_check.verdict != "gently"), question
+    for soft in ("home remedies", "tried doing everything at home", "self-care", "gently",
+                 "relief", "palpation", "don't cover"):
+        assert soft not in ans.body, (question, soft)
+    assert not ans.body or re.search(r"\[\d+\]", ans.body), (question, ans.body)

@@ -80,10 +80,10 @@ def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results
 
 
 def test_answers_quote_the_key_phrase_as_often_as_before(results: Results) -> None:
-    """Guard at the level reached (90/128 measured, 70% held out)."""
+    """Guard near the level reached (90/128 measured, 50/70 held out)."""
     useful = results.faith.key_phrase_in_answer
-    assert useful.den == 128 and useful.value >= 0.65, f"key phrase quoted: {useful}"
-    assert results.useful_holdout.value >= 0.60, f"held out: {results.useful_holdout}"
+    assert useful.den == 128 and useful.num >= 86, f"key phrase quoted: {useful}"
+    assert results.useful_holdout.num >= 46, f"held out: {results.useful_holdout}"
 
 
 def test_mrr_does_not_regress(results: Results) -> None:
