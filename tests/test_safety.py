@@ -96,6 +96,17 @@ def test_six_letter_typos_of_red_flags_are_still_read(pipeline, question: str, l
     assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
 
 
+@pytest.mark.parametrize("question", [
+    "I've had dysphagia since this neck knot started, can I massage it?",
+    "diplopia on and off and a stiff neck, should I stretch?",
+    "had a syncope episode yesterday, my shoulder knot is killing me",
+    "paresthesia in my right hand whenever I press the knot in my trap",
+])
+def test_clinical_words_for_red_flags_are_read(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Someone who learnt the clinical word from a doctor still gets the safety advice."""
+    assert pipeline.safety.assess(question).triage.level != "self_care", question
+
+
 def test_a_typo_of_a_blood_thinner_still_stops_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
     res = pipeline.safety.assess("I take wafrin, can I press on the knot in my shoulder?")
     assert res.press_check is not None and res.press_check.verdict == "do_not_press"
