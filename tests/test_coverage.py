@@ -71,8 +71,8 @@ def test_a_follow_up_to_a_red_flag_keeps_the_red_flag_in_its_query(pipeline) -> 
 
 
 def test_a_named_decline_says_where_to_ask_about_a_symptom(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("could diplopia come from my neck knot?")
-    assert f'{DECLINED} "diplopia"' in ans.answer
+    ans = pipeline.answer("could tinnitus come from my neck knot?")
+    assert ans.triage.level == "self_care" and f'{DECLINED} "tinnitus"' in ans.answer
     assert "A doctor or pharmacist can tell you more about it." in ans.answer
 
 
