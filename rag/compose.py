@@ -32,7 +32,7 @@ def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
         return NOT_COVERED
     quoted = [f'"{t}"' for t in terms]
     named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    # A term triage does not know may be a symptom ("diplopia") or a medicine: say who
+    # A term triage does not know may be a symptom ("tinnitus") or a medicine: say who
     # can answer, without saying anything medical ourselves.
     who = f"A doctor or pharmacist can tell you more about {'it' if len(terms) == 1 else 'them'}."
     if rest_answered:
