@@ -22,7 +22,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.retrieval import STOPWORDS, stem_tokens
-from rag.safety.normalise import expand_contractions, zipf
+from rag.safety.normalise import closest_by_typo, expand_contractions, zipf
 from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
@@ -103,15 +103,7 @@ class Coverage:
 
     def known(self, word: str) -> bool:
         """In the articles, or a typo of a word that is ("usualy")."""
-        return self.in_articles(word) or self._typo_of_article_word(word)
-
-    def _typo_of_article_word(self, word: str) -> bool:
-        from rapidfuzz.distance import OSA
-        from rapidfuzz.process import extractOne
-
-        limit = 1 if len(word) <= 5 else 2
-        return extractOne(word, self.vocabulary, scorer=OSA.distance,
-                          score_cutoff=limit) is not None
+        return self.in_articles(word) or closest_by_typo(word, self.vocabulary) is not None
 
     def nearest(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """Each word's closest article word and their cosine (one model call for the words

@@ -22,7 +22,7 @@ class LateIndex:
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
         # float32 here: NumPy has no fast float16 matrix product.
-        self.chunks = {cid: TokenVectors(t.ids, t.vectors.astype(np.float32))
+        self.chunks = {cid: TokenVectors(t.ids, t.vectors.astype(np.float32, copy=False))
                        for cid, t in chunks.items() if len(t.vectors)}
         df = Counter(int(i) for t in self.chunks.values() for i in set(t.ids.tolist()))
         n = len(self.chunks)

@@ -180,6 +180,8 @@ class KnotbotPipeline:
             expand=self.coverage.related if s.query_expansion else None)
 
     def _tokens_of(self, texts: list[str]) -> dict[str, TokenVectors]:
+        """Token vectors (float32) of each text; empty when late interaction is off or the
+        embeddings give none."""
         batch = getattr(self.embeddings, "document_tokens", None)
         if batch is None or self.settings.fusion_late_weight <= 0 or not texts:
             return {}
@@ -189,11 +191,8 @@ class KnotbotPipeline:
 
     def _late_index(self, ids: list[str]) -> LateIndex | None:
         """Token vectors of every chunk (about a second at start-up), or None without them."""
-        batch = getattr(self.embeddings, "document_tokens", None)
-        if batch is None or self.settings.fusion_late_weight <= 0:
-            return None
-        vecs = batch([self.chunks[i].page_content for i in ids])
-        return LateIndex(dict(zip(ids, vecs, strict=True))) if vecs else None
+        vecs = self._tokens_of([self.chunks[i].page_content for i in ids])
+        return LateIndex({i: vecs[self.chunks[i].page_content] for i in ids}) if vecs else None
 
     def _embed_sentences(self) -> dict[str, np.ndarray]:
         texts = sorted({s for sents in self._chunk_sentences.values() for s in sents})

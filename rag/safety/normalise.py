@@ -47,6 +47,19 @@ def zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
+def closest_by_typo(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` is a typo of (one edit up to five letters, two beyond), or None.
+
+    OSA counts a swap of two letters ("fevre", "nmub") as one edit.
+    """
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import extractOne
+
+    limit = 1 if len(word) <= 5 else 2
+    hit = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+    return str(hit[0]) if hit else None
+
+
 def expand_contractions(text: str) -> str:
     for pattern, repl in _CONTRACTION_RES:
         text = pattern.sub(repl, text)
@@ -87,17 +100,8 @@ class Normaliser:
         if zipf(word) >= ENGLISH_ZIPF:
             return word
         if word not in self._fixes:
-            self._fixes[word] = self._closest(word)
+            self._fixes[word] = closest_by_typo(word, self.keywords) or word
         return self._fixes[word]
-
-    def _closest(self, word: str) -> str:
-        from rapidfuzz.distance import OSA
-        from rapidfuzz.process import extractOne
-
-        # OSA counts a swap of two letters ("fevre", "nmub") as one edit.
-        limit = 1 if len(word) <= 5 else 2
-        hit = extractOne(word, self.keywords, scorer=OSA.distance, score_cutoff=limit)
-        return str(hit[0]) if hit else word
 
     def __call__(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower()
