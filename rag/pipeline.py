@@ -27,6 +27,7 @@ from rag.embeddings import TokenVectors
 from rag.errors import KnotbotError, QuestionError
 from rag.late import LateIndex
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
+from rag.rerank import build_reranker
 from rag.retrieval import stem_tokens
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_lexicon, load_yaml
@@ -165,6 +166,9 @@ class KnotbotPipeline:
         faq = {c: str(d.metadata.get("question") or "") for c, d in self.chunks.items()}
         faq = {c: q for c, q in faq.items() if q}
         faq_vecs = self.embeddings.embed_documents(list(faq.values())) if faq else []
+        late = self._late_index(ids)
+        sentences = {c: [self._sentence_tokens[x] for x in ss if x in self._sentence_tokens]
+                     for c, ss in self._chunk_sentences.items()}
         return HybridRetriever(
             vectorstore=Chroma(client=client, collection_name=collection,
                                embedding_function=self.embeddings),
@@ -175,8 +179,9 @@ class KnotbotPipeline:
             sentence_vectors=self._sentence_matrix(), k=s.retrieval_k, method=s.fusion_method,
             dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
             sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,
-            late_weight=s.fusion_late_weight, late=self._late_index(ids),
-            mmr_lambda=s.mmr_lambda,
+            late_weight=s.fusion_late_weight, late=late, mmr_lambda=s.mmr_lambda,
+            reranker=build_reranker(late, self.embeddings, sentences, s.rerank_depth,
+                                    s.rerank_late_weight, s.rerank_sentence_weight),
             expand=self.coverage.related if s.query_expansion else None)
 
     def _tokens_of(self, texts: list[str]) -> dict[str, TokenVectors]:

@@ -91,6 +91,8 @@ class HybridRetriever(BaseRetriever):
     expand: Callable[[str], list[str]] | None = None
     # The chunks' token vectors for late interaction (rag.late); None turns it off.
     late: Any = None
+    # Reorders the first few of the chosen passages (a BaseDocumentCompressor); None = off.
+    reranker: Any = None
 
     def signals(self, query: str) -> list[tuple[dict[str, float], float]]:
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
@@ -143,5 +145,7 @@ class HybridRetriever(BaseRetriever):
         for cid in chosen:
             doc = self.chunks[cid]
             docs.append(Document(id=cid, page_content=doc.page_content,
-                                 metadata={**doc.metadata, "score": round(top[cid], 4)}))
+                                 metadata={**doc.metadata, "score": top[cid]}))
+        if self.reranker is not None:
+            docs = list(self.reranker.compress_documents(docs, query))
         return docs

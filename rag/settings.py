@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     faq_weight: float = 0.3
     mmr_lambda: float = 0.9
+    rerank_depth: int = Field(4, description="reorder this many chosen passages by late "
+                              "interaction (0 = off)")
+    rerank_late_weight: float = 3.0
+    rerank_sentence_weight: float = 0.5
     query_expansion: bool = Field(True, description="add related article words to BM25's query")
     expansion_words: int = Field(20000, description="common English words embedded once (0 = "
                                  "none: each new word costs a model call)")

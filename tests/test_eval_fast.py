@@ -64,7 +64,7 @@ def test_retrieval_meets_the_recall_bar_and_beats_the_baseline(results: Results)
     assert k.at(4) >= 0.95, (f"Recall@4 {k.at(4):.3f} < 0.95 "
                              f"(baseline {results.baseline.at(4):.3f}, MRR@10 {k.mrr:.3f})")
     assert k.at(4) > results.baseline.at(4) and k.mrr > results.baseline.mrr
-    # The blind set guards against choices that only fit the development set (0.943 / 0.806).
+    # The blind set guards against choices that only fit the development set (0.943 / 0.834).
     assert held is not None and results.baseline_holdout is not None
     assert held.at(4) >= 0.90, f"held-out Recall@4 fell to {held.at(4):.3f} (was 0.943)"
     assert held.mrr > results.baseline_holdout.mrr
@@ -86,16 +86,21 @@ def test_answers_quote_the_key_phrase_as_often_as_before(results: Results) -> No
     assert results.useful_holdout.num >= 46, f"held out: {results.useful_holdout}"
 
 
-def test_mrr_does_not_regress(results: Results) -> None:
-    """Guard at the level reached (0.830 measured): a change that loses ranking fails."""
-    assert results.knotbot.mrr >= 0.81, f"MRR@10 fell to {results.knotbot.mrr:.3f} (was 0.830)"
-
-
-@pytest.mark.xfail(strict=True, reason="issue bar not met yet: MRR@10 0.830 with MiniLM "
-                   "(see evals/report.md); strict, so reaching 0.85 makes this fail until removed")
 def test_mrr_meets_the_issue_bar(results: Results) -> None:
+    """Issue 4's bar: 0.858 measured with the reranker, 0.830 without it."""
     k = results.knotbot
     assert k.mrr >= 0.85, f"MRR@10 {k.mrr:.3f} < 0.85 (Recall@1 {k.at(1):.3f})"
+
+
+def test_reranking_orders_better_without_changing_what_is_retrieved(results: Results) -> None:
+    """The reranker only reorders the passages fusion chose: the first k hold the same
+    answers with it and without it, and the answer comes first more often with it."""
+    on, off = results.knotbot, results.knotbot_unranked
+    assert off is not None and on.at(4) == off.at(4)
+    assert on.mrr > off.mrr and on.at(1) > off.at(1), f"{on.mrr:.3f} vs {off.mrr:.3f}"
+    held = results.knotbot_holdout
+    assert held is not None
+    assert held.mrr >= 0.82, f"held-out MRR@10 {held.mrr:.3f} (was 0.834)"
 
 
 def test_baseline_has_no_safety_and_report_renders(results: Results) -> None:

@@ -99,3 +99,31 @@ def test_the_word_table_gives_what_the_model_gives(tmp_path: Path, embeddings) -
     for w in words:
         a, b = with_table.nearest([w])[w], without.nearest([w])[w]
         assert a[0] == b[0] and abs(a[1] - b[1]) < 3e-3, (w, a, b)
+
+
+def test_the_reranker_reorders_only_the_passages_fusion_chose(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.evaluate.retrieval import tuned
+
+    r = pipeline.retriever
+    assert r.reranker is not None and r.reranker.depth == 4
+    questions = ["are knots actually knotted muscle", "does stress cause knots",
+                 "how hard should i press on a trigger point", "what exactly is a knot"]
+    moved = 0
+    for question in questions:
+        with tuned(r, k=10, fetch_k=12):
+            on = [d.id for d in r.invoke(question)]
+            with tuned(r, reranker=None):
+                off = [d.id for d in r.invoke(question)]
+        assert set(on[:4]) == set(off[:4]) and on[4:] == off[4:], question
+        moved += on != off
+    assert moved >= 2, "the reranker changed no order"
+
+
+def test_reranking_puts_the_passage_that_answers_first(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.evaluate.retrieval import tuned
+
+    question = "are knots actually knotted muscle"
+    first = pipeline.retriever.invoke(question)[0].page_content
+    assert "not actual knots" in first, first[:120]
+    with tuned(pipeline.retriever, reranker=None):
+        assert "not actual knots" not in pipeline.retriever.invoke(question)[0].page_content

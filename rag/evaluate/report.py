@@ -201,6 +201,14 @@ def render(r: Results, checks: Sequence[Bar]) -> str:
                   scores_table(r.ablations, "signals")]
     if r.fusion:
         parts += ["## Sweep: fusion method and dense weight", scores_table(r.fusion)]
+    if r.rerank:
+        parts += [f"## Sweep: reranking the first {r.settings.rerank_depth} passages",
+                  "Fusion chooses the passages; the reranker reorders the first few by "
+                  "late interaction with the whole passage and with its best sentence "
+                  "(weights below; the fused score counts 1). Which passages are in the first "
+                  f"{r.settings.rerank_depth} never changes, so neither does Recall@"
+                  f"{r.settings.rerank_depth}.",
+                  scores_table(r.rerank)]
     if r.chunk_sweep:
         extra = [[s.chunks, f"{s.reachable}/{s.questions}", f"{rep.seconds:.1f} s"]
                  for s, rep in r.chunk_sweep]

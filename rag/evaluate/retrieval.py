@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,26 @@ def ablations(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
             out.append(knotbot_scores(name, pipeline, questions, faq_weight=weight, **fields))
     out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no query expansion", pipeline,
                               questions, expand=None))
-    out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no late interaction", pipeline,
-                              questions, late_weight=0.0))
+    out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no late interaction in fusion",
+                              pipeline, questions, late_weight=0.0))
+    out.append(knotbot_scores(f"fused, FAQ {faq_weight:g}, no reranking", pipeline, questions,
+                              reranker=None))
+    return out
+
+
+def rerank_sweep(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestion],
+                 late_weights: Sequence[float] = (1.0, 3.0, 6.0),
+                 sentence_weights: Sequence[float] = (0.0, 0.5, 1.0)) -> list[RankingScores]:
+    """The reranker's two weights (the fused score's weight is 1); Recall@4 cannot move."""
+    rr = pipeline.retriever.reranker
+    if rr is None:
+        return []
+    own = (rr.late_weight, rr.sentence_weight)
+    out = []
+    for lw, sw in product(late_weights, sentence_weights):
+        with tuned(rr, late_weight=lw, sentence_weight=sw):
+            out.append(knotbot_scores(f"late {lw:g}, best sentence {sw:g}"
+                                      + (DEFAULT if (lw, sw) == own else ""), pipeline, questions))
     return out
 
 

@@ -56,6 +56,8 @@ class Results:
     ingest: IngestReport
     index_mb: float
     fusion: list[RankingScores] = field(default_factory=list)
+    rerank: list[RankingScores] = field(default_factory=list)
+    knotbot_unranked: RankingScores | None = None  # the same retriever, reranker off
     chunk_sweep: list[tuple[RankingScores, IngestReport]] = field(default_factory=list)
     cold: sp.ColdStart | None = None
     peak_mb: float = 0.0
@@ -145,6 +147,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
         held = (rt.knotbot_scores("Knotbot (held-out)", pipeline, sets.retrieval_holdout)
                 if sets.retrieval_holdout else None)
+        unranked = rt.knotbot_scores("Knotbot, no reranking", pipeline, sets.retrieval,
+                                     reranker=None)
         ablations = [] if fast else rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
     with tempfile.TemporaryDirectory(prefix="knotbot-eval-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
@@ -154,10 +158,12 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
             baseline_held = (rt.baseline_scores(tutorial, sets.retrieval_holdout)
                              if sets.retrieval_holdout else None)
         fusion: list[RankingScores] = []
+        rerank: list[RankingScores] = []
         sweep: list[tuple[RankingScores, IngestReport]] = []
         if not fast:
             with _stage(stages, "sweeps: fusion weights and chunk sizes"):
                 fusion = rt.fusion_sweep(pipeline, sets.retrieval, FUSION_WEIGHTS)
+                rerank = rt.rerank_sweep(pipeline, sets.retrieval)
                 sweep = rt.chunk_sweep(settings, model, sets.retrieval, work, CHUNK_SIZES)
         with _stage(stages, "ingest throughput"):
             own = [rep for sc, rep in sweep if sc.name.endswith(rt.DEFAULT)]
@@ -178,7 +184,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         retrieval_levels=Counter(answers[("retrieval", q.id)].triage.level
                                  for q in sets.retrieval), latency=latency, ingest=report,
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
-        fusion=fusion, chunk_sweep=sweep, stages=stages)
+        fusion=fusion, rerank=rerank, knotbot_unranked=unranked, chunk_sweep=sweep, stages=stages)
     if not fast:
         with _stage(stages, "cold start (new process)"):
             results.cold = sp.cold_start(settings)
