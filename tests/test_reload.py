@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from langchain_core.runnables import RunnableLambda
+
 from rag.ingest import ingest
 from rag.pipeline import KnotbotPipeline
 from rag.settings import Settings
@@ -24,3 +26,39 @@ def test_answers_survive_rebuilds_under_a_running_pipeline(tmp_path: Path,
     assert again.citations and "couldn't search" not in again.answer
     red_flag = pipeline.answer("I have a fever and a stiff neck, can I massage it?")
     assert red_flag.triage.level == "emergency"
+
+
+def test_a_question_answered_during_a_reload_uses_one_index_version(
+        tmp_path: Path, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    """Re-ingesting while a question is between retrieval and composing: the answer is
+    composed from the version it retrieved from (no mix), the next question sees the new."""
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
+    load = lambda _s: embeddings  # noqa: E731
+    ingest(settings, load_embeddings=load)
+    pipeline = KnotbotPipeline(settings, embeddings=embeddings)
+    question = "how long should I hold pressure on a knot?"
+    before = pipeline.answer(question)
+    assert "30 to 90 seconds" in before.body  # quoted from the article
+
+    article = corpus_copy / "how-to-massage-neck-knots.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "held for 30 to 90 seconds", "held for 20 to 60 seconds"), encoding="utf-8")
+    ingest(settings, load_embeddings=load)
+
+    retrieve = pipeline._retrieve_step
+
+    def retrieve_then_reload(state):  # type: ignore[no-untyped-def]
+        out = retrieve(state)
+        pipeline.reload()  # what the app does when it notices a new index version
+        return out
+
+    pipeline._retrieve_step = retrieve_then_reload  # type: ignore[method-assign]
+    pipeline.chain = pipeline.chain.__class__(  # rebuild the chain with the patched step
+        first=pipeline.chain.first, middle=[pipeline.chain.middle[0],
+                                            RunnableLambda(retrieve_then_reload)],
+        last=pipeline.chain.last)
+    during = pipeline.answer(question)
+    assert during.answer == before.answer and during.citations == before.citations
+
+    after = pipeline.answer(question)
+    assert "20 to 60 seconds" in after.body and "30 to 90" not in after.body
