@@ -59,15 +59,21 @@ def test_every_quote_is_verbatim_and_every_marker_resolves(results: Results) -> 
 
 
 def test_retrieval_meets_the_recall_bar_and_beats_the_baseline(results: Results) -> None:
-    k, held = results.knotbot, results.knotbot_holdout
+    k, held = results.knotbot, results.held("retrieval_holdout")
     assert k.questions == len(results.sets.retrieval) and k.reachable == k.questions
     assert k.at(4) >= 0.95, (f"Recall@4 {k.at(4):.3f} < 0.95 "
                              f"(baseline {results.baseline.at(4):.3f}, MRR@10 {k.mrr:.3f})")
     assert k.at(4) > results.baseline.at(4) and k.mrr > results.baseline.mrr
     # The blind set guards against choices that only fit the development set (0.943 / 0.834).
-    assert held is not None and results.baseline_holdout is not None
-    assert held.at(4) >= 0.90, f"held-out Recall@4 fell to {held.at(4):.3f} (was 0.943)"
-    assert held.mrr > results.baseline_holdout.mrr
+    assert held is not None
+    assert held.knotbot.at(4) >= 0.90, f"held-out Recall@4 {held.knotbot.at(4):.3f} (was 0.943)"
+    assert held.knotbot.mrr > held.baseline.mrr
+    # Every blind set, the newest one included (0.843 / 0.770 vs the baseline's 0.843 / 0.596
+    # on its first run): never behind the baseline, ahead on ranking.
+    assert {h.name for h in results.held_out} == {"retrieval_holdout", "retrieval_blind"}
+    for h in results.held_out:
+        assert h.knotbot.at(4) >= h.baseline.at(4) and h.knotbot.mrr > h.baseline.mrr, h.name
+        assert h.answerable_declined.value <= 0.03, f"{h.name}: {h.answerable_declined}"
 
 
 def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results) -> None:
@@ -75,15 +81,17 @@ def test_uncovered_topics_are_declined_and_covered_ones_are_not(results: Results
     un, ans = results.unanswerable_declined, results.answerable_declined
     assert un.den == 25 and un.num >= 7, f"uncovered questions declined: {un}"
     assert ans.den == 128 and ans.num <= 2, f"answerable questions declined: {ans}"
-    held = results.answerable_holdout_declined
-    assert held.den == 70 and held.value <= 0.03, f"held-out answerable declined: {held}"
+    held = results.held("retrieval_holdout")
+    assert held is not None and held.answerable_declined.den == 70
+    assert held.answerable_declined.value <= 0.03, f"held out: {held.answerable_declined}"
 
 
 def test_answers_quote_the_key_phrase_as_often_as_before(results: Results) -> None:
     """Guard near the level reached (90/128 measured, 50/70 held out)."""
     useful = results.faith.key_phrase_in_answer
     assert useful.den == 128 and useful.num >= 86, f"key phrase quoted: {useful}"
-    assert results.useful_holdout.num >= 46, f"held out: {results.useful_holdout}"
+    held = results.held("retrieval_holdout")
+    assert held is not None and held.useful.num >= 46, f"held out: {held.useful}"
 
 
 def test_mrr_meets_the_issue_bar(results: Results) -> None:
@@ -98,9 +106,9 @@ def test_reranking_orders_better_without_changing_what_is_retrieved(results: Res
     on, off = results.knotbot, results.knotbot_unranked
     assert off is not None and on.at(4) == off.at(4)
     assert on.mrr > off.mrr and on.at(1) > off.at(1), f"{on.mrr:.3f} vs {off.mrr:.3f}"
-    held = results.knotbot_holdout
+    held = results.held("retrieval_holdout")
     assert held is not None
-    assert held.mrr >= 0.82, f"held-out MRR@10 {held.mrr:.3f} (was 0.834)"
+    assert held.knotbot.mrr >= 0.82, f"held-out MRR@10 {held.knotbot.mrr:.3f} (was 0.834)"
 
 
 def test_baseline_has_no_safety_and_report_renders(results: Results) -> None:

@@ -44,12 +44,26 @@ class Case:
     kind: str | None = None
 
 
+# Held-out retrieval sets, evals/<name>/{questions,unanswerable}.jsonl: each written blind
+# by a helper who read only the two articles, never the system or another set.
+HELD_OUT = {
+    "retrieval_holdout": "Written in session 2. Weights are swept on evals/retrieval/ only; "
+                         "this set's figures were in view when designs were compared, so it "
+                         "is not perfectly unseen.",
+    "retrieval_blind": "Written in session 3, after every retrieval choice was made. Its "
+                       "first run is recorded here and in the README; nothing was tuned on it.",
+}
+
+
+def unanswerable_group(name: str) -> str:
+    return f"{name}:unanswerable"
+
+
 @dataclass
 class EvalSets:
     retrieval: list[RetrievalQuestion]
     cases: list[Case]
-    # evals/retrieval_holdout: written blind by someone who saw only the articles.
-    retrieval_holdout: list[RetrievalQuestion] = field(default_factory=list)
+    held_out: dict[str, list[RetrievalQuestion]] = field(default_factory=dict)
 
     def group(self, name: str) -> list[Case]:
         return [c for c in self.cases if c.group == name]
@@ -80,21 +94,23 @@ def load_sets(evals_dir: Path = EVALS_DIR) -> EvalSets:
     """Every set: retrieval questions, unanswerable ones, the safety sets and the holdouts.
 
     Retrieval and unanswerable questions become cases too (groups ``retrieval`` and
-    ``unanswerable``, and ``retrieval_holdout`` and ``unanswerable_holdout``) so that every
-    question in every set goes through the pipeline once.
+    ``unanswerable``; for each held-out set, its name and ``unanswerable_group(name)``) so
+    that every question in every set goes through the pipeline once.
     """
     retrieval = read_retrieval(evals_dir / "retrieval" / "questions.jsonl")
     cases = [Case("retrieval", q.id, q.question) for q in retrieval]
     cases += [_case("unanswerable", r)
               for r in read_jsonl(evals_dir / "retrieval" / "unanswerable.jsonl")]
-    held = evals_dir / "retrieval_holdout"
-    holdout_retrieval = read_retrieval(held / "questions.jsonl") if held.is_dir() else []
-    cases += [Case("retrieval_holdout", q.id, q.question) for q in holdout_retrieval]
-    if held.is_dir():
-        cases += [_case("unanswerable_holdout", r) for r in read_jsonl(held / "unanswerable.jsonl")]
+    held_out = {}
+    for name in HELD_OUT:
+        if (evals_dir / name).is_dir():
+            held_out[name] = read_retrieval(evals_dir / name / "questions.jsonl")
+            cases += [Case(name, q.id, q.question) for q in held_out[name]]
+            cases += [_case(unanswerable_group(name), r)
+                      for r in read_jsonl(evals_dir / name / "unanswerable.jsonl")]
     for name in SAFETY_SETS:
         cases += [_case(name, r) for r in read_jsonl(evals_dir / "safety" / f"{name}.jsonl")]
     holdout = evals_dir / "safety_holdout" / "cases.jsonl"
     if holdout.exists():
         cases += [_case("holdout", r) for r in read_jsonl(holdout)]
-    return EvalSets(retrieval=retrieval, cases=cases, retrieval_holdout=holdout_retrieval)
+    return EvalSets(retrieval=retrieval, cases=cases, held_out=held_out)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rag.evaluate.data import HELD_OUT
 from rag.evaluate.metrics import RankingScores, Rate
 from rag.evaluate.safety import LEVELS, SafetyNumbers
 from rag.evaluate.speed import STAGES
@@ -54,13 +55,12 @@ def retrieval_sections(r: Results) -> list[str]:
              retrieval_table(r.knotbot, r.baseline, r.unanswerable_declined,
                              r.answerable_declined, r.retrieval_levels),
              retrieval_levels_line(r)]
-    if r.knotbot_holdout and r.baseline_holdout:
-        parts += ["## Retrieval held out (evals/retrieval_holdout, written blind)",
-                  retrieval_table(r.knotbot_holdout, r.baseline_holdout,
-                                  r.unanswerable_holdout_declined, r.answerable_holdout_declined),
-                  "Written by a helper who read only the two articles, never the system or the "
-                  "set above. Weights are swept on evals/retrieval/ only; this set's figures were "
-                  "in view when two designs were compared, so it is not perfectly unseen."]
+    for h in r.held_out:
+        parts += [f"## Retrieval held out (evals/{h.name}, written blind)",
+                  retrieval_table(h.knotbot, h.baseline, h.unanswerable_declined,
+                                  h.answerable_declined),
+                  "Written by a helper who read only the two articles, never the system or "
+                  f"another set. {HELD_OUT.get(h.name, '')}"]
     return parts
 
 
@@ -133,7 +133,8 @@ def faith_table(r: Results) -> str:
         ["[n] markers that resolve to a citation", str(f.markers_resolved)],
         ["Answerable retrieval questions with >= 1 citation", str(f.answers_cited)],
         ["Usefulness: key phrase in the quoted answer", str(f.key_phrase_in_answer)],
-        ["Usefulness, held-out set: key phrase in the quoted answer", str(r.useful_holdout)],
+        *[[f"Usefulness, {h.name}: key phrase in the quoted answer", str(h.useful)]
+          for h in r.held_out],
         ["Key phrase in the cited passages", str(f.key_phrase_in_sources)]])
 
 

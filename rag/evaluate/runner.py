@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 from rag.evaluate import retrieval as rt
 from rag.evaluate import safety as sf
 from rag.evaluate import speed as sp
-from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets
+from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets, unanswerable_group
 from rag.evaluate.faithfulness import Faithfulness, faithfulness, key_phrase_quoted
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
@@ -31,6 +31,18 @@ LATENCY_QUESTIONS = 200
 
 
 @dataclass
+class HeldOut:
+    """One held-out retrieval set (rag.evaluate.data.HELD_OUT), scored like the dev set."""
+
+    name: str
+    knotbot: RankingScores
+    baseline: RankingScores
+    unanswerable_declined: Rate
+    answerable_declined: Rate
+    useful: Rate  # key phrase in the quoted answer
+
+
+@dataclass
 class Results:
     settings: Settings
     fast: bool
@@ -40,11 +52,7 @@ class Results:
     ablations: list[RankingScores]
     unanswerable_declined: Rate
     answerable_declined: Rate
-    knotbot_holdout: RankingScores | None
-    baseline_holdout: RankingScores | None
-    unanswerable_holdout_declined: Rate
-    answerable_holdout_declined: Rate
-    useful_holdout: Rate
+    held_out: list[HeldOut]
     safety: sf.SafetyNumbers
     safety_baseline: sf.SafetyNumbers
     holdout: sf.SafetyNumbers
@@ -64,6 +72,9 @@ class Results:
     load: tuple[float, float] = (0.0, 0.0)
     stages: dict[str, float] = field(default_factory=dict)
     charts: list[Path] = field(default_factory=list)
+
+    def held(self, name: str) -> HeldOut | None:
+        return next((h for h in self.held_out if h.name == name), None)
 
     @property
     def seconds(self) -> float:
@@ -145,8 +156,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         faith = faithfulness(answers, sets.cases, sets.retrieval)
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
-        held = (rt.knotbot_scores("Knotbot (held-out)", pipeline, sets.retrieval_holdout)
-                if sets.retrieval_holdout else None)
+        held = {name: rt.knotbot_scores(f"Knotbot ({name})", pipeline, questions)
+                for name, questions in sets.held_out.items()}
         unranked = rt.knotbot_scores("Knotbot, no reranking", pipeline, sets.retrieval,
                                      reranker=None)
         ablations = [] if fast else rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
@@ -155,8 +166,12 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
             tutorial = rt.build_baseline(settings.corpus_dir, model, work / "baseline")
             baseline = rt.baseline_scores(tutorial, sets.retrieval)
-            baseline_held = (rt.baseline_scores(tutorial, sets.retrieval_holdout)
-                             if sets.retrieval_holdout else None)
+            held_out = [HeldOut(
+                name=name, knotbot=held[name], baseline=rt.baseline_scores(tutorial, questions),
+                unanswerable_declined=_declined(answers, unanswerable_group(name), sets),
+                answerable_declined=_declined(answers, name, sets),
+                useful=key_phrase_quoted(answers, name, questions))
+                for name, questions in sets.held_out.items()]
         fusion: list[RankingScores] = []
         rerank: list[RankingScores] = []
         sweep: list[tuple[RankingScores, IngestReport]] = []
@@ -173,11 +188,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         settings=settings, fast=fast, sets=sets, knotbot=knotbot, baseline=baseline,
         ablations=ablations, unanswerable_declined=_declined(answers, "unanswerable", sets),
         answerable_declined=_declined(answers, "retrieval", sets),
-        knotbot_holdout=held, baseline_holdout=baseline_held,
-        unanswerable_holdout_declined=_declined(answers, "unanswerable_holdout", sets),
-        answerable_holdout_declined=_declined(answers, "retrieval_holdout", sets),
-        useful_holdout=key_phrase_quoted(answers, "retrieval_holdout", sets.retrieval_holdout),
-        safety=safety,
+        held_out=held_out, safety=safety,
         safety_baseline=sf.score(sf.no_triage(safety_cases)), holdout=holdout,
         holdout_baseline=sf.score(sf.no_triage(holdout_cases)),
         over_triage=sf.over_triage_kinds(preds), faith=faith,
