@@ -14,15 +14,16 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.retrieval import STOPWORDS, stem_tokens
-from rag.safety.normalise import closest_by_typo, expand_contractions, zipf
+from rag.safety.normalise import ENGLISH_ZIPF, closest_by_typo, expand_contractions, zipf
 from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
@@ -30,6 +31,11 @@ COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
+# A misspelt word is read as the everyday word it is a typo of only when that word is this
+# common ("shuld" -> should): rarer look-alikes are often what a term was meant to be
+# ("advil" is not "anvil", "cupping" is not "capping").
+SPELLING_ZIPF = 3.7  # "stiff" 3.9 and "sore" 4.0 are in; "kinetic" 3.4 and "anvil" 3.0 out
+_LETTERS = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
 
@@ -57,7 +63,10 @@ class Coverage:
         """``known`` are more words Knotbot can speak to (the safety stage's: "warfarin");
         ``table`` holds precomputed vectors of common words, so most look-ups cost no
         model call."""
-        self.vocabulary = sorted({w for t in texts for w in words_of(t)})
+        uses = Counter(w for t in texts for w in words_of(t))
+        self.vocabulary = sorted(uses)
+        # Most used first: a typo as near to "massage" as to "manage" means "massage" here.
+        self._by_use = tuple(sorted(uses, key=lambda w: (-uses[w], w)))
         lexical = [*self.vocabulary, *known]
         self.stems = frozenset(stem_tokens(" ".join(lexical)))
         self.prefixes = frozenset(w[:PREFIX] for w in lexical if len(w) >= PREFIX)
@@ -70,6 +79,7 @@ class Coverage:
         self._table_nearest = self._nearest_for_table(table)
         self._cache_size = cache_size
         self._lock = threading.Lock()  # the app answers several people at once
+        self.spelling = lru_cache(maxsize=cache_size)(self._spelling)
 
     def _embed(self, words: list[str], table: WordTable | None) -> np.ndarray | None:
         """Vectors of ``words``: from the table where it has them, else from the model."""
@@ -102,8 +112,25 @@ class Coverage:
         return not stems or stems[0] in self.stems or word[:PREFIX] in self.prefixes
 
     def known(self, word: str) -> bool:
-        """In the articles, or a typo of a word that is ("usualy")."""
-        return self.in_articles(word) or closest_by_typo(word, self.vocabulary) is not None
+        """In the articles, or a typo of a word that is ("usualy") or of an everyday word
+        ("shuld"): a typo is not a topic the articles miss."""
+        return (self.in_articles(word) or closest_by_typo(word, self._by_use) is not None
+                or self.spelling(word) is not None)
+
+    def _spelling(self, word: str) -> str | None:
+        """The word ``word`` is a typo of: an article word first ("sholder" -> shoulder),
+        else a common English one ("presisng" -> pressing); None for a real word."""
+        if len(word) < 4 or self.in_articles(word) or self.frequency(word) >= ENGLISH_ZIPF:
+            return None
+        return closest_by_typo(word, self._by_use, common_words())
+
+    def respell(self, text: str) -> str:
+        """``text`` with its typos mended, for retrieval: "how do i masage my sholder"
+        finds what "how do i massage my shoulder" finds."""
+        def mend(match: re.Match[str]) -> str:
+            return self.spelling(fold(match.group(0))) or match.group(0)
+
+        return _LETTERS.sub(mend, text)
 
     def nearest(self, words: list[str]) -> dict[str, tuple[str, float]]:
         """Each word's closest article word and their cosine (one model call for the words
@@ -155,6 +182,15 @@ class Coverage:
             else:
                 covered.append(sentence)
         return Gap(covered=" ".join(covered).strip(), terms=list(dict.fromkeys(terms)))
+
+
+@cache
+def common_words() -> tuple[str, ...]:
+    """Everyday English words (wordfreq Zipf >= SPELLING_ZIPF), commonest first."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    return tuple(w for w in top_n_list("en", 20000)
+                 if w.isalpha() and len(w) > 2 and zipf_frequency(w, "en") >= SPELLING_ZIPF)
 
 
 @dataclass(frozen=True)

@@ -180,8 +180,10 @@ class KnotbotPipeline:
             gap = index.coverage.check(state["question"]) if plain else Gap(state["question"], [])
             state["uncovered"] = gap.terms
             # Answer only the sentences the articles may cover.
-            state["query"] = self._query(gap.covered, state["history"], plain, index.coverage) \
-                if gap.covered else ""
+            # Typos mended ("sholder"), so a misspelt question finds what the right one does.
+            covered = index.coverage.respell(gap.covered)
+            state["query"] = self._query(covered, state["history"], plain, index.coverage) \
+                if covered else ""
             state["docs"], state["search_error"], state["index"] = (
                 self._search(state["query"], index) if state["query"] else ([], "", index))
         state["t_retrieve"] = time.perf_counter() - t0

@@ -111,3 +111,26 @@ def test_lay_words_bring_the_articles_words_into_the_keyword_query(embeddings) -
     cov = Coverage(["Anxiety and a hard workout can both tighten the neck."], embeddings)
     assert {"anxiety", "workout"} <= set(cov.related("I get anxious after the gym"))
     assert cov.related("anxiety and a workout") == []  # the articles' own words need no help
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("how lnog shuold i hold presure on a knot", "30 to 90 seconds"),
+    ("how do i use a tenis ball on a knot in my uper back", "tennis ball"),
+    ("is it normall to get knots from sittin at a dsek all day", "posture"),
+])
+def test_a_misspelt_question_is_answered_like_the_spelled_one(pipeline, question: str,
+                                                                 phrase: str) -> None:  # type: ignore[no-untyped-def]
+    """Typos of everyday words ("shuold", "presisng") are not topics the articles miss."""
+    ans = pipeline.answer(question)
+    assert "don't cover" not in ans.answer and phrase in ans.body, ans.answer
+
+
+def test_typos_are_mended_but_real_terms_are_not(pipeline) -> None:  # type: ignore[no-untyped-def]
+    respell = pipeline.coverage.respell
+    assert respell("can i masage my sholder, it is relly stiif") == \
+        "can i massage my shoulder, it is really stiff"
+    # Close to an everyday word, but a term the person meant: left alone, and declined.
+    assert respell("is advil or cupping better") == "is advil or cupping better"
+    for term in ("advil", "cupping"):
+        ans = pipeline.answer(f"is {term} good for a neck knot?")
+        assert f'{DECLINED} "{term}"' in ans.answer, ans.answer

@@ -119,3 +119,12 @@ def test_baseline_has_no_safety_and_report_renders(results: Results) -> None:
                     "## Confusion matrix", "## Faithfulness and usefulness", "## Speed and size"):
         assert heading in text
     assert "fast mode" in text and results.latency.questions == 25
+
+
+def test_misspelt_questions_are_answered_not_declined(results: Results) -> None:
+    """Two typos in each dev question: 59/128 were declined by name ("shuld") before
+    typos were mended; 4/128 after."""
+    t = results.typos
+    assert t is not None and t.declined.den == 128
+    assert t.declined.num <= 8, f"misspelt answerable questions declined: {t.declined}"
+    assert t.knotbot.at(4) > t.as_typed.at(4) and t.knotbot.at(4) >= 0.88, t.knotbot.at(4)

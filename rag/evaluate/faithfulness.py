@@ -49,14 +49,14 @@ class Faithfulness:
             self.markers_resolved.num == self.markers_resolved.den
 
 
-def _has(text: str, phrase: str) -> bool:
+def has_phrase(text: str, phrase: str) -> bool:
     return _SPACE.sub(" ", phrase.lower()) in _SPACE.sub(" ", text.lower())
 
 
 def key_phrase_quoted(answers: dict[tuple[str, str], Answer], group: str,
                       questions: Sequence[RetrievalQuestion]) -> Rate:
     """Usefulness: how often the answer itself quotes the question's key phrase."""
-    return rate([_has(answer_body(answers[(group, q.id)].answer), q.key_phrase)
+    return rate([has_phrase(answer_body(answers[(group, q.id)].answer), q.key_phrase)
                  for q in questions])
 
 
@@ -80,7 +80,7 @@ def faithfulness(answers: dict[tuple[str, str], Answer], cases: Sequence[Case],
     for qid, q in by_id.items():
         ans = answers[("retrieval", qid)]
         cited_any.append(bool(ans.citations))
-        in_sources.append(any(_has(c.text, q.key_phrase) for c in ans.citations))
+        in_sources.append(any(has_phrase(c.text, q.key_phrase) for c in ans.citations))
     return Faithfulness(quotes_found=rate(found), markers_resolved=rate(resolved),
                         answers_cited=rate(cited_any),
                         key_phrase_in_answer=key_phrase_quoted(answers, "retrieval", retrieval),

@@ -55,6 +55,23 @@ def retrieval_sections(r: Results) -> list[str]:
              retrieval_table(r.knotbot, r.baseline, r.unanswerable_declined,
                              r.answerable_declined, r.retrieval_levels),
              retrieval_levels_line(r)]
+    if r.typos:
+        t = r.typos
+        parts += ["## Misspelt questions (evals/retrieval, two typos each)",
+                  table(["metric", "typos mended (Knotbot)", "typos as typed"], [
+                      ["Recall@1", f"{t.knotbot.at(1):.3f}", f"{t.as_typed.at(1):.3f}"],
+                      ["Recall@4", f"{t.knotbot.at(4):.3f}", f"{t.as_typed.at(4):.3f}"],
+                      ["MRR@10", f"{t.knotbot.mrr:.3f}", f"{t.as_typed.mrr:.3f}"],
+                      ["answered \"the articles don't cover …\" (all answerable)",
+                       str(t.declined), ""],
+                      ["key phrase in the quoted answer", str(t.useful), ""]]),
+                  "Each development question with one typo (a letter dropped, swapped, doubled "
+                  "or a vowel changed) in each of two longer words, from a fixed seed "
+                  "(`rag/evaluate/typos.py`), e.g. " + "; ".join(
+                      f"\"{q.question}\"" for q in t.questions[:3]) + ". The pipeline "
+                  "mends a word that is not English and is one or two letters from an "
+                  "article word or an everyday one; the second column is the retriever on "
+                  "the question exactly as typed."]
     for h in r.held_out:
         parts += [f"## Retrieval held out (evals/{h.name}, written blind)",
                   retrieval_table(h.knotbot, h.baseline, h.unanswerable_declined,

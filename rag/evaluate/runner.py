@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -15,10 +15,24 @@ from langchain_core.embeddings import Embeddings
 from rag.evaluate import retrieval as rt
 from rag.evaluate import safety as sf
 from rag.evaluate import speed as sp
-from rag.evaluate.data import EVALS_DIR, SAFETY_SETS, EvalSets, load_sets, unanswerable_group
-from rag.evaluate.faithfulness import Faithfulness, faithfulness, key_phrase_quoted
+from rag.evaluate.data import (
+    EVALS_DIR,
+    SAFETY_SETS,
+    EvalSets,
+    RetrievalQuestion,
+    load_sets,
+    unanswerable_group,
+)
+from rag.evaluate.faithfulness import (
+    Faithfulness,
+    answer_body,
+    faithfulness,
+    has_phrase,
+    key_phrase_quoted,
+)
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
+from rag.evaluate.typos import misspelt
 from rag.ingest import IngestReport
 from rag.models import Answer
 from rag.pipeline import KnotbotPipeline
@@ -39,6 +53,17 @@ class HeldOut:
     baseline: RankingScores
     unanswerable_declined: Rate
     answerable_declined: Rate
+    useful: Rate  # key phrase in the quoted answer
+
+
+@dataclass
+class Misspelt:
+    """The development questions with two typos each (rag.evaluate.typos)."""
+
+    questions: list[RetrievalQuestion]
+    knotbot: RankingScores  # the retriever on the question as the pipeline mends it
+    as_typed: RankingScores  # the retriever on the raw misspelt question
+    declined: Rate  # answered "the articles don't cover ..."
     useful: Rate  # key phrase in the quoted answer
 
 
@@ -66,6 +91,7 @@ class Results:
     fusion: list[RankingScores] = field(default_factory=list)
     rerank: list[RankingScores] = field(default_factory=list)
     knotbot_unranked: RankingScores | None = None  # the same retriever, reranker off
+    typos: Misspelt | None = None
     chunk_sweep: list[tuple[RankingScores, IngestReport]] = field(default_factory=list)
     cold: sp.ColdStart | None = None
     peak_mb: float = 0.0
@@ -124,6 +150,21 @@ def _declined(answers: dict[tuple[str, str], Answer], group: str, sets: EvalSets
     return rate([DECLINED in answers[(c.group, c.id)].answer for c in sets.group(group)])
 
 
+def misspelt_scores(pipeline: KnotbotPipeline, model: PrefetchedEmbeddings, sets: EvalSets
+                    ) -> Misspelt:
+    questions = misspelt(sets.retrieval)
+    mended = [replace(q, question=pipeline.coverage.respell(q.question)) for q in questions]
+    model.prefetch([q.question for q in questions] + [q.question for q in mended])
+    answers = [pipeline.answer(q.question) for q in questions]
+    return Misspelt(
+        questions=questions,
+        knotbot=rt.knotbot_scores("Knotbot (typos mended)", pipeline, mended),
+        as_typed=rt.knotbot_scores("typos as typed", pipeline, questions),
+        declined=rate([DECLINED in a.answer for a in answers]),
+        useful=rate([has_phrase(answer_body(a.answer), q.key_phrase)
+                     for a, q in zip(answers, questions, strict=True)]))
+
+
 def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool = False,
             evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None,
             latency_questions: int = LATENCY_QUESTIONS) -> Results:
@@ -154,6 +195,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         safety = sf.score(preds)
         holdout = sf.score(sf.predictions(answers, holdout_cases))
         faith = faithfulness(answers, sets.cases, sets.retrieval)
+    with _stage(stages, "misspelt questions"):
+        typos = misspelt_scores(pipeline, model, sets)
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
         held = {name: rt.knotbot_scores(f"Knotbot ({name})", pipeline, questions)
@@ -195,7 +238,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         retrieval_levels=Counter(answers[("retrieval", q.id)].triage.level
                                  for q in sets.retrieval), latency=latency, ingest=report,
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
-        fusion=fusion, rerank=rerank, knotbot_unranked=unranked, chunk_sweep=sweep, stages=stages)
+        fusion=fusion, rerank=rerank, knotbot_unranked=unranked, typos=typos, chunk_sweep=sweep,
+        stages=stages)
     if not fast:
         with _stage(stages, "cold start (new process)"):
             results.cold = sp.cold_start(settings)

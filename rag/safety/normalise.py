@@ -47,17 +47,22 @@ def zipf(word: str) -> float:
     return float(zipf_frequency(word, "en"))
 
 
-def closest_by_typo(word: str, choices: Iterable[str]) -> str | None:
+def closest_by_typo(word: str, *choices: Iterable[str]) -> str | None:
     """The choice ``word`` is a typo of (one edit up to five letters, two beyond), or None.
 
-    OSA counts a swap of two letters ("fevre", "nmub") as one edit.
+    With several lists of choices, the nearest over all of them; an earlier list wins a
+    tie. OSA counts a swap of two letters ("fevre", "nmub") as one edit.
     """
     from rapidfuzz.distance import OSA
     from rapidfuzz.process import extractOne
 
     limit = 1 if len(word) <= 5 else 2
-    hit = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
-    return str(hit[0]) if hit else None
+    best: tuple[float, str] | None = None
+    for options in choices:
+        hit = extractOne(word, options, scorer=OSA.distance, score_cutoff=limit)
+        if hit and (best is None or hit[1] < best[0]):
+            best = (hit[1], str(hit[0]))
+    return best[1] if best else None
 
 
 def expand_contractions(text: str) -> str:
