@@ -30,6 +30,7 @@ _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class LoadedIndex:
+    name: str  # the Chroma collection (index version) it was read from
     chunks: dict[str, Document]
     chunk_sentences: dict[str, list[str]]  # each chunk's sentences, split once
     sentence_vectors: dict[str, np.ndarray]  # sentence -> its vector
@@ -89,7 +90,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
     retriever = _retriever(client, name, settings, embeddings, chunks, vectors, matrices,
                            late, by_chunk, coverage)
     doctor = [d for d in chunks.values() if _DOCTOR.search(str(d.metadata.get("section") or ""))]
-    return LoadedIndex(chunks=chunks, chunk_sentences=chunk_sentences,
+    return LoadedIndex(name=name, chunks=chunks, chunk_sentences=chunk_sentences,
                        sentence_vectors=sentence_vectors, sentence_words=sentence_words,
                        sentence_tokens=sentence_tokens,
                        idf=inverse_document_frequency(list(sentence_words.values())),
@@ -109,10 +110,11 @@ def _read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
 
 
 def _tokens_of(embeddings: Any, settings: Settings, texts: list[str]) -> dict[str, TokenVectors]:
-    """Token vectors (float32) of each text; empty when late interaction is off or the
-    embeddings give none."""
+    """Token vectors (float32) of each text; empty when neither fusion nor the reranker
+    uses late interaction, or the embeddings give none."""
     batch = getattr(embeddings, "document_tokens", None)
-    if batch is None or settings.fusion_late_weight <= 0 or not texts:
+    wanted = settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
+    if batch is None or not wanted or not texts:
         return {}
     vecs = batch(texts)  # empty when the embeddings give no token vectors
     return {t: TokenVectors(v.ids, v.vectors.astype(np.float32))
@@ -140,6 +142,7 @@ def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
         dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
         sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,
         late_weight=s.fusion_late_weight, late=late, mmr_lambda=s.mmr_lambda,
-        reranker=build_reranker(late, embeddings, sentence_tokens, s.rerank_depth,
-                                s.rerank_late_weight, s.rerank_sentence_weight),
+        reranker=build_reranker(late, embeddings, sentence_tokens,
+                                min(s.rerank_depth, s.retrieval_k), s.rerank_late_weight,
+                                s.rerank_sentence_weight),
         expand=coverage.related if s.query_expansion else None)

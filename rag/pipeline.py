@@ -91,10 +91,11 @@ class KnotbotPipeline:
             if self.index.sentence_vectors:
                 self.safety.semantic.add_scope_vectors(
                     np.stack(list(self.index.sentence_vectors.values())))
-        self.chain: Runnable = (RunnableLambda(self._embed_step)
-                                | RunnableLambda(self._safety_step)
-                                | RunnableLambda(self._retrieve_step)
-                                | RunnableLambda(self._compose_step))
+        self.chain: Runnable = self._build_chain()
+
+    def _build_chain(self) -> Runnable:
+        return (RunnableLambda(self._embed_step) | RunnableLambda(self._safety_step)
+                | RunnableLambda(self._retrieve_step) | RunnableLambda(self._compose_step))
 
     # The current index's parts, for the evaluation and tests.
     @property
@@ -109,11 +110,15 @@ class KnotbotPipeline:
     def coverage(self) -> Coverage:
         return self.index.coverage
 
-    def reload(self) -> None:
-        """Pick up the index a later `knotbot ingest` made active."""
+    def reload(self, stale: LoadedIndex | None = None) -> None:
+        """Pick up the index a later `knotbot ingest` made active. With ``stale`` (the
+        snapshot a failed search used), only if nobody has replaced it meanwhile: many
+        questions failing at once cause one reload, not one each."""
         from rag.store import connect, open_active
 
         with self._lock:
+            if stale is not None and self.index is not stale:
+                return
             client = connect(self.settings)
             col, info = open_active(client, self.settings)
             self.index = load_index(client, col, info.name, self.settings, self.embeddings,
@@ -132,9 +137,12 @@ class KnotbotPipeline:
                                 else f"{type(err).__name__}: run `knotbot ingest` and restart"
                                 ), index
                 try:
-                    self.reload()
+                    self.reload(stale=index)
                 except KnotbotError as reload_err:
                     return [], str(reload_err), index
+                except Exception as reload_err:  # noqa: BLE001 - the safety block must stand
+                    return [], (f"{type(reload_err).__name__}: run `knotbot ingest` and "
+                                "restart"), index
                 index = self.index
         return [], "", index
 
@@ -152,14 +160,14 @@ class KnotbotPipeline:
         state["t_triage"] = time.perf_counter() - t0
         return state
 
-    def _query(self, question: str, history: list[Turn], plain: bool,
-               coverage: Coverage | None = None) -> str:
+    def _query(self, question: str, history: list[Turn], plain: bool, coverage: Coverage
+               ) -> str:
         earlier = [t.content for t in history if t.role == "user"]
         if earlier and len(question.split()) < 14 and FOLLOW_UP.search(question.lower()):
             before = earlier[-1][: self.settings.max_question_chars]
             if plain:  # keep what the earlier turn asked that the articles cover: "is gua
                 # sha good?" adds nothing to "and how long should I hold it?" but noise
-                before = (coverage or self.index.coverage).check(before).covered
+                before = coverage.check(before).covered
             return f"{before} {question}".strip()
         return question
 

@@ -45,7 +45,9 @@ class LateReranker(BaseDocumentCompressor):
         q = self.tokens(query) if len(head) > 1 else None
         if q is None or not len(q.vectors):
             return list(documents)
-        ids = [str(d.id) for d in head]
+        ids = [str(d.id) if d.id is not None else f"#{n}" for n, d in enumerate(head)]
+        if len(set(ids)) < len(ids):  # repeated ids: nothing sound to reorder by
+            return list(documents)
         fused = minmax({i: float(d.metadata.get("score", 0.0)) for i, d in zip(ids, head,
                                                                              strict=True)})
         late = minmax(dict(zip(ids, self._chunk_scores(q, ids), strict=True)))

@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
+from langchain_core.documents.compressor import BaseDocumentCompressor
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.fusion import convex, mmr, rrf
+from rag.late import LateIndex
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 FAQ_FLOOR = 0.5  # below this an FAQ heading is not a paraphrase of the question
@@ -90,9 +92,9 @@ class HybridRetriever(BaseRetriever):
     # Article words related to the query's words (Coverage.related), added to BM25's query.
     expand: Callable[[str], list[str]] | None = None
     # The chunks' token vectors for late interaction (rag.late); None turns it off.
-    late: Any = None
-    # Reorders the first few of the chosen passages (a BaseDocumentCompressor); None = off.
-    reranker: Any = None
+    late: LateIndex | None = None
+    # Reorders the first few of the chosen passages; None = off.
+    reranker: BaseDocumentCompressor | None = None
 
     def signals(self, query: str) -> list[tuple[dict[str, float], float]]:
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)

@@ -67,7 +67,8 @@ def test_a_follow_up_to_a_red_flag_keeps_the_red_flag_in_its_query(pipeline) -> 
     assert ans.triage.level in ("urgent", "emergency") and DECLINED not in ans.answer
     assert ans.citations, ans.answer
     # The search keeps the earlier turn whole ("zingy" is not dropped as uncovered).
-    assert earlier in pipeline._query("and what should I do about it?", history, plain=False)
+    assert earlier in pipeline._query("and what should I do about it?", history, plain=False,
+                                     coverage=pipeline.coverage)
 
 
 def test_a_named_decline_says_where_to_ask_about_a_symptom(pipeline) -> None:  # type: ignore[no-untyped-def]

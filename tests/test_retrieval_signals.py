@@ -127,3 +127,28 @@ def test_reranking_puts_the_passage_that_answers_first(pipeline) -> None:  # typ
     assert "not actual knots" in first, first[:120]
     with tuned(pipeline.retriever, reranker=None):
         assert "not actual knots" not in pipeline.retriever.invoke(question)[0].page_content
+
+
+def test_the_reranker_leaves_what_it_cannot_judge_alone(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from langchain_core.documents import Document
+
+    rr = pipeline.retriever.reranker
+    docs = [Document(id=cid, page_content=d.page_content, metadata={"score": 1.0 - n / 10})
+            for n, (cid, d) in enumerate(list(pipeline.chunks.items())[:6])]
+    assert rr.compress_documents([], "how long do I hold pressure?") == []
+    assert rr.compress_documents(docs[:1], "how long do I hold pressure?") == docs[:1]
+    same = [docs[0], docs[0], docs[1]]  # one passage twice: no sound order to give
+    assert rr.compress_documents(same, "how long do I hold pressure?") == same
+    out = rr.compress_documents(docs, "how long do I hold pressure?")
+    assert out[4:] == docs[4:] and sorted(d.id for d in out[:4]) == sorted(d.id for d in docs[:4])
+
+
+def test_turning_late_fusion_off_keeps_the_reranker(built_index, embeddings) -> None:  # type: ignore[no-untyped-def]
+    from rag.pipeline import KnotbotPipeline
+
+    off = KnotbotPipeline(built_index.model_copy(update={"fusion_late_weight": 0.0}),
+                          embeddings=embeddings)
+    assert off.retriever.late_weight == 0.0 and off.retriever.reranker is not None
+    short = KnotbotPipeline(built_index.model_copy(update={"retrieval_k": 2}),
+                            embeddings=embeddings)
+    assert short.retriever.reranker is not None and short.retriever.reranker.depth == 2

@@ -21,6 +21,7 @@ from rag.evaluate.data import RetrievalQuestion
 from rag.evaluate.metrics import RankingScores, is_relevant, ranking_scores
 from rag.ingest import IngestReport, ingest
 from rag.pipeline import KnotbotPipeline
+from rag.rerank import LateReranker
 from rag.settings import Settings
 
 DEPTH = 10
@@ -91,7 +92,7 @@ def rerank_sweep(pipeline: KnotbotPipeline, questions: Sequence[RetrievalQuestio
                  sentence_weights: Sequence[float] = (0.0, 0.5, 1.0)) -> list[RankingScores]:
     """The reranker's two weights (the fused score's weight is 1); Recall@4 cannot move."""
     rr = pipeline.retriever.reranker
-    if rr is None:
+    if not isinstance(rr, LateReranker):
         return []
     own = (rr.late_weight, rr.sentence_weight)
     out = []
