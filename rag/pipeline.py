@@ -88,10 +88,14 @@ class KnotbotPipeline:
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
-            if self.index.sentence_vectors:
-                self.safety.semantic.add_scope_vectors(
-                    np.stack(list(self.index.sentence_vectors.values())))
+        self._scope_from(self.index)
         self.chain: Runnable = self._build_chain()
+
+    def _scope_from(self, index: LoadedIndex) -> None:
+        """The scope guard counts what is close to these articles' sentences as in scope."""
+        if self.safety.semantic and index.sentence_vectors:
+            self.safety.semantic.set_article_vectors(
+                np.stack(list(index.sentence_vectors.values())))
 
     def _build_chain(self) -> Runnable:
         return (RunnableLambda(self._embed_step) | RunnableLambda(self._safety_step)
@@ -121,8 +125,10 @@ class KnotbotPipeline:
                 return
             client = connect(self.settings)
             col, info = open_active(client, self.settings)
-            self.index = load_index(client, col, info.name, self.settings, self.embeddings,
-                                    self.word_table)
+            index = load_index(client, col, info.name, self.settings, self.embeddings,
+                               self.word_table)
+            self.index = index
+            self._scope_from(index)
 
     def _search(self, query: str, index: LoadedIndex
                 ) -> tuple[list[Document], str, LoadedIndex]:

@@ -58,6 +58,13 @@ def test_a_question_answered_during_a_reload_uses_one_index_version(
     after = pipeline.answer(question)
     assert "20 to 60 seconds" in after.body and "30 to 90" not in after.body
 
+    # The scope guard reads the new articles' sentences instead of piling them on the old.
+    rows = pipeline.safety.semantic._scope_matrix.shape[0]
+    pipeline.reload()
+    assert pipeline.safety.semantic._scope_matrix.shape[0] == rows
+    assert rows == len(pipeline.safety.semantic._scope_examples) + len(
+        pipeline.index.sentence_vectors)
+
     # Questions that failed on a snapshot another one already replaced cause no reload.
     current = pipeline.index
     pipeline.reload(stale=object())  # type: ignore[arg-type]

@@ -37,13 +37,15 @@ class SemanticLayer:
         self._scope_examples: list[str] = list(data["in_scope"])
         self._matrix: np.ndarray | None = None
         self._scope_matrix: np.ndarray | None = None
+        self._example_scope: np.ndarray | None = None  # the in_scope examples alone
 
     def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
         if self._matrix is None or self._scope_matrix is None:
             self._matrix = np.asarray(self.embeddings.embed_documents(
                 [t for _, _, t in self._examples]), dtype=np.float32)
-            self._scope_matrix = np.asarray(
+            self._example_scope = np.asarray(
                 self.embeddings.embed_documents(self._scope_examples), dtype=np.float32)
+            self._scope_matrix = self._example_scope
         return self._matrix, self._scope_matrix
 
     def warm(self) -> None:
@@ -61,10 +63,13 @@ class SemanticLayer:
                 best[cls] = SemanticHit(cls, level, float(score), example)
         return list(best.values())
 
-    def add_scope_vectors(self, vectors: np.ndarray) -> None:
-        """Also count as in scope what is close to these (the articles' own sentences)."""
-        _, scope = self._vectors()
-        self._scope_matrix = np.vstack([scope, np.asarray(vectors, dtype=np.float32)])
+    def set_article_vectors(self, vectors: np.ndarray) -> None:
+        """Also count as in scope what is close to these (the articles' own sentences),
+        instead of the articles set before: a re-ingest replaces them in one assignment."""
+        self._vectors()  # sets the examples' matrix
+        if self._example_scope is not None:
+            self._scope_matrix = np.vstack([self._example_scope,
+                                            np.asarray(vectors, np.float32)])
 
     def in_scope(self, text: str) -> bool:
         _, scope = self._vectors()
