@@ -17,13 +17,19 @@ import unicodedata
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.retrieval import STOPWORDS, stem_tokens
-from rag.safety.normalise import ENGLISH_ZIPF, closest_by_typo, expand_contractions, zipf
+from rag.safety.normalise import (
+    ENGLISH_ZIPF,
+    closest_by_typo,
+    everyday_words,
+    expand_contractions,
+    zipf,
+)
 from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
@@ -31,10 +37,6 @@ COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
-# A misspelt word is read as the everyday word it is a typo of only when that word is this
-# common ("shuld" -> should): rarer look-alikes are often what a term was meant to be
-# ("advil" is not "anvil", "cupping" is not "capping").
-SPELLING_ZIPF = 3.7  # "stiff" 3.9 and "sore" 4.0 are in; "kinetic" 3.4 and "anvil" 3.0 out
 _LETTERS = re.compile(r"[A-Za-z]+")
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
@@ -119,10 +121,13 @@ class Coverage:
 
     def _spelling(self, word: str) -> str | None:
         """The word ``word`` is a typo of: an article word first ("sholder" -> shoulder),
-        else a common English one ("presisng" -> pressing); None for a real word."""
+        else an everyday English one ("presisng" -> pressing; rarer look-alikes are often
+        what a term was meant to be: "advil" is not "anvil"); None for a real word."""
         if len(word) < 4 or self.in_articles(word) or self.frequency(word) >= ENGLISH_ZIPF:
             return None
-        return closest_by_typo(word, self._by_use, common_words())
+        fix = closest_by_typo(word, self._by_use, everyday_words())
+        # People rarely mistype the first letter: "lipoma" is not a typo of "diploma".
+        return fix if fix is not None and fix[:1] == word[:1] else None
 
     def respell(self, text: str) -> str:
         """``text`` with its typos mended, for retrieval: "how do i masage my sholder"
@@ -182,15 +187,6 @@ class Coverage:
             else:
                 covered.append(sentence)
         return Gap(covered=" ".join(covered).strip(), terms=list(dict.fromkeys(terms)))
-
-
-@cache
-def common_words() -> tuple[str, ...]:
-    """Everyday English words (wordfreq Zipf >= SPELLING_ZIPF), commonest first."""
-    from wordfreq import top_n_list, zipf_frequency
-
-    return tuple(w for w in top_n_list("en", 20000)
-                 if w.isalpha() and len(w) > 2 and zipf_frequency(w, "en") >= SPELLING_ZIPF)
 
 
 @dataclass(frozen=True)

@@ -129,3 +129,12 @@ def test_misspelt_questions_are_answered_not_declined(results: Results) -> None:
     assert t is not None and t.declined.den == 128
     assert t.declined.num <= 8, f"misspelt answerable questions declined: {t.declined}"
     assert t.knotbot.at(4) > t.as_typed.at(4) and t.knotbot.at(4) >= 0.88, t.knotbot.at(4)
+
+
+def test_red_flags_with_typos_are_still_caught(results: Results) -> None:
+    """Two typos in each red-flag message: 331/341 caught (97.1%) once typos of the
+    keywords' inflected forms are read, with no false alarms on ordinary questions."""
+    t = results.typo_safety
+    assert t is not None and t.red_flag_recall.den == 341 and t.false_alarms.den == 100
+    assert t.red_flag_recall.value >= 0.96, f"{t.red_flag_recall}: {t.misses[:8]}"
+    assert t.false_alarms.num == 0, t.alarms

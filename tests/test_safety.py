@@ -96,6 +96,26 @@ def test_six_letter_typos_of_red_flags_are_still_read(pipeline, question: str, l
     assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
 
 
+@pytest.mark.parametrize("question, level", [
+    # A typo as near an everyday word as the warning sign ("fver": ever) reads as the sign.
+    ("i have a fver and my neck is so stiff i cant bend it", "emergency"),
+    # Typos of a keyword's inflected forms, which the patterns read by their stem.
+    ("my neck sitffness is awful and i have a temperature of 39", "emergency"),
+    ("I fiinted in the shower this morning, could my shoulder knot do that?", "emergency"),
+    ("weird tinging in my fingers when i rub the knot in my trap", "see_doctor"),
+])
+def test_typos_of_warning_signs_in_hurried_messages_are_read(pipeline, question: str,
+                                                             level: str) -> None:  # type: ignore[no-untyped-def]
+    got = pipeline.safety.assess(question).triage.level
+    assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
+
+
+def test_a_typo_nearer_an_everyday_word_is_not_a_warning_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """"ancieent" is ancient (one edit), not accident (two): no emergency."""
+    q = "my offfice chair is ancieent and i always have a tight neck by 3pm"
+    assert pipeline.safety.assess(q).triage.level == "self_care"
+
+
 @pytest.mark.parametrize("question", [
     "I've had dysphagia since this neck knot started, can I massage it?",
     "diplopia on and off and a stiff neck, should I stretch?",

@@ -179,6 +179,19 @@ def speed_table(r: Results) -> str:
     return table(["measure", "value"], rows)
 
 
+def typo_safety_section(r: Results) -> list[str]:
+    t = r.typo_safety
+    if t is None:
+        return []
+    misses = "; ".join(t.misses[:6]) or "none"
+    return ["## Safety with typos (evals/safety red flags and ordinary, two typos each)",
+            table(["metric", "Knotbot (triage alone)"], [
+                ["Red-flag recall", str(t.red_flag_recall)],
+                ["False alarms on ordinary questions", str(t.false_alarms)]]),
+            "The same questions with one typo in each of two longer words (fixed seed, "
+            f"`rag/evaluate/typos.py`): people in pain type in a hurry. Misses: {misses}."]
+
+
 def headline(r: Results, checks: Sequence[Bar]) -> str:
     s, b, h, hb = r.safety, r.safety_baseline, r.holdout, r.holdout_baseline
     return "\n\n".join([
@@ -188,6 +201,7 @@ def headline(r: Results, checks: Sequence[Bar]) -> str:
         table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(s, b)),
         "## Safety holdout (evals/safety_holdout, written independently)",
         table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(h, hb, True)),
+        *typo_safety_section(r),
         "## Faithfulness and usefulness", faith_table(r),
         "## Speed and size", speed_table(r),
         f"Evaluation took {r.seconds:.0f} s" + (" (fast mode)." if r.fast else "."),

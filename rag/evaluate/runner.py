@@ -32,10 +32,10 @@ from rag.evaluate.faithfulness import (
 )
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
-from rag.evaluate.typos import misspelt
+from rag.evaluate.typos import misspelt, misspelt_cases
 from rag.ingest import IngestReport
 from rag.models import Answer
-from rag.pipeline import KnotbotPipeline
+from rag.pipeline import KnotbotPipeline, as_turns
 from rag.settings import Settings
 
 DECLINED = "don't cover"
@@ -92,6 +92,7 @@ class Results:
     rerank: list[RankingScores] = field(default_factory=list)
     knotbot_unranked: RankingScores | None = None  # the same retriever, reranker off
     typos: Misspelt | None = None
+    typo_safety: sf.SafetyNumbers | None = None  # red flags and ordinary, two typos each
     chunk_sweep: list[tuple[RankingScores, IngestReport]] = field(default_factory=list)
     cold: sp.ColdStart | None = None
     peak_mb: float = 0.0
@@ -165,6 +166,16 @@ def misspelt_scores(pipeline: KnotbotPipeline, model: PrefetchedEmbeddings, sets
                      for a, q in zip(answers, questions, strict=True)]))
 
 
+def misspelt_safety(pipeline: KnotbotPipeline, sets: EvalSets) -> sf.SafetyNumbers:
+    """Triage alone on the red-flag and ordinary questions with two typos each."""
+    preds = []
+    for case in misspelt_cases(sets.group("red_flags") + sets.group("ordinary")):
+        res = pipeline.safety.assess(case.question, as_turns(case.history or None))
+        preds.append(sf.Prediction(case, res.triage.level,
+                                   res.press_check.verdict if res.press_check else None))
+    return sf.score(preds)
+
+
 def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool = False,
             evals_dir: Path = EVALS_DIR, charts_dir: Path | None = None,
             latency_questions: int = LATENCY_QUESTIONS) -> Results:
@@ -197,6 +208,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         faith = faithfulness(answers, sets.cases, sets.retrieval)
     with _stage(stages, "misspelt questions"):
         typos = misspelt_scores(pipeline, model, sets)
+        typo_safety = misspelt_safety(pipeline, sets)
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
         held = {name: rt.knotbot_scores(f"Knotbot ({name})", pipeline, questions)
@@ -238,8 +250,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         retrieval_levels=Counter(answers[("retrieval", q.id)].triage.level
                                  for q in sets.retrieval), latency=latency, ingest=report,
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
-        fusion=fusion, rerank=rerank, knotbot_unranked=unranked, typos=typos, chunk_sweep=sweep,
-        stages=stages)
+        fusion=fusion, rerank=rerank, knotbot_unranked=unranked, typos=typos,
+        typo_safety=typo_safety, chunk_sweep=sweep, stages=stages)
     if not fast:
         with _stage(stages, "cold start (new process)"):
             results.cold = sp.cold_start(settings)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rag.evaluate.data import RetrievalQuestion
+from rag.evaluate.data import Case, RetrievalQuestion
 
 SEED = 7
 
@@ -34,3 +34,9 @@ def misspelt(questions: Sequence[RetrievalQuestion], seed: int = SEED
     rng = random.Random(seed)
     return [replace(q, id=f"{q.id}-typos", question=misspell(q.question, rng))
             for q in questions]
+
+
+def misspelt_cases(cases: Sequence[Case], seed: int = SEED) -> list[Case]:
+    """Safety cases with the same two typos each (their earlier turns as written)."""
+    rng = random.Random(seed)
+    return [replace(c, question=misspell(c.question, rng)) for c in cases]

@@ -18,4 +18,5 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
     if embeddings is not None and settings.semantic_triage:
         semantic = SemanticLayer(embeddings, settings.semantic_flag_threshold,
                                  settings.semantic_scope_threshold)
-    return SafetyStage(Normaliser(lex.keywords, vocabulary, lex.stems), vocabulary, semantic, lex)
+    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems, lex.flag_words, lex.flag_stems)
+    return SafetyStage(normaliser, vocabulary, semantic, lex)

@@ -58,6 +58,10 @@ class Lexicon:
     stems: set[str] = field(default_factory=set)
     # Words of the conditions the press check answers for ("warfarin", "osteoporosis").
     contraindications: set[str] = field(default_factory=set)
+    # The red-flag concepts' own words and stems: a typo near one of them and another
+    # keyword ("fver": fever or ever) is read as the warning sign.
+    flag_words: set[str] = field(default_factory=set)
+    flag_stems: set[str] = field(default_factory=set)
 
 
 def _stems(patterns: list[str]) -> set[str]:
@@ -79,7 +83,8 @@ def load_lexicon() -> Lexicon:
         RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])))
         for c in flags["classes"]
     ]
-    all_patterns = [p for ps in flags["concepts"].values() for p in ps]
+    flag_patterns = [p for ps in flags["concepts"].values() for p in ps]
+    all_patterns = list(flag_patterns)
     all_patterns += press["intent"] + press["stop"]["patterns"] + scope["topic"]
     all_patterns += [p for v in press["do_not_press"].values() for p in v["patterns"]]
     return Lexicon(
@@ -103,4 +108,6 @@ def load_lexicon() -> Lexicon:
         stems=_stems(all_patterns),
         contraindications=_words([p for v in press["do_not_press"].values()
                                   for p in v["patterns"]]),
+        flag_words=_words(flag_patterns) | set(flags.get("fuzzy_targets", [])),
+        flag_stems=_stems(flag_patterns),
     )

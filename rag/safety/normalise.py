@@ -38,6 +38,7 @@ SPELLING = {
 
 
 ENGLISH_ZIPF = 2.5  # wordfreq Zipf frequency from which a word is ordinary English
+FORM_ZIPF = 2.5  # a keyword's inflected form this common is a typo target ("stiffness")
 
 
 def zipf(word: str) -> float:
@@ -50,25 +51,52 @@ def zipf(word: str) -> float:
 def closest_by_typo(word: str, *choices: Iterable[str]) -> str | None:
     """The choice ``word`` is a typo of (one edit up to five letters, two beyond), or None.
 
-    With several lists of choices, the nearest over all of them; an earlier list wins a
-    tie. OSA counts a swap of two letters ("fevre", "nmub") as one edit.
+    OSA counts a swap of two letters ("fevre", "nmub") as one edit. Among equally near
+    choices, one with the same first letter wins (people rarely mistype the first:
+    "fver" is fever, not ever), then the earlier of several lists, then the earlier choice.
     """
     from rapidfuzz.distance import OSA
-    from rapidfuzz.process import extractOne
+    from rapidfuzz.process import extract
 
     limit = 1 if len(word) <= 5 else 2
-    best: tuple[float, str] | None = None
-    for options in choices:
-        hit = extractOne(word, options, scorer=OSA.distance, score_cutoff=limit)
-        if hit and (best is None or hit[1] < best[0]):
-            best = (hit[1], str(hit[0]))
-    return best[1] if best else None
+    best: tuple[float, bool, int, int, str] | None = None
+    for rank, options in enumerate(choices):
+        for choice, distance, index in extract(word, options,
+                                               scorer=OSA.distance,  # type: ignore[arg-type]
+                                               score_cutoff=limit, limit=None):
+            key = (distance, choice[:1] != word[:1], rank, int(index), str(choice))
+            if best is None or key < best:
+                best = key
+    return best[-1] if best else None
 
 
 def expand_contractions(text: str) -> str:
     for pattern, repl in _CONTRACTION_RES:
         text = pattern.sub(repl, text)
     return text
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> tuple[str, ...]:
+    from wordfreq import top_n_list
+
+    return tuple(w for w in top_n_list("en", 50000) if w.isalpha())
+
+
+EVERYDAY_ZIPF = 3.7  # "stiff" 3.9 and "sore" 4.0 are everyday; "kinetic" 3.4 is not
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> tuple[str, ...]:
+    """Everyday English words (Zipf >= EVERYDAY_ZIPF) of three letters or more, commonest
+    first: what a misspelt word most likely meant when it is nearer one of them."""
+    return tuple(w for w in _english_words() if len(w) > 2 and zipf(w) >= EVERYDAY_ZIPF)
+
+
+def forms_of(stems: frozenset[str]) -> set[str]:
+    """Everyday English words that begin with one of ``stems`` ("faint" -> fainted)."""
+    return {w for w in _english_words()
+            if any(w[:i] in stems for i in range(4, len(w) + 1)) and zipf(w) >= FORM_ZIPF}
 
 
 @lru_cache(maxsize=4)
@@ -82,13 +110,27 @@ def english_vocabulary(model_dir: str) -> frozenset[str]:
 
 
 class Normaliser:
-    """Lower-cases, folds quotes, expands contractions and fixes typos of keywords."""
+    """Lower-cases, folds quotes, expands contractions and fixes typos of keywords.
+
+    A typo is matched against the keywords and against the everyday words that start with
+    a keyword's stem ("stiffness" for stiff\\w*, "fainted" for faint\\w*), so
+    "sitffness" is read as stiffness and "fiinted" as fainted.
+    """
 
     def __init__(self, keywords: Iterable[str], vocabulary: Iterable[str] = (),
-                 stems: Iterable[str] = ()) -> None:
+                 stems: Iterable[str] = (), flag_words: Iterable[str] = (),
+                 flag_stems: Iterable[str] = ()) -> None:
         self.keywords = sorted(set(keywords))
         self.vocabulary = frozenset(vocabulary) | frozenset(self.keywords)
         self._stems = frozenset(stems)
+        flag_stems, flag_words = frozenset(flag_stems), set(flag_words)
+        # Ties go to the earlier list: the keywords as written, red-flag ones first, then
+        # the inflected forms of their stems ("faint" -> fainted), red-flag ones first.
+        roots = flag_stems | frozenset(w for w in flag_words if len(w) >= 5)
+        flag_forms = forms_of(roots)
+        self._targets = (sorted(flag_words), self.keywords, sorted(flag_forms),
+                         sorted(forms_of(self._stems - flag_stems) - flag_forms))
+        self._known = frozenset(w for t in self._targets for w in t)
         self._fixes: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
@@ -105,7 +147,10 @@ class Normaliser:
         if zipf(word) >= ENGLISH_ZIPF:
             return word
         if word not in self._fixes:
-            self._fixes[word] = closest_by_typo(word, self.keywords) or word
+            # Nearer an everyday word than any keyword ("ancieent": ancient, not accident)?
+            # Then it is a typo of that word, not a warning sign. Ties go to the keywords.
+            fix = closest_by_typo(word, *self._targets, everyday_words())
+            self._fixes[word] = fix if fix is not None and fix in self._known else word
         return self._fixes[word]
 
     def __call__(self, text: str) -> str:
