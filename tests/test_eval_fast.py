@@ -123,8 +123,8 @@ def test_baseline_has_no_safety_and_report_renders(results: Results) -> None:
 
 
 def test_misspelt_questions_are_answered_not_declined(results: Results) -> None:
-    """Two typos in each dev question: 59/128 were declined by name ("shuld") before
-    typos were mended; 4/128 after."""
+    """Two typos in each dev question: 63/128 were declined by name ("shuld") before
+    typos were mended; 3/128 after."""
     t = results.typos
     assert t is not None and t.declined.den == 128
     assert t.declined.num <= 8, f"misspelt answerable questions declined: {t.declined}"
@@ -132,8 +132,8 @@ def test_misspelt_questions_are_answered_not_declined(results: Results) -> None:
 
 
 def test_red_flags_with_typos_are_still_caught(results: Results) -> None:
-    """Two typos in each red-flag message: 331/341 caught (97.1%) once typos of the
-    keywords' inflected forms are read, with no false alarms on ordinary questions."""
+    """Two typos in each red-flag message: 331/341 caught (326/341 before typos of the
+    keywords' inflected forms were read), with no false alarms on ordinary questions."""
     t = results.typo_safety
     assert t is not None and t.red_flag_recall.den == 341 and t.false_alarms.den == 100
     assert t.red_flag_recall.value >= 0.96, f"{t.red_flag_recall}: {t.misses[:8]}"
