@@ -37,7 +37,7 @@ COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
-_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
 
@@ -133,7 +133,9 @@ class Coverage:
         """``text`` with its typos mended, for retrieval: "how do i masage my sholder"
         finds what "how do i massage my shoulder" finds."""
         def mend(match: re.Match[str]) -> str:
-            return self.spelling(fold(match.group(0))) or match.group(0)
+            word = match.group(0)
+            folded = fold(word)  # "shöulder" is the article's "shoulder"
+            return self.spelling(folded) or (folded if folded != word.lower() else word)
 
         return _LETTERS.sub(mend, text)
 

@@ -130,6 +130,7 @@ def test_typos_are_mended_but_real_terms_are_not(pipeline) -> None:  # type: ign
     respell = pipeline.coverage.respell
     assert respell("can i masage my sholder, it is relly stiif") == \
         "can i massage my shoulder, it is really stiff"
+    assert respell("sholdér knöt") == "shoulder knot"
     # Close to an everyday word, but a term the person meant: left alone, and declined.
     assert respell("is advil or cupping better") == "is advil or cupping better"
     for term in ("advil", "cupping"):

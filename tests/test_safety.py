@@ -110,10 +110,24 @@ def test_typos_of_warning_signs_in_hurried_messages_are_read(pipeline, question:
     assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
 
 
-def test_a_typo_nearer_an_everyday_word_is_not_a_warning_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
-    """"ancieent" is ancient (one edit), not accident (two): no emergency."""
-    q = "my offfice chair is ancieent and i always have a tight neck by 3pm"
-    assert pipeline.safety.assess(q).triage.level == "self_care"
+@pytest.mark.parametrize("question, level", [
+    # Each as near an everyday word as the sign (mum, vest, witness, scope, continent...):
+    # the sign wins the tie, and a press contraindication ("pregent") does too.
+    ("my fingers are mumb when i press the knot", "see_doctor"),
+    ("vhest pain and a knot in my shoulder", "emergency"),
+    ("wikness in my arm since the shoulder knot", "urgent"),
+    ("she had a sycope episode after rubbing her neck", "emergency"),
+    ("mum suddenly became icontinent and her neck hurts", "emergency"),
+])
+def test_a_typo_as_near_an_everyday_word_still_reads_as_the_sign(pipeline, question: str,
+                                                                 level: str) -> None:  # type: ignore[no-untyped-def]
+    got = pipeline.safety.assess(question).triage.level
+    assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
+
+
+def test_a_typo_of_pregnant_still_stops_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("i am pregent, can i press hard on the knot in my neck")
+    assert res.press_check is not None and res.press_check.verdict == "do_not_press"
 
 
 @pytest.mark.parametrize("question", [

@@ -183,7 +183,7 @@ def typo_safety_section(r: Results) -> list[str]:
     t = r.typo_safety
     if t is None:
         return []
-    misses = "; ".join(t.misses[:6]) or "none"
+    misses = "; ".join(t.misses[:15]) or "none"
     return ["## Safety with typos (evals/safety red flags and ordinary, two typos each)",
             table(["metric", "Knotbot (triage alone)"], [
                 ["Red-flag recall", str(t.red_flag_recall)],

@@ -18,5 +18,7 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
     if embeddings is not None and settings.semantic_triage:
         semantic = SemanticLayer(embeddings, settings.semantic_flag_threshold,
                                  settings.semantic_scope_threshold)
-    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems, lex.flag_words, lex.flag_stems)
+    # Warning signs and the press check's contraindications win a typo's ties.
+    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems,
+                            lex.flag_words | lex.contraindications, lex.flag_stems)
     return SafetyStage(normaliser, vocabulary, semantic, lex)

@@ -38,7 +38,6 @@ SPELLING = {
 
 
 ENGLISH_ZIPF = 2.5  # wordfreq Zipf frequency from which a word is ordinary English
-FORM_ZIPF = 2.5  # a keyword's inflected form this common is a typo target ("stiffness")
 
 
 def zipf(word: str) -> float:
@@ -52,19 +51,19 @@ def closest_by_typo(word: str, *choices: Iterable[str]) -> str | None:
     """The choice ``word`` is a typo of (one edit up to five letters, two beyond), or None.
 
     OSA counts a swap of two letters ("fevre", "nmub") as one edit. Among equally near
-    choices, one with the same first letter wins (people rarely mistype the first:
-    "fver" is fever, not ever), then the earlier of several lists, then the earlier choice.
+    choices the earlier of several lists wins, then one with the same first letter
+    (people rarely mistype the first: "fver" is fever, not ever), then the earlier choice.
     """
     from rapidfuzz.distance import OSA
     from rapidfuzz.process import extract
 
     limit = 1 if len(word) <= 5 else 2
-    best: tuple[float, bool, int, int, str] | None = None
+    best: tuple[float, int, bool, int, str] | None = None
     for rank, options in enumerate(choices):
         for choice, distance, index in extract(word, options,
                                                scorer=OSA.distance,  # type: ignore[arg-type]
                                                score_cutoff=limit, limit=None):
-            key = (distance, choice[:1] != word[:1], rank, int(index), str(choice))
+            key = (distance, rank, choice[:1] != word[:1], int(index), str(choice))
             if best is None or key < best:
                 best = key
     return best[-1] if best else None
@@ -93,10 +92,14 @@ def everyday_words() -> tuple[str, ...]:
     return tuple(w for w in _english_words() if len(w) > 2 and zipf(w) >= EVERYDAY_ZIPF)
 
 
+INFLECTIONS = ("", "e", "s", "es", "ed", "d", "ing", "ness", "y", "ly", "t", "ce", "al")
+
+
 def forms_of(stems: frozenset[str]) -> set[str]:
-    """Everyday English words that begin with one of ``stems`` ("faint" -> fainted)."""
+    """English words that are a stem plus an inflection ("faint" -> fainted, "incontinen"
+    -> incontinent): what a pattern's ``stem\\w*`` reads, spelt out so typos can meet it."""
     return {w for w in _english_words()
-            if any(w[:i] in stems for i in range(4, len(w) + 1)) and zipf(w) >= FORM_ZIPF}
+            if any(w[:i] in stems and w[i:] in INFLECTIONS for i in range(4, len(w) + 1))}
 
 
 @lru_cache(maxsize=4)
@@ -124,13 +127,12 @@ class Normaliser:
         self.vocabulary = frozenset(vocabulary) | frozenset(self.keywords)
         self._stems = frozenset(stems)
         flag_stems, flag_words = frozenset(flag_stems), set(flag_words)
-        # Ties go to the earlier list: the keywords as written, red-flag ones first, then
-        # the inflected forms of their stems ("faint" -> fainted), red-flag ones first.
+        # Ties go to the earlier list: red-flag words and their inflected forms ("faint"
+        # -> fainted) first, then the other keywords and theirs.
         roots = flag_stems | frozenset(w for w in flag_words if len(w) >= 5)
         flag_forms = forms_of(roots)
-        self._targets = (sorted(flag_words), self.keywords, sorted(flag_forms),
-                         sorted(forms_of(self._stems - flag_stems) - flag_forms))
-        self._known = frozenset(w for t in self._targets for w in t)
+        self._targets = (sorted(flag_words | flag_forms),
+                         sorted(set(self.keywords) | forms_of(self._stems - flag_stems)))
         self._fixes: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
@@ -147,10 +149,10 @@ class Normaliser:
         if zipf(word) >= ENGLISH_ZIPF:
             return word
         if word not in self._fixes:
-            # Nearer an everyday word than any keyword ("ancieent": ancient, not accident)?
-            # Then it is a typo of that word, not a warning sign. Ties go to the keywords.
-            fix = closest_by_typo(word, *self._targets, everyday_words())
-            self._fixes[word] = fix if fix is not None and fix in self._known else word
+            # Safety first: a typo as near an everyday word as a warning sign ("ancieent":
+            # ancient or accident) is read as the warning sign too. The literal text is
+            # kept beside it, so nothing written is lost; the cost is a rare false alarm.
+            self._fixes[word] = closest_by_typo(word, *self._targets) or word
         return self._fixes[word]
 
     def __call__(self, text: str) -> str:
