@@ -103,24 +103,16 @@ def test_six_letter_typos_of_red_flags_are_still_read(pipeline, question: str, l
     ("my neck sitffness is awful and i have a temperature of 39", "emergency"),
     ("I fiinted in the shower this morning, could my shoulder knot do that?", "emergency"),
     ("weird tinging in my fingers when i rub the knot in my trap", "see_doctor"),
-])
-def test_typos_of_warning_signs_in_hurried_messages_are_read(pipeline, question: str,
-                                                             level: str) -> None:  # type: ignore[no-untyped-def]
-    got = pipeline.safety.assess(question).triage.level
-    assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
-
-
-@pytest.mark.parametrize("question, level", [
-    # Each as near an everyday word as the sign (mum, vest, witness, scope, continent...):
-    # the sign wins the tie, and a press contraindication ("pregent") does too.
+    # Each as near an everyday word as the sign (mum, vest, witness, scope, continent):
+    # the sign wins the tie.
     ("my fingers are mumb when i press the knot", "see_doctor"),
     ("vhest pain and a knot in my shoulder", "emergency"),
     ("wikness in my arm since the shoulder knot", "urgent"),
     ("she had a sycope episode after rubbing her neck", "emergency"),
     ("mum suddenly became icontinent and her neck hurts", "emergency"),
 ])
-def test_a_typo_as_near_an_everyday_word_still_reads_as_the_sign(pipeline, question: str,
-                                                                 level: str) -> None:  # type: ignore[no-untyped-def]
+def test_typos_of_warning_signs_in_hurried_messages_are_read(pipeline, question: str,
+                                                             level: str) -> None:  # type: ignore[no-untyped-def]
     got = pipeline.safety.assess(question).triage.level
     assert LEVEL_RANK[got] >= LEVEL_RANK[level], (question, got)
 
