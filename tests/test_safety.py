@@ -253,3 +253,10 @@ def test_scope_tells_other_knots_and_pressing_from_ours(pipeline, question: str,
                                                        in_scope: bool) -> None:  # type: ignore[no-untyped-def]
     level = pipeline.safety.assess(question).triage.level
     assert (level != "out_of_scope") == in_scope, level
+
+
+def test_a_misspelt_question_about_knots_is_not_refused_as_off_topic(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The scope guard reads the question with its typos mended too."""
+    assert pipeline.answer("wich part of my bakc shoud i be presisng on").triage.level \
+        != "out_of_scope"
+    assert pipeline.answer("wht is the capitl of frnace").triage.level == "out_of_scope"

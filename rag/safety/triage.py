@@ -52,7 +52,10 @@ class SafetyStage:
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
             return "in_scope"  # where and how to press on a knot is what Knotbot is for
-        if self.semantic and not other_body and self.semantic.in_scope(question):
+        if self.semantic and not other_body and (
+                self.semantic.in_scope(question)
+                # With its typos mended ("wich part of my bakc..."), read both ways.
+                or (norm != question.lower().strip() and self.semantic.in_scope(norm))):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
