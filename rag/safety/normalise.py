@@ -88,7 +88,7 @@ EVERYDAY_ZIPF = 3.7  # "stiff" 3.9 and "sore" 4.0 are everyday; "kinetic" 3.4 is
 @lru_cache(maxsize=1)
 def everyday_words() -> tuple[str, ...]:
     """Everyday English words (Zipf >= EVERYDAY_ZIPF) of three letters or more, commonest
-    first: what a misspelt word most likely meant when it is nearer one of them."""
+    first: what retrieval mends a misspelt word to (rag.coverage; triage does not)."""
     return tuple(w for w in _english_words() if len(w) > 2 and zipf(w) >= EVERYDAY_ZIPF)
 
 
@@ -115,9 +115,9 @@ def english_vocabulary(model_dir: str) -> frozenset[str]:
 class Normaliser:
     """Lower-cases, folds quotes, expands contractions and fixes typos of keywords.
 
-    A typo is matched against the keywords and against the everyday words that start with
-    a keyword's stem ("stiffness" for stiff\\w*, "fainted" for faint\\w*), so
-    "sitffness" is read as stiffness and "fiinted" as fainted.
+    A typo is matched against the keywords and the inflected forms of their stems
+    ("stiffness" for stiff\\w*, "fainted" for faint), so "sitffness" is read as stiffness
+    and "fiinted" as fainted; warning signs and contraindications win a tie.
     """
 
     def __init__(self, keywords: Iterable[str], vocabulary: Iterable[str] = (),
@@ -149,9 +149,9 @@ class Normaliser:
         if zipf(word) >= ENGLISH_ZIPF:
             return word
         if word not in self._fixes:
-            # Safety first: a typo as near an everyday word as a warning sign ("ancieent":
-            # ancient or accident) is read as the warning sign too. The literal text is
-            # kept beside it, so nothing written is lost; the cost is a rare false alarm.
+            # Only keywords are targets, so a typo nearer an everyday word can still read as
+            # a warning sign ("ancieent": accident, not ancient). Safety first: the literal
+            # text is kept beside it, and the cost is a rare false alarm.
             self._fixes[word] = closest_by_typo(word, *self._targets) or word
         return self._fixes[word]
 
