@@ -134,21 +134,20 @@ class KnotbotPipeline:
                 ) -> tuple[list[Document], str, LoadedIndex]:
         """Retrieve; if the index changed under us, reload once and answer from the new one
         (returned, so the composer scores with the same version). Never lose the safety."""
+        def why(err: Exception) -> str:
+            return str(err) if isinstance(err, KnotbotError) else \
+                f"{type(err).__name__}: run `knotbot ingest` and restart"
+
         for attempt in (1, 2):
             try:
                 return index.retriever.invoke(query), "", index
             except Exception as err:  # Chroma raises several kinds (NotFound, connection)
                 if attempt == 2:
-                    return [], (str(err) if isinstance(err, KnotbotError)
-                                else f"{type(err).__name__}: run `knotbot ingest` and restart"
-                                ), index
+                    return [], why(err), index
                 try:
                     self.reload(stale=index)
-                except KnotbotError as reload_err:
-                    return [], str(reload_err), index
                 except Exception as reload_err:  # noqa: BLE001 - the safety block must stand
-                    return [], (f"{type(reload_err).__name__}: run `knotbot ingest` and "
-                                "restart"), index
+                    return [], why(reload_err), index
                 index = self.index
         return [], "", index
 

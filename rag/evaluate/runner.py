@@ -23,13 +23,7 @@ from rag.evaluate.data import (
     load_sets,
     unanswerable_group,
 )
-from rag.evaluate.faithfulness import (
-    Faithfulness,
-    answer_body,
-    faithfulness,
-    has_phrase,
-    key_phrase_quoted,
-)
+from rag.evaluate.faithfulness import Faithfulness, faithfulness, key_phrase_quoted
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
 from rag.evaluate.typos import misspelt, misspelt_cases
@@ -156,14 +150,13 @@ def misspelt_scores(pipeline: KnotbotPipeline, model: PrefetchedEmbeddings, sets
     questions = misspelt(sets.retrieval)
     mended = [replace(q, question=pipeline.coverage.respell(q.question)) for q in questions]
     model.prefetch([q.question for q in questions] + [q.question for q in mended])
-    answers = [pipeline.answer(q.question) for q in questions]
+    answers = {("typos", q.id): pipeline.answer(q.question) for q in questions}
     return Misspelt(
         questions=questions,
         knotbot=rt.knotbot_scores("Knotbot (typos mended)", pipeline, mended),
         as_typed=rt.knotbot_scores("typos as typed", pipeline, questions),
-        declined=rate([DECLINED in a.answer for a in answers]),
-        useful=rate([has_phrase(answer_body(a.answer), q.key_phrase)
-                     for a, q in zip(answers, questions, strict=True)]))
+        declined=rate([DECLINED in a.answer for a in answers.values()]),
+        useful=key_phrase_quoted(answers, "typos", questions))
 
 
 def misspelt_safety(pipeline: KnotbotPipeline, sets: EvalSets) -> sf.SafetyNumbers:
@@ -213,9 +206,10 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
         held = {name: rt.knotbot_scores(f"Knotbot ({name})", pipeline, questions)
                 for name, questions in sets.held_out.items()}
-        unranked = rt.knotbot_scores("Knotbot, no reranking", pipeline, sets.retrieval,
-                                     reranker=None)
-        ablations = [] if fast else rt.ablations(pipeline, sets.retrieval, settings.faq_weight)
+        unranked = rt.knotbot_scores(f"fused, FAQ {settings.faq_weight:g}, no reranking",
+                                     pipeline, sets.retrieval, reranker=None)
+        ablations = [] if fast else [
+            *rt.ablations(pipeline, sets.retrieval, settings.faq_weight), unranked]
     with tempfile.TemporaryDirectory(prefix="knotbot-eval-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
