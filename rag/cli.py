@@ -145,6 +145,48 @@ def evaluate(
     raise typer.Exit(run_eval(Settings(), out, fast=fast))
 
 
+@app.command(name="train-triage")
+def train_triage() -> None:
+    """Refit the learned triage head on evals/train/ and save it with the package."""
+    from rag.embeddings import load_embeddings
+    from rag.safety.learned import HEAD_FILE
+    from rag.safety.lexicon import load_lexicon
+    from rag.safety.train import data_hash, read_training, train_head, training_files
+
+    files = training_files()
+    if not files:
+        _fail("no training files in evals/train/: restore them from git")
+    classes = [c.id for c in load_lexicon().classes]
+    texts, labels = read_training(files, classes)
+    head, report = train_head(texts, labels, classes,
+                              load_embeddings(Settings()).embed_documents, data_hash(files))
+    head.save(HEAD_FILE)
+    for name, value in vars(report).items():
+        typer.echo(f"{name}: {value}")
+    typer.echo(f"saved {HEAD_FILE}")
+
+
+@app.command(name="safety-check")
+def safety_check(
+    files: Annotated[list[Path], typer.Argument(help="case files (JSON Lines with a kind)")],
+    misses: Annotated[bool, typer.Option(help="list every miss (unseals the wording)")] = False,
+) -> None:
+    """Score safety case files, such as sets kept sealed outside the repository."""
+    from rag.evaluate.sealed import run_sealed, table
+    from rag.pipeline import KnotbotPipeline
+
+    for path in files:
+        if not path.is_file():
+            _fail(f"no case file at {path}: give the path of a .jsonl file")
+    numbers, _ = run_sealed(KnotbotPipeline(Settings()), files)
+    width = max(len(k) for k, _ in table(numbers))
+    for name, value in table(numbers):
+        typer.echo(f"{name:<{width}}  {value}")
+    if misses:
+        for line in numbers.misses:
+            typer.echo(f"miss: {line}")
+
+
 def main() -> None:
     """Entry point: run the app, turning Knotbot errors into one clear line."""
     try:

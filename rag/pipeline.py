@@ -88,6 +88,9 @@ class KnotbotPipeline:
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
+        from rag.safety.language import warm
+
+        warm()
         self._scope_from(self.index)
         self.chain: Runnable = self._build_chain()
 
@@ -155,6 +158,7 @@ class KnotbotPipeline:
     def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         self.embeddings.embed_query(state["question"])  # cached for triage and retrieval
+        self.safety.prepare(state["question"], state["history"])  # the learned layer's pieces
         state["index"] = self.index  # this question's snapshot, whatever reloads meanwhile
         state["t_embed"] = time.perf_counter() - t0
         return state

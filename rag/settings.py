@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     semantic_triage: bool = True
     semantic_flag_threshold: float = 0.72
     semantic_scope_threshold: float = 0.45
+    learned_triage: bool = Field(True, description="the learned head over the embeddings "
+                                 "(may add flags, never clears)")
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

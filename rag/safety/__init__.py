@@ -21,4 +21,16 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
     # Warning signs and the press check's contraindications win a typo's ties.
     normaliser = Normaliser(lex.keywords, vocabulary, lex.stems,
                             lex.flag_words | lex.contraindications, lex.flag_stems)
-    return SafetyStage(normaliser, vocabulary, semantic, lex)
+    return SafetyStage(normaliser, vocabulary, semantic, lex,
+                       learned_layer(settings, embeddings, lex))
+
+
+def learned_layer(settings, embeddings, lex):  # type: ignore[no-untyped-def]
+    """The learned head over these embeddings, or None (switched off, or no head file)."""
+    from rag.safety.learned import LearnedLayer, load_head
+
+    head = load_head() if embeddings is not None and settings.learned_triage else None
+    if head is None:
+        return None
+    return LearnedLayer(head, embeddings.embed_documents,
+                        {c.id: c.level for c in lex.classes})

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from rag.safety.fold import fold
+
 _CONTRACTIONS = [
     (r"\bcan'?t\b", "cannot"), (r"\bwon'?t\b", "will not"), (r"\bshan'?t\b", "shall not"),
     (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ai)n'?t\b",
@@ -163,6 +165,9 @@ class Normaliser:
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
         text = expand_contractions(_IS.sub(r"\1 is", text))
         plain = re.sub(r"\s+", " ", text).strip()
-        fixed = re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), plain)
+        # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
+        # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
+        folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
+        fixed = re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded)
         # Both readings are kept: a typo fix must never hide what was literally written.
         return plain if fixed == plain else f"{plain} . {fixed}"

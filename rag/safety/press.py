@@ -27,13 +27,13 @@ def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = T
 
 
 def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
-                conversation: str | None = None) -> PressCheck | None:
+                conversation: str | None = None, force: bool = False) -> PressCheck | None:
     """Verdict when the (normalised) question is about pressing, else None.
 
     Where the knot is, contraindications and symptoms are read from the whole
     conversation: "I'm on warfarin" said one turn earlier still forbids pressing.
     """
-    if not is_press_question(question, lex):
+    if not (force or is_press_question(question, lex)):
         return None
     text = conversation or question
     reasons = [reason for key, (reason, pattern) in lex.do_not_press.items()
@@ -50,3 +50,18 @@ def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
             "a warning sign needs a doctor first: no massage or pressure until then"])
     return PressCheck(verdict="gently", reasons=[lex.press["gently"]["reason"],
                                                  " ".join(lex.press["gently"]["guidance"].split())])
+
+
+LEARNED_DO_NOT = ("this sounds like a place or a condition where pressing is not safe "
+                  "(the front or sides of the neck, the spine's bones, an inflamed or injured "
+                  "spot, blood thinners, a clot, pregnancy...): ask a doctor before any pressure")
+
+
+def tighten(check: PressCheck, do_not: bool, stop: bool, lex: Lexicon) -> PressCheck:
+    """The learned layer may make a verdict stricter, never gentler."""
+    if do_not and check.verdict != "do_not_press":
+        return PressCheck(verdict="do_not_press", reasons=[LEARNED_DO_NOT, *(
+            check.reasons if check.verdict == "stop" else [])])
+    if stop and check.verdict == "gently":
+        return PressCheck(verdict="stop", reasons=[lex.stop[0]])
+    return check

@@ -11,6 +11,12 @@ Scope = Literal["in_scope", "out_of_scope", "medication", "gibberish", "not_for_
 
 
 def is_gibberish(text: str, vocabulary: frozenset[str]) -> bool:
+    """No reading of the text is mostly words (the normaliser joins its readings with
+    " . ": "c4n i pr3ss" is gibberish as typed, not as read)."""
+    return all(_gibberish(part, vocabulary) for part in text.split(" . "))
+
+
+def _gibberish(text: str, vocabulary: frozenset[str]) -> bool:
     words = re.findall(r"[a-z]+", text)
     if not words:
         return True

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
+from rag.safety.language import foreign_message, language_name, language_of
+from rag.safety.learned import LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
-from rag.safety.press import press_check
+from rag.safety.press import is_press_question, press_check, tighten
 from rag.safety.rules import match_classes
 from rag.safety.scope import Scope, scope_of
 from rag.safety.semantic import SemanticLayer
@@ -37,16 +39,38 @@ class SafetyStage:
     """``assess(question, history)`` is the only entry point the pipeline uses."""
 
     def __init__(self, normaliser: Normaliser, vocabulary: frozenset[str],
-                 semantic: SemanticLayer | None = None, lexicon: Lexicon | None = None) -> None:
+                 semantic: SemanticLayer | None = None, lexicon: Lexicon | None = None,
+                 learned: LearnedLayer | None = None) -> None:
         self.lex = lexicon or load_lexicon()
         self.normalise = normaliser
         self.vocabulary = vocabulary
         self.semantic = semantic
+        self.learned = learned
 
-    def _scope(self, question: str, norm: str, earlier: list[str]) -> Scope:
+    def medical(self, norm: str, reading: Reading | None) -> bool:
+        """Does any layer see anything medical here, even below its threshold? Then the
+        message is never refused as off-topic: refusing is for messages with nothing
+        medical in them."""
+        if reading is not None and (reading.red_mass >= self.learned.head.scope_threshold  # type: ignore[union-attr]
+                                    or reading.press_do_not + reading.press_stop >= 0.5):
+            return True
+        if any(p.search(norm) for p in self.lex.concepts.values()):
+            return True
+        return any(p.search(norm) for _, p in self.lex.do_not_press.values()) \
+            or bool(self.lex.stop[1].search(norm))
+
+    def _scope(self, question: str, norm: str, earlier: list[str],
+               reading: Reading | None = None) -> Scope:
         scope = scope_of(norm, self.lex, self.vocabulary)
+        if scope in ("medication", "in_scope"):
+            return scope
+        if self.medical(norm, reading):
+            return "in_scope"
         if scope != "out_of_scope":
             return scope
+        if reading is not None and reading.in_scope >= 0.5 \
+                and not self.lex.scope_other_body.search(norm):
+            return "in_scope"
         other_body = self.lex.scope_other_body.search(norm)
         about_a_spot = re.search(r"\b(knots?|spot|where|there|it)\b", norm) \
             or self.lex.scope_body.search(norm)
@@ -62,6 +86,52 @@ class SafetyStage:
             return "in_scope"
         return "out_of_scope"
 
+    def prepare(self, question: str, history: list[Turn] | None = None) -> None:
+        """Embed every piece the learned layer will read, in one batched model call, so
+        that ``assess`` only does arithmetic (the pipeline times this as embedding)."""
+        if self.learned is not None:
+            texts = [t.content for t in history or [] if t.role == "user"] + [question]
+            self.learned.encode([p for t in texts for p in self.learned.pieces(t)])
+
+    def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
+                       ) -> Reading | None:
+        """The learned layer over every user turn: adds flags, returns the last turn's
+        reading (for the scope guard and the press check)."""
+        if self.learned is None:
+            return None
+        reading = None
+        for text in texts:
+            reading = self.learned.read(text)
+            for hit in reading.flags:
+                if not any(LEVEL_RANK[lv] >= LEVEL_RANK[hit.level] for lv in levels.values()):
+                    levels[f"learned:{hit.cls}"] = hit.level
+                    reasons.append(f"this sounds like a warning sign ({hit.cls.replace('_', ' ')})")
+        return reading
+
+    @staticmethod
+    def _foreign(texts: list[str], levels: dict[str, str], reasons: list[str]) -> str | None:
+        """A message in a language Knotbot cannot read may describe an emergency: it gets
+        the emergency signs in its language, never a refusal. Returns that language."""
+        last = None
+        for text in texts:
+            lang = language_of(text)
+            if lang != "en":
+                last = lang
+                levels[f"language:{lang}"] = "emergency"
+        if last:
+            reasons.append(f"written in {language_name(last)}, which Knotbot cannot read: "
+                           "the emergency signs are listed in case one applies")
+        return last
+
+    def _is_press(self, norm: str, earlier: list[str], reading: Reading | None) -> bool:
+        """A press question, or a follow-up to one ("and if my fingers go numb?")."""
+        if is_press_question(norm, self.lex):
+            return True
+        if reading is not None and reading.press_any >= 0.5:
+            return True
+        return bool(earlier) and is_press_question(earlier[-1], self.lex) \
+            and bool(FOLLOW_UP.search(norm) or len(norm.split()) <= 14)
+
     def assess(self, question: str, history: list[Turn] | None = None) -> SafetyResult:
         earlier = [self.normalise(t.content) for t in history or [] if t.role == "user"]
         norm = self.normalise(question)
@@ -69,27 +139,36 @@ class SafetyStage:
         hits = match_classes(everything, self.lex)
         levels = {h.cls.id: h.cls.level for h in hits}
         reasons = [h.cls.reason for h in hits]
+        user_texts = [t.content for t in history or [] if t.role == "user"] + [question]
         if self.semantic:
-            user_texts = [t.content for t in history or [] if t.role == "user"] + [question]
             for text in user_texts:
                 for sem in self.semantic.flags(text):
                     if not any(LEVEL_RANK[lv] >= LEVEL_RANK[sem.level] for lv in levels.values()):
                         levels[f"semantic:{sem.cls}"] = sem.level
                         reasons.append(f"close to a warning sign: \"{sem.example}\"")
+        reading = self._learned_flags(user_texts, levels, reasons)
+        foreign = self._foreign(user_texts, levels, reasons)
         level = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
         scope: Scope = "in_scope"
         if level == "self_care":
-            scope = self._scope(question, norm, earlier)
+            scope = self._scope(question, norm, earlier, reading)
             if scope != "in_scope":
                 level = "out_of_scope"
-        # Semantic hits are stored as "semantic:<class>"; the press check reads the class.
+        # Layer hits are stored as "semantic:<class>" / "learned:<class>"; the press check
+        # reads the class.
         flag_classes = {k.split(":")[-1] for k in levels}
-        press = (press_check(norm, self.lex, level, flag_classes, everything)
-                 if level != "out_of_scope" else None)
+        press = None
+        if level != "out_of_scope" and self._is_press(norm, earlier, reading):
+            press = press_check(norm, self.lex, level, flag_classes, everything, force=True)
+            if press and reading is not None and self.learned is not None:
+                press = tighten(press, reading.press_do_not >= self.learned.head.do_not_threshold,
+                                reading.press_stop >= self.learned.head.stop_threshold, self.lex)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
         key = "medication" if scope == "medication" else level
         message = self.lex.messages[key]
+        if foreign:
+            message = foreign_message(foreign)
         return SafetyResult(Triage(level=level, reasons=reasons, message=message),  # type: ignore[arg-type]
                             press, sorted(levels), scope)

@@ -1,0 +1,97 @@
+"""Read disguised text as people mean it: look-alike letters, leetspeak, spaced-out words.
+
+Pure functions over one string. ``fold`` is applied beside the literal text, never
+instead of it, so a fold can add a reading but never hide what was written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Digits and signs people put in place of letters ("f3v3r", "n3ck", "$tiff").
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "@": "a", "$": "s", "!": "i", "|": "l"})
+_LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
+# Three or more single letters in a row, spaced, dotted or hyphenated ("f e v e r").
+_SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z])")
+
+
+def strip_invisible(text: str) -> str:
+    """Zero-width and other format characters (Unicode Cf) removed: "fe\u200bver" -> fever."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(ch: str) -> str | None:
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"])
+    for hit in found or []:
+        for glyph in hit["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalpha():
+                return str(glyph["c"])
+    return None
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+
+
+def mostly_latin(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(_is_latin(ch) for ch in letters) >= 0.5 * len(letters)
+
+
+def fold_confusables(text: str) -> str:
+    """Letters from other alphabets that look Latin ("fеver" with a Cyrillic е) read as
+    Latin, in a mostly Latin message and in any word that mixes scripts. A message in
+    another alphabet is left alone: its words are not disguised English."""
+    whole = mostly_latin(text)
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if not (whole or any(_is_latin(ch) for ch in w if ch.isalpha())):
+            return w
+        return "".join(ch if _is_latin(ch) or not ch.isalpha()
+                       else (_latin_lookalike(ch) or ch) for ch in w)
+
+    return re.sub(r"\w+", word, text)
+
+
+def undo_leet(text: str, known: frozenset[str] = frozenset()) -> str:
+    """Digits inside words read as the letters they stand for: "f3v3r" -> fever.
+
+    A token needs a letter and a digit or sign; pure numbers ("38.9", "3 days") stay.
+    With ``known`` words given, "1" may also be an l ("b1ood" -> blood).
+    """
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w.isalpha():
+            return w
+        plain = w.translate(_LEET)
+        if known and plain not in known:
+            other = w.replace("1", "l").replace("|", "l").translate(_LEET)
+            if other in known:
+                return other
+        return plain
+
+    return _LEET_WORD.sub(fix, text)
+
+
+def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
+    """Letters spaced out to dodge a filter joined again: "f e v e r" -> fever (and
+    "a f e v e r" -> a fever, when the words are known)."""
+    def join(m: re.Match[str]) -> str:
+        word = re.sub(r"[ .\-_*]", "", m.group(0))
+        if known and word not in known and word[0] in "ai" and word[1:] in known:
+            return f"{word[0]} {word[1:]}"
+        return word
+
+    return _SPACED.sub(join, text)
+
+
+def fold(text: str, known: frozenset[str] = frozenset()) -> str:
+    """Every reading above at once, on lower-cased text."""
+    return join_spaced(undo_leet(fold_confusables(strip_invisible(text)).lower(), known), known)

@@ -1,0 +1,119 @@
+"""Which language a message is in, offline: a message Knotbot cannot read is never refused.
+
+Non-Latin scripts are told by their letters (Unicode names); a Latin-script message whose
+words are mostly not English goes to py3langid (its model ships in the package). An
+English message, typos and slang included, must never be taken for another language,
+so English is the answer whenever the evidence is thin.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+# Script (the first word of a letter's Unicode name) -> the language we answer in.
+SCRIPTS = {"DEVANAGARI": "hi", "GURMUKHI": "pa", "CJK": "zh", "ARABIC": "ar",
+           "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "CYRILLIC": "ru",
+           "GREEK": "el", "HEBREW": "he", "THAI": "th", "BENGALI": "bn", "TAMIL": "ta"}
+# Latin-script languages the identifier may choose between (English among them).
+LATIN = ["en", "fr", "es", "pt", "tl", "de", "it", "nl", "pl", "ro", "tr", "vi", "id", "ms",
+         "cs", "sv", "da", "no", "fi", "hu"]
+MIN_WORDS = 3
+ENGLISH_SHARE = 0.5  # from this share of English words on, a message is English
+CONFIDENCE = 0.95
+WORDFREQ = {"tl": "fil", "no": "nb"}  # wordfreq's names for these
+_WORD = re.compile(r"[^\W\d_]+")
+_lock = threading.Lock()
+
+
+def script_language(text: str) -> str | None:
+    """The language of a message mostly written in a non-Latin script, else None."""
+    scripts: Counter[str] = Counter()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            scripts["LATIN" if ch.isascii() or name.startswith("LATIN") else
+                    name.split(" ")[0]] += 1
+    total = sum(scripts.values())
+    if not total:
+        return None
+    top, count = scripts.most_common(1)[0]
+    if top == "LATIN" or count < 0.5 * total:
+        return None
+    return SCRIPTS.get(top, "other")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True) \
+        if hasattr(LanguageIdentifier, "from_pickled_model") \
+        else LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(LATIN)
+    return ident
+
+
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    try:
+        return float(zipf_frequency(word, WORDFREQ.get(lang, lang)))
+    except LookupError:  # a language wordfreq has no list for
+        return 0.0
+
+
+def more_english(words: list[str], lang: str) -> bool:
+    """Are most words commoner in English than in ``lang``? Then the message is English
+    (with its typos and slang), whatever the character statistics said."""
+    english = sum(1 for w in words if _zipf(w, "en") >= _zipf(w, lang))
+    return english >= ENGLISH_SHARE * len(words)
+
+
+def language_of(text: str) -> str:
+    """An ISO code ("en", "fr", "hi", "other"...) for one message."""
+    by_script = script_language(text)
+    if by_script:
+        return by_script
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
+        return "en"
+    with _lock:  # the identifier keeps state between calls
+        lang, prob = _identifier().classify(text.lower())
+    if lang == "en" or prob < CONFIDENCE or more_english(words, str(lang)):
+        return "en"
+    return str(lang)
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict[str, Any]:
+    from rag.safety.lexicon import load_yaml
+
+    return load_yaml("languages.yaml")
+
+
+def language_name(lang: str) -> str:
+    entry = _messages()["languages"].get(lang)
+    return str(entry["name"]) if entry else "another language"
+
+
+def foreign_message(lang: str) -> str:
+    """"Knotbot reads only English" and the emergency signs: in the person's language
+    where we have it, always followed by the English."""
+    data = _messages()
+    english = " ".join(str(data["english"]).split())
+    entry = data["languages"].get(lang)
+    return f"{' '.join(str(entry['message']).split())}\n\n{english}" if entry else english
+
+
+def warm() -> None:
+    """Load the identifier and the word lists once, so the first message is not slow."""
+    for sample in ("une question sur la nuque", "una pregunta sobre el cuello",
+                   "uma pergunta sobre o pescoço", "isang tanong tungkol sa leeg"):
+        language_of(sample)
+    for lang in ("en", *LATIN):
+        _zipf("neck", lang)

@@ -1,0 +1,164 @@
+"""The learned layer: a small head over the embedding model, read clause by clause.
+
+A softmax head (one weight row per label, over the same MiniLM sentence vectors that
+retrieval uses) is trained by `knotbot train-triage` on `evals/train/` and shipped as
+`data/triage_head.npz`. Serving needs only NumPy. Like the semantic layer it may add a
+flag, a stricter press verdict or keep a question in scope; it never clears anything.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.safety.fold import fold
+
+HEAD_FILE = Path(__file__).parent / "data" / "triage_head.npz"
+PRESS_LABELS = ("press_do_not", "press_stop", "press_ok")
+OTHER_LABELS = ("ordinary", "denial", "off_topic")
+
+_SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+-\s+")
+_CLAUSE = re.compile(r",\s+|\s+(?:but|and then|and now|and also|also|plus|then|so|"
+                     r"because|while|although|though|however)\s+")
+MAX_SEGMENTS = 160  # a 2,000-character message has about 60; past this, the rules alone
+LONG_SENTENCE = 10  # words from which a sentence is also read clause by clause
+
+
+def segments(text: str) -> list[str]:
+    """The pieces a message is read in: each sentence, each clause of a long sentence,
+    each pair of neighbouring sentences, and the whole message when it is short. So one
+    sign buried in a long story counts as much as a short message with only that sign."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 2]
+    out: list[str] = []
+    if len(text) <= 400:
+        out.append(text.strip())
+    for i, sentence in enumerate(sentences):
+        out.append(sentence)
+        if len(sentence.split()) >= LONG_SENTENCE:
+            out += [c.strip() for c in _CLAUSE.split(sentence) if len(c.split()) >= 2]
+        if i + 1 < len(sentences):
+            out.append(f"{sentence} {sentences[i + 1]}")
+    seen: dict[str, None] = {}
+    for piece in out:
+        if piece and piece not in seen:
+            seen[piece] = None
+    return list(seen)[:MAX_SEGMENTS]
+
+
+@dataclass(frozen=True)
+class Head:
+    labels: tuple[str, ...]
+    weights: np.ndarray  # labels x dim
+    bias: np.ndarray
+    flag_threshold: float  # red-flag probability mass of one segment that adds a flag
+    scope_threshold: float  # ... that keeps a message in scope (below the flag's)
+    do_not_threshold: float  # press_do_not probability that makes a verdict do_not_press
+    stop_threshold: float  # press_stop probability that makes a gentle verdict stop
+    data_hash: str
+
+    def probs(self, vectors: np.ndarray) -> np.ndarray:
+        logits = vectors @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+    def save(self, path: Path = HEAD_FILE) -> None:
+        np.savez_compressed(path, labels=np.array(self.labels), weights=self.weights.astype(
+            np.float32), bias=self.bias.astype(np.float32), thresholds=np.array(
+            [self.flag_threshold, self.scope_threshold, self.do_not_threshold,
+             self.stop_threshold]),
+            data_hash=np.array(self.data_hash))
+
+
+def load_head(path: Path = HEAD_FILE) -> Head | None:
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as z:
+        t = z["thresholds"]
+        return Head(tuple(str(x) for x in z["labels"]), z["weights"], z["bias"],
+                    float(t[0]), float(t[1]), float(t[2]), float(t[3]), str(z["data_hash"]))
+
+
+@dataclass(frozen=True)
+class LearnedHit:
+    cls: str
+    level: str
+    score: float
+    segment: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the head saw in one message, over all its segments."""
+
+    flags: list[LearnedHit]
+    red_mass: float  # the largest red-flag probability mass of any one segment
+    press_do_not: float
+    press_stop: float
+    press_any: float  # largest probability that a segment asks about pressing
+    in_scope: float  # largest probability that a segment is about knots at all
+
+
+class LearnedLayer:
+    """``read(text)``: the head over every segment of the literal and the folded text,
+    embedded in one batched model call (segment vectors are cached)."""
+
+    def __init__(self, head: Head, embed: Callable[[list[str]], Sequence[Sequence[float]]],
+                 levels: dict[str, str], cache_size: int = 4096) -> None:
+        self.head = head
+        self.embed = embed
+        self.levels = levels
+        self._red = np.array([lab in levels for lab in head.labels])
+        self._index = {lab: i for i, lab in enumerate(head.labels)}
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = cache_size
+        self._lock = threading.Lock()
+
+    def pieces(self, text: str) -> list[str]:
+        literal = segments(text)
+        folded = fold(text)
+        return literal + [s for s in segments(folded) if s not in literal] \
+            if folded != text.lower() else literal
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors of ``texts``; only the ones not seen before go to the model, at once."""
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            fresh = np.asarray(self.embed(todo), dtype=np.float32)
+            with self._lock:
+                for t, v in zip(todo, fresh, strict=True):
+                    self._cache[t] = v
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[t] if t in self._cache else
+                             np.asarray(self.embed([t])[0], np.float32) for t in texts])
+
+    def read(self, text: str) -> Reading:
+        pieces = self.pieces(text)
+        if not pieces:
+            return Reading([], 0.0, 0.0, 0.0, 0.0, 1.0)
+        p = self.head.probs(self.encode(pieces))
+        red = p[:, self._red].sum(axis=1)
+        labels = np.array(self.head.labels)
+        flags: dict[str, LearnedHit] = {}
+        for row in np.flatnonzero(red >= self.head.flag_threshold):
+            ranked = np.where(self._red, p[row], -1.0)
+            cls = str(labels[int(ranked.argmax())])
+            hit = LearnedHit(cls, self.levels[cls], float(red[row]), pieces[row])
+            if cls not in flags or hit.score > flags[cls].score:
+                flags[cls] = hit
+        col = self._index
+        press = p[:, [col[x] for x in PRESS_LABELS]]
+        return Reading(flags=list(flags.values()), red_mass=float(red.max()),
+                       press_do_not=float(press[:, 0].max()),
+                       press_stop=float(press[:, 1].max()),
+                       press_any=float(press.sum(axis=1).max()),
+                       in_scope=float((1.0 - p[:, col["off_topic"]]).max()))
