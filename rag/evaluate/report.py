@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rag.evaluate.data import HELD_OUT
 from rag.evaluate.metrics import RankingScores, Rate
 from rag.evaluate.safety import LEVELS, SafetyNumbers
+from rag.evaluate.sealed import side_by_side
 from rag.evaluate.speed import STAGES
 
 if TYPE_CHECKING:
@@ -192,6 +193,22 @@ def typo_safety_section(r: Results) -> list[str]:
             f"`rag/evaluate/typos.py`): people in pain type in a hurry. Misses: {misses}."]
 
 
+def blind_section(r: Results) -> list[str]:
+    """Every safety figure with a column per set: the team's own and those written blind."""
+    if not r.safety_columns:
+        return []
+    header, rows = side_by_side(r.safety_columns)
+    typo = [[f"seed {seed}", str(n.red_flag_recall), str(n.false_alarms)]
+            for seed, n in r.typo_seeds.items()]
+    return ["## Safety: own sets beside sets written blind",
+            "The blind sets were written from `red-flags.md` alone by helpers who never saw "
+            "the rules, the training data or the other sets (see `evals/safety_blind*/README.md`"
+            " for when each was first run).",
+            table(header, rows),
+            "## Typo'd red flags (evals/safety red flags and ordinary, two typos each)",
+            table(["seed", "red-flag recall", "false alarms"], typo)]
+
+
 def headline(r: Results, checks: Sequence[Bar]) -> str:
     s, b, h, hb = r.safety, r.safety_baseline, r.holdout, r.holdout_baseline
     return "\n\n".join([
@@ -202,6 +219,7 @@ def headline(r: Results, checks: Sequence[Bar]) -> str:
         "## Safety holdout (evals/safety_holdout, written independently)",
         table(["metric", "Knotbot", "Baseline (no triage)"], safety_rows(h, hb, True)),
         *typo_safety_section(r),
+        *blind_section(r),
         "## Faithfulness and usefulness", faith_table(r),
         "## Speed and size", speed_table(r),
         f"Evaluation took {r.seconds:.0f} s" + (" (fast mode)." if r.fast else "."),

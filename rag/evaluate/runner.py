@@ -26,7 +26,8 @@ from rag.evaluate.data import (
 from rag.evaluate.faithfulness import Faithfulness, faithfulness, key_phrase_quoted
 from rag.evaluate.metrics import RankingScores, Rate, rate
 from rag.evaluate.prefetch import PrefetchedEmbeddings
-from rag.evaluate.typos import misspelt, misspelt_cases
+from rag.evaluate.sealed import SealedNumbers, safety_columns
+from rag.evaluate.typos import SEED, misspelt, misspelt_cases
 from rag.ingest import IngestReport
 from rag.models import Answer
 from rag.pipeline import KnotbotPipeline, as_turns
@@ -93,6 +94,8 @@ class Results:
     load: tuple[float, float] = (0.0, 0.0)
     stages: dict[str, float] = field(default_factory=dict)
     charts: list[Path] = field(default_factory=list)
+    safety_columns: dict[str, SealedNumbers] = field(default_factory=dict)
+    typo_seeds: dict[int, sf.SafetyNumbers] = field(default_factory=dict)
 
     def held(self, name: str) -> HeldOut | None:
         return next((h for h in self.held_out if h.name == name), None)
@@ -159,10 +162,14 @@ def misspelt_scores(pipeline: KnotbotPipeline, model: PrefetchedEmbeddings, sets
         useful=key_phrase_quoted(answers, "typos", questions))
 
 
-def misspelt_safety(pipeline: KnotbotPipeline, sets: EvalSets) -> sf.SafetyNumbers:
+TYPO_SEEDS = (7, 11, 13)  # 7 is the report's main seed; the others show it is no fluke
+
+
+def misspelt_safety(pipeline: KnotbotPipeline, sets: EvalSets, seed: int = SEED
+                    ) -> sf.SafetyNumbers:
     """Triage alone on the red-flag and ordinary questions with two typos each."""
     preds = []
-    for case in misspelt_cases(sets.group("red_flags") + sets.group("ordinary")):
+    for case in misspelt_cases(sets.group("red_flags") + sets.group("ordinary"), seed):
         res = pipeline.safety.assess(case.question, as_turns(case.history or None))
         preds.append(sf.Prediction(case, res.triage.level,
                                    res.press_check.verdict if res.press_check else None))
@@ -202,6 +209,9 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
     with _stage(stages, "misspelt questions"):
         typos = misspelt_scores(pipeline, model, sets)
         typo_safety = misspelt_safety(pipeline, sets)
+    with _stage(stages, "safety side by side: own, holdout and blind sets"):
+        columns = safety_columns(pipeline, evals_dir)
+        typo_seeds = {seed: misspelt_safety(pipeline, sets, seed) for seed in TYPO_SEEDS}
     with _stage(stages, "retrieval: Knotbot, ablations, baseline"):
         knotbot = rt.knotbot_scores("Knotbot", pipeline, sets.retrieval)
         held = {name: rt.knotbot_scores(f"Knotbot ({name})", pipeline, questions)
@@ -245,7 +255,8 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
                                  for q in sets.retrieval), latency=latency, ingest=report,
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
         fusion=fusion, rerank=rerank, knotbot_unranked=unranked, typos=typos,
-        typo_safety=typo_safety, chunk_sweep=sweep, stages=stages)
+        typo_safety=typo_safety, chunk_sweep=sweep, stages=stages, safety_columns=columns,
+        typo_seeds=typo_seeds)
     if not fast:
         with _stage(stages, "cold start (new process)"):
             results.cold = sp.cold_start(settings)

@@ -106,3 +106,32 @@ def table(n: SealedNumbers) -> list[tuple[str, str]]:
         ("non-English red flags given the emergency guidance", str(n.non_english_guided)),
         ("triage p50 (ms)", f"{n.triage_ms_p50:.2f}"),
     ]
+
+
+# The report's safety columns: the team's own sets, and the sets written blind.
+COLUMNS = {
+    "own (evals/safety)": "safety/*.jsonl",
+    "holdout (evals/safety_holdout)": "safety_holdout/cases.jsonl",
+    "blind (evals/safety_blind)": "safety_blind/cases.jsonl",
+    "blind 2 (evals/safety_blind2)": "safety_blind2/cases.jsonl",
+}
+
+
+def safety_columns(pipeline: Any, evals_dir: Path) -> dict[str, SealedNumbers]:
+    out = {}
+    for name, pattern in COLUMNS.items():
+        files = sorted(evals_dir.glob(pattern))
+        if files:
+            out[name] = run_sealed(pipeline, files)[0]
+    return out
+
+
+def side_by_side(columns: dict[str, SealedNumbers]) -> tuple[list[str], list[list[str]]]:
+    """One row per figure, one column per set (per-class rows left to their own tables)."""
+    names = list(columns)
+    rows: dict[str, list[str]] = {}
+    for col in names:
+        for figure, value in table(columns[col]):
+            if not figure.startswith("  "):
+                rows.setdefault(figure, ["n/a"] * len(names))[names.index(col)] = value
+    return ["figure", *names], [[figure, *values] for figure, values in rows.items()]

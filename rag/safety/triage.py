@@ -27,6 +27,13 @@ FOLLOW_UP = re.compile(
 )
 
 
+# The places red-flags.md says to press ("gently"): the back of the neck, the top of the
+# shoulders, the upper back.
+SAFE_PLACE = re.compile(
+    r"\b(back of (my|the|his|her|your) neck|top of (my|the|his|her|your) shoulders?|upper "
+    r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius)\b")
+
+
 @dataclass
 class SafetyResult:
     triage: Triage
@@ -161,8 +168,13 @@ class SafetyStage:
         if level != "out_of_scope" and self._is_press(norm, earlier, reading):
             press = press_check(norm, self.lex, level, flag_classes, everything, force=True)
             if press and reading is not None and self.learned is not None:
-                press = tighten(press, reading.press_do_not >= self.learned.head.do_not_threshold,
-                                reading.press_stop >= self.learned.head.stop_threshold, self.lex)
+                # Where the rules see only a place made for pressing (the back of the neck,
+                # the top of the shoulders), the head's guess about the place does not
+                # override them; a contraindication the rules missed still can.
+                head = self.learned.head
+                press = tighten(press, reading.press_do_not >= head.do_not_threshold
+                                and not SAFE_PLACE.search(norm),
+                                reading.press_stop >= head.stop_threshold, self.lex)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
