@@ -103,6 +103,7 @@ def table(n: SealedNumbers) -> list[tuple[str, str]]:
         ("false alarms on ordinary questions", str(s.false_alarms)),
         ("near-miss alarm rate", str(s.near_miss_alarms)),
         ("multi-turn caught", str(s.multi_turn_recall)),
+        ("off-topic refused", str(s.off_topic_refused)),
         ("non-English red flags given the emergency guidance", str(n.non_english_guided)),
         ("triage p50 (ms)", f"{n.triage_ms_p50:.2f}"),
     ]

@@ -34,6 +34,11 @@ SAFE_PLACE = re.compile(
     r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius)\b")
 
 
+PRESSING_WITH = re.compile(r"\b(with|using|by|via) (my|your|his|her|their|a|the|both) "
+                           r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
+                           r"palms?|heel of (my|the) hand)\b")
+
+
 @dataclass
 class SafetyResult:
     triage: Triage
@@ -75,10 +80,10 @@ class SafetyStage:
             return "in_scope"
         if scope != "out_of_scope":
             return scope
-        if reading is not None and reading.in_scope >= 0.5 \
-                and not self.lex.scope_other_body.search(norm):
+        # The hand that presses is not the body part asked about ("with my thumb").
+        other_body = self.lex.scope_other_body.search(PRESSING_WITH.sub(" ", norm))
+        if reading is not None and reading.in_scope >= 0.5 and not other_body:
             return "in_scope"
-        other_body = self.lex.scope_other_body.search(norm)
         about_a_spot = re.search(r"\b(knots?|spot|where|there|it)\b", norm) \
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
