@@ -18,7 +18,8 @@ from rag.models import Answer, Citation, PressCheck, Triage
 STANDING_NOTE = (
     "Knotbot gives general information from its articles. It is not a diagnosis and "
     "cannot examine you. In an emergency, call your local emergency number "
-    "(112 / 911 / 999) now."
+    "(112 / 911 / 999) now. English only: Knotbot reads and answers in English; a "
+    "message in another language gets the emergency signs in that language."
 )
 
 # level -> (css modifier, headline, ARIA role). self_care has no banner.
