@@ -120,11 +120,12 @@ class LearnedLayer:
         self._size = cache_size
         self._lock = threading.Lock()
 
-    def pieces(self, text: str) -> list[str]:
-        literal = segments(text)
-        folded = fold(text)
-        return literal + [s for s in segments(folded) if s not in literal] \
-            if folded != text.lower() else literal
+    def pieces(self, text: str, mended: str | None = None) -> list[str]:
+        """Segments of the literal text, and of its folded and typo-mended readings."""
+        out = segments(text)
+        for other in {fold(text), mended or ""} - {"", text.lower()}:
+            out += [s for s in segments(other) if s not in out]
+        return out
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of ``texts``; only the ones not seen before go to the model, at once."""
@@ -141,8 +142,8 @@ class LearnedLayer:
             return np.stack([self._cache[t] if t in self._cache else
                              np.asarray(self.embed([t])[0], np.float32) for t in texts])
 
-    def read(self, text: str) -> Reading:
-        pieces = self.pieces(text)
+    def read(self, text: str, mended: str | None = None) -> Reading:
+        pieces = self.pieces(text, mended)
         if not pieces:
             return Reading([], 0.0, 0.0, 0.0, 0.0, 1.0)
         p = self.head.probs(self.encode(pieces))

@@ -142,10 +142,12 @@ class Normaliser:
             return SPELLING[word]
         if len(word) < 4 or word in self.vocabulary or not word.isalpha():
             return word
-        # A word that starts with a keyword stem ("tingles", "drooling") is already read
-        # by the patterns; "correcting" it could only turn it into another word.
-        if any(word[:i] in self._stems for i in range(4, len(word) + 1)):
-            return word
+        # A word that starts with a keyword stem ("tingles", "drooling") is mostly read by
+        # the patterns already; a typo after the stem ("breathles", "grownig") is mended
+        # only towards a word with that same stem, never into another word.
+        stem = next((word[:i] for i in range(len(word), 3, -1) if word[:i] in self._stems), "")
+        if stem:
+            return self._after_stem(word, stem)
         # A real English word is not a typo: "welder" must not become "header" (a head
         # injury). Typos ("hedace", "fevre", "wafrin") are rarer than this in English.
         if zipf(word) >= ENGLISH_ZIPF:
@@ -157,7 +159,24 @@ class Normaliser:
             self._fixes[word] = closest_by_typo(word, *self._targets) or word
         return self._fixes[word]
 
+    def _after_stem(self, word: str, stem: str) -> str:
+        if zipf(word) >= ENGLISH_ZIPF:
+            return word
+        key = f"{stem}|{word}"
+        if key not in self._fixes:
+            near = [[w for w in targets if w.startswith(stem) and w != word]
+                    for targets in self._targets]
+            self._fixes[key] = closest_by_typo(word, *near) or word
+        return self._fixes[key]
+
     def __call__(self, text: str) -> str:
+        plain, fixed = self.readings(text)
+        # Both readings are kept: a typo fix must never hide what was literally written.
+        return plain if fixed == plain else f"{plain} . {fixed}"
+
+    def readings(self, text: str) -> tuple[str, str]:
+        """(as written, as meant): the literal text lower-cased and tidied, and the same
+        with disguises undone and typos mended."""
         text = unicodedata.normalize("NFKC", text).lower()
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -168,6 +187,4 @@ class Normaliser:
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
         folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
-        fixed = re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded)
-        # Both readings are kept: a typo fix must never hide what was literally written.
-        return plain if fixed == plain else f"{plain} . {fixed}"
+        return plain, re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded)

@@ -34,6 +34,22 @@ SAFE_PLACE = re.compile(
     r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius)\b")
 
 
+# Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
+MODIFIERS = frozenset({"ongoing", "sudden_onset", "severe_worst", "stiff_any", "head_pain",
+                       "headache", "vomiting", "nausea", "rash"})
+SCOPE_SHARE = 0.75  # of the learned flag threshold: enough to keep a message in scope
+# Clearly another part of the body, with nothing of the neck, shoulders, head, arms or
+# chest: the learned layer neither flags nor keeps it in scope ("my wrist hurts").
+_ELSEWHERE = re.compile(r"\b(knees?|ankles?|feet|foot|toes?|heels?|hips?|elbows?|wrists?|"
+                        r"tooth|teeth|gums?|calf|calves|hamstrings?|shins?|cats?|dogs?)\b")
+_OURS = re.compile(r"\b(neck|shoulders?|traps?|trapezius|head|skull|jaw|face|arms?|hands?|"
+                   r"fingers?|chest|back|spine|throat|breath\w*|knots?|legs?)\b")
+
+
+def elsewhere(norm: str) -> bool:
+    return bool(_ELSEWHERE.search(PRESSING_WITH.sub(" ", norm))) and not _OURS.search(norm)
+
+
 PRESSING_WITH = re.compile(r"\b(with|using|by|via) (my|your|his|her|their|a|the|both) "
                            r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
                            r"palms?|heel of (my|the) hand)\b")
@@ -60,13 +76,16 @@ class SafetyStage:
         self.learned = learned
 
     def medical(self, norm: str, reading: Reading | None) -> bool:
-        """Does any layer see anything medical here, even below its threshold? Then the
+        """Does any layer see a warning sign here, even below its threshold? Then the
         message is never refused as off-topic: refusing is for messages with nothing
-        medical in them."""
-        if reading is not None and (reading.red_mass >= self.learned.head.scope_threshold  # type: ignore[union-attr]
-                                    or reading.press_do_not + reading.press_stop >= 0.5):
+        medical in them about the neck and shoulders."""
+        if elsewhere(norm):
+            return False
+        if reading is not None and self.learned is not None and (
+                reading.red_mass >= SCOPE_SHARE * self.learned.head.flag_threshold
+                or max(reading.press_do_not, reading.press_stop) >= 0.5):
             return True
-        if any(p.search(norm) for p in self.lex.concepts.values()):
+        if any(p.search(norm) for name, p in self.lex.concepts.items() if name not in MODIFIERS):
             return True
         return any(p.search(norm) for _, p in self.lex.do_not_press.values()) \
             or bool(self.lex.stop[1].search(norm))
@@ -82,8 +101,6 @@ class SafetyStage:
             return scope
         # The hand that presses is not the body part asked about ("with my thumb").
         other_body = self.lex.scope_other_body.search(PRESSING_WITH.sub(" ", norm))
-        if reading is not None and reading.in_scope >= 0.5 and not other_body:
-            return "in_scope"
         about_a_spot = re.search(r"\b(knots?|spot|where|there|it)\b", norm) \
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
@@ -103,7 +120,8 @@ class SafetyStage:
         that ``assess`` only does arithmetic (the pipeline times this as embedding)."""
         if self.learned is not None:
             texts = [t.content for t in history or [] if t.role == "user"] + [question]
-            self.learned.encode([p for t in texts for p in self.learned.pieces(t)])
+            self.learned.encode([p for t in texts for p in self.learned.pieces(
+                t, self.normalise.readings(t)[1])])
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
@@ -113,7 +131,10 @@ class SafetyStage:
             return None
         reading = None
         for text in texts:
-            reading = self.learned.read(text)
+            plain, mended = self.normalise.readings(text)
+            reading = self.learned.read(text, mended)
+            if elsewhere(f"{plain} {mended}") or self.lex.scope_medication.search(mended):
+                continue  # "my wrist hurts from typing", "a double dose": not for this layer
             for hit in reading.flags:
                 if not any(LEVEL_RANK[lv] >= LEVEL_RANK[hit.level] for lv in levels.values()):
                     levels[f"learned:{hit.cls}"] = hit.level
