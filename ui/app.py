@@ -104,7 +104,7 @@ class ChatTab:
         )
         # Right under the chat, beside the thumbs: the thank-you and the comment box.
         self.status = gr.HTML(elem_id="kb-feedback-status", elem_classes=["kb-result"])
-        with gr.Row(visible=False, elem_id="kb-comment-row", equal_height=True) as row:
+        with gr.Row(visible=False, elem_id="kb-comment-row") as row:
             self.comment = gr.Textbox(
                 elem_id="kb-comment", lines=1, max_lines=6, scale=4,
                 label="Add a comment to your rating (optional)",

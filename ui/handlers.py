@@ -187,6 +187,11 @@ class Rated:
     current: int | None  # the rated answer a comment now goes to (None: no comment box)
 
 
+def _quoted(question: str, limit: int = 60) -> str:
+    short = question if len(question) <= limit else question[: limit - 3].rstrip() + "\u2026"
+    return f"\u201c{short}\u201d"
+
+
 def _position(index: object, entries: Sequence[Entry]) -> int | None:
     position = index[0] if isinstance(index, list | tuple) else index
     if not isinstance(position, int) or not 0 <= position < len(entries):
@@ -222,8 +227,8 @@ def rate(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None, i
         ratings[position] = record["id"]
     word = "helpful" if rating == "up" else "not helpful"
     return Rated(render.render_note(
-        f"Thank you: saved that this answer was {word}. You can add a comment below."),
-        ratings, position)
+        f"Thank you: saved that the answer to {_quoted(entry.question)} was {word}. "
+        "You can add a comment below."), ratings, position)
 
 
 def save_comment(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None,
@@ -240,10 +245,9 @@ def save_comment(path: Path, entries: Sequence[Entry] | None, ratings: Ratings |
                                   "error"), comment or ""
     entries = list(entries or [])
     asked = entries[current].question if current < len(entries) else ""
-    short = asked if len(asked) <= 60 else asked[:57].rstrip() + "\u2026"
     return render.render_note(
         f"Thank you: your comment was saved with your rating of the answer to "
-        f"\u201c{short}\u201d."), ""
+        f"{_quoted(asked)}."), ""
 
 
 def _safe_call(call: str, run: Callable[[], Answer],

@@ -137,7 +137,8 @@ def render_earlier(earlier: Sequence[str]) -> str:
         return ""
     said = "; ".join(r.strip().rstrip(".") for r in earlier)
     return (
-        f'<p class="kb-banner-earlier">Earlier in this conversation you mentioned: {esc(said)}. '
+        f'<p class="kb-banner-earlier">Earlier in this conversation you mentioned a warning '
+        f"sign: {esc(said)}. "
         "Knotbot keeps this advice for the rest of the conversation. If that no longer "
         "applies, press \u201cStart a new conversation\u201d below the chat.</p>"
     )

@@ -58,7 +58,8 @@ JS = """
     const tabs = [...tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]')]
       .filter((t) => t.offsetParent !== null);
     const at = tabs.indexOf(tab);
-    const next = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: tabs.length - 1 }[event.key];
+    const last = tabs.length - 1;
+    const next = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: last }[event.key];
     const target = tabs[(next + tabs.length) % tabs.length];
     event.preventDefault();
     target.focus();
@@ -169,10 +170,15 @@ a.kb-ref { text-decoration: underline; }
 #kb-input-row #kb-send { min-height: 48px; flex-grow: 0; }
 #kb-send { min-width: 96px; }
 /* Feedback: big thumbs (44 px, WCAG 2.5.5), the thank-you and comment right under them */
-#kb-chat button[aria-label="Like"], #kb-chat button[aria-label="Dislike"] {
-  min-width: 44px !important; min-height: 44px !important; }
-#kb-chat button[aria-label="Like"] svg, #kb-chat button[aria-label="Dislike"] svg {
-  width: 24px !important; height: 24px !important; }
+#kb-chat button:is([aria-label="Like"], [aria-label="Dislike"], [aria-label="Liked"],
+  [aria-label="Disliked"]) { min-width: 44px !important; min-height: 44px !important; }
+#kb-chat button:is([aria-label="Like"], [aria-label="Dislike"], [aria-label="Liked"],
+  [aria-label="Disliked"]) svg { width: 24px !important; height: 24px !important; }
+#kb-comment-row, #kb-new-confirm { align-items: flex-end; }
+#kb-new-yes { background: #b42318 !important; color: #ffffff !important;
+  border-color: #7a1a12 !important; }
+footer a, footer .built-with, footer .settings, footer button { color: #475569 !important; }
+#kb-comment-save, #kb-new-yes, #kb-new-keep { min-height: 48px; flex-grow: 0; }
 .kb-counter-text { margin: 0; font-size: 0.9rem; color: #475569; text-align: right; }
 .kb-counter-text.kb-over { color: #9a3412; font-weight: 600; }
 .kb-examples-title { margin: 0.2rem 0 0; font-weight: 600; }

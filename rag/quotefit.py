@@ -1,0 +1,39 @@
+"""Does a quoted sentence speak to the reason for a safety verdict? (pure, no models)
+
+Under "Emergency: fever with a stiff neck" a quote about nerve irritation reads as a
+reassuringly minor explanation; under "I take blood thinners" a quote about the front of
+the neck answers something else. A quote under a verdict must share a telling word
+(stemmed) with one of the verdict's reasons, or be left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+# Words every article and reason uses: they tie a quote to the topic, not to the reason.
+_GENERIC = frozenset(
+    "about after also area back before body cause caus check doctor feel from have help "
+    "into like mean more most muscl neck need pain possibl press pressur shoulder sever sign "
+    "some such that them then there these they this those togeth upper very what when where "
+    "which while with your knot massag ask any can may must not get".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer  # PyStemmer, already a dependency of the keyword index
+
+    return Stemmer.Stemmer("english")
+
+
+def telling_words(text: str) -> set[str]:
+    """The stems of a text's words of four letters or more, generic ones left out."""
+    words = re.findall(r"[a-z]{4,}", text.lower())
+    return set(_stemmer().stemWords(words)) - _GENERIC
+
+
+def fits_reasons(sentence: str, reasons: Iterable[str]) -> bool:
+    """True when the sentence shares a telling word with a reason (or there is no reason)."""
+    wanted = set().union(*(telling_words(r) for r in reasons))
+    return not wanted or bool(telling_words(sentence) & wanted)
