@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 # Words every article and reason uses: they tie a quote to the topic, not to the reason.
-_GENERIC = frozenset(
-    "about after also area back before body cause caus check doctor feel from have help "
-    "into like mean more most muscl neck need pain possibl press pressur shoulder sever sign "
-    "some such that them then there these they this those togeth upper very what when where "
-    "which while with your knot massag ask any can may must not get".split())
+# ("blood" is in blood vessels and blood thinners; "severe" and "several" share a stem.)
+GENERIC = (
+    "about after also area back before blood body cause check doctor feel from have help "
+    "into like mean more most muscle neck need pain possible press pressure shoulder severe "
+    "sign some such that them then there these they this those together upper very what when "
+    "where which while with your knot massage")
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +28,18 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+def _stems(text: str) -> set[str]:
+    return set(_stemmer().stemWords(re.findall(r"[a-z]{4,}", text.lower())))
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    return frozenset(_stems(GENERIC))
+
+
 def telling_words(text: str) -> set[str]:
     """The stems of a text's words of four letters or more, generic ones left out."""
-    words = re.findall(r"[a-z]{4,}", text.lower())
-    return set(_stemmer().stemWords(words)) - _GENERIC
+    return _stems(text) - _generic()
 
 
 def fits_reasons(sentence: str, reasons: Iterable[str]) -> bool:
