@@ -170,10 +170,10 @@ a.kb-ref { text-decoration: underline; }
 #kb-input-row #kb-send { min-height: 48px; flex-grow: 0; }
 #kb-send { min-width: 96px; }
 /* Feedback: big thumbs (44 px, WCAG 2.5.5), the thank-you and comment right under them */
-#kb-chat button:is([aria-label="Like"], [aria-label="Dislike"], [aria-label="Liked"],
-  [aria-label="Disliked"]) { min-width: 44px !important; min-height: 44px !important; }
-#kb-chat button:is([aria-label="Like"], [aria-label="Dislike"], [aria-label="Liked"],
-  [aria-label="Disliked"]) svg { width: 24px !important; height: 24px !important; }
+#kb-chat button[aria-label^="Like"], #kb-chat button[aria-label^="Dislike"] {
+  min-width: 44px !important; min-height: 44px !important; }
+#kb-chat button[aria-label^="Like"] svg, #kb-chat button[aria-label^="Dislike"] svg {
+  width: 24px !important; height: 24px !important; }
 #kb-comment-row, #kb-new-confirm { align-items: flex-end; }
 #kb-new-yes { background: #b42318 !important; color: #ffffff !important;
   border-color: #7a1a12 !important; }
@@ -188,7 +188,8 @@ footer a, footer .built-with, footer .settings, footer button { color: #475569 !
 #kb-new { max-width: 320px; }
 .kb-confirm { margin: 0; font-weight: 600; }
 .kb-privacy { font-size: 0.92rem; color: #334155; margin: 0.2rem 0 0; line-height: 1.45; }
-.kb-result:empty, .kb-result:not(:has(.kb-note, .kb-answer, .kb-banner)) { display: none; }
+/* (no commas inside :has() or :is(): gradio splits its CSS selectors at every comma) */
+.kb-result:not(:has(.kb-note)):not(:has(.kb-answer)):not(:has(.kb-banner)) { display: none; }
 
 @media (max-width: 640px) {
   .gradio-container { padding: 0 6px !important; }
