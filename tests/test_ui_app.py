@@ -199,6 +199,7 @@ def test_a_warning_sign_in_a_long_message_is_not_lost() -> None:
     assert messages is not None and "kb-banner-emergency" in messages[-1]["content"]
     assert "shorten" not in notice.lower(), "never advise cutting a text with a warning sign"
     assert "warning sign" in notice
+    assert "characters" not in messages[-1]["content"], "the reply holds the safety block only"
     shown = messages[-2]["content"]
     assert len(shown) < 600 and "5," in shown, "only the start of the wall of text is shown"
     assert entries is not None and entries[-2].question == message  # nothing is lost

@@ -373,6 +373,8 @@ def test_a_long_message_with_a_red_flag_shows_the_emergency_in_view(
     assert _in_chat_view(page, banner)
     notice = page.locator("#kb-notice").inner_text()
     assert "shorten" not in notice.lower() and "warning sign" in notice
+    reply = page.locator(BOT).nth(before).inner_text()
+    assert "under 2,000" not in reply, "nothing advises cutting the text with the warning sign"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"long-red-flag-{WIDTH[size]}.png"))
 

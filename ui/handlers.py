@@ -171,7 +171,11 @@ def _too_long(pipeline: Pipeline, text: str, turns: list[Turn], entries: list[En
         # the text stays in the box to be shortened
         yield None, None, too_long_note(len(text), max_chars), None
         return
-    html = render.render_answer(answer, f"m{len(entries) + 1}", earlier_reasons(entries, answer))
+    # Only the safety block: the pipeline's own "please ask in under N characters" body
+    # would advise cutting the very text that holds the warning sign.
+    safety_only = answer.model_copy(update={"body": "", "citations": []})
+    html = render.render_answer(safety_only, f"m{len(entries) + 1}",
+                                earlier_reasons(entries, answer))
     entries = [*entries,
                Entry("user", render.render_user_message(text, USER_SHOWN_CHARS), question=text),
                Entry("assistant", html, question=text, answer=answer)]
