@@ -166,6 +166,9 @@ a.kb-ref { text-decoration: underline; }
 .tab-container[role="tablist"] button { white-space: normal; }
 
 #kb-chat .message { max-width: 100%; }
+/* An empty chat is small, so the first screen also shows where to type. */
+#kb-chat:has(.placeholder-content) { height: 110px !important; }
+@media (min-height: 700px) { #kb-chat { max-height: calc(100vh - 150px); } }
 #kb-input-row { align-items: flex-end; }
 #kb-input-row #kb-send { min-height: 48px; flex-grow: 0; }
 #kb-send { min-width: 96px; }
