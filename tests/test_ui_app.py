@@ -310,6 +310,8 @@ def test_a_comment_after_the_thumb_joins_that_answer(tmp_path: Path) -> None:
     # the person writes a comment for answer 1, then rates answer 2 without saving it
     second = handlers.rate(path, entries, first.ratings, 3, False, "  clear, thanks ",
                            first.current)
+    assert second.comment_saved and "comment was saved with the answer to \u201cHow long" \
+        in second.status
     status, box = handlers.save_comment(path, entries, second.ratings, second.current,
                                         "missing the ball size")
     assert "Thank you" in status and "tennis ball" in status and box == ""

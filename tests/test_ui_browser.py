@@ -340,6 +340,7 @@ def test_phone_layout_and_screenshot(phone: Session) -> None:
     phone.page.wait_for_timeout(500)
     banner = reply.locator(".kb-banner-emergency")
     assert _in_chat_view(phone.page, banner), "the newest reply's safety banner is in view"
+    assert _in_window(phone.page, reply.locator(".kb-banner-title")), "its headline too"
     assert phone.page.get_by_role("tab", name="When should I see a doctor?").is_visible()
     _no_horizontal_scroll(phone.page)
     assert phone.page.locator("#kb-send").is_visible()
@@ -352,6 +353,7 @@ def test_desktop_screenshot(desktop: Session) -> None:
     reply = desktop.ask(EMERGENCY_Q)
     desktop.page.wait_for_timeout(500)
     assert _in_chat_view(desktop.page, reply.locator(".kb-banner-emergency"))
+    assert _in_window(desktop.page, reply.locator(".kb-banner-title"))
     _no_horizontal_scroll(desktop.page)
     desktop.page.screenshot(path=str(ARTIFACTS / "ui-1280.png"), full_page=True)
 

@@ -136,8 +136,7 @@ class ChatTab:
         gr.HTML(PRIVACY)
 
 
-def _wire_chat(app: gr.Blocks, tab: ChatTab, pipeline: Pipeline, feedback_file: Path,
-               delay: float) -> None:
+def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float) -> None:
     chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries]
 
     def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
@@ -150,18 +149,20 @@ def _wire_chat(app: gr.Blocks, tab: ChatTab, pipeline: Pipeline, feedback_file: 
 
     gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
           show_progress="hidden").then(keep, [tab.entries], [tab.stored])
-    for button, text in zip(tab.examples, EXAMPLES, strict=True):
+    for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
         button.click(partial(on_send, text), [tab.entries], chat_out,
                      show_progress="hidden").then(keep, [tab.entries], [tab.stored])
     tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
 
+
+def _wire_feedback(tab: ChatTab, feedback_file: Path) -> None:
     def on_like(log: handlers.ChatLog, ratings: handlers.Ratings, pending: str,
                 current: int | None, data: gr.LikeData) -> tuple[Any, ...]:
         rated = handlers.rate(feedback_file, log, ratings, data.index, data.liked, pending,
                               current)
-        show = rated.current is not None
-        return (rated.status, rated.ratings, rated.current, gr.update(visible=show),
-                "" if pending else gr.skip())
+        return (rated.status, rated.ratings, rated.current,
+                gr.update(visible=rated.current is not None),
+                "" if rated.comment_saved else gr.skip())
 
     def on_comment(log: handlers.ChatLog, ratings: handlers.Ratings, current: int | None,
                    text: str) -> tuple[str, str]:
@@ -172,6 +173,9 @@ def _wire_chat(app: gr.Blocks, tab: ChatTab, pipeline: Pipeline, feedback_file: 
     gr.on([tab.save.click, tab.comment.submit], on_comment,
           [tab.entries, tab.ratings, tab.current, tab.comment], [tab.status, tab.comment])
 
+
+def _wire_reset(app: gr.Blocks, tab: ChatTab) -> None:
+    """A new conversation (asked first), and the conversation back after a reload."""
     hidden = gr.update(visible=False)
     cleared: tuple[Any, ...] = ([], [], {}, None, "", "", "", [], hidden, hidden)
     clear_out = [tab.chatbot, tab.entries, tab.ratings, tab.current, tab.notice, tab.status,
@@ -253,7 +257,9 @@ def build_app(
                 _press_tab(pipeline)
             with gr.Tab("When should I see a doctor?", id="signs"):
                 _signs_tab(pipeline)
-        _wire_chat(app, chat, pipeline, feedback, stream_delay)
+        _wire_send(chat, pipeline, stream_delay)
+        _wire_feedback(chat, feedback)
+        _wire_reset(app, chat)
     return app
 
 

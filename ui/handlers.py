@@ -189,6 +189,7 @@ class Rated:
     status: str  # the note beside the chat
     ratings: Ratings
     current: int | None  # the rated answer a comment now goes to (None: no comment box)
+    comment_saved: bool = False  # the comment in the box went to the answer rated before
 
 
 def _quoted(question: str, limit: int = 60) -> str:
@@ -211,28 +212,32 @@ def rate(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None, i
     saved there first, so it never lands on the answer rated next.
     """
     entries, ratings = list(entries or []), dict(ratings or {})
-    if clean_comment(pending) and current in ratings:
-        update_feedback(path, ratings[current], comment=clean_comment(pending))
+    saved, before = False, ""
+    if current is not None and current in ratings and clean_comment(pending):
+        saved = update_feedback(path, ratings[current], comment=clean_comment(pending))
+        asked = entries[current].question if current < len(entries) else ""
+        before = f"Your comment was saved with the answer to {_quoted(asked)}. " if saved else ""
     position = _position(index, entries)
     if position is None:
-        return Rated("", ratings, current)
+        return Rated("", ratings, current, saved)
     entry, rating = entries[position], rating_from_liked(liked)
     if entry.answer is None:
         return Rated(render.render_note("Only answers from the articles can be rated."),
-                     ratings, None)
+                     ratings, None, saved)
     if rating is None:
         record_id = ratings.pop(position, None)
         if record_id:
             remove_feedback(path, record_id)
-        return Rated(render.render_note("Your rating of this answer was removed."), ratings, None)
+        return Rated(render.render_note(f"{before}Your rating of this answer was removed."),
+                     ratings, None, saved)
     if position not in ratings or not update_feedback(path, ratings[position], rating=rating):
         record = feedback_record(rating, "", entry.question, entry.answer)
         append_feedback(path, record)
         ratings[position] = record["id"]
     word = "helpful" if rating == "up" else "not helpful"
     return Rated(render.render_note(
-        f"Thank you: saved that the answer to {_quoted(entry.question)} was {word}. "
-        "You can add a comment below."), ratings, position)
+        f"{before}Thank you: saved that the answer to {_quoted(entry.question)} was {word}. "
+        "You can add a comment below."), ratings, position, saved)
 
 
 def save_comment(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None,
