@@ -416,6 +416,8 @@ def test_a_raised_level_is_explained_and_a_new_conversation_resets_it(desktop: S
     reply = desktop.ask("what causes knots in general?")
     banner = reply.locator(".kb-banner-emergency")
     assert "Earlier in this conversation you mentioned" in banner.inner_text()
+    assert not page.locator("#kb-chat button[aria-label='Clear']").is_visible(), \
+        "no trash icon that clears without asking"
     page.click("#kb-new")
     confirm = page.locator("#kb-new-confirm")
     confirm.wait_for()

@@ -166,6 +166,8 @@ a.kb-ref { text-decoration: underline; }
 .tab-container[role="tablist"] button { white-space: normal; }
 
 #kb-chat .message { max-width: 100%; }
+/* One way to clear the chat, and it asks first: "Start a new conversation". */
+#kb-chat button[aria-label="Clear"] { display: none !important; }
 /* An empty chat is small, so the first screen also shows where to type. */
 #kb-chat:has(.placeholder-content) { height: 110px !important; }
 @media (min-height: 700px) { #kb-chat { max-height: calc(100vh - 150px); } }
