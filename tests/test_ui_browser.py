@@ -195,6 +195,7 @@ def test_emergency_banner_comes_before_anything_else(desktop: Session) -> None:
     top = banner.bounding_box()["y"]
     others = reply.locator(".kb-answer > *").all()
     assert all(el.bounding_box()["y"] >= top for el in others)
+    assert "nerve irritation" not in text, "a quote under the banner fits its reason"
     rgb = [int(v) for v in re.findall(r"\d+", banner.evaluate(
         "el => getComputedStyle(el).backgroundColor"))[:3]]
     assert rgb[0] > 150 and rgb[1] < 90 and rgb[2] < 90, f"banner is not red: {rgb}"
@@ -226,6 +227,8 @@ def test_push_checker_front_of_neck_says_do_not_press(desktop: Session) -> None:
     verdict = page.locator("#kb-press-result .kb-press")
     verdict.wait_for()
     assert "Do not press" in verdict.inner_text()
+    reasons = verdict.locator(".kb-press-reasons li").all_inner_texts()
+    assert reasons and all(r[:1].isupper() for r in reasons), reasons
 
 
 def test_warning_signs_give_a_level_and_next_step(desktop: Session) -> None:
