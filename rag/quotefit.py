@@ -1,9 +1,11 @@
-"""Does a quoted sentence speak to the reason for a safety verdict? (pure, no models)
+"""Does a quoted sentence fit the reason for a safety verdict? (pure, no models)
 
 Under "Emergency: fever with a stiff neck" a quote about nerve irritation reads as a
 reassuringly minor explanation; under "I take blood thinners" a quote about the front of
-the neck answers something else. A quote under a verdict must share a telling word
-(stemmed) with one of the verdict's reasons, or be left out.
+the neck answers something else. A quote under a verdict fits when it shares a telling
+word (stemmed) with one of the verdict's reasons, or when it is general ("require a
+proper diagnosis") and names no other warning sign or pressing rule; otherwise it is
+left out.
 """
 
 from __future__ import annotations
@@ -42,7 +44,25 @@ def telling_words(text: str) -> set[str]:
     return _stems(text) - _generic()
 
 
-def fits_reasons(sentence: str, reasons: Iterable[str]) -> bool:
-    """True when the sentence shares a telling word with a reason (or there is no reason)."""
+@lru_cache(maxsize=1)
+def _every_reason_word() -> frozenset[str]:
+    """The telling words of every warning sign and pressing rule Knotbot knows."""
+    from rag.safety.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    reasons = [c.reason for c in lex.classes] + [r for r, _ in lex.do_not_press.values()]
+    return frozenset(set().union(*(telling_words(r) for r in [*reasons, lex.stop[0]])))
+
+
+def fits_reasons(sentence: str, reasons: Iterable[str],
+                 known: frozenset[str] | None = None) -> bool:
+    """True when the sentence speaks to one of the reasons, or names none of the other
+    warning signs (``known``: their telling words; all of Knotbot's by default)."""
     wanted = set().union(*(telling_words(r) for r in reasons))
-    return not wanted or bool(telling_words(sentence) & wanted)
+    if not wanted:
+        return True
+    words = telling_words(sentence)
+    if words & wanted:
+        return True
+    others = (_every_reason_word() if known is None else known) - wanted
+    return not words & others

@@ -23,6 +23,15 @@ def test_a_quote_must_share_a_telling_word_with_the_reason() -> None:
     assert fits_reasons(NERVE, [])  # no reason given: nothing to fit
 
 
+def test_a_general_quote_fits_but_one_about_another_sign_does_not() -> None:
+    general = ("These signs suggest the issue may be more complex than simple muscle "
+               "tension and require a proper diagnosis.")
+    weakness = "weakness, lost grip or dropping things (nerve or spinal cord irritation)"
+    assert fits_reasons(general, [MENINGITIS]) and fits_reasons(general, [weakness])
+    assert fits_reasons(NERVE, [weakness])
+    assert not fits_reasons("Stop if you feel numbness or tingling in your arms.", [MENINGITIS])
+
+
 def test_under_the_meningitis_banner_no_nerve_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("I have a fever and a stiff neck, how do I massage it?")
     assert ans.triage.level == "emergency"

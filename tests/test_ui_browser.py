@@ -439,6 +439,8 @@ def test_the_conversation_survives_a_reload_until_cleared(desktop: Session) -> N
     page.reload()
     page.locator(USER).first.wait_for()
     assert page.locator(USER).first.inner_text().strip() == PRESSURE_Q
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.scrollY") == 0, "a restored chat leaves the first screen be"
     assert page.locator(BOT).first.locator(".kb-source").count() >= 1
     page.click("#kb-new")
     page.click("#kb-new-yes")

@@ -9,6 +9,12 @@
 JS = """
 () => {
   let pinned = 0;
+  // Messages that appear before the person has touched the page are a conversation
+  // restored from this browser after a reload: they leave the first screen as it is.
+  let touched = false;
+  for (const type of ['pointerdown', 'keydown']) {
+    document.addEventListener(type, () => { touched = true; }, true);
+  }
   const scroller = (el) => {
     for (let p = el.parentElement; p; p = p.parentElement) {
       if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) {
@@ -35,6 +41,7 @@ JS = """
     const users = document.querySelectorAll('#kb-chat [data-testid="user"]');
     if (users.length < pinned) pinned = 0;
     if (users.length === 0 || users.length === pinned) return;
+    if (!touched) { pinned = users.length; return; }
     const last = users[users.length - 1];
     const bots = document.querySelectorAll('#kb-chat [data-testid="bot"]');
     const reply = bots[bots.length - 1];
