@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 
 from rag.chunking import body_of, split_sentences
 from rag.models import Citation, PressCheck, Triage
+from rag.quotefit import fits_reasons
 
 LEVEL_TITLE = {
     "emergency": "Emergency", "urgent": "Get medical advice today",
@@ -112,8 +113,13 @@ def massage_allowed(triage: Triage, press: PressCheck | None) -> bool:
 def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | None) -> bool:
     """May this article sentence be quoted to this person, given the safety stage?"""
     told_not_to = press is not None and press.verdict in ("do_not_press", "stop")
-    if (triage.level in ("emergency", "urgent") or told_not_to) and \
-            _CONDITIONAL_HELP.search(sentence):
+    raised = triage.level in ("emergency", "urgent")
+    if (raised or told_not_to) and _CONDITIONAL_HELP.search(sentence):
+        return False
+    # Under a verdict, a quote must fit its reason, or be left out.
+    reasons = [*(triage.reasons if raised else []),
+               *(press.reasons if press is not None and told_not_to else [])]
+    if not fits_reasons(sentence, reasons):
         return False
     if triage.level == "emergency":
         return bool(_MEDICAL_HELP.search(sentence))

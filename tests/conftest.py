@@ -94,3 +94,16 @@ def load_jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
 
 
 EVALS = PROJECT_DIR / "evals"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """A skipped browser test must be impossible to miss: say so above and in the
+    summary line ("... 11 browser tests SKIPPED")."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "browser" in getattr(r, "keywords", {})]
+    if not skipped:
+        return
+    reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else ""
+    terminalreporter.write_sep(
+        "!", f"{len(skipped)} browser tests were SKIPPED: {reason}", red=True, bold=True)
+    terminalreporter.stats["browser tests SKIPPED"] = list(skipped)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from rag.models import Answer, Citation, PressCheck, Triage
+from rag.models import Answer, Citation, PressCheck, Triage, Turn
 from ui import handlers, render
 from ui.feedback import rating_from_liked
 
@@ -103,7 +104,12 @@ def test_emergency_banner_comes_first() -> None:
     out = render.render_answer(_answer("emergency", "do_not_press"))
     banner = out.index('class="kb-banner kb-banner-emergency" role="alert"')
     assert banner < out.index("kb-press") < out.index("Body") < out.index("kb-sources")
-    assert "Call 112 &lt;now&gt;" in out and "why &lt;b&gt;" in out
+    assert "Call 112 &lt;now&gt;" in out and "Why &lt;b&gt;" in out
+
+
+def test_reasons_start_with_a_capital_letter() -> None:
+    check = PressCheck(verdict="gently", reasons=["tender muscle takes gentle pressure"])
+    assert "<li>Tender muscle takes gentle pressure</li>" in render.render_press_check(check)
 
 
 @pytest.mark.parametrize(
@@ -132,6 +138,27 @@ def test_sources_show_number_title_section_and_marked_quote() -> None:
     out = render.render_sources(_answer("self_care").citations)
     assert "[1]" in out and "T &lt;i&gt;" in out and "S &amp; s" in out
     assert "P one. <mark>P two.</mark>" in out
+
+
+def test_a_marker_is_a_link_to_its_source() -> None:
+    out = render.render_answer(_answer("self_care"), key="m3")
+    assert '<a class="kb-ref" href="#kb-src-m3-1"' in out
+    assert '<li class="kb-source" id="kb-src-m3-1">' in out
+
+
+def test_a_source_shows_the_quote_in_brief_and_the_passage_one_click_away() -> None:
+    before = " ".join(f"Filler sentence number {i} about posture." for i in range(20))
+    quote = "Hold the pressure for 30 to 90 seconds."
+    passage = f"Manual Techniques\n\n{before} {quote} {before}"
+    citation = Citation(n=1, source="a.md", title="T", section="Manual Techniques",
+                        text=passage, score=1.0, quotes=[quote])
+    out = render.render_sources([citation])
+    brief = out.split('<details class="kb-more">')[0]
+    assert f"<mark>{quote}</mark>" in brief
+    assert len(re.sub(r"<[^>]+>", "", brief)) < 400, "the brief view is a little context"
+    assert "<summary>Show the whole passage</summary>" in out
+    assert "number 5 " not in brief and out.count("number 5 ") == 2  # behind the click
+    assert out.count("Manual Techniques") == 1, "the passage does not repeat its heading"
 
 
 def test_stream_keeps_safety_first_in_every_frame() -> None:
@@ -165,11 +192,17 @@ def test_long_input_is_triaged_but_not_answered() -> None:
 
 
 def test_a_warning_sign_in_a_long_message_is_not_lost() -> None:
-    message = ("my neck has been sore for a while and I sit at a desk all day. " * 40
+    message = ("my neck has been sore for a while and I sit at a desk all day. " * 80
                + "Also I have a fever and a stiff neck.")
     messages, box, notice, entries = final(FakePipeline(), message)
     assert "2,000" in notice and box is None
     assert messages is not None and "kb-banner-emergency" in messages[-1]["content"]
+    assert "shorten" not in notice.lower(), "never advise cutting a text with a warning sign"
+    assert "warning sign" in notice
+    assert "characters" not in messages[-1]["content"], "the reply holds the safety block only"
+    shown = messages[-2]["content"]
+    assert len(shown) < 600 and "5," in shown, "only the start of the wall of text is shown"
+    assert entries is not None and entries[-2].question == message  # nothing is lost
 
 
 def test_hostile_question_is_escaped_in_the_chat() -> None:
@@ -206,6 +239,36 @@ def test_chat_passes_history_to_the_pipeline() -> None:
     assert [t.role for t in seen[1]] == ["user", "assistant"]  # type: ignore[attr-defined]
 
 
+class CarryingPipeline(FakePipeline):
+    """Like the real safety stage: a warning sign once given keeps the level raised."""
+
+    def answer(self, question: str, history: list[Turn] | None = None) -> Answer:
+        earlier = " ".join(t.content for t in history or [] if t.role == "user")
+        if "fever" in earlier and "stiff" in earlier:
+            return super().answer(f"{question} (fever, stiff neck)")
+        return super().answer(question)
+
+
+def test_a_raised_level_says_what_raised_it() -> None:
+    pipeline = CarryingPipeline()
+    first = final(pipeline, "I have a fever and a stiff neck")
+    assert "Earlier in this conversation" not in first[0][-1]["content"]
+    messages = final(pipeline, "what causes knots in general?", first[3])[0]
+    reply = messages[-1]["content"]
+    assert "kb-banner-emergency" in reply
+    assert "Earlier in this conversation you mentioned a warning sign: fever with a stiff " \
+           "neck" in reply
+    assert "Start a new conversation" in reply
+
+
+def test_the_chat_survives_the_trip_to_the_browser_and_back() -> None:
+    entries = final(FakePipeline(), "I have a fever and a stiff neck")[3]
+    stored = json.loads(json.dumps(handlers.to_stored(entries)))
+    back = handlers.from_stored(stored)
+    assert back == entries
+    assert handlers.from_stored("garbage") == [] and handlers.from_stored([{"x": 1}]) == []
+
+
 def test_knotbot_error_becomes_a_friendly_note() -> None:
     messages, _box, _notice, entries = final(FakePipeline(broken=True), "knot?")
     assert "run `knotbot ingest` first" in messages[-1]["content"]
@@ -216,30 +279,69 @@ def test_knotbot_error_becomes_a_friendly_note() -> None:
 # ---- feedback ----------------------------------------------------------------------------
 
 
+def _lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
 def test_feedback_line_has_exactly_the_right_fields(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "feedback.jsonl"
     question = "How long should I hold pressure on a knot?"
     entries = final(FakePipeline(), question)[3]
-    status, box = handlers.record_feedback(path, entries, 1, True, "  clear, thanks ")
-    assert "Thank you" in status and box == ""
-    handlers.record_feedback(path, entries, [1, None], False, "")
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    rated = handlers.rate(path, entries, {}, 1, True)
+    assert "Thank you" in rated.status and question in rated.status and rated.current == 1
+    handlers.rate(path, entries, {}, [1, None], False)
+    lines = _lines(path)
     assert len(lines) == 2
     first = lines[0]
-    assert set(first) == {"timestamp", "rating", "comment", "question", "answer", "citations"}
-    assert first["rating"] == "up" and first["comment"] == "clear, thanks"
-    assert first["question"] == question and "30 to 90 seconds" in first["answer"]
-    assert [c["n"] for c in first["citations"]] == [1, 2]
-    assert lines[1]["rating"] == "down"
+    assert set(first) == {"id", "timestamp", "rating", "comment", "question", "answer",
+                          "citations"}
+    assert first["rating"] == "up" and first["comment"] == ""
+    assert first["question"] == question and "30 to 90 seconds" in str(first["answer"])
+    assert [c["n"] for c in first["citations"]] == [1, 2]  # type: ignore[attr-defined]
+    assert lines[1]["rating"] == "down" and lines[1]["id"] != first["id"]
 
 
-@pytest.mark.parametrize(("index", "liked"), [(1, ""), (0, True), (9, True), ("x", False)])
-def test_feedback_ignored_for_unlike_user_message_or_bad_index(
+def test_a_comment_after_the_thumb_joins_that_answer(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.jsonl"
+    pipeline = FakePipeline()
+    entries = final(pipeline, "How long should I hold pressure on a knot?")[3]
+    entries = final(pipeline, "Can I use a tennis ball on a knot?", entries)[3]
+    first = handlers.rate(path, entries, {}, 1, True)
+    # the person writes a comment for answer 1, then rates answer 2 without saving it
+    second = handlers.rate(path, entries, first.ratings, 3, False, "  clear, thanks ",
+                           first.current)
+    assert second.comment_saved and "comment was saved with the answer to \u201cHow long" \
+        in second.status
+    status, box = handlers.save_comment(path, entries, second.ratings, second.current,
+                                        "missing the ball size")
+    assert "Thank you" in status and "tennis ball" in status and box == ""
+    by_question = {str(r["question"]): r for r in _lines(path)}
+    assert by_question["How long should I hold pressure on a knot?"]["comment"] == \
+        "clear, thanks"
+    assert by_question["Can I use a tennis ball on a knot?"]["comment"] == \
+        "missing the ball size"
+    assert len(by_question) == 2 and len(_lines(path)) == 2
+
+
+def test_changing_and_taking_back_a_thumb(tmp_path: Path) -> None:
+    path = tmp_path / "feedback.jsonl"
+    entries = final(FakePipeline(), "How long should I hold pressure on a knot?")[3]
+    rated = handlers.rate(path, entries, {}, 1, True)
+    rated = handlers.rate(path, entries, rated.ratings, 1, False, "", rated.current)
+    assert [r["rating"] for r in _lines(path)] == ["down"]  # changed, not doubled
+    gone = handlers.rate(path, entries, rated.ratings, 1, None, "", rated.current)
+    assert _lines(path) == [] and "removed" in gone.status and gone.current is None
+    status, _box = handlers.save_comment(path, entries, gone.ratings, gone.current, "late")
+    assert "thumbs up or down" in status and _lines(path) == []
+
+
+@pytest.mark.parametrize(("index", "liked"), [(0, True), (9, True), ("x", False)])
+def test_feedback_ignored_for_user_message_or_bad_index(
     tmp_path: Path, index: object, liked: object
 ) -> None:
     path = tmp_path / "feedback.jsonl"
     entries = final(FakePipeline(), "How long should I hold pressure on a knot?")[3]
-    handlers.record_feedback(path, entries, index, liked, "kept")
+    handlers.rate(path, entries, {}, index, liked)
     assert not path.exists()
 
 
@@ -265,6 +367,12 @@ def test_press_checker_needs_both_answers() -> None:
 def test_signs_checker_renders_level() -> None:
     out = handlers.signs_result(FakePipeline(), ["arm_weakness"])
     assert "kb-banner-urgent" in out and "See a doctor today." in out
+
+
+def test_signs_checker_with_nothing_ticked_gives_a_verdict_and_what_would_change_it() -> None:
+    out = handlers.signs_result(FakePipeline(), [])
+    assert "No warning signs ticked" in out and "What would change this" in out
+    assert "more complex" not in out
 
 
 def test_tab_errors_are_friendly() -> None:

@@ -128,6 +128,12 @@ class FakePipeline:
         if self.broken:
             raise IndexMissingError("/tmp/nowhere")
         text = question.lower()
+        if len(question) > 2000:  # like the real pipeline: triaged, not answered
+            answer = emergency_answer(question) if "fever" in text and "stiff" in text \
+                else make_answer(question, Triage(level="self_care"), "")
+            note = (f"Your message is {len(question):,} characters long; please ask in under "
+                    "2,000 characters so I can answer it.")
+            return answer.model_copy(update={"body": note, "citations": []})
         if "fever" in text and "stiff" in text:
             return emergency_answer(question)
         if any(word in text for word in ("knot", "pressure", "massage", "hold")):

@@ -38,6 +38,11 @@ def theme() -> gr.themes.Base:
     """A calm theme with large text and only locally served fonts."""
     return gr.themes.Default(
         primary_hue="teal", neutral_hue="slate", text_size=gr.themes.sizes.text_lg
+    ).set(  # white on teal-700 is 5.5:1 (AA); gradio's teal-500 is 2.5:1
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white",
+        button_primary_border_color="*primary_800",
     )
 
 
@@ -56,39 +61,135 @@ def _choices(options: list[Option]) -> list[tuple[str, str]]:
     return [(o.label, o.id) for o in options]
 
 
-def _chat_tab(pipeline: Pipeline, max_chars: int, feedback_file: Path, delay: float) -> None:
-    entries = gr.State([])
-    chatbot = gr.Chatbot(
-        elem_id="kb-chat", label="Knotbot", show_label=False, height=560, render_markdown=False,
-        sanitize_html=True, buttons=[], layout="panel", autoscroll=False,
-        placeholder="Ask about a painful knot in your neck or shoulders.",
-    )
-    notice = gr.HTML(elem_id="kb-notice", elem_classes=["kb-result"])
-    with gr.Row(elem_id="kb-input-row", equal_height=True):
-        box = gr.Textbox(
-            elem_id="kb-question", show_label=False, scale=5, lines=1, max_lines=6,
-            placeholder="Type your question about a neck or shoulder knot", autofocus=True,
+PRIVACY = (
+    '<p class="kb-privacy"><strong>What is kept, and where.</strong> This conversation is '
+    "kept only in this browser, so reloading the page keeps it; "
+    "\u201cStart a new conversation\u201d removes it. Knotbot's server does not save your "
+    "chat. When you rate an answer, the server saves the rating, your comment, the "
+    "question, the answer, its sources and the time in Knotbot's feedback file; "
+    "nothing else about you. Un-clicking a thumb deletes that rating.</p>"
+)
+
+
+def _counter(length: int, max_chars: int) -> str:
+    return f'<p class="kb-counter-text">{length:,} / {max_chars:,} characters</p>'
+
+
+# Runs in the browser on every change of the question box (no server round trip).
+COUNTER_JS = """
+(text) => {
+  const n = (text || "").length, max = %d;
+  const over = n > max ? ' kb-over' : '';
+  const tail = n > max ? ': longer than Knotbot answers' : '';
+  return `<p class="kb-counter-text${over}">${n.toLocaleString('en')} / ` +
+         `${max.toLocaleString('en')} characters${tail}</p>`;
+}
+"""
+
+
+class ChatTab:
+    """The chat's components, built in reading order; wire() connects them."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self.entries = gr.State([])
+        self.ratings = gr.State({})
+        self.current = gr.State(None)  # the answer a comment goes to: the one last rated
+        self.stored = gr.BrowserState([], storage_key="knotbot-conversation")
+        self.chatbot = gr.Chatbot(
+            elem_id="kb-chat", label="Conversation with Knotbot", show_label=False, height=560,
+            render_markdown=False, sanitize_html=True, buttons=[], layout="panel",
+            autoscroll=False, feedback_options=("Like", "Dislike"),
+            placeholder="Ask about a painful knot in your neck or shoulders.",
         )
-        send = gr.Button("Send", variant="primary", elem_id="kb-send", scale=1, min_width=96)
-    gr.Examples(EXAMPLES, inputs=[box], label="Try one of these questions")
-    comment = gr.Textbox(
-        elem_id="kb-comment", lines=1, max_lines=6,
-        label="Comment on an answer (optional): write it, then press thumbs up or down",
-        placeholder="What was helpful or missing? Please leave out personal details.",
-    )
-    status = gr.HTML(elem_id="kb-feedback-status", elem_classes=["kb-result"])
+        # Right under the chat, beside the thumbs: the thank-you and the comment box.
+        self.status = gr.HTML(elem_id="kb-feedback-status", elem_classes=["kb-result"])
+        with gr.Row(visible=False, elem_id="kb-comment-row") as row:
+            self.comment = gr.Textbox(
+                elem_id="kb-comment", lines=1, max_lines=6, scale=4,
+                label="Add a comment to your rating (optional)",
+                placeholder="What was helpful or missing? No personal details, please.",
+            )
+            self.save = gr.Button("Save comment", elem_id="kb-comment-save", scale=1,
+                                  min_width=120)
+        self.comment_row = row
+        self.notice = gr.HTML(elem_id="kb-notice", elem_classes=["kb-result"])
+        with gr.Row(elem_id="kb-input-row"):
+            self.box = gr.Textbox(
+                elem_id="kb-question", label="Your question", scale=5, lines=2, max_lines=6,
+                placeholder="Type your question here",
+            )
+            self.send = gr.Button("Send", variant="primary", elem_id="kb-send", scale=1,
+                                  min_width=96)
+        self.counter = gr.HTML(_counter(0, max_chars), elem_id="kb-counter")
+        gr.HTML('<p class="kb-examples-title">Or try one of these questions:</p>')
+        with gr.Row(elem_id="kb-examples"):
+            self.examples = [gr.Button(text, size="sm", elem_classes=["kb-example"])
+                             for text in EXAMPLES]
+        self.new = gr.Button("Start a new conversation", elem_id="kb-new", size="md")
+        with gr.Row(visible=False, elem_id="kb-new-confirm") as confirm:
+            gr.HTML('<p class="kb-confirm">Clear this conversation from the page and from '
+                    "this browser? The warning level starts again from nothing.</p>")
+            self.yes = gr.Button("Yes, start again", variant="stop", elem_id="kb-new-yes")
+            self.keep = gr.Button("No, keep it", elem_id="kb-new-keep")
+        self.confirm = confirm
+        gr.HTML(PRIVACY)
+
+
+def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float) -> None:
+    chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries]
 
     def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
-        for update in handlers.respond(pipeline, message, log, max_chars=max_chars, delay=delay):
+        for update in handlers.respond(pipeline, message, log, max_chars=tab.max_chars,
+                                       delay=delay):
             yield tuple(gr.skip() if part is None else part for part in update)
 
-    def on_like(log: handlers.ChatLog, text: str, data: gr.LikeData) -> tuple[str, str]:
-        return handlers.record_feedback(feedback_file, log, data.index, data.liked, text)
+    def keep(log: handlers.ChatLog) -> list[dict[str, object]]:
+        return handlers.to_stored(log)
 
-    gr.on([box.submit, send.click], on_send, [box, entries], [chatbot, box, notice, entries],
-          show_progress="hidden")
-    chatbot.like(on_like, [entries, comment], [status, comment])
-    chatbot.clear(lambda: ([], "", ""), None, [entries, notice, status])
+    gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
+          show_progress="hidden").then(keep, [tab.entries], [tab.stored])
+    for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
+        button.click(partial(on_send, text), [tab.entries], chat_out,
+                     show_progress="hidden").then(keep, [tab.entries], [tab.stored])
+    tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
+
+
+def _wire_feedback(tab: ChatTab, feedback_file: Path) -> None:
+    def on_like(log: handlers.ChatLog, ratings: handlers.Ratings, pending: str,
+                current: int | None, data: gr.LikeData) -> tuple[Any, ...]:
+        rated = handlers.rate(feedback_file, log, ratings, data.index, data.liked, pending,
+                              current)
+        return (rated.status, rated.ratings, rated.current,
+                gr.update(visible=rated.current is not None),
+                "" if rated.comment_saved else gr.skip())
+
+    def on_comment(log: handlers.ChatLog, ratings: handlers.Ratings, current: int | None,
+                   text: str) -> tuple[str, str]:
+        return handlers.save_comment(feedback_file, log, ratings, current, text)
+
+    tab.chatbot.like(on_like, [tab.entries, tab.ratings, tab.comment, tab.current],
+                     [tab.status, tab.ratings, tab.current, tab.comment_row, tab.comment])
+    gr.on([tab.save.click, tab.comment.submit], on_comment,
+          [tab.entries, tab.ratings, tab.current, tab.comment], [tab.status, tab.comment])
+
+
+def _wire_reset(app: gr.Blocks, tab: ChatTab) -> None:
+    """A new conversation (asked first), and the conversation back after a reload."""
+    hidden = gr.update(visible=False)
+    cleared: tuple[Any, ...] = ([], [], {}, None, "", "", "", [], hidden, hidden)
+    clear_out = [tab.chatbot, tab.entries, tab.ratings, tab.current, tab.notice, tab.status,
+                 tab.comment, tab.stored, tab.comment_row, tab.confirm]
+    tab.new.click(lambda: gr.update(visible=True), None, [tab.confirm])
+    tab.keep.click(lambda: gr.update(visible=False), None, [tab.confirm])
+    tab.yes.click(lambda: cleared, None, clear_out)
+    tab.chatbot.clear(lambda: cleared, None, clear_out)
+
+    def restore(data: object) -> tuple[list[handlers.Message], handlers.ChatLog]:
+        log = handlers.from_stored(data)
+        return handlers.chat_messages(log), log
+
+    app.load(restore, [tab.stored], [tab.chatbot, tab.entries], show_progress="hidden")
 
 
 def _load_form(pipeline: Pipeline) -> tuple[PressForm | None, str]:
@@ -151,11 +252,14 @@ def build_app(
         gr.HTML(render.render_standing_note(), elem_id="kb-standing")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                _chat_tab(pipeline, settings.max_question_chars, feedback, stream_delay)
+                chat = ChatTab(settings.max_question_chars)
             with gr.Tab("Should I push on this knot?", id="press"):
                 _press_tab(pipeline)
             with gr.Tab("When should I see a doctor?", id="signs"):
                 _signs_tab(pipeline)
+        _wire_send(chat, pipeline, stream_delay)
+        _wire_feedback(chat, feedback)
+        _wire_reset(app, chat)
     return app
 
 

@@ -14,10 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pydantic import ValidationError
+
 from rag.errors import KnotbotError
-from rag.models import Answer, Pipeline, Turn
+from rag.models import LEVEL_RANK, Answer, Pipeline, Turn
 from ui import render
-from ui.feedback import append_feedback, feedback_record, rating_from_liked
+from ui.feedback import (
+    append_feedback,
+    clean_comment,
+    feedback_record,
+    rating_from_liked,
+    remove_feedback,
+    update_feedback,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +34,7 @@ UNEXPECTED = (
     "Sorry, something went wrong on Knotbot's side and it cannot answer right now. "
     "If this is an emergency, call your local emergency number."
 )
+USER_SHOWN_CHARS = 300  # a longer message shows its start only, so the reply stays near
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,7 @@ class Entry:
 
 
 ChatLog = list[Entry]
+Ratings = dict[int, str]  # chat position of a rated answer -> its feedback record id
 Message = dict[str, str]
 # chatbot, textbox, notice, log; None means "leave that part of the page as it is"
 ChatUpdate = tuple[list[Message] | None, str | None, str, ChatLog | None]
@@ -59,10 +70,46 @@ def history(entries: Sequence[Entry]) -> list[Turn]:
     return turns
 
 
+def to_stored(entries: Sequence[Entry]) -> list[dict[str, object]]:
+    """The chat as plain JSON, for the copy kept in the person's own browser."""
+    return [{"role": e.role, "html": e.html, "question": e.question,
+             "answer": e.answer.model_dump(mode="json") if e.answer else None} for e in entries]
+
+
+def from_stored(data: object) -> ChatLog:
+    """The chat back from the browser's copy; anything unreadable gives an empty chat."""
+    if not isinstance(data, list):
+        return []
+    try:
+        return [Entry(role="user" if item["role"] == "user" else "assistant",
+                      html=str(item["html"]), question=str(item.get("question") or ""),
+                      answer=Answer.model_validate(item["answer"]) if item.get("answer") else None)
+                for item in data]
+    except (KeyError, TypeError, ValidationError):
+        return []
+
+
+def earlier_reasons(entries: Sequence[Entry], answer: Answer) -> list[str]:
+    """The reasons for a raised level that were already given earlier in the chat."""
+    if LEVEL_RANK[answer.triage.level] <= LEVEL_RANK["self_care"]:
+        return []
+    before = {r for e in entries if e.answer is not None for r in e.answer.triage.reasons}
+    return [r for r in answer.triage.reasons if r in before]
+
+
 def too_long_note(length: int, max_chars: int) -> str:
     return render.render_note(
         f"Your message is {length:,} characters long. Please shorten it to "
         f"{max_chars:,} characters or fewer and send it again.",
+    )
+
+
+def too_long_flagged_note(length: int, max_chars: int) -> str:
+    """Never advise cutting text that holds a warning sign: the person might cut the sign."""
+    return render.render_note(
+        f"Your message is {length:,} characters long. Knotbot answers messages of up to "
+        f"{max_chars:,} characters, so it has not answered all of it. It did read all of it "
+        "for warning signs and found one: please follow the advice above first.",
     )
 
 
@@ -95,7 +142,9 @@ def respond(
     if len(text) > max_chars:
         yield from _too_long(pipeline, text, turns, entries, max_chars)
         return
-    entries.append(Entry("user", render.render_user_message(text), question=text))
+    earlier = list(entries)
+    entries.append(Entry("user", render.render_user_message(text, USER_SHOWN_CHARS),
+                         question=text))
     waiting = Entry("assistant", render.render_waiting())
     yield chat_messages([*entries, waiting]), "", "", entries
     answer, note = ask(pipeline, text, turns)
@@ -103,49 +152,116 @@ def respond(
         entries.append(Entry("assistant", note, question=text))
         yield chat_messages(entries), "", "", entries
         return
-    for frame in render.stream_answer(answer):
+    key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
+    for frame in render.stream_answer(answer, key=key, earlier=said):
         yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
         if delay:
             time.sleep(delay)
-    entries.append(Entry("assistant", render.render_answer(answer), question=text, answer=answer))
+    html = render.render_answer(answer, key, said)
+    entries.append(Entry("assistant", html, question=text, answer=answer))
     yield chat_messages(entries), "", "", entries
 
 
 def _too_long(pipeline: Pipeline, text: str, turns: list[Turn], entries: list[Entry],
               max_chars: int) -> Iterator[ChatUpdate]:
-    """A long message is not answered, but it is still triaged: a warning sign is shown."""
-    note = too_long_note(len(text), max_chars)
+    """A long message is not answered, but it is still triaged: a warning sign is shown,
+    first in the reply, under only the start of the person's message."""
     answer, _ = ask(pipeline, text, turns)
     if answer is None or answer.triage.level in ("self_care", "out_of_scope"):
-        yield None, None, note, None  # the text stays in the box to be shortened
+        # the text stays in the box to be shortened
+        yield None, None, too_long_note(len(text), max_chars), None
         return
-    entries = [*entries, Entry("user", render.render_user_message(text), question=text),
-               Entry("assistant", render.render_answer(answer), question=text, answer=answer)]
-    yield chat_messages(entries), None, note, entries
+    # Only the safety block: the pipeline's own "please ask in under N characters" body
+    # would advise cutting the very text that holds the warning sign.
+    safety_only = answer.model_copy(update={"body": "", "citations": []})
+    html = render.render_answer(safety_only, f"m{len(entries) + 1}",
+                                earlier_reasons(entries, answer))
+    entries = [*entries,
+               Entry("user", render.render_user_message(text, USER_SHOWN_CHARS), question=text),
+               Entry("assistant", html, question=text, answer=answer)]
+    yield chat_messages(entries), None, too_long_flagged_note(len(text), max_chars), entries
 
 
-def record_feedback(
-    path: Path, entries: Sequence[Entry] | None, index: object, liked: object, comment: str | None
-) -> tuple[str, str]:
-    """Write one feedback line for the rated answer; returns (status HTML, comment box)."""
-    comment = comment or ""
-    rating = rating_from_liked(liked)
-    entries = list(entries or [])
-    if rating is None:
-        return "", comment
+@dataclass(frozen=True)
+class Rated:
+    """What a thumb click leaves on the page."""
+
+    status: str  # the note beside the chat
+    ratings: Ratings
+    current: int | None  # the rated answer a comment now goes to (None: no comment box)
+    comment_saved: bool = False  # the comment in the box went to the answer rated before
+
+
+def _quoted(question: str, limit: int = 60) -> str:
+    short = question if len(question) <= limit else question[: limit - 3].rstrip() + "\u2026"
+    return f"\u201c{short}\u201d"
+
+
+def _position(index: object, entries: Sequence[Entry]) -> int | None:
     position = index[0] if isinstance(index, list | tuple) else index
     if not isinstance(position, int) or not 0 <= position < len(entries):
-        return "", comment
-    entry = entries[position]
+        return None
+    return position
+
+
+def rate(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None, index: object,
+         liked: object, pending: str | None = None, current: int | None = None) -> Rated:
+    """A thumb on an answer: write (or change, or take back) its feedback line.
+
+    A comment still in the box belongs to the answer rated before (``current``): it is
+    saved there first, so it never lands on the answer rated next.
+    """
+    entries, ratings = list(entries or []), dict(ratings or {})
+    saved, before = False, ""
+    if current is not None and current in ratings and clean_comment(pending):
+        saved = update_feedback(path, ratings[current], comment=clean_comment(pending))
+        asked = entries[current].question if current < len(entries) else ""
+        before = f"Your comment was saved with the answer to {_quoted(asked)}. " if saved else ""
+    position = _position(index, entries)
+    if position is None:
+        return Rated("", ratings, current, saved)
+    entry, rating = entries[position], rating_from_liked(liked)
     if entry.answer is None:
-        return render.render_note("Only answers from the articles can be rated."), comment
-    append_feedback(path, feedback_record(rating, comment, entry.question, entry.answer))
+        return Rated(render.render_note("Only answers from the articles can be rated."),
+                     ratings, None, saved)
+    if rating is None:
+        record_id = ratings.pop(position, None)
+        if record_id:
+            remove_feedback(path, record_id)
+        return Rated(render.render_note(f"{before}Your rating of this answer was removed."),
+                     ratings, None, saved)
+    if position not in ratings or not update_feedback(path, ratings[position], rating=rating):
+        record = feedback_record(rating, "", entry.question, entry.answer)
+        append_feedback(path, record)
+        ratings[position] = record["id"]
     word = "helpful" if rating == "up" else "not helpful"
-    return render.render_note(f"Thank you: saved that this answer was {word}."), ""
+    return Rated(render.render_note(
+        f"{before}Thank you: saved that the answer to {_quoted(entry.question)} was {word}. "
+        "You can add a comment below."), ratings, position, saved)
 
 
-def _safe_call(call: str, run: Callable[[], Answer]) -> str:
-    """Run one pipeline call and render its Answer, or a friendly note if it fails."""
+def save_comment(path: Path, entries: Sequence[Entry] | None, ratings: Ratings | None,
+                 current: int | None, comment: str | None) -> tuple[str, str]:
+    """Save a comment with the answer last rated; returns (status HTML, comment box)."""
+    ratings, text = dict(ratings or {}), clean_comment(comment)
+    if current is None or current not in ratings:
+        return render.render_note(
+            "Press thumbs up or down on an answer first; then write your comment."), comment or ""
+    if not text:
+        return render.render_note("Write your comment in the box first."), ""
+    if not update_feedback(path, ratings[current], comment=text):
+        return render.render_note("That rating was removed, so the comment was not saved.",
+                                  "error"), comment or ""
+    entries = list(entries or [])
+    asked = entries[current].question if current < len(entries) else ""
+    return render.render_note(
+        f"Thank you: your comment was saved with your rating of the answer to "
+        f"{_quoted(asked)}."), ""
+
+
+def _safe_call(call: str, run: Callable[[], Answer],
+               show: Callable[[Answer, str], str] = render.render_answer) -> str:
+    """Run one pipeline call and show its Answer, or a friendly note if it fails."""
     try:
         answer = run()
     except KnotbotError as err:
@@ -153,7 +269,13 @@ def _safe_call(call: str, run: Callable[[], Answer]) -> str:
     except Exception:
         log.exception("the pipeline failed in %s", call)
         return render.render_note(UNEXPECTED, "error")
-    return render.render_answer(answer)
+    return show(answer, call)
+
+
+def _no_signs_or_answer(answer: Answer, key: str) -> str:
+    if answer.triage.level == "self_care":
+        return render.render_no_signs()
+    return render.render_answer(answer, key)
 
 
 def press_result(
@@ -165,10 +287,14 @@ def press_result(
             "Please choose where the knot is and what pressing on it feels like."
         )
     chosen = list(conditions or [])
-    return _safe_call("check_press", lambda: pipeline.check_press(location, feeling, chosen))
+    return _safe_call("press", lambda: pipeline.check_press(location, feeling, chosen))
 
 
 def signs_result(pipeline: Pipeline, signs: Sequence[str] | None) -> str:
-    """The "when should I see a doctor?" result for the ticked warning signs."""
+    """The "when should I see a doctor?" result for the ticked warning signs.
+
+    With nothing ticked there is still a clear verdict, and what would change it.
+    """
     chosen = list(signs or [])
-    return _safe_call("check_signs", lambda: pipeline.check_signs(chosen))
+    show = render.render_answer if chosen else _no_signs_or_answer
+    return _safe_call("signs", lambda: pipeline.check_signs(chosen), show)

@@ -13,7 +13,9 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 
-from rag.models import Answer, Citation, PressCheck, Triage
+from rag.models import Answer, PressCheck, Triage
+from ui.sources import highlight_passage as highlight_passage  # re-exported
+from ui.sources import render_sources, source_id
 
 STANDING_NOTE = (
     "Knotbot gives general information from its articles. It is not a diagnosis and "
@@ -47,18 +49,34 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_user_message(text: str) -> str:
-    """A user's message as literal text: escaped, with line breaks kept."""
-    return esc(text).replace("\r\n", "\n").replace("\n", "<br>")
+def render_user_message(text: str, limit: int = 0) -> str:
+    """A user's message as literal text: escaped, with line breaks kept.
+
+    With a ``limit``, a longer message shows only its start, so that the reply (and its
+    safety banner) is not pushed far below a wall of the person's own text.
+    """
+    shown = text
+    if limit and len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        shown = text[: cut if cut > limit // 2 else limit].rstrip()
+    out = esc(shown).replace("\r\n", "\n").replace("\n", "<br>")
+    if shown != text:
+        out += (f' \u2026 <span class="kb-shortened">(your message is {len(text):,} characters '
+                "long; only its start is shown here)</span>")
+    return out
 
 
-def _inline(escaped: str) -> str:
-    """Markup for already-escaped text: bold and [n] citation markers."""
+def _inline(escaped: str, key: str = "") -> str:
+    """Markup for already-escaped text: bold, and [n] markers as links to their source."""
     out = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return _MARKER.sub(r'<span class="kb-ref">[\1]</span>', out)
+    if not key:
+        return _MARKER.sub(r'<span class="kb-ref">[\1]</span>', out)
+    return _MARKER.sub(
+        lambda m: f'<a class="kb-ref" href="#{source_id(key, int(m.group(1)))}" '
+        f'aria-label="Source {m.group(1)}">[{m.group(1)}]</a>', out)
 
 
-def _render_block(block: str) -> str:
+def _render_block(block: str, key: str = "") -> str:
     """One paragraph (lines without a blank line between), bullets become a list."""
     lines = [line for line in block.split("\n") if line.strip()]
     parts: list[str] = []
@@ -66,12 +84,12 @@ def _render_block(block: str) -> str:
     for line in lines:
         match = _BULLET.match(line)
         if match:
-            items.append(f"<li>{_inline(esc(match.group(1)))}</li>")
+            items.append(f"<li>{_inline(esc(match.group(1)), key)}</li>")
             continue
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
             items = []
-        parts.append(_inline(esc(line.strip())))
+        parts.append(_inline(esc(line.strip()), key))
     if items:
         parts.append(f"<ul>{''.join(items)}</ul>")
     html_parts = [p if p.startswith("<ul>") else f"<p>{p}</p>" for p in _join_lines(parts)]
@@ -89,60 +107,49 @@ def _join_lines(parts: list[str]) -> list[str]:
     return merged
 
 
-def render_answer_text(text: str) -> str:
-    """The answer's Markdown-ish text as safe HTML: escape first, then add markup."""
+def render_answer_text(text: str, key: str = "") -> str:
+    """The answer's Markdown-ish text as safe HTML: escape first, then add markup.
+
+    With a ``key`` (unique on the page), each [n] is a link to source n of that answer.
+    """
     normalized = text.replace("\r\n", "\n").strip()
     if not normalized:
         return ""
     blocks = re.split(r"\n\s*\n", normalized)
-    return "".join(_render_block(block) for block in blocks if block.strip())
+    return "".join(_render_block(block, key) for block in blocks if block.strip())
 
 
-def _quote_span(text: str, quote: str) -> tuple[int, int] | None:
-    """Where a quoted sentence sits in a passage: exact first, then whitespace/case-loose."""
-    quote = quote.strip()
-    if not quote:
-        return None
-    start = text.find(quote)
-    if start >= 0:
-        return start, start + len(quote)
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, text, flags=re.IGNORECASE)
-    return match.span() if match else None
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight_passage(text: str, quotes: Sequence[str]) -> str:
-    """The passage escaped, with every quoted sentence wrapped in <mark>."""
-    spans = [span for q in quotes if (span := _quote_span(text, q)) is not None]
-    out: list[str] = []
-    pos = 0
-    for start, end in _merge(spans):
-        out.append(esc(text[pos:start]))
-        out.append(f"<mark>{esc(text[start:end])}</mark>")
-        pos = end
-    out.append(esc(text[pos:]))
-    return "".join(out)
+def sentence_case(text: str) -> str:
+    """A reason as a person reads it: starting with a capital letter."""
+    text = text.strip()
+    return text[:1].upper() + text[1:]
 
 
 def _reasons(reasons: Sequence[str], css: str) -> str:
     if not reasons:
         return ""
-    items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
+    items = "".join(f"<li>{esc(sentence_case(r))}</li>" for r in reasons)
     return f'<ul class="{css}">{items}</ul>'
 
 
-def render_banner(triage: Triage) -> str:
-    """The safety banner for a triage level ('' for self_care)."""
+def render_earlier(earlier: Sequence[str]) -> str:
+    """Why a level stays raised: what the person said earlier in this conversation."""
+    if not earlier:
+        return ""
+    said = "; ".join(r.strip().rstrip(".") for r in earlier)
+    return (
+        f'<p class="kb-banner-earlier">Earlier in this conversation you mentioned a warning '
+        f"sign: {esc(said)}. "
+        "Knotbot keeps this advice for the rest of the conversation. If that no longer "
+        "applies, press \u201cStart a new conversation\u201d below the chat.</p>"
+    )
+
+
+def render_banner(triage: Triage, earlier: Sequence[str] = ()) -> str:
+    """The safety banner for a triage level ('' for self_care).
+
+    ``earlier`` names the reasons that came from earlier messages, not from this one.
+    """
     spec = _BANNERS.get(triage.level)
     if spec is None:
         return ""
@@ -151,7 +158,7 @@ def render_banner(triage: Triage) -> str:
     return (
         f'<div class="kb-banner kb-banner-{css}" role="{role}">'
         f'<p class="kb-banner-title">{esc(headline)}</p>{message}'
-        f"{_reasons(triage.reasons, 'kb-banner-reasons')}</div>"
+        f"{_reasons(triage.reasons, 'kb-banner-reasons')}{render_earlier(earlier)}</div>"
     )
 
 
@@ -167,36 +174,9 @@ def render_press_check(check: PressCheck | None) -> str:
     )
 
 
-def render_citation(citation: Citation) -> str:
-    """One source: [n], title, section heading and the passage with quotes marked."""
-    section = (
-        f' <span class="kb-source-section">\u2014 {esc(citation.section)}</span>'
-        if citation.section
-        else ""
-    )
-    return (
-        f'<li class="kb-source"><p class="kb-source-head">'
-        f'<span class="kb-source-n">[{citation.n}]</span> '
-        f'<span class="kb-source-title">{esc(citation.title)}</span>{section}</p>'
-        f'<blockquote class="kb-passage">{highlight_passage(citation.text, citation.quotes)}'
-        f"</blockquote></li>"
-    )
-
-
-def render_sources(citations: Sequence[Citation]) -> str:
-    """The list of cited passages under an answer ('' when there are none)."""
-    if not citations:
-        return ""
-    items = "".join(render_citation(c) for c in citations)
-    return (
-        '<div class="kb-sources"><p class="kb-sources-title">Sources</p>'
-        f'<ol class="kb-source-list">{items}</ol></div>'
-    )
-
-
-def render_safety(answer: Answer) -> str:
+def render_safety(answer: Answer, earlier: Sequence[str] = ()) -> str:
     """The safety block that always comes first: banner, then the pressing verdict."""
-    return render_banner(answer.triage) + render_press_check(answer.press_check)
+    return render_banner(answer.triage, earlier) + render_press_check(answer.press_check)
 
 
 def answer_text(answer: Answer) -> str:
@@ -217,23 +197,42 @@ def _wrap(answer: Answer, inner: str, state: str = "done") -> str:
     return f'<div class="kb-answer kb-level-{level} kb-{state}">{inner}</div>'
 
 
-def render_answer(answer: Answer) -> str:
-    """A whole answer: safety block first, then the text, then the sources."""
-    body = render_answer_text(answer_text(answer))
+def render_answer(answer: Answer, key: str = "", earlier: Sequence[str] = ()) -> str:
+    """A whole answer: safety block first, then the text, then the sources.
+
+    ``key`` makes the [n] links and source ids unique on the page (the chat has many
+    answers); ``earlier`` is passed to :func:`render_banner`.
+    """
+    body = render_answer_text(answer_text(answer), key)
     text = f'<div class="kb-text">{body}</div>' if body else ""
-    return _wrap(answer, render_safety(answer) + text + render_sources(answer.citations))
+    sources = render_sources(answer.citations, key)
+    return _wrap(answer, render_safety(answer, earlier) + text + sources)
 
 
-def stream_answer(answer: Answer, max_frames: int = 30) -> Iterator[str]:
+def stream_answer(answer: Answer, max_frames: int = 30, key: str = "",
+                  earlier: Sequence[str] = ()) -> Iterator[str]:
     """Progressively longer renderings of an answer; the safety block is in every frame."""
-    safety = render_safety(answer)
+    safety = render_safety(answer, earlier)
     words = answer_text(answer).split(" ")
     step = max(1, math.ceil(len(words) / max_frames))
     yield _wrap(answer, safety + '<p class="kb-typing">\u2026</p>', "streaming")
     for end in range(step, len(words), step):
         partial = render_answer_text(" ".join(words[:end]))
         yield _wrap(answer, f'{safety}<div class="kb-text">{partial} \u2026</div>', "streaming")
-    yield render_answer(answer)
+    yield render_answer(answer, key, earlier)
+
+
+def render_no_signs() -> str:
+    """The doctor checker's verdict when nothing is ticked, and what would change it."""
+    return (
+        '<div class="kb-answer kb-level-self-care kb-done">'
+        '<div class="kb-press kb-press-gently kb-verdict-none">'
+        '<p class="kb-press-verdict">No warning signs ticked: caring for the knot yourself '
+        "is reasonable for now</p>"
+        '<p class="kb-verdict-change">What would change this: if any sign on the list above '
+        "appears, tick it and press the button again. If the pain gets worse, does not ease, "
+        "or you are worried, see a doctor anyway.</p></div></div>"
+    )
 
 
 def render_note(message: str, kind: str = "info") -> str:
