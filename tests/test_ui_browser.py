@@ -177,6 +177,20 @@ def test_standing_note_is_always_visible(desktop: Session) -> None:
     assert note.is_visible()
 
 
+def test_a_red_flag_in_french_shows_the_emergency_signs_and_the_page_says_english_only(
+        desktop: Session) -> None:
+    assert "English only" in desktop.page.locator(".kb-standing").inner_text()
+    reply = desktop.ask("J'ai une forte fièvre et la nuque si raide que je ne peux plus "
+                        "baisser la tête. Comment masser le nœud ?")
+    assert reply.locator(".kb-banner-emergency[role='alert']").is_visible()
+    text = reply.inner_text()
+    assert "Knotbot ne lit que l'anglais" in text and "appelez tout de suite" in text
+    assert "Knotbot reads only English" in text
+    assert "Outside what Knotbot covers" not in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.page.screenshot(path=str(ARTIFACTS / "french-red-flag-1280.png"))
+
+
 def test_example_question_is_sent(desktop: Session) -> None:
     page = desktop.page
     example = "How long should I hold pressure on a knot?"
