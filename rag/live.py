@@ -21,6 +21,7 @@ from rag.loaded import LoadedIndex, load_index
 from rag.settings import Settings
 
 log = logging.getLogger("knotbot.store")
+log.addHandler(logging.NullHandler())  # silent unless `knotbot serve` shows it (ui.serve)
 
 LOADING = "the articles are still being loaded"
 
@@ -64,9 +65,9 @@ class LiveIndex:
                 self._busy.release()
 
     def refresh_soon(self, now: bool = False) -> None:
-        """Start a background refresh, at most one every KNOTBOT_STORE_RETRY_SECONDS unless
+        """Start a background refresh, at most one every KNOTBOT_STORE_CHECK_SECONDS unless
         ``now`` (a search just found the version gone)."""
-        if not now and time.monotonic() - self._last_try < self.settings.store_retry_seconds:
+        if not now and time.monotonic() - self._last_try < self.settings.store_check_seconds:
             return
         if not self._busy.acquire(blocking=False):
             return
@@ -108,7 +109,7 @@ class LiveIndex:
             self._last_try = time.monotonic()
 
     def _watch(self) -> None:
-        """While the store can't be used, try it again every KNOTBOT_STORE_RETRY_SECONDS,
+        """While the store can't be used, try it again every KNOTBOT_STORE_CHECK_SECONDS,
         so answering resumes on its own once it is back (one watcher at a time)."""
         with self._watch_lock:
             if self._watching:
@@ -121,7 +122,7 @@ class LiveIndex:
                     if not self.error:
                         self._watching = False
                         return
-                time.sleep(self.settings.store_retry_seconds)
+                time.sleep(self.settings.store_check_seconds)
                 self.refresh(wait=self.settings.store_timeout)
 
         threading.Thread(target=run, name="knotbot store watch", daemon=True).start()

@@ -118,9 +118,10 @@ def _tokens_of(embeddings: Any, settings: Settings, texts: list[str]) -> dict[st
     wanted = settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
     if batch is None or not wanted or not texts:
         return {}
-    vecs = batch(texts)  # empty when the embeddings give no token vectors
+    unique = list(dict.fromkeys(texts))  # copies of one passage cost one model call
+    vecs = batch(unique)  # empty when the embeddings give no token vectors
     return {t: TokenVectors(v.ids, v.vectors.astype(np.float32))
-            for t, v in zip(texts, vecs, strict=True)} if vecs else {}
+            for t, v in zip(unique, vecs, strict=True)} if vecs else {}
 
 
 def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,

@@ -168,6 +168,7 @@ class KnotbotPipeline:
         t0 = time.perf_counter()
         self.embeddings.embed_query(state["question"])  # cached for triage and retrieval
         state["index"] = self.live.index  # this question's snapshot, whatever reloads meanwhile
+        self.live.refresh_soon()  # a new version from `knotbot ingest`? (background, rate-limited)
         state["t_embed"] = time.perf_counter() - t0
         return state
 
@@ -198,7 +199,6 @@ class KnotbotPipeline:
             state["docs"] = []
         elif index is None:  # safety still answers; the articles are not there yet
             state["docs"], state["search_error"] = [], self.live.error or LOADING
-            self.live.refresh_soon()
         elif level == "emergency":
             state["docs"] = index.doctor_docs
         else:

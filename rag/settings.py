@@ -24,8 +24,9 @@ class Settings(BaseSettings):
     collection_prefix: str = "knotbot"
     store_timeout: float = Field(3.0, gt=0, description="seconds any one call to the store "
                                  "may take; past it the question is answered without articles")
-    store_retry_seconds: float = Field(5.0, gt=0, description="while the store is unreachable,"
-                                       " how often the app tries it again (in the background)")
+    store_check_seconds: float = Field(5.0, gt=0, description="how often the app looks at "
+                                       "the store in the background: for a new index version "
+                                       "(when asked a question), or whether it is back")
 
     embedding_model: str = Field(
         BUNDLED_MODEL, description="a local sentence-transformers folder, or the bundled MiniLM"
