@@ -180,7 +180,11 @@ def fuzz(
     seconds: Annotated[float, typer.Option(help="stop each part after this long")] = 1800,
 ) -> None:
     """Fuzz rag.answer, `ask --jsonl` and the app's API; exit 1 on any traceback or hang."""
-    from rag.fuzz import run_all
+    try:
+        from rag.fuzz import run_all
+    except ImportError as err:
+        _fail(f"fuzzing needs the dev extras ({err.name} is missing): run "
+              "`pip install -e '.[dev]'`")
 
     tallies = run_all(answers, app_inputs, seconds)
     for tally in tallies:

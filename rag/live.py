@@ -19,6 +19,7 @@ from rag.deadline import call_with_deadline
 from rag.errors import KnotbotError
 from rag.loaded import LoadedIndex, load_index
 from rag.settings import Settings
+from rag.store import is_unreachable
 
 log = logging.getLogger("knotbot.store")
 log.addHandler(logging.NullHandler())  # silent unless `knotbot serve` shows it (ui.serve)
@@ -45,6 +46,7 @@ class LiveIndex:
         self.on_swap = on_swap
         self.index: LoadedIndex | None = None
         self.error = LOADING  # "" while the articles can be searched
+        self.unreachable = False  # the error is a store that is down or hung
         self._busy = threading.Lock()  # one refresh at a time
         self._last_try = 0.0
         self._watch_lock = threading.Lock()
@@ -86,7 +88,7 @@ class LiveIndex:
         self.failures += 1
         log.warning("store call failed (%s): %s", what, reason(err))
         if unreachable:
-            self.error = reason(err)
+            self.error, self.unreachable = reason(err), True
             self._watch()
         else:
             self.refresh_soon(now=True)
@@ -95,7 +97,7 @@ class LiveIndex:
         try:
             index = self._open()
         except Exception as err:  # noqa: BLE001 - any failure leaves safety answering
-            self.error = reason(err)
+            self.error, self.unreachable = reason(err), is_unreachable(err)
             log.warning("store unavailable: %s", self.error)
             self._watch()
         else:
@@ -104,7 +106,7 @@ class LiveIndex:
                 self.on_swap(index)
             if self.error and self.error != LOADING:
                 log.warning("store available again")
-            self.error = ""
+            self.error, self.unreachable = "", False
         finally:
             self._last_try = time.monotonic()
 

@@ -146,17 +146,19 @@ class KnotbotPipeline:
     def _search(self, query: str, index: LoadedIndex
                 ) -> tuple[list[Document], str, LoadedIndex]:
         """Retrieve within the store's deadline. A store that is down or hung: no articles
-        (and none asked for until it is back). The version gone or damaged: a background
-        refresh, and this question searched exactly over the snapshot's own vectors."""
-        if self.live.error:
+        (and none asked for until it is back). The version gone or damaged, or the new one
+        unreadable: this question searched exactly over the snapshot's own vectors, and the
+        new version loaded in the background."""
+        if self.live.error and self.live.unreachable:
             return [], self.live.error, index
-        try:
-            return index.retriever.invoke(query), "", index
-        except Exception as err:  # Chroma raises several kinds (NotFound, connection)
-            unreachable = is_unreachable(err)
-            self.live.failed("search", err, unreachable)
-            if unreachable:
-                return [], reason(err), index
+        if not self.live.error:
+            try:
+                return index.retriever.invoke(query), "", index
+            except Exception as err:  # Chroma raises several kinds (NotFound, connection)
+                unreachable = is_unreachable(err)
+                self.live.failed("search", err, unreachable)
+                if unreachable:
+                    return [], reason(err), index
         try:
             return index.retriever.model_copy(update={"use_store": False}).invoke(query), \
                 "", index

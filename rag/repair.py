@@ -17,22 +17,15 @@ from typing import Any
 
 from rag.errors import IndexDamagedError
 from rag.settings import Settings
-from rag.store import IndexInfo, active_info, check_version, connect
+from rag.store import IndexInfo, active_info, check_version, connect, forget
 
 _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def _forget_clients() -> None:
-    """Chroma caches one client per folder in the process; a moved folder needs a new one."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient.clear_system_cache()
 
 
 def _move_aside(settings: Settings) -> Path:
     folder = settings.data_dir / "chroma"
     target = settings.data_dir / f"chroma.broken-{time.strftime('%Y%m%d%H%M%S')}"
-    _forget_clients()
+    forget(settings)  # Chroma caches one client per folder; the moved one is not ours now
     shutil.move(str(folder), str(target))
     return target
 
@@ -51,8 +44,9 @@ def open_for_ingest(settings: Settings, http_timeout: float
             raise  # a server is not ours to move; a locked store is another ingest's
         moved = _move_aside(settings)
         notes.append(f"the store in {settings.data_dir / 'chroma'} could not be opened "
-                     f"({_short(err)}): moved it aside to {moved} and rebuilt the index from "
-                     "the articles (delete that folder when you no longer need it)")
+                     f"({_short(err.__cause__ or err)}): moved it aside to {moved} and "
+                     "rebuilt the index from the articles (delete that folder when you no "
+                     "longer need it)")
         client, old = connect(settings, http_timeout), None
     if old is not None:
         try:

@@ -58,10 +58,22 @@ def connect(settings: Settings, http_timeout: float | None = None) -> ClientAPI:
             raise StoreError(
                 f"cannot open {where(settings)} ({type(exc).__name__}): check that it is "
                 "running and KNOTBOT_CHROMA_HOST/KNOTBOT_CHROMA_PORT are right") from exc
+        forget(settings)
         raise StoreError(
             f"cannot open the index in {where(settings)} ({type(exc).__name__}: "
             f"{str(exc)[:120]}): run `knotbot ingest`, which moves a broken store aside "
             "and rebuilds it from the articles") from exc
+
+
+def forget(settings: Settings) -> None:
+    """Drop Chroma's cached client for the embedded store: one that failed to start stays
+    cached and broken, so the next try (after `knotbot ingest` repaired it) must not
+    reuse it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    path = str(settings.data_dir / "chroma")
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
 def _bound_http(client: Any, seconds: float) -> None:
