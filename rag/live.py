@@ -142,8 +142,3 @@ class LiveIndex:
         call_with_deadline(lambda: check_version(col, info.name), s.store_timeout,
                            "check the index")
         return load_index(client, col, info.name, s, self.embeddings, self.word_table)
-
-    def wait(self, seconds: float) -> None:
-        """Wait (bounded) for a refresh in progress to end; for the CLI and tests."""
-        if self._busy.acquire(timeout=seconds):
-            self._busy.release()

@@ -165,10 +165,11 @@ def activate(client: ClientAPI, settings: Settings, name: str) -> None:
 
 
 def drop_stale(client: ClientAPI, settings: Settings, keep: set[str]) -> None:
-    """Remove old versions and leftovers of killed ingests.
+    """Remove every version but ``keep``: old ones and leftovers of killed ingests.
 
-    The version that was active until now is kept too: an app still answering from it
-    goes on working until it reloads.
+    An app still answering from a dropped version goes on working: it searches that
+    version's vectors in memory until it has loaded the new one (rag.live). Chroma may
+    leave a dropped version's vector folder on disk; rag.repair.collect_garbage removes it.
     """
     prefix = f"{settings.collection_prefix}_v"
     for col in client.list_collections():

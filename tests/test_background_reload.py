@@ -7,6 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import rag.live
 from rag.ingest import ingest
 from rag.pipeline import KnotbotPipeline
 from rag.settings import Settings
@@ -15,25 +18,9 @@ RED_FLAG = "I have a fever and my neck is very stiff, can I massage it?"
 QUESTION = "how long should I hold pressure on a knot?"
 
 
-class SlowToLoad:
-    """The real model, but the first batch it embeds (building the new index) takes
-    seconds, like a big index does: long enough to ask questions meanwhile."""
-
-    def __init__(self, inner: Any, building: threading.Event, seconds: float) -> None:
-        self.inner, self.building, self.seconds = inner, building, seconds
-
-    def embed_documents(self, texts: list[str]) -> Any:
-        if not self.building.is_set():
-            self.building.set()
-            time.sleep(self.seconds)
-        return self.inner.embed_documents(texts)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-
 def test_questions_are_answered_while_a_reload_is_built(
-        tmp_path: Path, corpus_copy: Path, embeddings: Any) -> None:
+        tmp_path: Path, corpus_copy: Path, embeddings: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus_copy)
     ingest(settings, load_embeddings=lambda _s: embeddings)
     pipeline = KnotbotPipeline(settings, embeddings=embeddings)
@@ -41,9 +28,20 @@ def test_questions_are_answered_while_a_reload_is_built(
     article.write_text(article.read_text(encoding="utf-8").replace(
         "held for 30 to 90 seconds", "held for 20 to 60 seconds"), encoding="utf-8")
     ingest(settings, load_embeddings=lambda _s: embeddings)
+    t0 = time.monotonic()  # a running app has answered before: warm, as it would be
+    assert pipeline.answer("I suddenly have the worst headache of my life").triage.level \
+        == "emergency"
+    before = time.monotonic() - t0
 
     building = threading.Event()
-    pipeline.live.embeddings = SlowToLoad(embeddings, building, seconds=6.0)
+    real_load = rag.live.load_index
+
+    def slow_load(*args: Any) -> Any:  # a big index takes long to build (97 s at 1,692)
+        building.set()
+        time.sleep(6.0)
+        return real_load(*args)
+
+    monkeypatch.setattr(rag.live, "load_index", slow_load)
     pipeline.live.refresh_soon(now=True)
     assert building.wait(30), "the reload never started"
     t0 = time.monotonic()
@@ -52,7 +50,8 @@ def test_questions_are_answered_while_a_reload_is_built(
     assert red.triage.level == "emergency" and took < 1.0, f"{took:.2f} s"
     during = pipeline.answer(QUESTION)  # from the serving version, its vectors in memory
     assert "30 to 90 seconds" in during.body and "search the articles" not in during.answer
-    print(f"red flag during a reload: {took * 1000:.0f} ms")
+    print(f"red flag during a reload: {took * 1000:.0f} ms (another one before it: "
+          f"{before * 1000:.0f} ms)")
 
     deadline = time.monotonic() + 120
     while "20 to 60 seconds" not in pipeline.answer(QUESTION).body:
