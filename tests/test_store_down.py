@@ -4,6 +4,7 @@ ordinary questions say the articles can't be searched, and answering resumes on 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -60,14 +61,16 @@ def _until_answered(pipeline: KnotbotPipeline, seconds: float = 30.0) -> Answer:
         time.sleep(0.5)
 
 
-def _safety_holds(pipeline: KnotbotPipeline) -> None:
+def _safety_holds(pipeline: KnotbotPipeline, how: str) -> None:
     red, took = timed(lambda: pipeline.answer(RED_FLAG))
+    print(f"store {how}: red flag answered in {took * 1000:.0f} ms")
     assert red.triage.level == "emergency" and "Emergency" in red.answer
     assert took < TIMEOUT + 1, f"the red-flag answer took {took:.1f} s"
     plain, took = timed(lambda: pipeline.answer(ORDINARY))
     assert CANT_SEARCH in plain.answer and not plain.citations
     assert "safety advice above" not in plain.answer  # there is none above it
     assert took < TIMEOUT + 1, f"the ordinary answer took {took:.1f} s"
+    print(f"store {how}: ordinary question answered in {took * 1000:.0f} ms")
     signs, took = timed(lambda: pipeline.check_signs(["fever_stiff_neck"]))
     assert signs.triage.level == "emergency" and took < TIMEOUT + 1
     press, took = timed(lambda: pipeline.check_press("front_of_neck", "tender_ok", []))
@@ -77,22 +80,28 @@ def _safety_holds(pipeline: KnotbotPipeline) -> None:
     assert "Emergency" in str(last[0]) and "Traceback" not in str(last)
 
 
-def test_hung_store_keeps_safety_within_the_deadline(server: ChromaServer,
-                                                     embeddings: Any) -> None:
+def test_hung_store_keeps_safety_within_the_deadline(server: ChromaServer, embeddings: Any,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
     pipeline = KnotbotPipeline(_settings(server), embeddings=embeddings)
     assert pipeline.answer(ORDINARY).citations
     server.pause()
     try:
-        _safety_holds(pipeline)
+        with caplog.at_level(logging.WARNING, logger="knotbot.store"):
+            _safety_holds(pipeline, "hung")
+        failed = [r.getMessage() for r in caplog.records if "store call failed" in r.getMessage()]
+        assert len(failed) == 1 and "did not answer within 2 s" in failed[0]  # one line, why
         # An app started while the store hangs: built within the deadline, safety answers.
         started, took = timed(lambda: KnotbotPipeline(_settings(server), embeddings=embeddings)
                               .answer(RED_FLAG))
         assert started.triage.level == "emergency" and CANT_SEARCH in started.answer
         assert took < 2 * TIMEOUT + 5, f"starting against a hung store took {took:.1f} s"
+        print(f"store hung: an app started and answered a red flag in {took:.1f} s")
     finally:
         server.resume()
+    t0 = time.monotonic()
     again = _until_answered(pipeline)
     assert again.citations and CANT_SEARCH not in again.answer
+    print(f"store resumed: answering from the articles again after {time.monotonic() - t0:.1f} s")
 
 
 def test_stopped_store_keeps_safety_and_recovers(server: ChromaServer,
@@ -100,7 +109,7 @@ def test_stopped_store_keeps_safety_and_recovers(server: ChromaServer,
     pipeline = KnotbotPipeline(_settings(server), embeddings=embeddings)
     server.stop()
     try:
-        _safety_holds(pipeline)
+        _safety_holds(pipeline, "stopped")
         cold = KnotbotPipeline(_settings(server), embeddings=embeddings)  # serve started now
         assert cold.answer(RED_FLAG).triage.level == "emergency"
     finally:
@@ -145,4 +154,7 @@ def test_cli_answers_safety_with_a_hung_store(server: ChromaServer) -> None:
     out = [json.loads(line) for line in batch.stdout.splitlines()]
     assert len(out) == 3 and out[0]["triage"]["level"] == "emergency"
     assert CANT_SEARCH in out[1]["answer"] and "error" in out[2]
+    assert out[0]["timings_ms"]["total"] < (TIMEOUT + 1) * 1000
+    print(f"knotbot ask --jsonl against a hung store: red flag {out[0]['timings_ms']['total']:.0f}"
+          f" ms, ordinary {out[1]['timings_ms']['total']:.0f} ms answering")
     assert "Traceback" not in batch.stderr
