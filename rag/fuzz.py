@@ -65,7 +65,13 @@ class Tally:
     hangs: int = 0
     malformed: int = 0  # --jsonl output lines that are not one JSON object each
     slowest: float = 0.0
+    slowest_input: str = ""
     seconds: float = 0.0
+
+    def timed(self, took: float, value: Any) -> None:
+        if took > self.slowest:
+            self.slowest, self.slowest_input = took, f"{len(str(value))} chars: {value!r}"[:120]
+        self.hangs += took > HANG_SECONDS
 
     @property
     def total(self) -> int:
@@ -79,7 +85,8 @@ class Tally:
         return (f"{self.name}: {self.total} inputs, {self.answers} answers, {self.errors} "
                 f"one-line errors, {len(self.tracebacks)} tracebacks, {self.hangs} hangs, "
                 f"{self.malformed} malformed lines; slowest {self.slowest:.2f} s, "
-                f"{self.seconds:.0f} s in all")
+                f"{self.seconds:.0f} s in all" + (f" (slowest input: {self.slowest_input})"
+                                                   if self.slowest_input else ""))
 
 
 def _drive(count: int, seconds: float, strategy: st.SearchStrategy[Any],
@@ -117,9 +124,7 @@ def fuzz_answer(answer: Callable[[Any, Any], Any], count: int, seconds: float) -
                 tally.errors += 1
         except Exception as err:  # noqa: BLE001 - that is what is counted
             tally.tracebacks.append(f"{type(err).__name__}: {err} <- {pair!r}"[:300])
-        took = time.monotonic() - t0
-        tally.slowest = max(tally.slowest, took)
-        tally.hangs += took > HANG_SECONDS
+        tally.timed(time.monotonic() - t0, pair)
 
     _drive(count, seconds, st.tuples(questions(), histories()), each)
     tally.seconds = time.monotonic() - started
@@ -136,8 +141,12 @@ def jsonl_lines(count: int, seconds: float = 60.0) -> list[str]:
         st.text(st.characters(codec="utf-8", exclude_characters="\n\r\x0b\x0c\x1c\x1d\x1e"
                               "\x85\u2028\u2029"), min_size=1, max_size=80),
     )
-    _drive(count, seconds, item, lambda line: lines.append(line))
-    return [line for line in lines if line.strip()]
+    def keep(line: str) -> None:
+        if line.strip() and len(lines) < count:  # a blank input line is skipped, not counted
+            lines.append(line)
+
+    _drive(2 * count, seconds, item, keep)
+    return lines
 
 
 def fuzz_jsonl(lines: list[str], env: dict[str, str], timeout: float) -> Tally:
@@ -151,7 +160,8 @@ def fuzz_jsonl(lines: list[str], env: dict[str, str], timeout: float) -> Tally:
     except subprocess.TimeoutExpired:
         tally.hangs += 1
         return tally
-    out = done.stdout.splitlines()
+    # JSON Lines are separated by "\n" alone: a string may hold U+2028 or U+0085 as such.
+    out = done.stdout.removesuffix("\n").split("\n") if done.stdout else []
     tally.malformed += abs(len(out) - len(lines))
     for line in out:
         try:
@@ -163,9 +173,11 @@ def fuzz_jsonl(lines: list[str], env: dict[str, str], timeout: float) -> Tally:
         tally.answers += "answer" in obj
         tally.errors += "error" in obj
         tally.malformed += not ok
+        if "answer" in obj:  # the time each answer took, as the answer reports it
+            tally.timed(float(obj["timings_ms"]["total"]) / 1000, obj["question"])
     if "Traceback" in done.stderr or done.returncode != 0:
         tally.tracebacks.append(done.stderr[-300:])
-    tally.seconds = tally.slowest = time.monotonic() - started
+    tally.seconds = time.monotonic() - started
     return tally
 
 
@@ -187,9 +199,7 @@ def fuzz_app(url: str, count: int, seconds: float) -> Tally:
                 tally.answers += 1
         except Exception as err:  # noqa: BLE001 - the app raised: counted
             tally.tracebacks.append(f"{type(err).__name__}: {err}"[:300])
-        took = time.monotonic() - t0
-        tally.slowest = max(tally.slowest, took)
-        tally.hangs += took > HANG_SECONDS
+        tally.timed(time.monotonic() - t0, message)
 
     # An HTTP client cannot send a lone surrogate (rag.answer is fuzzed with them).
     text_only = questions().filter(lambda q: isinstance(q, str)).map(
