@@ -97,8 +97,9 @@ class LiveIndex:
         try:
             index = self._open()
         except Exception as err:  # noqa: BLE001 - any failure leaves safety answering
-            self.error, self.unreachable = reason(err), is_unreachable(err)
-            log.warning("store unavailable: %s", self.error)
+            before, self.error, self.unreachable = self.error, reason(err), is_unreachable(err)
+            if self.error != before:  # said once, not at every retry of the watcher
+                log.warning("store unavailable: %s", self.error)
             self._watch()
         else:
             if index is not None:
