@@ -7,7 +7,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test lint eval clean browser
+
+.PHONY: setup run test lint eval bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +42,11 @@ test: lint browser
 eval: setup
 	$(BIN)/knotbot ingest
 	$(BIN)/knotbot eval
+
+# The full fuzz run (1,000 inputs to rag.answer and to ask --jsonl, 200 to the app's API).
+bench: setup
+	$(BIN)/knotbot ingest
+	$(BIN)/knotbot fuzz > evals/fuzz.txt; status=$$?; cat evals/fuzz.txt; exit $$status
 
 clean:
 	rm -rf $(VENV) .knotbot .pytest_cache .mypy_cache .ruff_cache

@@ -35,9 +35,24 @@ def ingest(
 
     report = run_ingest(Settings(), corpus_dir=corpus, rebuild=rebuild,
                         show_progress=sys.stderr.isatty())
-    for line in report.skipped:
+    for line in report.repaired:
+        typer.echo(f"repaired: {line}", err=True)
+    for line in [*report.skipped, *report.warnings]:  # every run, not only when embedded
         typer.echo(f"warning: {line}", err=True)
     typer.echo(describe(report))
+
+
+@app.command()
+def gc() -> None:
+    """Remove the vector folders of dropped index versions (ingest does it too)."""
+    from rag.repair import collect_garbage
+
+    settings = Settings()
+    if settings.chroma_host:
+        _fail("a Chroma server manages its own folder: `knotbot gc` cleans the embedded store "
+              "(unset KNOTBOT_CHROMA_HOST)")
+    folders, freed = collect_garbage(settings)
+    typer.echo(f"removed {folders} unused vector folders ({freed / 1e6:.1f} MB)")
 
 
 @app.command()
@@ -93,6 +108,15 @@ def _jsonl_line(pipeline: Any, line: str, number: int) -> str:
                            "error": f"could not answer this line ({type(err).__name__})"})
 
 
+def _warn_search_error(out: str, number: int) -> None:
+    """The operator's reason on stderr when a --jsonl answer went out without articles."""
+    import json
+
+    reason = json.loads(out).get("search_error")
+    if reason:
+        typer.echo(f"error: line {number}: {reason}", err=True)
+
+
 @app.command()
 def ask(
     question: Annotated[str | None, typer.Argument(help="the question")] = None,
@@ -113,9 +137,13 @@ def ask(
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         for number, line in enumerate(stream, 1):
             if line.strip():
-                typer.echo(_jsonl_line(pipeline, line, number))
+                out = _jsonl_line(pipeline, line, number)
+                typer.echo(out)
+                _warn_search_error(out, number)
         return
     answer = pipeline.answer(str(question))
+    if answer.search_error:  # the safety answer still goes out, and the exit code is 0
+        typer.echo(f"error: {answer.search_error}", err=True)
     if as_json:
         typer.echo(answer.model_dump_json())
     else:
@@ -187,6 +215,27 @@ def safety_check(
             typer.echo(f"miss: {line}")
 
 
+@app.command()
+def fuzz(
+    answers: Annotated[int, typer.Option(help="inputs for rag.answer and for --jsonl")] = 1000,
+    app_inputs: Annotated[int, typer.Option("--app", help="inputs for the app's API")] = 200,
+    seconds: Annotated[float, typer.Option(help="stop each part after this long")] = 1800,
+) -> None:
+    """Fuzz rag.answer, `ask --jsonl` and the app's API; exit 1 on any traceback or hang."""
+    try:
+        from rag.fuzz import run_all
+    except ImportError as err:
+        _fail(f"fuzzing needs the dev extras ({err.name} is missing): run "
+              "`pip install -e '.[dev]'`")
+
+    tallies = run_all(answers, app_inputs, seconds)
+    for tally in tallies:
+        typer.echo(tally.line())
+        for example in tally.tracebacks[:5]:
+            typer.echo(f"  traceback: {example}")
+    raise typer.Exit(0 if all(t.clean for t in tallies) else 1)
+
+
 def main() -> None:
     """Entry point: run the app, turning Knotbot errors into one clear line."""
     try:
@@ -197,3 +246,8 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as err:  # a bug or a broken store: one line, never a traceback
+        first = str(err).splitlines()[0][:200] if str(err) else ""
+        typer.echo(f"error: {type(err).__name__}: {first} (run `knotbot ingest` to check "
+                   "and repair the index)", err=True)
+        sys.exit(1)

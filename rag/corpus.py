@@ -45,6 +45,7 @@ class Article:
     title: str
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # indexed, but something to fix
 
 
 def _squash(text: str) -> str:
@@ -167,24 +168,39 @@ def parse_html(html: str) -> tuple[str, list[Block]]:
     return text, drop_captions([b for b in parse_markdown(text) if not _DEBRIS.match(b.text)])
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], int]:
-    """Return (front matter, offset where the body starts)."""
-    m = re.match(r"^---\r?\n(.*?)\r?\n---\r?\n", text, re.DOTALL)
+def split_front_matter(text: str, source: str = "the file"
+                       ) -> tuple[dict[str, Any], int, list[str]]:
+    """Return (front matter, offset where the body starts, warnings about it).
+
+    Front matter that opens with ``---`` and never closes is a CorpusError: where the
+    article starts is unknown, and its keys must never be indexed as article text.
+    """
+    if not re.match(r"^---[ \t]*\r?\n", text):
+        return {}, 0, []
+    m = re.match(r"^---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
     if not m:
-        return {}, 0
+        raise CorpusError(f"{source}: its front matter opens with --- but never closes: "
+                          "skipped (add a line with --- after the front matter)")
     try:
         meta = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError:
-        meta = {}
-    return (meta if isinstance(meta, dict) else {}), m.end()
+    except yaml.YAMLError as err:
+        where = getattr(err, "problem_mark", None)
+        line = f" at line {where.line + 2}" if where is not None else ""
+        return {}, m.end(), [f"{source}: its front matter is not valid YAML{line}: indexed "
+                             "without its title and metadata (fix the YAML)"]
+    if not isinstance(meta, dict):
+        return {}, m.end(), [f"{source}: its front matter is not a list of `key: value` "
+                             "lines: indexed without it"]
+    return meta, m.end(), []
 
 
 def parse_article(source: str, text: str) -> Article:
     """Turn one file's text into an :class:`Article`; raises CorpusError if no text."""
     suffix = Path(source).suffix.lower()
     meta: dict[str, Any] = {}
+    warnings: list[str] = []
     if suffix == ".md":
-        meta, body = split_front_matter(text)
+        meta, body, warnings = split_front_matter(text, source)
         blocks = drop_captions([b for b in parse_markdown(text[body:], body)
                                 if not _DEBRIS.match(b.text)])
     elif suffix in (".html", ".htm"):
@@ -199,7 +215,7 @@ def parse_article(source: str, text: str) -> Article:
     if not any(b.kind != "heading" for b in blocks):
         raise CorpusError(f"{source} has no article text: add text or remove the file")
     return Article(source=source, title=title or Path(source).stem.replace("-", " "),
-                   blocks=blocks, meta=meta)
+                   blocks=blocks, meta=meta, warnings=warnings)
 
 
 def list_corpus(corpus_dir: Path) -> list[Path]:

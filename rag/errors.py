@@ -34,5 +34,24 @@ class StoreError(KnotbotError):
     """The Chroma store cannot be reached."""
 
 
+class StoreTimeout(StoreError):
+    """A call to the store took longer than KNOTBOT_STORE_TIMEOUT."""
+
+    def __init__(self, what: str, seconds: float) -> None:
+        super().__init__(
+            f"the article store did not answer within {seconds:g} s ({what}): check that "
+            "the Chroma server is running and responsive, or raise KNOTBOT_STORE_TIMEOUT"
+        )
+
+
+class IndexDamagedError(KnotbotError):
+    """The active index version is unreadable (its record or its vector files)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(
+            f"the index version {name} is damaged ({reason}): run `knotbot ingest` to repair it"
+        )
+
+
 class QuestionError(KnotbotError):
     """A question that cannot be answered as typed (empty, too long, not text)."""

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.documents import Document
 
 from rag.chunking import ChunkSpec, chunk_article
-from rag.corpus import list_corpus, parse_article, read_text
+from rag.corpus import Article, list_corpus, parse_article, read_text
 from rag.errors import CorpusError, KnotbotError, ModelMismatchError
+from rag.repair import collect_garbage, open_for_ingest
 from rag.settings import Settings
-from rag.store import IndexInfo, activate, active_info, connect, create_version, drop_stale
+from rag.store import IndexInfo, activate, create_version, drop_stale
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -28,13 +29,21 @@ BATCH = 32
 @dataclass
 class IngestReport:
     files: int = 0
+    files_indexed: int = 0  # files with chunks in the index now (counted there)
     files_embedded: int = 0
     files_removed: int = 0
     chunks: int = 0
     chunks_embedded: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files not indexed, and why (each run)
+    warnings: list[str] = field(default_factory=list)  # indexed, but something to fix
+    repaired: list[str] = field(default_factory=list)  # damage found and rebuilt
+    folders_removed: int = 0
+    bytes_freed: int = 0
     seconds: float = 0.0
     up_to_date: bool = False
+
+
+INGEST_HTTP_TIMEOUT = 120.0  # a Chroma server writing a big batch may take a while
 
 
 def file_hash(path: Path) -> str:
@@ -55,26 +64,25 @@ def _progress(total: int, desc: str, unit: str, show: bool) -> Any:
     return tqdm(total=total, desc=desc, unit=unit, disable=not show, leave=False)
 
 
-def _parse_changed(
-    paths: dict[str, Path], hashes: dict[str, str], spec: ChunkSpec, report: IngestReport,
-    show: bool,
-) -> tuple[list[Document], dict[str, str]]:
-    """Chunk the given files; unreadable ones are named in the report and left out."""
-    docs: list[Document] = []
-    ok: dict[str, str] = {}
-    bar = _progress(len(paths), "files", "file", show)
+def _parse_all(paths: dict[str, Path], report: IngestReport) -> dict[str, Article]:
+    """Every file, every run (parsing is cheap, embedding is not): so every warning is
+    repeated each run, and a file that no longer parses is never carried over."""
+    articles: dict[str, Article] = {}
     for name, path in sorted(paths.items()):
         try:
-            article = parse_article(name, read_text(path))
+            articles[name] = parse_article(name, read_text(path))
         except CorpusError as err:
             report.skipped.append(str(err))
+        except OSError as err:
+            report.skipped.append(f"{name} cannot be read ({err.strerror or err}): skipped")
         else:
-            docs.extend(chunk_article(article, spec, hashes[name]))
-        # Skipped files are remembered too, so an unchanged corpus stays "up to date".
-        ok[name] = hashes[name]
-        bar.update(1)
-    bar.close()
-    return docs, ok
+            report.warnings.extend(articles[name].warnings)
+    return articles
+
+
+def _indexed_sources(col: Any) -> set[str]:
+    metas = col.get(include=["metadatas"])["metadatas"] or []
+    return {str(m.get("source")) for m in metas if m}
 
 
 def ingest(
@@ -84,33 +92,36 @@ def ingest(
     show_progress: bool = False,
     load_embeddings: Callable[[Settings], Embeddings] | None = None,
 ) -> IngestReport:
-    """Bring the index in line with the corpus folder, embedding only what changed."""
+    """Bring the index in line with the corpus folder, embedding only what changed; a
+    damaged index is rebuilt, and vector folders of dropped versions are removed."""
     started = time.perf_counter()
     report = IngestReport()
     paths = {p.name: p for p in list_corpus(corpus_dir or settings.corpus_dir)}
     hashes = {name: file_hash(p) for name, p in paths.items()}
     spec = spec_of(settings)
-    client = connect(settings)
-    old = active_info(client, settings)
+    client, old, report.repaired = open_for_ingest(settings, INGEST_HTTP_TIMEOUT)
     if old and old.embedding_model != settings.embedding_model and not rebuild:
         raise ModelMismatchError(old.embedding_model, settings.embedding_model)
+    articles = _parse_all(paths, report)
     reuse = {} if rebuild or not old or old.chunk_spec != _spec_key(spec) else old.manifest
     unchanged = {n for n, h in hashes.items() if reuse.get(n) == h}
     report.files = len(paths)
-    if old and not rebuild and unchanged == set(paths) and set(reuse) == set(paths):
+    old_sources = _indexed_sources(client.get_collection(old.name, embedding_function=None)) \
+        if old else set()
+    if old and not rebuild and unchanged == set(paths) and set(reuse) == set(paths) \
+            and old_sources == set(articles):
         report.up_to_date, report.chunks = True, old.chunks
-        report.seconds = time.perf_counter() - started
-        return report
-
-    changed = {n: p for n, p in paths.items() if n not in unchanged}
-    new_docs, parsed = _parse_changed(changed, hashes, spec, report, show_progress)
-    report.files_removed = len(set(reuse) - set(paths))
-    manifest = {n: hashes[n] for n in unchanged} | parsed
-    report.chunks = _write_version(
-        client, settings, manifest, new_docs, old, unchanged,
-        lambda: (load_embeddings or _default_loader)(settings), report, show_progress)
-    report.files_embedded = len(parsed) - len(report.skipped)
-    report.chunks_embedded = len(new_docs)
+        report.files_indexed = len(old_sources)
+    else:
+        changed = {n: a for n, a in articles.items() if n not in unchanged}
+        new_docs = [d for n in sorted(changed) for d in chunk_article(changed[n], spec, hashes[n])]
+        report.files_removed = len(set(reuse) - set(paths))
+        report.chunks, report.files_indexed = _write_version(
+            client, settings, hashes, new_docs, old, unchanged & set(articles),
+            lambda: (load_embeddings or _default_loader)(settings), report, show_progress)
+        report.files_embedded = len(changed)
+        report.chunks_embedded = len(new_docs)
+    report.folders_removed, report.bytes_freed = collect_garbage(settings)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -119,10 +130,12 @@ def _write_version(
     client: Any, settings: Settings, manifest: dict[str, str], new_docs: list[Document],
     old: IndexInfo | None, unchanged: set[str], embedder: Callable[[], Embeddings],
     report: IngestReport, show_progress: bool,
-) -> int:
+) -> tuple[int, int]:
     """Fill a brand-new collection, then move the pointer to it (the commit point).
 
-    Returns its chunk count. A kill before `activate` leaves the old version in use.
+    Returns its chunk and file counts. A kill before `activate` leaves the old version in
+    use. The old version is dropped then: an app answering from it searches its own
+    snapshot until it has loaded the new one (rag.live).
     """
     name = f"{settings.collection_prefix}_v{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     target = create_version(client, name, {
@@ -140,9 +153,10 @@ def _write_version(
         raise CorpusError(
             "no article in the corpus folder could be read: " + "; ".join(report.skipped)
         )
+    files = len(_indexed_sources(target))
     activate(client, settings, name)
-    drop_stale(client, settings, keep={name, old.name} if old else {name})
-    return count
+    drop_stale(client, settings, keep={name})
+    return count, files
 
 
 def _default_loader(settings: Settings) -> Embeddings:
@@ -176,13 +190,15 @@ def _embed_into(target: Any, docs: list[Document], embedder: Embeddings, show: b
 
 
 def describe(report: IngestReport) -> str:
+    freed = (f"; removed {report.folders_removed} unused vector folders "
+             f"({report.bytes_freed / 1e6:.1f} MB)") if report.folders_removed else ""
     if report.up_to_date:
-        return (f"index up to date: {report.files} files, {report.chunks} chunks; "
-                f"0 files embedded ({report.seconds:.2f} s)")
-    return (f"indexed {report.files - len(report.skipped)} of {report.files} files: "
+        return (f"index up to date: {report.files_indexed} of {report.files} files indexed, "
+                f"{report.chunks} chunks; 0 files embedded ({report.seconds:.2f} s){freed}")
+    return (f"indexed {report.files_indexed} of {report.files} files: "
             f"{report.files_embedded} files embedded ({report.chunks_embedded} chunks), "
             f"{report.files_removed} removed, {report.chunks} chunks in the index "
-            f"({report.seconds:.1f} s)")
+            f"({report.seconds:.1f} s){freed}")
 
 
 __all__ = ["IngestReport", "KnotbotError", "describe", "ingest"]

@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from rag.chunking import body_of, split_sentences
 from rag.compose import LEXICAL_WEIGHT, inverse_document_frequency, keyword_overlap
 from rag.coverage import Coverage
+from rag.deadline import call_with_deadline
 from rag.embeddings import TokenVectors
 from rag.late import LateIndex
 from rag.rerank import build_reranker
@@ -68,7 +69,8 @@ class LoadedIndex:
 def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings: Any,
                word_table: Any) -> LoadedIndex:
     """Everything answering needs from collection ``col`` (named ``name``), built at once."""
-    chunks, vectors = _read_chunks(col)
+    chunks, vectors = call_with_deadline(lambda: _read_chunks(col), settings.store_timeout,
+                                         "read the index")
     chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
                        for cid, d in chunks.items()}
     texts = sorted({s for sents in chunk_sentences.values() for s in sents})
@@ -116,9 +118,10 @@ def _tokens_of(embeddings: Any, settings: Settings, texts: list[str]) -> dict[st
     wanted = settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
     if batch is None or not wanted or not texts:
         return {}
-    vecs = batch(texts)  # empty when the embeddings give no token vectors
+    unique = list(dict.fromkeys(texts))  # copies of one passage cost one model call
+    vecs = batch(unique)  # empty when the embeddings give no token vectors
     return {t: TokenVectors(v.ids, v.vectors.astype(np.float32))
-            for t, v in zip(texts, vecs, strict=True)} if vecs else {}
+            for t, v in zip(unique, vecs, strict=True)} if vecs else {}
 
 
 def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
@@ -133,7 +136,7 @@ def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
     faq_vecs = embeddings.embed_documents(list(faq.values())) if faq else []
     return HybridRetriever(
         vectorstore=Chroma(client=client, collection_name=collection,
-                           embedding_function=embeddings),
+                           embedding_function=embeddings), store_timeout=s.store_timeout,
         embeddings=embeddings, chunks=chunks, vectors=vectors,
         keyword=KeywordIndex(ids, [chunks[i].page_content for i in ids]),
         faq_vectors={c: np.asarray(v, dtype=np.float32)

@@ -61,6 +61,8 @@ class Answer(BaseModel):
     body: str = Field("", description="the quoted, cited part alone, without the safety "
                       "block and sources (for front ends that show those separately)")
     timings_ms: Timings = Field(default_factory=Timings)
+    search_error: str = Field("", description="why the articles could not be searched for "
+                              "this answer, for the operator (empty when they were)")
 
 
 class Option(BaseModel):

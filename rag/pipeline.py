@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from functools import cache
 from typing import Any
@@ -14,14 +13,16 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.compose import compose, massage_allowed, safety_block
 from rag.coverage import Coverage, Gap
-from rag.errors import KnotbotError, QuestionError
-from rag.loaded import LoadedIndex, load_index
+from rag.errors import QuestionError, StoreError
+from rag.live import LOADING, LiveIndex, reason
+from rag.loaded import LoadedIndex
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
 from rag.retrieval import HybridRetriever
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_yaml
 from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
+from rag.store import is_unreachable
 from rag.wordtable import load_word_table
 
 
@@ -55,6 +56,14 @@ def as_turns(history: Any) -> list[Turn]:
     return turns
 
 
+UNREACHABLE = ("I can't search the articles right now, so this answer has no quotes from them. "
+               "Please try again in a few minutes.")
+
+
+def _no_scores(question: str, sentences: Any) -> list[float]:
+    return [0.0 for _ in sentences]
+
+
 def _one_blas_thread() -> None:
     """NumPy's matrix products here are tiny; OpenBLAS's idle threads spin for a while
     after each one, and on two cores that starves the model's next forward pass (the
@@ -65,15 +74,18 @@ def _one_blas_thread() -> None:
 
 
 class KnotbotPipeline:
-    """Loads the index, the model and the safety stage once; answers many questions."""
+    """Loads the model and the safety stage, then the index; answers many questions.
 
-    def __init__(self, settings: Settings, embeddings: Any = None) -> None:
-        from rag.store import connect, open_active
+    Safety needs no store: the pipeline is built even when the store is down, hung or
+    damaged, and answers every question with its safety block. The index is opened in
+    this thread (``background=False``, the CLI) or beside the requests (the app), and
+    refreshed in the background (`rag.live`), never inside a person's request.
+    """
 
+    def __init__(self, settings: Settings, embeddings: Any = None,
+                 background: bool = False) -> None:
         self.settings = settings
         _one_blas_thread()
-        client = connect(settings)
-        col, info = open_active(client, settings)
         if embeddings is None:
             from rag.embeddings import load_embeddings
 
@@ -81,18 +93,27 @@ class KnotbotPipeline:
         self.embeddings = embeddings
         self.word_table = load_word_table(settings.cache_dir, settings.model_path(),
                                           settings.expansion_words, embeddings)
-        self._lock = threading.Lock()
-        # Replaced whole, never changed: each question keeps the snapshot it started with.
-        self.index: LoadedIndex = load_index(client, col, info.name, settings, embeddings,
-                                             self.word_table)
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
         from rag.safety.language import warm
 
         warm()
-        self._scope_from(self.index)
         self.chain: Runnable = self._build_chain()
+        # Replaced whole, never changed: each question keeps the snapshot it started with.
+        self.live = LiveIndex(settings, embeddings, self.word_table, self._scope_from)
+        if background:
+            self.live.refresh_soon(now=True)
+        else:
+            self.live.refresh()
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The serving index version; StoreError (saying why) while there is none."""
+        index = self.live.index
+        if index is None:
+            raise StoreError(f"the articles can't be searched: {self.live.error}")
+        return index
 
     def _scope_from(self, index: LoadedIndex) -> None:
         """The scope guard counts what is close to these articles' sentences as in scope."""
@@ -118,48 +139,42 @@ class KnotbotPipeline:
         return self.index.coverage
 
     def reload(self, stale: LoadedIndex | None = None) -> None:
-        """Pick up the index a later `knotbot ingest` made active. With ``stale`` (the
-        snapshot a failed search used), only if nobody has replaced it meanwhile: many
-        questions failing at once cause one reload, not one each."""
-        from rag.store import connect, open_active
-
-        with self._lock:
-            if stale is not None and self.index is not stale:
-                return
-            client = connect(self.settings)
-            col, info = open_active(client, self.settings)
-            index = load_index(client, col, info.name, self.settings, self.embeddings,
-                               self.word_table)
-            self.index = index
-            self._scope_from(index)
+        """Pick up the index a later `knotbot ingest` made active, in this thread (the app
+        does it in the background by itself). With ``stale``, only if that snapshot is
+        still the one serving."""
+        if stale is not None and self.live.index is not stale:
+            return
+        self.live.refresh(wait=60.0)
 
     def _search(self, query: str, index: LoadedIndex
                 ) -> tuple[list[Document], str, LoadedIndex]:
-        """Retrieve; if the index changed under us, reload once and answer from the new one
-        (returned, so the composer scores with the same version). Never lose the safety."""
-        def why(err: Exception) -> str:
-            return str(err) if isinstance(err, KnotbotError) else \
-                f"{type(err).__name__}: run `knotbot ingest` and restart"
-
-        for attempt in (1, 2):
+        """Retrieve within the store's deadline. A store that is down or hung: no articles
+        (and none asked for until it is back). The version gone or damaged, or the new one
+        unreadable: this question searched exactly over the snapshot's own vectors, and the
+        new version loaded in the background."""
+        if self.live.error and self.live.unreachable:
+            return [], self.live.error, index
+        if not self.live.error:
             try:
                 return index.retriever.invoke(query), "", index
             except Exception as err:  # Chroma raises several kinds (NotFound, connection)
-                if attempt == 2:
-                    return [], why(err), index
-                try:
-                    self.reload(stale=index)
-                except Exception as reload_err:  # noqa: BLE001 - the safety block must stand
-                    return [], why(reload_err), index
-                index = self.index
-        return [], "", index
+                unreachable = is_unreachable(err)
+                self.live.failed("search", err, unreachable)
+                if unreachable:
+                    return [], reason(err), index
+        try:
+            return index.retriever.model_copy(update={"use_store": False}).invoke(query), \
+                "", index
+        except Exception as err:  # noqa: BLE001 - the safety block must stand
+            return [], reason(err), index
 
     # --- the steps of the chain ---------------------------------------------------------
     def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         self.embeddings.embed_query(state["question"])  # cached for triage and retrieval
         self.safety.prepare(state["question"], state["history"])  # the learned layer's pieces
-        state["index"] = self.index  # this question's snapshot, whatever reloads meanwhile
+        state["index"] = self.live.index  # this question's snapshot, whatever reloads meanwhile
+        self.live.refresh_soon()  # a new version from `knotbot ingest`? (background, rate-limited)
         state["t_embed"] = time.perf_counter() - t0
         return state
 
@@ -184,10 +199,12 @@ class KnotbotPipeline:
         t0 = time.perf_counter()
         res: SafetyResult = state["safety"]
         level = res.triage.level
-        index: LoadedIndex = state["index"]
+        index: LoadedIndex | None = state["index"]
         state["query"] = state["question"]
         if level == "out_of_scope":
             state["docs"] = []
+        elif index is None:  # safety still answers; the articles are not there yet
+            state["docs"], state["search_error"] = [], self.live.error or LOADING
         elif level == "emergency":
             state["docs"] = index.doctor_docs
         else:
@@ -214,21 +231,21 @@ class KnotbotPipeline:
         red_flag = res.triage.level in ("emergency", "urgent")
         text, body, citations = compose(
             state["query"], res.triage, res.press_check, state["docs"],
-            state["index"].score_sentences,
+            state["index"].score_sentences if state["index"] else _no_scores,
             threshold=-1.0 if red_flag else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences,
             uncovered=state.get("uncovered", ()))
         if state.get("search_error"):
-            body = (f"I couldn't search the articles just now ({state['search_error']}). "
-                    "The safety advice above still stands.")
-            text = "\n\n".join(p for p in (safety_block(res.triage, res.press_check), body) if p)
+            head = safety_block(res.triage, res.press_check)
+            body = UNREACHABLE + (" The safety advice above still stands." if head else "")
+            text = "\n\n".join(p for p in (head, body) if p)
         t_compose = time.perf_counter() - t0
         timings = Timings(embed=state["t_embed"] * 1e3, triage=state["t_triage"] * 1e3,
                           retrieve=state["t_retrieve"] * 1e3, compose=t_compose * 1e3)
         timings.total = (time.perf_counter() - state["t_start"]) * 1e3
         return Answer(question=state["question"], triage=res.triage,
                       press_check=res.press_check, answer=text, citations=citations,
-                      body=body, timings_ms=timings)
+                      body=body, timings_ms=timings, search_error=state.get("search_error", ""))
 
     # --- public API ---------------------------------------------------------------------
     def answer(self, question: str, history: list[Turn] | list[dict[str, str]] | None = None

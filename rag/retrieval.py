@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.deadline import call_with_deadline
 from rag.fusion import convex, mmr, rrf
 from rag.late import LateIndex
 
@@ -89,6 +90,8 @@ class HybridRetriever(BaseRetriever):
     dense_k: int = 50  # a chunk left out of the dense list would score as the worst one
     use_dense: bool = True
     use_bm25: bool = True
+    use_store: bool = True  # off: dense search over the in-memory vectors instead
+    store_timeout: float | None = None  # seconds the store may take (None = no deadline)
     # Article words related to the query's words (Coverage.related), added to BM25's query.
     expand: Callable[[str], list[str]] | None = None
     # The chunks' token vectors for late interaction (rag.late); None turns it off.
@@ -100,9 +103,7 @@ class HybridRetriever(BaseRetriever):
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         out: list[tuple[dict[str, float], float]] = []
         if self.use_dense:
-            hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-                qvec.tolist(), k=min(self.dense_k, len(self.chunks)))
-            out.append(({str(d.id): 1.0 - float(dist) for d, dist in hits}, self.dense_weight))
+            out.append((self.dense_scores(qvec), self.dense_weight))
         if self.use_bm25:
             related = self.expand(query) if self.expand else []
             out.append((self.keyword.scores(query, related), self.bm25_weight))
@@ -117,6 +118,25 @@ class HybridRetriever(BaseRetriever):
             if q is not None:
                 out.append((self.late.scores(q), self.late_weight))
         return out
+
+    def dense_scores(self, qvec: np.ndarray) -> dict[str, float]:
+        """Cosine of the nearest chunks: from the store, within its deadline; or, with
+        ``use_store`` off, exactly from the vectors in memory (the same snapshot)."""
+        k = min(self.dense_k, len(self.chunks))
+        if not self.use_store:
+            ids = list(self.vectors)
+            matrix = np.stack([self.vectors[i] for i in ids]) if ids else np.zeros((0, 1))
+            norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(qvec) or 1.0)
+            sims = (matrix @ qvec) / np.where(norms == 0, 1.0, norms) if ids else np.zeros(0)
+            return {ids[i]: float(sims[i]) for i in np.argsort(-sims)[:k]}
+
+        def search() -> list[Any]:
+            return list(self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+                qvec.tolist(), k=k))
+
+        hits = call_with_deadline(search, self.store_timeout, "search") \
+            if self.store_timeout else search()
+        return {str(d.id): 1.0 - float(dist) for d, dist in hits}
 
     def faq_bonus(self, query: str) -> dict[str, float]:
         """How close the question is to an FAQ heading, on an absolute scale.

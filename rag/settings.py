@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, description="set to use a Chroma server instead")
     chroma_port: int = 8000
     collection_prefix: str = "knotbot"
+    store_timeout: float = Field(3.0, gt=0, description="seconds any one call to the store "
+                                 "may take; past it the question is answered without articles")
+    store_check_seconds: float = Field(5.0, gt=0, description="how often the app looks at "
+                                       "the store in the background: for a new index version "
+                                       "(when asked a question), or whether it is back")
 
     embedding_model: str = Field(
         BUNDLED_MODEL, description="a local sentence-transformers folder, or the bundled MiniLM"

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.errors import IndexMissingError, ModelMismatchError, StoreError
+from rag.errors import IndexDamagedError, IndexMissingError, ModelMismatchError, StoreError
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,7 +33,10 @@ def where(settings: Settings) -> str:
     return str(settings.data_dir / "chroma")
 
 
-def connect(settings: Settings) -> ClientAPI:
+def connect(settings: Settings, http_timeout: float | None = None) -> ClientAPI:
+    """A client for the store. A Chroma server's HTTP calls time out after
+    ``http_timeout`` seconds (default KNOTBOT_STORE_TIMEOUT): a hung server must not hold
+    a thread for ever."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -43,6 +46,7 @@ def connect(settings: Settings) -> ClientAPI:
             client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
+            _bound_http(client, http_timeout or settings.store_timeout)
             client.heartbeat()
             return client
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -50,10 +54,42 @@ def connect(settings: Settings) -> ClientAPI:
             path=str(settings.data_dir / "chroma"), settings=chroma_settings
         )
     except Exception as exc:
+        if settings.chroma_host:
+            raise StoreError(
+                f"cannot open {where(settings)} ({type(exc).__name__}): check that it is "
+                "running and KNOTBOT_CHROMA_HOST/KNOTBOT_CHROMA_PORT are right") from exc
+        forget(settings)
         raise StoreError(
-            f"cannot open {where(settings)} ({type(exc).__name__}): check that it is running "
-            "and KNOTBOT_CHROMA_HOST/KNOTBOT_CHROMA_PORT are right"
-        ) from exc
+            f"cannot open the index in {where(settings)} ({type(exc).__name__}: "
+            f"{str(exc)[:120]}): run `knotbot ingest`, which moves a broken store aside "
+            "and rebuilds it from the articles") from exc
+
+
+def forget(settings: Settings) -> None:
+    """Drop Chroma's cached client for the embedded store: one that failed to start stays
+    cached and broken, so the next try (after `knotbot ingest` repaired it) must not
+    reuse it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    path = str(settings.data_dir / "chroma")
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+
+
+def _bound_http(client: Any, seconds: float) -> None:
+    """Chroma's HTTP client waits for ever by default (httpx timeout=None)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds)
+
+
+def is_unreachable(err: BaseException) -> bool:
+    """A store that is down or hung (not one that answered with an error)."""
+    import httpx
+
+    return isinstance(err, StoreError | httpx.TransportError | ConnectionError | TimeoutError)
 
 
 def pointer_name(settings: Settings) -> str:
@@ -95,6 +131,24 @@ def open_active(client: ClientAPI, settings: Settings) -> tuple[Collection, Inde
     return col, info
 
 
+def check_version(col: Collection, name: str) -> None:
+    """Read the version's record and search its vectors once; IndexDamagedError if either
+    fails (a deleted or truncated vector folder shows up here, not at a person's question).
+    """
+    import numpy as np
+
+    try:
+        count = col.count()
+        if count:
+            first: Any = col.get(limit=1, include=["embeddings"])["embeddings"]
+            col.query(query_embeddings=np.asarray(first[:1], dtype=np.float32),
+                      n_results=min(count, 4), include=[])
+    except Exception as err:
+        if is_unreachable(err):
+            raise
+        raise IndexDamagedError(name, f"{type(err).__name__}: {str(err)[:160]}") from err
+
+
 def create_version(client: ClientAPI, name: str, metadata: dict[str, str]) -> Collection:
     return client.create_collection(
         name,
@@ -111,10 +165,11 @@ def activate(client: ClientAPI, settings: Settings, name: str) -> None:
 
 
 def drop_stale(client: ClientAPI, settings: Settings, keep: set[str]) -> None:
-    """Remove old versions and leftovers of killed ingests.
+    """Remove every version but ``keep``: old ones and leftovers of killed ingests.
 
-    The version that was active until now is kept too: an app still answering from it
-    goes on working until it reloads.
+    An app still answering from a dropped version goes on working: it searches that
+    version's vectors in memory until it has loaded the new one (rag.live). Chroma may
+    leave a dropped version's vector folder on disk; rag.repair.collect_garbage removes it.
     """
     prefix = f"{settings.collection_prefix}_v"
     for col in client.list_collections():

@@ -159,7 +159,16 @@ def respond(
             time.sleep(delay)
     html = render.render_answer(answer, key, said)
     entries.append(Entry("assistant", html, question=text, answer=answer))
-    yield chat_messages(entries), "", "", entries
+    yield chat_messages(entries), "", store_notice(answer), entries
+
+
+def store_notice(answer: Answer) -> str:
+    """A small notice under the chat while the articles can't be searched ("" otherwise);
+    the reason is for whoever runs Knotbot."""
+    if not answer.search_error:
+        return ""
+    return render.render_note("Knotbot can't search its articles right now; safety advice "
+                              "still works. For whoever runs Knotbot: " + answer.search_error)
 
 
 def _too_long(pipeline: Pipeline, text: str, turns: list[Turn], entries: list[Entry],

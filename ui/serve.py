@@ -34,19 +34,38 @@ class UnavailablePipeline:
         self._raise()
 
 
-def load_pipeline(settings: Settings) -> object:
+def load_pipeline(settings: Settings, background: bool = False, embeddings: object = None
+                  ) -> object:
+    """The real pipeline: it starts without the store (safety needs none) and picks the
+    index up when it can. Only a model that cannot load leaves the unavailable stand-in."""
     from rag.pipeline import KnotbotPipeline
 
     try:
-        return KnotbotPipeline(settings)
+        return KnotbotPipeline(settings, embeddings=embeddings, background=background)
     except KnotbotError as err:
         return UnavailablePipeline(err)
+    except Exception as err:  # never a traceback at start: say what failed, in one line
+        return UnavailablePipeline(KnotbotError(f"Knotbot could not start ({type(err).__name__}"
+                                                f": {str(err)[:160]})"))
+
+
+def log_store_calls() -> None:
+    """One log line per failed or timed-out store call, with the reason (rag.live)."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s knotbot: %(message)s"))
+    store_log = logging.getLogger("knotbot.store")
+    store_log.addHandler(handler)
+    store_log.setLevel(logging.INFO)
+    store_log.propagate = False
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
     from ui.app import launch
 
-    pipeline = load_pipeline(settings)
+    log_store_calls()
+    pipeline = load_pipeline(settings, background=True)
     print(f"Knotbot is running on http://{host}:{port} (Ctrl+C to stop)")
     launch(pipeline, host, port, settings=settings,  # type: ignore[arg-type]
            feedback_file=settings.feedback_file)
