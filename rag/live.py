@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rag.deadline import call_with_deadline
-from rag.errors import KnotbotError
+from rag.errors import IndexDamagedError, KnotbotError
 from rag.loaded import LoadedIndex, load_index
 from rag.settings import Settings
 from rag.store import is_unreachable
@@ -132,9 +132,12 @@ class LiveIndex:
 
     def _open(self) -> LoadedIndex | None:
         """The active version, built fresh; None when it is the one already serving."""
+        from rag.probe import crashes
         from rag.store import check_version, connect, open_active
 
         s = self.settings
+        if crashes(s):  # checked in a child: a damaged vector file can crash Chroma
+            raise IndexDamagedError("in use", "opening its vector files crashes Chroma")
         client = call_with_deadline(lambda: connect(s), s.store_timeout, "connect")
         col, info = call_with_deadline(lambda: open_active(client, s), s.store_timeout,
                                        "open the active index")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import IndexDamagedError
+from rag.probe import crashes
 from rag.settings import Settings
 from rag.store import IndexInfo, active_info, check_version, connect, forget
 
@@ -36,6 +37,11 @@ def open_for_ingest(settings: Settings, http_timeout: float
     was repaired. An embedded store that cannot be opened is moved aside and started over;
     a Chroma server that cannot be reached is an error (it is not ours to move)."""
     notes: list[str] = []
+    if crashes(settings):  # a damaged vector file can crash Chroma in this process
+        moved = _move_aside(settings)
+        notes.append(f"the store in {settings.data_dir / 'chroma'} crashed when opened: "
+                     f"moved it aside to {moved} and rebuilt the index from the articles "
+                     "(delete that folder when you no longer need it)")
     try:
         client = connect(settings, http_timeout)
         old = active_info(client, settings)
