@@ -30,6 +30,11 @@ MAX_SEGMENTS = 160  # a 2,000-character message has about 60; past this, the rul
 LONG_SENTENCE = 10  # words from which a sentence is also read clause by clause
 
 
+def _key(text: str) -> str:
+    """What the (uncased) model sees: case and spacing do not change a vector."""
+    return " ".join(text.lower().split())
+
+
 def segments(text: str) -> list[str]:
     """The pieces a message is read in: each sentence, each clause of a long sentence,
     each pair of neighbouring sentences, and the whole message when it is short. So one
@@ -121,26 +126,41 @@ class LearnedLayer:
         self._lock = threading.Lock()
 
     def pieces(self, text: str, mended: str | None = None) -> list[str]:
-        """Segments of the literal text, and of its folded and typo-mended readings."""
+        """Segments of the literal text, and those of its folded and typo-mended readings
+        that differ in more than case and spacing (the model reads lower case anyway)."""
         out = segments(text)
-        for other in {fold(text), mended or ""} - {"", text.lower()}:
-            out += [s for s in segments(other) if s not in out]
+        seen = {_key(s) for s in out}
+        for other in (fold(text), mended or ""):
+            for piece in segments(other):
+                if _key(piece) not in seen:
+                    seen.add(_key(piece))
+                    out.append(piece)
         return out
+
+    def remember(self, text: str, vector: Sequence[float]) -> None:
+        """A vector the pipeline already has (the whole question's), so it is not
+        encoded twice."""
+        with self._lock:
+            self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of ``texts``; only the ones not seen before go to the model, at once."""
         with self._lock:
-            todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            todo = {_key(t): t for t in texts if _key(t) not in self._cache}
         if todo:
-            fresh = np.asarray(self.embed(todo), dtype=np.float32)
+            fresh = np.asarray(self.embed(list(todo.values())), dtype=np.float32)
             with self._lock:
-                for t, v in zip(todo, fresh, strict=True):
-                    self._cache[t] = v
+                for k, v in zip(todo, fresh, strict=True):
+                    self._cache[k] = v
                 while len(self._cache) > self._size:
                     self._cache.popitem(last=False)
         with self._lock:
-            return np.stack([self._cache[t] if t in self._cache else
-                             np.asarray(self.embed([t])[0], np.float32) for t in texts])
+            found = {k: self._cache.get(k) for k in map(_key, texts)}
+        missing = [t for t in texts if found[_key(t)] is None]  # evicted meanwhile
+        if missing:
+            for t, v in zip(missing, self.embed(missing), strict=True):
+                found[_key(t)] = np.asarray(v, dtype=np.float32)
+        return np.stack([found[_key(t)] for t in texts])  # type: ignore[misc]
 
     def read(self, text: str, mended: str | None = None) -> Reading:
         pieces = self.pieces(text, mended)

@@ -115,13 +115,21 @@ class SafetyStage:
             return "in_scope"
         return "out_of_scope"
 
-    def prepare(self, question: str, history: list[Turn] | None = None) -> None:
+    def prepare(self, question: str, history: list[Turn] | None = None,
+                vector: list[float] | None = None) -> None:
         """Embed every piece the learned layer will read, in one batched model call, so
         that ``assess`` only does arithmetic (the pipeline times this as embedding)."""
         if self.learned is not None:
+            if vector is not None:
+                self.learned.remember(question, vector)
             texts = [t.content for t in history or [] if t.role == "user"] + [question]
             self.learned.encode([p for t in texts for p in self.learned.pieces(
-                t, self.normalise.readings(t)[1])])
+                t, self._mended(t))])
+
+    def _mended(self, text: str) -> str | None:
+        """The typo-mended reading, when mending changed a word (else nothing new)."""
+        plain, fixed = self.normalise.readings(text)
+        return fixed if fixed != plain else None
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
@@ -132,7 +140,7 @@ class SafetyStage:
         reading = None
         for text in texts:
             plain, mended = self.normalise.readings(text)
-            reading = self.learned.read(text, mended)
+            reading = self.learned.read(text, self._mended(text))
             if elsewhere(f"{plain} {mended}") or self.lex.scope_medication.search(mended):
                 continue  # "my wrist hurts from typing", "a double dose": not for this layer
             for hit in reading.flags:
