@@ -9,6 +9,7 @@ a running app pays for it once per new index version, not per question.
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 import threading
@@ -28,6 +29,23 @@ _passed: dict[str, tuple[tuple[str, int, int], ...]] = {}
 _lock = threading.Lock()
 
 
+def truncated_vectors(chroma_dir: Path) -> bool:
+    """Is a vector file shorter than its own header says? (hnswlib's header.bin: a uint32
+    version, then uint64 offset, max elements, element count and bytes per element.)
+    Chroma maps these files and crashes on a short one, so this is read first."""
+    if not chroma_dir.is_dir():
+        return False
+    for header in chroma_dir.glob("*/header.bin"):
+        data = header.with_name("data_level0.bin")
+        raw = header.read_bytes()
+        if len(raw) < 36 or not data.is_file():
+            return True
+        _, _, most, count, per = struct.unpack_from("<IQQQQ", raw, 0)
+        if 0 < per < 1 << 20 and count <= most < 1 << 40 and data.stat().st_size < count * per:
+            return True
+    return False
+
+
 def signature(chroma_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Every file of the store with its size and modification time."""
     if not chroma_dir.is_dir():
@@ -45,6 +63,8 @@ def crashes(settings: Settings, timeout: float = 120.0) -> bool:
     if settings.chroma_host:
         return False  # a server's files are its own; a crash there is not ours
     folder = settings.data_dir / "chroma"
+    if truncated_vectors(folder):
+        return True  # read from the files themselves: no process needs to crash to see it
     sig = signature(folder)
     key = str(folder.resolve())
     stamp = settings.data_dir / "probe-passed.json"
