@@ -7,7 +7,7 @@ nothing in the text can switch a rule off, because no text is ever read as an or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
 from rag.safety.language import foreign_message, language_name, language_of
@@ -123,13 +123,15 @@ class SafetyStage:
             if vector is not None:
                 self.learned.remember(question, vector)
             texts = [t.content for t in history or [] if t.role == "user"] + [question]
-            self.learned.encode([p for t in texts for p in self.learned.pieces(
-                t, self._mended(t))])
+            self.learned.encode([p for t in texts for p in (
+                *self.learned.pieces(t, self._mended(t)),
+                *self.learned.pieces(self.normalise.readings(t)[1]))])
 
     def _mended(self, text: str) -> str | None:
-        """The typo-mended reading, when mending changed a word (else nothing new)."""
-        plain, fixed = self.normalise.readings(text)
-        return fixed if fixed != plain else None
+        """What the learned layer reads beside the literal and folded text: nothing more.
+        Fed the typo-mended reading too, it raised misspelt ordinary questions ("shoued"
+        mended to "shocked" read as a stop symptom); the rules read that reading."""
+        return None
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
@@ -141,6 +143,11 @@ class SafetyStage:
         for text in texts:
             plain, mended = self.normalise.readings(text)
             reading = self.learned.read(text, self._mended(text))
+            if mended != plain and reading.flags and \
+                    self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
+                # Typos bend a sentence's vector: with them mended, the sign must still be
+                # seen, or the head was reading the typos ("masssage ... sore" read as ill).
+                reading = replace(reading, flags=[])
             if elsewhere(f"{plain} {mended}") or self.lex.scope_medication.search(mended):
                 continue  # "my wrist hurts from typing", "a double dose": not for this layer
             for hit in reading.flags:
