@@ -26,6 +26,9 @@ GROUP_OF_KIND = {"red_flag": "red_flags", "press": "press", "ordinary": "ordinar
 
 # The team's own sets name their kind by file: evals/safety/red_flags.jsonl.
 KIND_OF_FILE = {"red_flags": "red_flag", "injection": "hostile"}
+# Verdicts as other writers name them -> ours.
+VERDICT_ALIASES = {"press_gently": "gently", "press": "gently", "ok": "gently",
+                   "dont_press": "do_not_press", "do_not": "do_not_press"}
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -35,7 +38,8 @@ def read_cases(path: Path) -> list[Case]:
         cases.append(Case(group=GROUP_OF_KIND.get(kind, kind), id=str(row["id"]),
                           question=str(row["question"]), history=list(row.get("history") or []),
                           expected_level=row.get("expected_level"),
-                          expected_verdict=row.get("expected_verdict"),
+                          expected_verdict=VERDICT_ALIASES.get(
+                              str(row.get("expected_verdict")), row.get("expected_verdict")),
                           cls=row.get("class"), kind=kind))
     return cases
 

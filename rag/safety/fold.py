@@ -15,7 +15,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
 # Three or more single letters in a row, spaced, dotted or hyphenated ("f e v e r").
-_SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z])")
+_SPACED = re.compile(r"(?<![a-z'’])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z])")
 
 
 def strip_invisible(text: str) -> str:

@@ -125,16 +125,18 @@ class LearnedLayer:
         self._size = cache_size
         self._lock = threading.Lock()
 
-    def pieces(self, text: str, mended: str | None = None) -> list[str]:
-        """Segments of the literal text, and those of its folded and typo-mended readings
-        that differ in more than case and spacing (the model reads lower case anyway)."""
+    def pieces(self, text: str) -> list[str]:
+        """Segments of the literal text, and those of its folded reading that differ in
+        more than case and spacing (the model reads lower case anyway). Not the
+        typo-mended reading: fed that, the head raised misspelt ordinary questions
+        ("shoued" mended to "shocked" read as a stop symptom); the rules read it, and a
+        flag on a misspelt message must also hold on its mended reading (triage)."""
         out = segments(text)
         seen = {_key(s) for s in out}
-        for other in (fold(text), mended or ""):
-            for piece in segments(other):
-                if _key(piece) not in seen:
-                    seen.add(_key(piece))
-                    out.append(piece)
+        for piece in segments(fold(text)):
+            if _key(piece) not in seen:
+                seen.add(_key(piece))
+                out.append(piece)
         return out
 
     def remember(self, text: str, vector: Sequence[float]) -> None:
@@ -162,8 +164,8 @@ class LearnedLayer:
                 found[_key(t)] = np.asarray(v, dtype=np.float32)
         return np.stack([found[_key(t)] for t in texts])  # type: ignore[misc]
 
-    def read(self, text: str, mended: str | None = None) -> Reading:
-        pieces = self.pieces(text, mended)
+    def read(self, text: str) -> Reading:
+        pieces = self.pieces(text)
         if not pieces:
             return Reading([], 0.0, 0.0, 0.0, 0.0, 1.0)
         p = self.head.probs(self.encode(pieces))

@@ -35,6 +35,10 @@ class RedFlagClass:
     reason: str
     when: list[list[str]]
     past_ok: frozenset[str] = frozenset()
+    # A higher level when any two of these concepts stand together ("urgent or see_doctor").
+    raised_level: str | None = None
+    raised_reason: str = ""
+    raised_by: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -80,7 +84,9 @@ def load_lexicon() -> Lexicon:
     flags, levels = load_yaml("redflags.yaml"), load_yaml("levels.yaml")
     press, scope = load_yaml("press.yaml"), load_yaml("scope.yaml")
     classes = [
-        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])))
+        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])),
+                     c.get("raise", {}).get("level"), c.get("raise", {}).get("reason", ""),
+                     frozenset(c.get("raise", {}).get("any_two_of", [])))
         for c in flags["classes"]
     ]
     flag_patterns = [p for ps in flags["concepts"].values() for p in ps]

@@ -45,6 +45,15 @@ NEGATION_REACH = 4  # filler words a negation may reach across
 class Flag:
     cls: RedFlagClass
     concepts: tuple[str, ...]  # which concepts fired: the explanation of the flag
+    raised: bool = False  # several of the class's signs together: its higher level
+
+    @property
+    def level(self) -> str:
+        return (self.cls.raised_level or self.cls.level) if self.raised else self.cls.level
+
+    @property
+    def reason(self) -> str:
+        return self.cls.raised_reason if self.raised else self.cls.reason
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -117,6 +126,10 @@ def match_classes(text: str, lex: Lexicon) -> list[Flag]:
         concepts = current | (past_only - cls.past_ok)
         for group in cls.when:
             if all(c in concepts for c in group):
-                flags.append(Flag(cls, tuple(group)))
+                several = sorted(concepts & cls.raised_by)
+                if len(several) >= 2:
+                    flags.append(Flag(cls, tuple(several), raised=True))
+                else:
+                    flags.append(Flag(cls, tuple(group)))
                 break
     return flags

@@ -20,7 +20,7 @@ from rag.safety.learned import OTHER_LABELS, PRESS_LABELS, Head, segments
 TRAIN_DIR = Path(__file__).resolve().parents[2] / "evals" / "train"
 # Thresholds: the lowest whose out-of-fold false alarms on the training data's plain
 # questions stay within these budgets (the bars allow 5% on ordinary questions in all).
-FLAG_FALSE_ALARMS = 0.01
+FLAG_FALSE_ALARMS = 0.02
 PRESS_FALSE = 0.0  # press_ok texts given a stricter verdict
 
 

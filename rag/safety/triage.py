@@ -46,6 +46,13 @@ _OURS = re.compile(r"\b(neck|shoulders?|traps?|trapezius|head|skull|jaw|face|arm
                    r"fingers?|chest|back|spine|throat|breath\w*|knots?|legs?)\b")
 
 
+# Somebody, or somebody's body: a sign belongs to a person. A message with neither ("what
+# will the weather be tomorrow") is not kept in scope by the head's guess alone.
+_PERSONAL = re.compile(r"\b(i|im|me|my|mine|myself|we|us|our|you|your|he|him|his|she|her|they|"
+                       r"them|their|mum|mom|dad|son|daughter|husband|wife|partner|child|kid|"
+                       r"baby|grandma|grandpa|friend|someone|somebody|body|feel\w*|felt)\b")
+
+
 def elsewhere(norm: str) -> bool:
     return bool(_ELSEWHERE.search(PRESSING_WITH.sub(" ", norm))) and not _OURS.search(norm)
 
@@ -82,6 +89,7 @@ class SafetyStage:
         if elsewhere(norm):
             return False
         if reading is not None and self.learned is not None and (
+                _PERSONAL.search(norm) or _OURS.search(norm)) and (
                 reading.red_mass >= SCOPE_SHARE * self.learned.head.flag_threshold
                 or max(reading.press_do_not, reading.press_stop) >= 0.5):
             return True
@@ -124,14 +132,7 @@ class SafetyStage:
                 self.learned.remember(question, vector)
             texts = [t.content for t in history or [] if t.role == "user"] + [question]
             self.learned.encode([p for t in texts for p in (
-                *self.learned.pieces(t, self._mended(t)),
-                *self.learned.pieces(self.normalise.readings(t)[1]))])
-
-    def _mended(self, text: str) -> str | None:
-        """What the learned layer reads beside the literal and folded text: nothing more.
-        Fed the typo-mended reading too, it raised misspelt ordinary questions ("shoued"
-        mended to "shocked" read as a stop symptom); the rules read that reading."""
-        return None
+                *self.learned.pieces(t), *self.learned.pieces(self.normalise.readings(t)[1]))])
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
@@ -142,7 +143,7 @@ class SafetyStage:
         reading = None
         for text in texts:
             plain, mended = self.normalise.readings(text)
-            reading = self.learned.read(text, self._mended(text))
+            reading = self.learned.read(text)
             if mended != plain and reading.flags and \
                     self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
                 # Typos bend a sentence's vector: with them mended, the sign must still be
@@ -185,8 +186,8 @@ class SafetyStage:
         norm = self.normalise(question)
         everything = " . ".join([*earlier, norm])
         hits = match_classes(everything, self.lex)
-        levels = {h.cls.id: h.cls.level for h in hits}
-        reasons = [h.cls.reason for h in hits]
+        levels = {h.cls.id: h.level for h in hits}
+        reasons = [h.reason for h in hits]
         user_texts = [t.content for t in history or [] if t.role == "user"] + [question]
         if self.semantic:
             for text in user_texts:
