@@ -21,9 +21,9 @@ class LateIndex:
     """Token vectors per chunk id, and the WordPiece IDF over the chunks."""
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
-        # float32 here: NumPy has no fast float16 matrix product.
-        self.chunks = {cid: TokenVectors(t.ids, t.vectors.astype(np.float32, copy=False))
-                       for cid, t in chunks.items() if len(t.vectors)}
+        # Kept as given (float16, memory-mapped from the index's derived data): each
+        # scoring turns only the few texts it compares into float32.
+        self.chunks = {cid: t for cid, t in chunks.items() if len(t.vectors)}
         df = Counter(int(i) for t in self.chunks.values() for i in set(t.ids.tolist()))
         n = len(self.chunks)
         self._unseen = math.log(1 + n)
