@@ -65,6 +65,8 @@ class Settings(BaseSettings):
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
+    ui_concurrency: int = Field(4, ge=1, description="chat replies (and checker results) "
+                                "the app computes at once; more people wait in its queue")
     feedback_file: Path = PROJECT_DIR / ".knotbot" / "feedback.jsonl"
 
     def model_path(self) -> str:

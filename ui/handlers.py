@@ -153,10 +153,11 @@ def respond(
         yield chat_messages(entries), "", "", entries
         return
     key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
-    for frame in render.stream_answer(answer, key=key, earlier=said):
+    # A typing effect holds a worker for every frame (0.6 s a reply at 0.02 s), so people
+    # queue behind it: off unless asked for (``delay``), and then the reply is complete.
+    for frame in render.stream_answer(answer, key=key, earlier=said) if delay else ():
         yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
-        if delay:
-            time.sleep(delay)
+        time.sleep(delay)
     html = render.render_answer(answer, key, said)
     entries.append(Entry("assistant", html, question=text, answer=answer))
     yield chat_messages(entries), "", store_notice(answer), entries
