@@ -127,7 +127,10 @@ class TokenVectors:
 
 
 def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
-    """The configured model run by onnxruntime: no torch (exported once if need be)."""
+    """The configured model run by onnxruntime: no torch (exported once if need be);
+    through sentence-transformers with KNOTBOT_EMBEDDING_BACKEND=torch."""
+    if settings.embedding_backend == "torch":
+        return load_torch_embeddings(settings)
     path = _model_folder(settings)
     from rag.onnx_encoder import OnnxEncoder, ensure_export
 

@@ -35,6 +35,7 @@ class IngestReport:
     files_removed: int = 0
     chunks: int = 0
     chunks_embedded: int = 0
+    texts_derived: int = 0  # sentences and passages encoded for the derived data (new only)
     skipped: list[str] = field(default_factory=list)  # files not indexed, and why (each run)
     warnings: list[str] = field(default_factory=list)  # indexed, but something to fix
     repaired: list[str] = field(default_factory=list)  # damage found and rebuilt
@@ -157,14 +158,14 @@ def _write_version(
         )
     files = len(_indexed_sources(target))
     if model is not None:  # start-up then only reads files (without a model: on first load)
-        _derive(settings, target, name, model)
+        report.texts_derived = _derive(settings, target, name, model)
     activate(client, settings, name)
     drop_stale(client, settings, keep={name})
     prune(settings, keep={name})
     return count, files
 
 
-def _derive(settings: Settings, target: Any, name: str, model: Embeddings) -> None:
+def _derive(settings: Settings, target: Any, name: str, model: Embeddings) -> int:
     """Store what start-up derives from this version (rag.artefacts), before it is active."""
     from rag.derive import obtain
     from rag.loaded import read_chunks
@@ -172,7 +173,7 @@ def _derive(settings: Settings, target: Any, name: str, model: Embeddings) -> No
 
     table = load_word_table(settings.cache_dir, settings.model_path(),
                             settings.expansion_words, model)
-    obtain(read_chunks(target)[0], name, settings, model, table)
+    return obtain(read_chunks(target)[0], name, settings, model, table).encoded
 
 
 def _default_loader(settings: Settings) -> Embeddings:

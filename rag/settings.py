@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         BUNDLED_MODEL, description="a local sentence-transformers folder, or the bundled MiniLM"
     )
 
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: onnxruntime, no torch (exported once into cache_dir); "
+        "torch: sentence-transformers (slow to start; the reference)")
+
     chunk_max_chars: int = 500
     chunk_min_chars: int = 120
 
