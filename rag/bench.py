@@ -138,7 +138,12 @@ def users(url: str, count: int) -> dict[str, Any]:
 
     def person(n: int) -> None:
         nonlocal leaks
-        client = Client(url, verbose=False)
+        try:
+            client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
+        except Exception as err:  # noqa: BLE001 - could not even open the page: counted
+            with lock:
+                errors.append(f"connect: {type(err).__name__}: {err}"[:200])
+            return
         flagged = n % 2 == 0
         for turn, text in enumerate(((FLAG,) if flagged else ("is stretching good?",)) + TURNS):
             t0 = time.perf_counter()
