@@ -23,12 +23,17 @@ pytestmark = pytest.mark.server
 QUESTION = "how many seconds do I keep pushing on the sore spot?"
 
 
+_clients: dict[str, Any] = {}
+
+
 def _reply(url: str) -> str:
     """The app's reply to QUESTION (its last chat message), or "" while it is not up."""
     from gradio_client import Client
 
     try:
-        out = Client(url, verbose=False).predict(QUESTION, api_name="/on_send")
+        if url not in _clients:
+            _clients[url] = Client(url, verbose=False, httpx_kwargs={"timeout": 120})
+        out = _clients[url].predict(QUESTION, api_name="/on_send")
     except Exception:  # noqa: BLE001 - still starting
         return ""
     return json.dumps(out[0][-1])
@@ -67,6 +72,7 @@ def apps(tmp_path: Path, corpus_copy: Path, embeddings: Any
             urls.append(f"http://127.0.0.1:{port}/")
         yield srv, urls
     finally:
+        _clients.clear()
         for p in procs:
             p.terminate()
             p.wait(timeout=30)
@@ -85,6 +91,6 @@ def test_two_apps_on_one_chroma_server_answer_and_pick_up_a_reingest(
     ingest(srv.settings(tmp_path / "local", corpus_dir=corpus_copy),
            load_embeddings=lambda _s: embeddings)
     for url in urls:  # each notices the new version by itself, no restart
-        reply = _until(url, "45 to 60 seconds", seconds=120.0)
+        reply = _until(url, "45 to 60 seconds")
         logs = [(tmp_path / f"app{n}.log").read_text()[-2000:] for n in range(2)]
         assert "45 to 60 seconds" in reply and "30 to 90 seconds" not in reply, (url, logs)
