@@ -100,3 +100,18 @@ def test_a_one_article_change_encodes_only_that_article(
     # The old version's derived data is gone with it; the new one's is kept.
     folders = list((own.cache_dir / "derived").iterdir())
     assert [f.name for f in folders] == [artefacts.folder(own, info.name).name]
+
+
+def test_the_safety_examples_are_embedded_once_and_then_read(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             embeddings) -> None:
+    from rag.vector_cache import DiskCachedEmbeddings
+
+    texts = ["my neck is stiff and I have a fever", "can I press on a knot?"]
+    model = Recording(embeddings)
+    first = DiskCachedEmbeddings(model, tmp_path, "m").embed_documents(texts)
+    model.refuse = True  # a second start reads them
+    assert DiskCachedEmbeddings(model, tmp_path, "m").embed_documents(texts) == first
+    model.refuse = False
+    other = DiskCachedEmbeddings(model, tmp_path, "another model")
+    other.embed_documents(texts)  # another model's vectors are never reused
+    assert model.texts == texts * 2
