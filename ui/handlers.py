@@ -153,11 +153,12 @@ def respond(
         yield chat_messages(entries), "", "", entries
         return
     key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
-    # A typing effect holds a worker for every frame (0.6 s a reply at 0.02 s), so people
-    # queue behind it: off unless asked for (``delay``), and then the reply is complete.
-    for frame in render.stream_answer(answer, key=key, earlier=said) if delay else ():
+    # A typing delay holds a worker for every frame (0.6 s a reply at 0.02 s), so people
+    # queue behind it: none unless asked for (``delay``); the frames then go out at once.
+    for frame in render.stream_answer(answer, key=key, earlier=said):
         yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
-        time.sleep(delay)
+        if delay:
+            time.sleep(delay)
     html = render.render_answer(answer, key, said)
     entries.append(Entry("assistant", html, question=text, answer=answer))
     yield chat_messages(entries), "", store_notice(answer), entries
