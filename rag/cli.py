@@ -236,6 +236,20 @@ def fuzz(
     raise typer.Exit(0 if all(t.clean for t in tallies) else 1)
 
 
+@app.command()
+def bench(
+    users: Annotated[list[int] | None, typer.Option(help="concurrent app users (repeat)")
+                     ] = None,
+    chunks: Annotated[list[int] | None, typer.Option(help="synthetic corpus sizes (repeat)")
+                      ] = None,
+) -> None:
+    """Cold start, warm latency, memory, concurrent users and growth (make bench)."""
+    from rag.bench import run
+
+    run(Settings(), users or [50, 100], chunks or [1000, 10000],
+        say=lambda line: typer.echo(line))
+
+
 def main() -> None:
     """Entry point: run the app, turning Knotbot errors into one clear line."""
     try:

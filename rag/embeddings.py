@@ -19,15 +19,19 @@ class QueryCachedEmbeddings(Embeddings):
     """Wraps an Embeddings so the same question is embedded once.
 
     Triage, retrieval and answer composition all compare against the question; the
-    cache makes that one model call per question instead of three. Given the
-    sentence-transformers ``model`` behind ``inner``, the same call also keeps the
-    question's token vectors, for late-interaction retrieval (``tokens``).
+    cache makes that one model call per question instead of three. Given an ``encoder``
+    (`rag.onnx_encoder.OnnxEncoder`, or the sentence-transformers ``model`` behind
+    ``inner``), the same call also keeps the question's token vectors, for
+    late-interaction retrieval (``tokens``).
     """
 
-    def __init__(self, inner: Embeddings, name: str, size: int = 512, model: Any = None) -> None:
+    def __init__(self, inner: Embeddings, name: str, size: int = 512, model: Any = None,
+                 encoder: Any = None) -> None:
         self.inner = inner
         self.name = name
         self.model = model
+        self.encoder = encoder if encoder is not None else (
+            TorchEncoder(model) if model is not None else None)
         self._cache: OrderedDict[str, tuple[list[float], TokenVectors | None]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
@@ -40,15 +44,11 @@ class QueryCachedEmbeddings(Embeddings):
             if text in self._cache:
                 self._cache.move_to_end(text)
                 return self._cache[text]
-        if self.model is None:
+        if self.encoder is None:
             entry: tuple[list[float], TokenVectors | None] = (self.inner.embed_query(text), None)
         else:
-            out = self.model.encode([text], output_value=None)[0]
-            # normalize_embeddings is ignored with output_value=None: normalise here, as
-            # embed_documents does, or every cosine threshold would shift with the model.
-            vec = out["sentence_embedding"].float().cpu().numpy()
-            entry = ((vec / max(float(np.linalg.norm(vec)), 1e-12)).tolist(),
-                     self._token_vectors(out))
+            out = self.encoder.encode([text])[0]
+            entry = (out.vector.tolist(), token_vectors(out, self.encoder.special_ids))
         with self._lock:
             self._cache[text] = entry
             if len(self._cache) > self._size:
@@ -64,23 +64,58 @@ class QueryCachedEmbeddings(Embeddings):
 
     def document_tokens(self, texts: list[str]) -> list[TokenVectors]:
         """Token vectors of many texts, batched (for the chunks, once per index load)."""
-        if self.model is None or not texts:
+        if self.encoder is None or not texts:
             return []
+        return [token_vectors(o, self.encoder.special_ids)
+                for o in self.encoder.encode(texts, batch_size=16)]
+
+
+def token_vectors(out: Any, special_ids: np.ndarray) -> TokenVectors:
+    """The real (non-special) tokens of one encoded text, unit length."""
+    keep = ~np.isin(out.ids, special_ids)
+    ids, rows = out.ids[keep], np.array(out.hidden[keep], dtype=np.float32)
+    rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    # float16 halves the query cache; the cosines move by about 1e-3.
+    return TokenVectors(ids=ids, vectors=rows.astype(np.float16))
+
+
+class TorchEncoder:
+    """The sentence-transformers model behind the `rag.onnx_encoder.OnnxEncoder`
+    interface (ingest, tests and the side-by-side benchmark; never the serving path)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.special_ids = np.asarray(model.tokenizer.all_special_ids, dtype=np.int64)
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> list[Any]:
+        from rag.onnx_encoder import Encoded
+
         # One call gives ids and vectors together (a separate tokenizer call could disagree
         # with encode's, and it changes the shared tokenizer's state under other threads).
-        return [self._token_vectors(o)
-                for o in self.model.encode(texts, output_value=None, batch_size=16)]
+        outs = self.model.encode(texts, output_value=None, batch_size=batch_size)
+        result = []
+        for out in outs:
+            mask = out["attention_mask"].cpu().numpy().astype(bool)
+            # normalize_embeddings is ignored with output_value=None: normalise here.
+            vec = out["sentence_embedding"].float().cpu().numpy()
+            result.append(Encoded(
+                vector=vec / max(float(np.linalg.norm(vec)), 1e-12),
+                ids=out["input_ids"].cpu().numpy().astype(np.int64)[mask],
+                hidden=out["token_embeddings"].float().cpu().numpy()[mask]))
+        return result
 
-    def _token_vectors(self, out: dict[str, Any]) -> TokenVectors:
-        """The real (unpadded, non-special) tokens of one encode output, unit length."""
-        mask = out["attention_mask"].cpu().numpy().astype(bool)
-        ids = out["input_ids"].cpu().numpy().astype(np.int64)[mask]
-        rows = out["token_embeddings"].float().cpu().numpy()[mask]
-        keep = ~np.isin(ids, self.model.tokenizer.all_special_ids)
-        ids, rows = ids[keep], rows[keep]
-        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
-        # float16 halves the query cache; the cosines move by about 1e-3.
-        return TokenVectors(ids=ids, vectors=rows.astype(np.float16))
+
+class OnnxEmbeddings(Embeddings):
+    """LangChain Embeddings over the ONNX encoder: unit mean-pooled vectors."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [e.vector.tolist() for e in self.encoder.encode(list(texts))] if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
 
 
 @dataclass(frozen=True)
@@ -92,18 +127,42 @@ class TokenVectors:
 
 
 def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
-    """Load the configured sentence-transformers model offline (takes a few seconds)."""
+    """The configured model run by onnxruntime: no torch (exported once if need be);
+    through sentence-transformers with KNOTBOT_EMBEDDING_BACKEND=torch."""
+    if settings.embedding_backend == "torch":
+        return load_torch_embeddings(settings)
+    path = _model_folder(settings)
+    from rag.onnx_encoder import OnnxEncoder, ensure_export
+
+    try:
+        encoder = OnnxEncoder(path, ensure_export(settings.cache_dir, path))
+    except Exception as exc:  # onnxruntime and tokenizers raise many kinds
+        raise ModelError(f"could not load the embedding model from {path}: {exc} (delete "
+                         f"the onnx-* folders in {settings.cache_dir} to export it again)"
+                         ) from exc
+    return QueryCachedEmbeddings(OnnxEmbeddings(encoder), settings.embedding_model,
+                                 encoder=encoder)
+
+
+def _model_folder(settings: Settings) -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     path = settings.model_path()
     if not os.path.isdir(path):
         raise ModelError(
             f"the embedding model folder {path} does not exist: set KNOTBOT_EMBEDDING_MODEL "
             "to a local sentence-transformers folder"
         )
+    return path
+
+
+def load_torch_embeddings(settings: Settings) -> QueryCachedEmbeddings:
+    """The same model through sentence-transformers and torch (about 10 s to import): the
+    reference the ONNX path is tested against, and the side of the benchmark it beats."""
+    path = _model_folder(settings)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from langchain_huggingface import HuggingFaceEmbeddings
     from transformers.utils import logging as hf_logging
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 
+from rag.artefacts import prune
 from rag.chunking import ChunkSpec, chunk_article
 from rag.corpus import Article, list_corpus, parse_article, read_text
 from rag.errors import CorpusError, KnotbotError, ModelMismatchError
@@ -34,6 +35,7 @@ class IngestReport:
     files_removed: int = 0
     chunks: int = 0
     chunks_embedded: int = 0
+    texts_derived: int = 0  # sentences and passages encoded for the derived data (new only)
     skipped: list[str] = field(default_factory=list)  # files not indexed, and why (each run)
     warnings: list[str] = field(default_factory=list)  # indexed, but something to fix
     repaired: list[str] = field(default_factory=list)  # damage found and rebuilt
@@ -145,8 +147,9 @@ def _write_version(
     })
     if old and unchanged:
         _copy_unchanged(client, old.name, target, unchanged)
-    if new_docs:
-        _embed_into(target, new_docs, embedder(), show_progress)
+    model = embedder() if new_docs else None
+    if model is not None:
+        _embed_into(target, new_docs, model, show_progress)
     count = int(target.count())
     if count == 0:
         client.delete_collection(name)
@@ -154,9 +157,23 @@ def _write_version(
             "no article in the corpus folder could be read: " + "; ".join(report.skipped)
         )
     files = len(_indexed_sources(target))
+    if model is not None:  # start-up then only reads files (without a model: on first load)
+        report.texts_derived = _derive(settings, target, name, model)
     activate(client, settings, name)
     drop_stale(client, settings, keep={name})
+    prune(settings, keep={name})
     return count, files
+
+
+def _derive(settings: Settings, target: Any, name: str, model: Embeddings) -> int:
+    """Store what start-up derives from this version (rag.artefacts), before it is active."""
+    from rag.derive import obtain
+    from rag.loaded import read_chunks
+    from rag.wordtable import load_word_table
+
+    table = load_word_table(settings.cache_dir, settings.model_path(),
+                            settings.expansion_words, model)
+    return obtain(read_chunks(target)[0], name, settings, model, table).encoded
 
 
 def _default_loader(settings: Settings) -> Embeddings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -21,9 +21,9 @@ class LateIndex:
     """Token vectors per chunk id, and the WordPiece IDF over the chunks."""
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
-        # float32 here: NumPy has no fast float16 matrix product.
-        self.chunks = {cid: TokenVectors(t.ids, t.vectors.astype(np.float32, copy=False))
-                       for cid, t in chunks.items() if len(t.vectors)}
+        # Kept as given (float16, memory-mapped from the index's derived data): each
+        # scoring turns only the few texts it compares into float32.
+        self.chunks = {cid: t for cid, t in chunks.items() if len(t.vectors)}
         df = Counter(int(i) for t in self.chunks.values() for i in set(t.ids.tolist()))
         n = len(self.chunks)
         self._unseen = math.log(1 + n)
@@ -33,9 +33,12 @@ class LateIndex:
         """IDF squared: rare pieces dominate, as a keyword index would have them."""
         return np.array([self.idf.get(int(i), self._unseen) for i in ids], dtype=np.float32) ** 2
 
-    def scores(self, query: TokenVectors) -> dict[str, float]:
-        """Each chunk's late-interaction score against the query."""
-        return dict(zip(self.chunks, self.score_texts(query, list(self.chunks.values())),
+    def scores(self, query: TokenVectors, ids: Sequence[str] | None = None
+               ) -> dict[str, float]:
+        """The late-interaction score against the query of the chunks ``ids`` (the
+        retriever's candidates; all chunks when None) that have token vectors."""
+        keys = list(self.chunks) if ids is None else [i for i in ids if i in self.chunks]
+        return dict(zip(keys, self.score_texts(query, [self.chunks[i] for i in keys]),
                         strict=True))
 
     def score_texts(self, query: TokenVectors, texts: list[TokenVectors]) -> list[float]:
@@ -46,5 +49,12 @@ class LateIndex:
         w = self.weights(query.ids)
         total = float(w.sum()) or 1.0
         q = query.vectors.astype(np.float32)
-        return [float((q @ t.vectors.astype(np.float32, copy=False).T).max(axis=1) @ w) / total
-                if len(t.vectors) else 0.0 for t in texts]
+        sizes = [len(t.vectors) for t in texts]
+        full = [t.vectors for t in texts if len(t.vectors)]
+        if not full:
+            return [0.0] * len(texts)
+        # One matrix product over every text's tokens, then each text's best per token.
+        sims = q @ np.concatenate(full).astype(np.float32, copy=False).T
+        starts = np.cumsum([0] + [n for n in sizes if n])[:-1]
+        best = iter((np.maximum.reduceat(sims, starts, axis=1).T @ w).tolist())
+        return [next(best) / total if n else 0.0 for n in sizes]

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.chunking import body_of, split_sentences
 from rag.compose import LEXICAL_WEIGHT, inverse_document_frequency, keyword_overlap
 from rag.coverage import Coverage
 from rag.deadline import call_with_deadline
@@ -23,7 +22,6 @@ from rag.embeddings import TokenVectors
 from rag.late import LateIndex
 from rag.rerank import build_reranker
 from rag.retrieval import HybridRetriever, KeywordIndex, stem_tokens
-from rag.safety.lexicon import load_lexicon
 from rag.settings import Settings
 
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
@@ -68,21 +66,21 @@ class LoadedIndex:
 
 def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings: Any,
                word_table: Any) -> LoadedIndex:
-    """Everything answering needs from collection ``col`` (named ``name``), built at once."""
-    chunks, vectors = call_with_deadline(lambda: _read_chunks(col), settings.store_timeout,
+    """Everything answering needs from collection ``col`` (named ``name``): read from the
+    data derived at ingest (`rag.artefacts`), computed only when it is missing."""
+    from rag.derive import StoredCoverage, obtain
+
+    chunks, vectors = call_with_deadline(lambda: read_chunks(col), settings.store_timeout,
                                          "read the index")
-    chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
-                       for cid, d in chunks.items()}
-    texts = sorted({s for sents in chunk_sentences.values() for s in sents})
-    embedded = embeddings.embed_documents(texts) if texts else []
-    sentence_vectors = {t: np.asarray(v, dtype=np.float32)
-                        for t, v in zip(texts, embedded, strict=True)}
+    derived = obtain(chunks, name, settings, embeddings, word_table)
+    chunk_sentences = derived.chunk_sentences
+    sentence_vectors = derived.sentence_vectors
     sentence_words = {s: frozenset(stem_tokens(s)) for s in sentence_vectors}
-    sentence_tokens = _tokens_of(embeddings, settings, list(sentence_vectors))
-    coverage = Coverage((d.page_content for d in chunks.values()), embeddings,
-                        known=load_lexicon().contraindications, table=word_table)
+    sentence_tokens = derived.sentence_tokens
+    coverage = StoredCoverage([d.page_content for d in chunks.values()], embeddings,
+                              word_table, derived)
     ids = list(chunks)
-    chunk_tokens = _tokens_of(embeddings, settings, [chunks[i].page_content for i in ids])
+    chunk_tokens = derived.chunk_tokens
     late = LateIndex({i: chunk_tokens[chunks[i].page_content] for i in ids}) \
         if chunk_tokens else None
     matrices = {cid: np.stack(rows) for cid, sents in chunk_sentences.items()
@@ -90,7 +88,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
     by_chunk = {cid: [sentence_tokens[s] for s in sents if s in sentence_tokens]
                 for cid, sents in chunk_sentences.items()}
     retriever = _retriever(client, name, settings, embeddings, chunks, vectors, matrices,
-                           late, by_chunk, coverage)
+                           late, by_chunk, coverage, derived.faq_vectors)
     doctor = [d for d in chunks.values() if _DOCTOR.search(str(d.metadata.get("section") or ""))]
     return LoadedIndex(name=name, chunks=chunks, chunk_sentences=chunk_sentences,
                        sentence_vectors=sentence_vectors, sentence_words=sentence_words,
@@ -100,7 +98,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                        embeddings=embeddings)
 
 
-def _read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
+def read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
     """Every chunk of the collection as Documents, and their stored vectors."""
     got = col.get(include=["documents", "metadatas", "embeddings"])
     chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta or {}))
@@ -111,36 +109,20 @@ def _read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
                     for cid, v in zip(got["ids"], list(raw), strict=True)}
 
 
-def _tokens_of(embeddings: Any, settings: Settings, texts: list[str]) -> dict[str, TokenVectors]:
-    """Token vectors (float32) of each text; empty when neither fusion nor the reranker
-    uses late interaction, or the embeddings give none."""
-    batch = getattr(embeddings, "document_tokens", None)
-    wanted = settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
-    if batch is None or not wanted or not texts:
-        return {}
-    unique = list(dict.fromkeys(texts))  # copies of one passage cost one model call
-    vecs = batch(unique)  # empty when the embeddings give no token vectors
-    return {t: TokenVectors(v.ids, v.vectors.astype(np.float32))
-            for t, v in zip(unique, vecs, strict=True)} if vecs else {}
-
-
 def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
                chunks: dict[str, Document], vectors: dict[str, np.ndarray],
                sentence_vectors: dict[str, np.ndarray], late: LateIndex | None,
-               sentence_tokens: dict[str, list[TokenVectors]], coverage: Coverage
-               ) -> HybridRetriever:
+               sentence_tokens: dict[str, list[TokenVectors]], coverage: Coverage,
+               faq_vectors: dict[str, np.ndarray]) -> HybridRetriever:
     from langchain_chroma import Chroma
 
     ids = list(chunks)
-    faq = {c: q for c, d in chunks.items() if (q := str(d.metadata.get("question") or ""))}
-    faq_vecs = embeddings.embed_documents(list(faq.values())) if faq else []
     return HybridRetriever(
         vectorstore=Chroma(client=client, collection_name=collection,
                            embedding_function=embeddings), store_timeout=s.store_timeout,
         embeddings=embeddings, chunks=chunks, vectors=vectors,
         keyword=KeywordIndex(ids, [chunks[i].page_content for i in ids]),
-        faq_vectors={c: np.asarray(v, dtype=np.float32)
-                     for c, v in zip(faq, faq_vecs, strict=True)},
+        faq_vectors=faq_vectors,
         sentence_vectors=sentence_vectors, k=s.retrieval_k, method=s.fusion_method,
         dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
         sentence_weight=s.fusion_sentence_weight, faq_weight=s.faq_weight, rrf_k=s.rrf_k,

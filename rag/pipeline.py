@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from functools import cache
 from typing import Any
@@ -96,9 +97,12 @@ class KnotbotPipeline:
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
-        from rag.safety.language import warm
+        if background:  # the app: the other languages' word lists (16 s, 600 MB) load
+            # beside the first requests, not before it can answer; the CLI loads only the
+            # one a message needs, when it needs it
+            from rag.safety.language import warm
 
-        warm()
+            threading.Thread(target=warm, name="knotbot language lists", daemon=True).start()
         self.chain: Runnable = self._build_chain()
         # Replaced whole, never changed: each question keeps the snapshot it started with.
         self.live = LiveIndex(settings, embeddings, self.word_table, self._scope_from)

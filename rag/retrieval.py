@@ -55,13 +55,18 @@ class KeywordIndex:
         self.model = bm25s.BM25()
         self.model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
 
-    def scores(self, query: str, related: Sequence[str] = ()) -> dict[str, float]:
-        """BM25 of the query's words, plus ``related`` article words (query expansion)."""
+    def scores(self, query: str, related: Sequence[str] = (), top: int | None = None
+               ) -> dict[str, float]:
+        """BM25 of the query's words, plus ``related`` article words (query expansion):
+        every chunk that scores, or only the ``top`` best."""
         tokens = stem_tokens(" ".join([query, *related]))
         if not tokens:
             return {}
-        raw = self.model.get_scores(tokens)
-        return {i: float(s) for i, s in zip(self.ids, raw, strict=True) if s > 0}
+        raw = np.asarray(self.model.get_scores(tokens))
+        rows = np.flatnonzero(raw > 0)
+        if top is not None and len(rows) > top:
+            rows = rows[np.argpartition(-raw[rows], top - 1)[:top]]
+        return {self.ids[i]: float(raw[i]) for i in sorted(rows.tolist())}
 
 
 class HybridRetriever(BaseRetriever):
@@ -88,6 +93,10 @@ class HybridRetriever(BaseRetriever):
     mmr_lambda: float
     fetch_k: int = 12
     dense_k: int = 50  # a chunk left out of the dense list would score as the worst one
+    # The costly signals (best sentence, late interaction, FAQ match) score only the chunks
+    # dense search or BM25 put in their first ``candidates``: a question's cost stays flat
+    # as the corpus grows. (On a corpus this small or smaller, that is every chunk.)
+    candidates: int = 50
     use_dense: bool = True
     use_bm25: bool = True
     use_store: bool = True  # off: dense search over the in-memory vectors instead
@@ -100,24 +109,35 @@ class HybridRetriever(BaseRetriever):
     reranker: BaseDocumentCompressor | None = None
 
     def signals(self, query: str) -> list[tuple[dict[str, float], float]]:
+        return self._signals(query)[0]
+
+    def _signals(self, query: str) -> tuple[list[tuple[dict[str, float], float]], list[str]]:
+        """The weighted signals, and the candidate chunks the costly ones scored."""
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         out: list[tuple[dict[str, float], float]] = []
+        pool: dict[str, None] = {}
         if self.use_dense:
-            out.append((self.dense_scores(qvec), self.dense_weight))
+            dense = self.dense_scores(qvec)
+            pool.update(dict.fromkeys(list(dense)[: self.candidates]))
+            out.append((dense, self.dense_weight))
         if self.use_bm25:
             related = self.expand(query) if self.expand else []
-            out.append((self.keyword.scores(query, related), self.bm25_weight))
+            keyword = self.keyword.scores(query, related, top=self.candidates)
+            pool.update(dict.fromkeys(sorted(keyword, key=keyword.__getitem__, reverse=True)))
+            out.append((keyword, self.bm25_weight))
+        ids = [c for c in pool if c in self.chunks]
         if self.use_dense and self.sentence_weight > 0 and self.sentence_vectors:
             # A chunk is as close as its closest sentence: one line of a long passage
             # can answer the question even when the passage as a whole is about more.
-            best = {cid: float((m @ qvec).max()) for cid, m in self.sentence_vectors.items()}
+            best = {cid: float((self.sentence_vectors[cid] @ qvec).max())
+                    for cid in ids if cid in self.sentence_vectors}
             out.append((best, self.sentence_weight))
         if self.use_dense and self.late_weight > 0 and self.late is not None:
             tokens = getattr(self.embeddings, "tokens", None)
             q = tokens(query) if tokens is not None else None
             if q is not None:
-                out.append((self.late.scores(q), self.late_weight))
-        return out
+                out.append((self.late.scores(q, ids), self.late_weight))
+        return out, ids
 
     def dense_scores(self, qvec: np.ndarray) -> dict[str, float]:
         """Cosine of the nearest chunks: from the store, within its deadline; or, with
@@ -138,15 +158,18 @@ class HybridRetriever(BaseRetriever):
             if self.store_timeout else search()
         return {str(d.id): 1.0 - float(dist) for d, dist in hits}
 
-    def faq_bonus(self, query: str) -> dict[str, float]:
-        """How close the question is to an FAQ heading, on an absolute scale.
+    def faq_bonus(self, query: str, ids: Sequence[str] | None = None) -> dict[str, float]:
+        """How close the question is to an FAQ heading (of the chunks ``ids``, else of
+        all), on an absolute scale.
 
         Not min-max scaled like the other signals: a weak best match must stay weak.
         """
         if self.faq_weight <= 0 or not self.faq_vectors:
             return {}
         qvec = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        sims = {cid: float(v @ qvec) for cid, v in self.faq_vectors.items()}
+        faq = self.faq_vectors if ids is None else \
+            {c: self.faq_vectors[c] for c in ids if c in self.faq_vectors}
+        sims = {cid: float(v @ qvec) for cid, v in faq.items()}
         return {cid: self.faq_weight * (s - FAQ_FLOOR) / (1 - FAQ_FLOOR)
                 for cid, s in sims.items() if s > FAQ_FLOOR}
 
@@ -154,11 +177,11 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
     ) -> list[Document]:
         fuse = rrf if self.method == "rrf" else convex
-        signals = self.signals(query)
+        signals, ids = self._signals(query)
         fused = (fuse(signals, self.rrf_k) if self.method == "rrf"  # type: ignore[call-arg]
                  else fuse(signals))
         scale = max(fused.values(), default=1.0) or 1.0
-        for cid, bonus in self.faq_bonus(query).items():
+        for cid, bonus in self.faq_bonus(query, ids).items():
             fused[cid] = fused.get(cid, 0.0) + bonus * scale
         top = dict(sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[: self.fetch_k])
         chosen = mmr(top, self.vectors, self.k, self.mmr_lambda) if self.mmr_lambda < 1 else \

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         BUNDLED_MODEL, description="a local sentence-transformers folder, or the bundled MiniLM"
     )
 
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: onnxruntime, no torch (exported once into cache_dir); "
+        "torch: sentence-transformers (slow to start; the reference)")
+
     chunk_max_chars: int = 500
     chunk_min_chars: int = 120
 
@@ -65,6 +69,8 @@ class Settings(BaseSettings):
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
+    ui_concurrency: int = Field(4, ge=1, description="chat replies (and checker results) "
+                                "the app computes at once; more people wait in its queue")
     feedback_file: Path = PROJECT_DIR / ".knotbot" / "feedback.jsonl"
 
     def model_path(self) -> str:

@@ -53,8 +53,7 @@ def test_late_interaction_weighs_rare_pieces_and_finds_their_chunk(pipeline, emb
     best = pipeline.chunks[max(scores, key=scores.__getitem__)].page_content
     assert "cane" in best.lower()
     # "knot" is in most chunks, "cane" in few: the rare piece weighs more.
-    ids = embeddings.model.tokenizer("cane knot")["input_ids"][1:-1]
-    weights = late.weights(np.array(ids))
+    weights = late.weights(embeddings.tokens("cane knot").ids)
     assert weights[0] > weights[1]
 
 

@@ -136,7 +136,7 @@ class ChatTab:
         gr.HTML(PRIVACY)
 
 
-def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float) -> None:
+def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int) -> None:
     chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries]
 
     def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
@@ -147,11 +147,16 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float) -> None:
     def keep(log: handlers.ChatLog) -> list[dict[str, object]]:
         return handlers.to_stored(log)
 
+    # The pipeline is read-only per question (tests/test_concurrency.py), so several
+    # people are answered at once, all chat triggers sharing one pool of workers. Someone
+    # who must wait sees their place in the queue (and its ETA) on the notice line.
+    wait: dict[str, Any] = {"show_progress": "minimal", "show_progress_on": [tab.notice],
+            "concurrency_limit": concurrency, "concurrency_id": "chat"}
     gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
-          show_progress="hidden").then(keep, [tab.entries], [tab.stored])
+          **wait).then(keep, [tab.entries], [tab.stored])
     for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
         button.click(partial(on_send, text), [tab.entries], chat_out,
-                     show_progress="hidden").then(keep, [tab.entries], [tab.stored])
+                     **wait).then(keep, [tab.entries], [tab.stored])
     tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
 
 
@@ -241,7 +246,7 @@ def build_app(
     settings: Settings | None = None,
     *,
     feedback_file: Path | None = None,
-    stream_delay: float = 0.02,
+    stream_delay: float = 0.0,
 ) -> gr.Blocks:
     """Build (not launch) the app around a pipeline."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -257,9 +262,10 @@ def build_app(
                 _press_tab(pipeline)
             with gr.Tab("When should I see a doctor?", id="signs"):
                 _signs_tab(pipeline)
-        _wire_send(chat, pipeline, stream_delay)
+        _wire_send(chat, pipeline, stream_delay, settings.ui_concurrency)
         _wire_feedback(chat, feedback)
         _wire_reset(app, chat)
+    app.queue(default_concurrency_limit=settings.ui_concurrency)  # the checkers' too
     return app
 
 

@@ -153,6 +153,8 @@ def respond(
         yield chat_messages(entries), "", "", entries
         return
     key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
+    # A typing delay holds a worker for every frame (0.6 s a reply at 0.02 s), so people
+    # queue behind it: none unless asked for (``delay``); the frames then go out at once.
     for frame in render.stream_answer(answer, key=key, earlier=said):
         yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
         if delay:

@@ -16,7 +16,8 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
     vocabulary = english_vocabulary(settings.model_path())
     semantic = None
     if embeddings is not None and settings.semantic_triage:
-        semantic = SemanticLayer(embeddings, settings.semantic_flag_threshold,
+        semantic = SemanticLayer(_examples_cached(settings, embeddings),
+                                 settings.semantic_flag_threshold,
                                  settings.semantic_scope_threshold)
     # Warning signs and the press check's contraindications win a typo's ties.
     normaliser = Normaliser(lex.keywords, vocabulary, lex.stems,
@@ -34,3 +35,12 @@ def learned_layer(settings, embeddings, lex):  # type: ignore[no-untyped-def]
         return None
     return LearnedLayer(head, embeddings.embed_documents,
                         {c.id: c.level for c in lex.classes})
+
+
+def _examples_cached(settings, embeddings):  # type: ignore[no-untyped-def]
+    """The model, with the examples' vectors kept in the cache folder between starts."""
+    from rag.onnx_encoder import export_key
+    from rag.vector_cache import DiskCachedEmbeddings
+
+    key = f"{export_key(settings.model_path())}|{settings.embedding_backend}"
+    return DiskCachedEmbeddings(embeddings, settings.cache_dir / "examples", key)

@@ -1,0 +1,191 @@
+"""What start-up needs from an index version, computed once (at ingest) and kept on disk.
+
+Sentence splits and vectors, token vectors of sentences and chunks (float16), FAQ
+heading vectors and the coverage tables are derived from a version's chunks and the
+model alone, so they are computed when the version is written and stored beside it,
+in one folder per version made atomically (written under a temporary name, then
+renamed). A start then opens files; the large arrays are memory-mapped. A version with
+no folder (made by an older Knotbot, or by another machine against a Chroma server) is
+derived on first load and stored then. Building a version reuses the vectors of every
+sentence and chunk the previous version already had, so a one-article change encodes
+only that article's text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.embeddings import TokenVectors
+from rag.settings import Settings
+
+FORMAT = 1  # bump when a file's layout or what is derived changes
+
+
+@dataclass(frozen=True)
+class Derived:
+    """One version's derived data: texts and their vectors, in memory-mapped arrays."""
+
+    chunk_sentences: dict[str, list[str]]
+    sentence_vectors: dict[str, np.ndarray]
+    sentence_tokens: dict[str, TokenVectors]  # empty when late interaction is off
+    chunk_tokens: dict[str, TokenVectors]  # chunk text -> its token vectors
+    faq_vectors: dict[str, np.ndarray]  # chunk id -> its FAQ question's vector
+    coverage_vectors: np.ndarray | None  # Coverage._embed of its vocabulary
+    table_nearest: dict[str, tuple[str, float]]  # Coverage._nearest_for_table
+    encoded: int = 0  # texts sent to the model to build it (0 when read from disk)
+
+
+def folder(settings: Settings, name: str) -> Path:
+    """Where version ``name``'s derived data lives (per model and settings that shape it)."""
+    from rag.onnx_encoder import export_key
+
+    late = settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
+    key = f"{export_key(settings.model_path())}-{int(late)}-{settings.expansion_words}"
+    return settings.cache_dir / "derived" / f"{name}-f{FORMAT}-{key}"
+
+
+def prune(settings: Settings, keep: Iterable[str]) -> None:
+    """Remove the derived data of versions other than ``keep`` (after an ingest)."""
+    root = settings.cache_dir / "derived"
+    names = tuple(f"{n}-f" for n in keep)
+    for path in root.glob("*") if root.is_dir() else []:
+        if not path.name.startswith(names):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _pack(items: Sequence[TokenVectors]) -> dict[str, np.ndarray]:
+    sizes = [len(t.ids) for t in items]
+    dim = items[0].vectors.shape[1] if items and items[0].vectors.ndim == 2 else 0
+    return {"ids": np.concatenate([t.ids for t in items]) if items else np.zeros(0, np.int64),
+            "vecs": np.concatenate([t.vectors.reshape(-1, dim) for t in items]).astype(
+                np.float16) if items else np.zeros((0, 0), np.float16),
+            "off": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)}
+
+
+def _unpack(ids: np.ndarray, vecs: np.ndarray, off: np.ndarray) -> list[TokenVectors]:
+    return [TokenVectors(ids[a:b], vecs[a:b]) for a, b in zip(off[:-1], off[1:], strict=True)]
+
+
+def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
+    """Write ``d`` to ``path`` atomically: a reader sees the whole folder or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    try:
+        sentences = list(d.sentence_vectors)
+        chunk_texts = list(d.chunk_tokens)
+        arrays: dict[str, np.ndarray] = {
+            "sentence_vectors": np.asarray([d.sentence_vectors[s] for s in sentences],
+                                           np.float32).reshape(len(sentences), -1),
+            "faq_vectors": np.asarray(list(d.faq_vectors.values()), np.float32),
+            "coverage_vectors": d.coverage_vectors if d.coverage_vectors is not None
+            else np.zeros((0, 0), np.float32)}
+        tokens = [d.sentence_tokens[s] for s in sentences] if d.sentence_tokens else []
+        arrays |= {f"sentence_tok_{k}": v for k, v in _pack(tokens).items()}
+        arrays |= {f"chunk_tok_{k}": v for k, v in _pack(
+            [d.chunk_tokens[t] for t in chunk_texts]).items()}
+        vocab = {w: i for i, w in enumerate(sorted({a for a, _ in d.table_nearest.values()}))}
+        words = [w for w in table_words if w in d.table_nearest]
+        arrays["nearest_word"] = np.array([vocab[d.table_nearest[w][0]] for w in words],
+                                          np.int32)
+        arrays["nearest_cos"] = np.array([d.table_nearest[w][1] for w in words], np.float64)
+        for key, value in arrays.items():
+            np.save(tmp / f"{key}.npy", value)
+        meta = {"format": FORMAT, "chunk_sentences": d.chunk_sentences,
+                "sentences": sentences, "chunk_texts": chunk_texts,
+                "faq": list(d.faq_vectors), "late": bool(d.sentence_tokens or d.chunk_tokens),
+                "vocab": list(vocab), "table_words": words}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        tmp.chmod(0o755)
+        os.replace(tmp, path)  # atomic; an existing folder (a race) is kept as it was
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def load(path: Path) -> Derived | None:
+    """The derived data at ``path``, memory-mapped; None when missing or unreadable."""
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            return None
+        a = {f.stem: np.load(f, mmap_mode="r") for f in path.glob("*.npy")}
+    except (OSError, ValueError):
+        return None
+    sentences, late = meta["sentences"], meta["late"]
+    vectors = a["sentence_vectors"]
+    s_tokens = _unpack(a["sentence_tok_ids"], a["sentence_tok_vecs"], a["sentence_tok_off"])
+    c_tokens = _unpack(a["chunk_tok_ids"], a["chunk_tok_vecs"], a["chunk_tok_off"])
+    cov = a["coverage_vectors"]
+    vocab = meta["vocab"]
+    return Derived(
+        chunk_sentences=meta["chunk_sentences"],
+        sentence_vectors={s: vectors[i] for i, s in enumerate(sentences)},
+        sentence_tokens=dict(zip(sentences, s_tokens, strict=True)) if late and s_tokens
+        else {},
+        chunk_tokens=dict(zip(meta["chunk_texts"], c_tokens, strict=True)),
+        faq_vectors={c: a["faq_vectors"][i] for i, c in enumerate(meta["faq"])},
+        coverage_vectors=np.asarray(cov, np.float32) if cov.size else None,
+        table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
+            meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)})
+
+
+class Reuse:
+    """Vectors a previous version already has, so only new text goes to the model."""
+
+    def __init__(self, previous: Derived | None) -> None:
+        self.vectors: Mapping[str, np.ndarray] = previous.sentence_vectors if previous else {}
+        self.tokens: dict[str, TokenVectors] = {}
+        # By chunk id: ids are content hashes, so an unchanged chunk keeps its FAQ vector.
+        self.faq: Mapping[str, np.ndarray] = previous.faq_vectors if previous else {}
+        if previous:
+            self.tokens.update(previous.sentence_tokens)
+            self.tokens.update(previous.chunk_tokens)
+        self.encoded = 0
+
+    def embed(self, texts: list[str], embed: Callable[[list[str]], Any]) -> list[np.ndarray]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
+        self.encoded += len(missing)
+        return [np.asarray(self.vectors[t] if t in self.vectors else fresh[t], np.float32)
+                for t in texts]
+
+    def faq_vectors(self, questions: dict[str, str], embed: Callable[[list[str]], Any]
+                    ) -> dict[str, np.ndarray]:
+        """Chunk id -> the vector of its FAQ question (``questions``: chunk id -> text)."""
+        missing = [c for c in questions if c not in self.faq]
+        fresh = dict(zip(missing, embed([questions[c] for c in missing]), strict=True)) \
+            if missing else {}
+        self.encoded += len(missing)
+        return {c: np.asarray(self.faq[c] if c in self.faq else fresh[c], np.float32)
+                for c in questions}
+
+    def token_vectors(self, texts: list[str], batch: Callable[[list[str]], list[TokenVectors]]
+                      ) -> list[TokenVectors]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.tokens]
+        got = batch(missing) if missing else []
+        if missing and not got:  # the embeddings give no token vectors
+            return []
+        fresh = dict(zip(missing, got, strict=True))
+        self.encoded += len(missing)
+        return [self.tokens[t] if t in self.tokens else fresh[t] for t in texts]
+
+
+def latest(settings: Settings, but: str) -> Derived | None:
+    """The most recently written derived data of another version (to reuse its vectors)."""
+    root = settings.cache_dir / "derived"
+    suffix = folder(settings, "").name  # the same model and settings only
+    paths = sorted((p for p in root.glob(f"*{suffix}") if p.name != f"{but}{suffix}"
+                    and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime,
+                   reverse=True) if root.is_dir() else []
+    return next((d for d in map(load, paths[:1]) if d is not None), None)

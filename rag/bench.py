@@ -1,0 +1,263 @@
+"""`knotbot bench`: start-up, warm latency, memory, concurrent users and corpus growth.
+
+Figures, not tests: every number depends on the machine and its load (printed first).
+Cold runs are new processes, as a person starting Knotbot gets them; the ONNX and the
+torch encoders are timed side by side in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.settings import Settings
+
+QUESTION = "what causes knots?"
+STEPS = ("embed", "triage", "retrieve", "compose", "total")
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident memory of a process (this one by default), from /proc."""
+    path = Path(f"/proc/{pid or os.getpid()}/status")
+    for line in path.read_text().splitlines() if path.is_file() else []:
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KNOTBOT_")}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               KNOTBOT_DATA_DIR=str(settings.data_dir), KNOTBOT_CACHE_DIR=str(settings.cache_dir),
+               KNOTBOT_CORPUS_DIR=str(settings.corpus_dir), KNOTBOT_STORE_TIMEOUT="60")
+    env.update(extra)
+    return env
+
+
+def cold_ask(settings: Settings, backend: str) -> float:
+    """Seconds for `knotbot ask` in a new process, from start to answer printed."""
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "rag", "ask", QUESTION, "--json"],
+                          env=_env(settings, KNOTBOT_EMBEDDING_BACKEND=backend),
+                          capture_output=True, text=True, timeout=900, check=False)
+    took = time.perf_counter() - t0
+    if done.returncode != 0 or not json.loads(done.stdout).get("citations"):
+        raise RuntimeError(f"cold ask ({backend}) failed: {done.stderr[-300:]}")
+    return took
+
+
+def probe(settings: Settings, questions: list[str]) -> dict[str, Any]:
+    """In this process: start (pipeline ready), per-step warm latency, RSS."""
+    from rag.pipeline import KnotbotPipeline
+
+    t0 = time.perf_counter()
+    pipeline = KnotbotPipeline(settings)
+    start = time.perf_counter() - t0
+    pipeline.answer(QUESTION)
+    steps: dict[str, list[float]] = {s: [] for s in STEPS}
+    for q in questions:
+        t = pipeline.answer(q).timings_ms
+        for s in STEPS:
+            steps[s].append(float(getattr(t, s)))
+    return {"start_s": start, "rss_mb": rss_mb(), "questions": len(questions),
+            "steps": {s: [pct(v, 50), pct(v, 95)] for s, v in steps.items()}}
+
+
+def probe_process(settings: Settings, questions: list[str]) -> dict[str, Any]:
+    """`probe` in a new process (a cold start, and its own memory)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(questions, fh)
+    done = subprocess.run([sys.executable, "-m", "rag.bench", "probe", fh.name],
+                          env=_env(settings), capture_output=True, text=True, timeout=1800,
+                          check=False)
+    Path(fh.name).unlink(missing_ok=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"probe failed: {done.stderr[-500:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_app(settings: Settings) -> tuple[subprocess.Popen[bytes], str, float]:
+    """`knotbot serve` in a new process; seconds from start to its first answer."""
+    from gradio_client import Client
+
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)],
+                            env=_env(settings), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    while time.perf_counter() - t0 < 600:
+        try:
+            reply = json.dumps(Client(url, verbose=False).predict(QUESTION, api_name="/on_send"))
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.2)
+            continue
+        if "kb-ref" in reply:  # answered from the articles (a citation)
+            return proc, url, time.perf_counter() - t0
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the app gave no answer from the articles within 600 s")
+
+
+FLAG = "I was in a car accident this morning and now my neck hurts"
+TURNS = ("what causes knots?", "how long should I hold pressure on one?")
+EARLIER = "Earlier in this conversation you mentioned a warning"
+
+
+def users(url: str, count: int) -> dict[str, Any]:
+    """``count`` people at once, 3 turns each; every other one opens with a warning sign,
+    which must stay with them (and only them) in their later turns."""
+    from gradio_client import Client
+
+    times: list[float] = []
+    errors: list[str] = []
+    leaks = 0
+    lock = threading.Lock()
+
+    def person(n: int) -> None:
+        nonlocal leaks
+        try:
+            client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
+        except Exception as err:  # noqa: BLE001 - could not even open the page: counted
+            with lock:
+                errors.append(f"connect: {type(err).__name__}: {err}"[:200])
+            return
+        flagged = n % 2 == 0
+        for turn, text in enumerate(((FLAG,) if flagged else ("is stretching good?",)) + TURNS):
+            t0 = time.perf_counter()
+            try:
+                out = client.predict(text, api_name="/on_send")
+                last = json.dumps(out[0][-1])  # the reply: the chat's last message
+            except Exception as err:  # noqa: BLE001 - counted
+                with lock:
+                    errors.append(f"{type(err).__name__}: {err}"[:200])
+                continue
+            with lock:
+                times.append(time.perf_counter() - t0)
+                if turn > 0 and (EARLIER in last) != flagged:
+                    leaks += 1
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"users": count, "replies": len(times), "errors": len(errors),
+            "p50": pct(times, 50), "p95": pct(times, 95), "leaks": leaks,
+            "seconds": time.perf_counter() - t0, "examples": errors[:3]}
+
+
+def blind_questions() -> list[str]:
+    from rag.evaluate.data import load_sets
+
+    sets = load_sets()
+    return [q.question for qs in sets.held_out.values() for q in qs]
+
+
+def timed(run: Callable[[], Any]) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = run()
+    return out, time.perf_counter() - t0
+
+
+def _ingest(settings: Settings) -> tuple[Any, float]:
+    from rag.ingest import ingest
+
+    return timed(lambda: ingest(settings))
+
+
+def _steps(p: dict[str, Any]) -> str:
+    return ", ".join(f"{s} {a:.1f}/{b:.1f}" for s, (a, b) in p["steps"].items())
+
+
+def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[int]) -> None:
+    """The real corpus: ingest, cold ask (ONNX vs torch), warm steps, app, users."""
+    report, secs = _ingest(settings)
+    say(f"ingest: {report.chunks} chunks in {secs:.1f} s ({report.chunks / secs:.1f} chunks/s)")
+    onnx, torch = cold_ask(settings, "onnx"), cold_ask(settings, "torch")
+    say(f"cold `knotbot ask`: {onnx:.2f} s (torch path, same run: {torch:.2f} s; "
+        f"{torch / onnx:.1f}x)")
+    p = probe_process(settings, blind_questions())
+    say(f"pipeline start {p['start_s']:.2f} s; RSS after {p['questions']} blind questions "
+        f"{p['rss_mb']:.0f} MB")
+    say(f"warm ms p50/p95 per step: {_steps(p)}")
+    proc, url, ready = start_app(settings)
+    try:
+        say(f"`knotbot serve`: first answer {ready:.2f} s after start")
+        for n in user_counts:
+            u = users(url, n)
+            say(f"{n} users x 3 turns: {u['replies']}/{3 * n} replies, {u['errors']} errors, "
+                f"reply p50 {u['p50']:.2f} s p95 {u['p95']:.2f} s, {u['leaks']} level leaks "
+                f"({u['seconds']:.1f} s in all)" + (f"; e.g. {u['examples'][0]}"
+                                                    if u["examples"] else ""))
+        say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def growth(settings: Settings, sizes: Sequence[int], work: Path,
+           say: Callable[[str], None]) -> None:
+    """Synthetic corpora (rag.synth): ingest, start, warm latency, RSS, one-article change."""
+    from rag import synth
+
+    questions = blind_questions()
+    say("chunks | ingest (chunks/s) | start | warm p50/p95 ms | retrieve p50 | RSS | "
+        "one-article change: re-ingest, texts encoded, next start")
+    for size in sizes:
+        corpus = work / f"corpus-{size}"
+        synth.make(settings.corpus_dir, corpus, size)
+        s = settings.model_copy(update={"corpus_dir": corpus, "data_dir": work / f"data-{size}"})
+        report, secs = _ingest(s)
+        p = probe_process(s, questions)
+        first = sorted(corpus.iterdir())[0]
+        first.write_text(first.read_text(encoding="utf-8")
+                         + "\nThis variant was edited once, to time a reload.\n",
+                         encoding="utf-8")
+        again, secs2 = _ingest(s)
+        p2 = probe_process(s, questions[:10])
+        total = p["steps"]["total"]
+        say(f"{report.chunks} | {secs:.0f} s ({report.chunks / secs:.0f}/s) | "
+            f"{p['start_s']:.2f} s | {total[0]:.1f} / {total[1]:.1f} | "
+            f"{p['steps']['retrieve'][0]:.1f} ms | {p['rss_mb']:.0f} MB | {secs2:.1f} s, "
+            f"{again.chunks_embedded} chunks + {again.texts_derived} derived texts, "
+            f"{p2['start_s']:.2f} s")
+
+
+def run(settings: Settings, user_counts: Sequence[int], sizes: Sequence[int],
+        say: Callable[[str], None] = print) -> None:
+    say(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start "
+        f"(figures, not tests: they move with the load)")
+    with tempfile.TemporaryDirectory(prefix="knotbot-bench-") as tmp:
+        work = Path(tmp)
+        base = settings.model_copy(update={"data_dir": work / "data"})
+        today(base, say, user_counts)
+        growth(base, sizes, work, say)
+    say(f"load average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["probe"]:
+    print(json.dumps(probe(Settings(), json.loads(Path(sys.argv[2]).read_text()))))

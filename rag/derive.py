@@ -1,0 +1,85 @@
+"""Derive a version's start-up data from its chunks (at ingest, or once on first load).
+
+The coverage tables are the outputs of `rag.coverage.Coverage`'s own build steps, kept as
+they are; `StoredCoverage` is that class fed with them instead of computing them again.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+
+from rag import artefacts
+from rag.artefacts import Derived, Reuse
+from rag.chunking import body_of, split_sentences
+from rag.coverage import Coverage
+from rag.safety.lexicon import load_lexicon
+from rag.settings import Settings
+from rag.wordtable import WordTable
+
+
+class StoredCoverage(Coverage):
+    """A `Coverage` built from stored tables: its model-bound steps are read, not run."""
+
+    def __init__(self, texts: list[str], embeddings: Any, table: WordTable | None,
+                 derived: Derived) -> None:
+        self._derived = derived
+        super().__init__(texts, embeddings, known=load_lexicon().contraindications,
+                         table=table)
+
+    def _embed(self, words: list[str], table: WordTable | None) -> np.ndarray | None:
+        return self._derived.coverage_vectors if words else None
+
+    def _nearest_for_table(self, table: WordTable | None) -> dict[str, tuple[str, float]]:
+        return self._derived.table_nearest if table is not None else {}
+
+
+def late_wanted(settings: Settings) -> bool:
+    return settings.fusion_late_weight > 0 or settings.rerank_depth >= 2
+
+
+def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
+           word_table: WordTable | None, reuse: Reuse) -> Derived:
+    """Everything start-up needs that the model computes, for these chunks."""
+    chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
+                       for cid, d in chunks.items()}
+    texts = sorted({s for sents in chunk_sentences.values() for s in sents})
+    sentence_vectors = dict(zip(texts, reuse.embed(texts, embeddings.embed_documents),
+                                strict=True))
+    batch = getattr(embeddings, "document_tokens", None)
+    chunk_texts = list(dict.fromkeys(d.page_content for d in chunks.values()))
+    sentence_tokens: dict[str, Any] = {}
+    chunk_tokens: dict[str, Any] = {}
+    if batch is not None and late_wanted(settings):
+        sentence_tokens = dict(zip(texts, reuse.token_vectors(texts, batch) or [], strict=False))
+        chunk_tokens = dict(zip(chunk_texts, reuse.token_vectors(chunk_texts, batch) or [],
+                                strict=False))
+    faq = {c: q for c, d in chunks.items() if (q := str(d.metadata.get("question") or ""))}
+    coverage = Coverage((d.page_content for d in chunks.values()), embeddings,
+                        known=load_lexicon().contraindications, table=word_table)
+    return Derived(chunk_sentences=chunk_sentences, sentence_vectors=sentence_vectors,
+                   sentence_tokens=sentence_tokens, chunk_tokens=chunk_tokens,
+                   faq_vectors=reuse.faq_vectors(faq, embeddings.embed_documents),
+                   coverage_vectors=coverage.vectors,
+                   table_nearest=coverage._table_nearest, encoded=reuse.encoded)
+
+
+def obtain(chunks: dict[str, Document], name: str, settings: Settings, embeddings: Any,
+           word_table: WordTable | None) -> Derived:
+    """Version ``name``'s derived data from disk; derived now (and kept) if missing."""
+    path = artefacts.folder(settings, name)
+    found = artefacts.load(path)
+    if found is not None and set(found.chunk_sentences) == set(chunks):
+        return found
+    made = derive(chunks, settings, embeddings, word_table,
+                  Reuse(artefacts.latest(settings, but=name)))
+    try:
+        artefacts.save(path, made, word_table.words if word_table is not None else [])
+    except OSError as err:
+        warnings.warn(f"could not keep the index's derived data in {path.parent} ({err}); "
+                      "it is computed again at every start: set KNOTBOT_CACHE_DIR to a "
+                      "writable folder", stacklevel=2)
+    return made

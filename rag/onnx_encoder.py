@@ -1,0 +1,175 @@
+"""The embedding model without torch: MiniLM run by onnxruntime, tokenised by `tokenizers`.
+
+The model is exported to ONNX once, from the local weights (the one time torch is
+imported), and kept in the cache folder under a key made from the model's own files, so
+another model, or new weights under the same name, gets its own export. Answering then
+needs only onnxruntime, tokenizers and NumPy: no torch, transformers or
+sentence-transformers, and a start that opens two files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT = 1  # bump when the export's inputs, outputs or options change
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One text: its unit sentence vector (mean of its tokens), its WordPiece ids and one
+    hidden-state row per id, padding removed ([CLS] and [SEP] kept, as in the model)."""
+
+    vector: np.ndarray  # float32, unit length
+    ids: np.ndarray  # int64
+    hidden: np.ndarray  # float32, one row per id
+
+
+def export_key(model_path: str) -> str:
+    """A key for this model's export: its config, tokenizer and weights' sizes and names."""
+    digest = hashlib.sha256(f"{FORMAT}".encode())
+    for name in sorted(os.listdir(model_path)):
+        path = Path(model_path) / name
+        if not path.is_file():
+            continue
+        digest.update(name.encode())
+        if name.endswith(".json") or name == "vocab.txt":
+            digest.update(path.read_bytes())
+        else:  # weights: their size (hashing 90 MB at every start would cost a second)
+            digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()[:16]
+
+
+def export_path(cache_dir: Path, model_path: str) -> Path:
+    return cache_dir / f"onnx-{export_key(model_path)}" / "model.onnx"
+
+
+def max_length(model_path: str) -> int:
+    """sentence-transformers' own limit for this model (256 for MiniLM), else 512."""
+    config = Path(model_path) / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text()).get("max_seq_length", 512))
+    return 512
+
+
+def export(model_path: str, target: Path) -> Path:
+    """Export the transformer's last hidden state to ONNX (torch, once), atomically."""
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(model_path, local_files_only=True,
+                                      attn_implementation="eager").eval()
+
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sample = torch.ones(2, 8, dtype=torch.long)
+    axes = {n: {0: "batch", 1: "tokens"} for n in (*INPUTS, "last_hidden_state")}
+    fd, name = tempfile.mkstemp(dir=target.parent, suffix=".onnx")
+    os.close(fd)
+    try:
+        with torch.no_grad():
+            torch.onnx.export(Hidden(), (sample, sample, torch.zeros_like(sample)), name,
+                              dynamo=False, input_names=list(INPUTS),
+                              output_names=["last_hidden_state"], dynamic_axes=axes,
+                              opset_version=17)
+        Path(name).chmod(0o644)
+        Path(name).replace(target)  # atomic: a reader never sees half a model
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return target
+
+
+class OnnxEncoder:
+    """Tokenise and run the exported model. Thread-safe: the tokenizer is configured once,
+    and an onnxruntime session may be run from many threads at once."""
+
+    def __init__(self, model_path: str, onnx_file: Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.max_length = max_length(model_path)
+        self.tokenizer = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_length)
+        self.tokenizer.no_padding()  # padded here, per batch
+        self.special_ids = np.array(sorted(
+            i for i, tok in self.tokenizer.get_added_tokens_decoder().items() if tok.special),
+            dtype=np.int64)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        # Without the arena, a big batch (ingest, the safety examples) hands its memory
+        # back instead of keeping ~200 MB for the life of the app.
+        options.enable_cpu_mem_arena = False
+        self.session = ort.InferenceSession(str(onnx_file), options,
+                                            providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> list[Encoded]:
+        """Every text encoded; batches of similar length, so little padding is computed."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[Encoded | None] = [None] * len(texts)
+        for start in range(0, len(order), batch_size):
+            batch = order[start:start + batch_size]
+            for i, enc in zip(batch, self._batch([texts[i] for i in batch]), strict=True):
+                out[i] = enc
+        return [e for e in out if e is not None]
+
+    def _batch(self, texts: list[str]) -> list[Encoded]:
+        encodings = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, e in enumerate(encodings):
+            ids[row, :len(e.ids)] = e.ids
+            mask[row, :len(e.ids)] = 1
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                         "token_type_ids": np.zeros_like(ids)})[0]
+        result = []
+        for row, e in enumerate(encodings):
+            n = len(e.ids)
+            rows = np.asarray(hidden[row, :n], dtype=np.float32)
+            vec = rows.mean(axis=0)
+            vec /= max(float(np.linalg.norm(vec)), 1e-12)
+            result.append(Encoded(vector=vec, ids=ids[row, :n].copy(), hidden=rows))
+        return result
+
+
+def ensure_export(cache_dir: Path, model_path: str) -> Path:
+    """The model's ONNX file, exported now if missing, in a child process: torch is
+    imported there, never in the process that serves."""
+    target = export_path(cache_dir, model_path)
+    if target.is_file():
+        return target
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "rag.onnx_encoder", model_path, str(target)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not target.is_file():
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise OSError(f"could not export the embedding model to ONNX in {target.parent}: "
+                      f"{tail}")
+    return target
+
+
+if __name__ == "__main__":  # python -m rag.onnx_encoder MODEL_DIR TARGET (ensure_export)
+    import sys
+    import warnings
+
+    warnings.simplefilter("ignore")  # the tracer's warnings are about code paths MiniLM skips
+    export(sys.argv[1], Path(sys.argv[2]))

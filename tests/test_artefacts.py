@@ -1,0 +1,117 @@
+"""Start-up reads what ingest derived; a one-article change encodes only that article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from rag import artefacts
+from rag.ingest import ingest
+from rag.loaded import load_index
+from rag.settings import Settings
+from rag.store import connect, open_active
+
+
+class Recording(Embeddings):
+    """The real model, noting every text sent to it; ``refuse`` makes any call fail."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+        self.refuse = False
+
+    def _note(self, texts: list[str]) -> None:
+        if self.refuse:
+            raise AssertionError(f"the model was asked to encode {texts[:3]}")
+        self.texts += texts
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self._note(list(texts))
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+    def tokens(self, text: str) -> Any:
+        return self.inner.tokens(text)
+
+    def document_tokens(self, texts: list[str]) -> list[Any]:
+        self._note(list(texts))
+        return self.inner.document_tokens(texts)
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> Settings:
+    # No common-word table: this test must not wait for 20,000 words to be embedded.
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+                    corpus_dir=tmp_path / "corpus", expansion_words=0)
+
+
+def _load(settings: Settings, model: Any) -> Any:
+    client = connect(settings)
+    col, info = open_active(client, settings)
+    return load_index(client, col, info.name, settings, model, None)
+
+
+def test_start_reads_the_derived_data_and_never_calls_the_model(
+        own: Settings, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    model = Recording(embeddings)
+    ingest(own, corpus_copy, load_embeddings=lambda _s: model)
+    fresh = _load(own.model_copy(update={"cache_dir": own.cache_dir / "elsewhere"}), model)
+    model.refuse = True  # from here on, any encoding fails the test
+    index = _load(own, model)
+    model.refuse = False  # answering may encode the question's unknown words
+    assert index.chunk_sentences == fresh.chunk_sentences
+    for s, v in fresh.sentence_vectors.items():
+        assert np.allclose(index.sentence_vectors[s], v)
+    assert isinstance(index.sentence_vectors[next(iter(index.sentence_vectors))], np.memmap)
+    q = embeddings.tokens("how long should I hold pressure on a knot?")
+    assert index.retriever.late is not None and fresh.retriever.late is not None
+    assert index.retriever.late.scores(q) == fresh.retriever.late.scores(q)
+    assert index.coverage.check("can I take naproxen?").terms == ["naproxen"]
+    question = "how long should I hold pressure on the knot?"
+    assert [d.id for d in index.retriever.invoke(question)] == \
+        [d.id for d in fresh.retriever.invoke(question)]
+
+
+def test_a_one_article_change_encodes_only_that_article(
+        own: Settings, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    model = Recording(embeddings)
+    ingest(own, corpus_copy, load_embeddings=lambda _s: model)
+    everything = len(model.texts)
+    article = corpus_copy / "how-to-massage-neck-knots.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "held for 30 to 90 seconds", "held for 45 to 60 seconds"), encoding="utf-8")
+    model.texts.clear()
+    ingest(own, corpus_copy, load_embeddings=lambda _s: model)
+    changed = [t for t in model.texts if " " in t]  # single words: the coverage vocabulary
+    client = connect(own)
+    col, info = open_active(client, own)
+    massage = set(col.get(where={"source": article.name})["documents"] or [])
+    # The changed article's chunks go to Chroma (ingest embeds changed files whole); of
+    # everything derived, only the sentence and passage that changed are encoded again.
+    derived = [t for t in changed if t not in massage]
+    assert derived and all("45 to 60 seconds" in t for t in derived), derived
+    assert len(changed) < everything / 2
+    # The old version's derived data is gone with it; the new one's is kept.
+    folders = list((own.cache_dir / "derived").iterdir())
+    assert [f.name for f in folders] == [artefacts.folder(own, info.name).name]
+
+
+def test_the_safety_examples_are_embedded_once_and_then_read(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             embeddings) -> None:
+    from rag.vector_cache import DiskCachedEmbeddings
+
+    texts = ["my neck is stiff and I have a fever", "can I press on a knot?"]
+    model = Recording(embeddings)
+    first = DiskCachedEmbeddings(model, tmp_path, "m").embed_documents(texts)
+    model.refuse = True  # a second start reads them
+    assert DiskCachedEmbeddings(model, tmp_path, "m").embed_documents(texts) == first
+    model.refuse = False
+    other = DiskCachedEmbeddings(model, tmp_path, "another model")
+    other.embed_documents(texts)  # another model's vectors are never reused
+    assert model.texts == texts * 2

@@ -1,0 +1,94 @@
+"""The serving path's encoder: ONNX, held to sentence-transformers, and no torch loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.evaluate.data import load_sets
+from rag.onnx_encoder import export_path
+from rag.settings import PROJECT_DIR, Settings
+
+HEAVY = ("torch", "transformers", "sentence_transformers")
+
+
+@pytest.fixture(scope="module")
+def torch_embeddings():  # type: ignore[no-untyped-def]
+    from rag.embeddings import load_torch_embeddings
+
+    return load_torch_embeddings(Settings())
+
+
+def _texts(pipeline) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every corpus sentence and chunk, and every question of every evaluation set."""
+    index = pipeline.index
+    sets = load_sets()
+    texts = {s for sents in index.chunk_sentences.values() for s in sents}
+    texts |= {d.page_content for d in index.chunks.values()}
+    texts |= {c.question for c in sets.cases}
+    texts |= {q.question for q in sets.retrieval}
+    texts |= {q.question for qs in sets.held_out.values() for q in qs}
+    return sorted(t for t in texts if t.strip())
+
+
+def test_onnx_vectors_match_sentence_transformers(pipeline, embeddings,  # type: ignore[no-untyped-def]
+                                                  torch_embeddings) -> None:
+    texts = _texts(pipeline)
+    assert len(texts) > 500
+    ours = np.asarray(embeddings.embed_documents(texts))
+    reference = np.asarray(torch_embeddings.embed_documents(texts))
+    cosines = (ours * reference).sum(axis=1)
+    worst = int(cosines.argmin())
+    assert cosines[worst] >= 0.999, texts[worst]
+    # The question's own vector and token vectors (late interaction) agree as well.
+    for text in texts[::25]:
+        a, b = embeddings.tokens(text), torch_embeddings.tokens(text)
+        assert a is not None and b is not None
+        assert a.ids.tolist() == b.ids.tolist(), text
+        rows = (a.vectors.astype(np.float32) * b.vectors.astype(np.float32)).sum(axis=1)
+        assert rows.min() >= 0.999, text
+        assert float(np.dot(embeddings.embed_query(text), torch_embeddings.embed_query(text))) \
+            >= 0.999
+
+
+def test_a_long_text_is_cut_where_sentence_transformers_cuts_it(embeddings,  # type: ignore[no-untyped-def]
+                                                                 torch_embeddings) -> None:
+    text = "my shoulder knot hurts when I press on it " * 80  # far over 256 pieces
+    assert float(np.dot(embeddings.embed_query(text), torch_embeddings.embed_query(text))) \
+        >= 0.999
+    assert len(embeddings.tokens(text).ids) == len(torch_embeddings.tokens(text).ids)
+
+
+def test_the_export_is_kept_in_the_cache_under_the_models_key(embeddings) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings()
+    path = export_path(settings.cache_dir, settings.model_path())
+    assert path.is_file() and path.parent.name.startswith("onnx-")
+    # Another model folder gets another key, so a stale export is never used for it.
+    other = export_path(settings.cache_dir, str(PROJECT_DIR / "rag" / "safety" / "data"))
+    assert other != path
+
+
+def test_ask_answers_without_importing_torch(built_index: Settings) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("KNOTBOT_") or k == "KNOTBOT_CACHE_DIR"}
+    env.update(KNOTBOT_DATA_DIR=str(built_index.data_dir), KNOTBOT_STORE_TIMEOUT="60",
+               HF_HUB_OFFLINE="1")
+    script = ("import json, sys\n"
+              "from rag.cli import main\n"
+              "sys.argv = ['knotbot', 'ask', 'what causes knots in the shoulder?', '--json']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+              "print(json.dumps(heavy))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=300, cwd=Path(PROJECT_DIR))
+    assert done.returncode == 0, done.stderr
+    *answer_lines, modules = done.stdout.strip().splitlines()
+    answer = json.loads("\n".join(answer_lines))
+    assert answer["citations"] and not answer["search_error"]
+    assert json.loads(modules) == []
