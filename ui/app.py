@@ -137,15 +137,16 @@ class ChatTab:
 
 
 def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int) -> None:
-    chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries]
+    # The browser's copy is written with the reply itself, not by a later event, so a
+    # reload the moment the reply lands loses nothing.
+    chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries, tab.stored]
 
     def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
         for update in handlers.respond(pipeline, message, log, max_chars=tab.max_chars,
                                        delay=delay):
-            yield tuple(gr.skip() if part is None else part for part in update)
-
-    def keep(log: handlers.ChatLog) -> list[dict[str, object]]:
-        return handlers.to_stored(log)
+            entries = update[3]
+            stored = gr.skip() if entries is None else handlers.to_stored(entries)
+            yield (*(gr.skip() if part is None else part for part in update), stored)
 
     # The pipeline is read-only per question (tests/test_concurrency.py), so several
     # people are answered at once, all chat triggers sharing one pool of workers. Someone
@@ -153,10 +154,9 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int)
     wait: dict[str, Any] = {"show_progress": "minimal", "show_progress_on": [tab.notice],
             "concurrency_limit": concurrency, "concurrency_id": "chat"}
     gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
-          **wait).then(keep, [tab.entries], [tab.stored])
+          **wait)
     for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
-        button.click(partial(on_send, text), [tab.entries], chat_out,
-                     **wait).then(keep, [tab.entries], [tab.stored])
+        button.click(partial(on_send, text), [tab.entries], chat_out, **wait)
     tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
 
 
