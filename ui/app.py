@@ -142,10 +142,12 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int)
     chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries, tab.stored]
 
     def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
+        written = len(log or [])
         for update in handlers.respond(pipeline, message, log, max_chars=tab.max_chars,
                                        delay=delay):
-            entries = update[3]
-            stored = gr.skip() if entries is None else handlers.to_stored(entries)
+            entries, stored = update[3], gr.skip()
+            if entries is not None and len(entries) != written:  # not every streamed frame
+                written, stored = len(entries), handlers.to_stored(entries)
             yield (*(gr.skip() if part is None else part for part in update), stored)
 
     # The pipeline is read-only per question (tests/test_concurrency.py), so several
