@@ -215,7 +215,7 @@ def test_press_check_remembers_earlier_turns(pipeline, earlier: str) -> None:  #
     ("never had chest pain like this before, it goes into my neck. Can I massage my neck?",
      "emergency"),
     ("without warning my face started drooping", "emergency"),
-    ("I can't turn my head without my arm tingling", "see_doctor"),
+    ("I can't turn my head without my arm tingling", "urgent"),  # nerve signs: urgent
     ("Last year I had whiplash, and yesterday I fell off a ladder and my neck hurts", "emergency"),
     ("I was in a car crash on Monday and I'm signed off work, my neck is killing me",
      "emergency"),

@@ -35,10 +35,6 @@ class RedFlagClass:
     reason: str
     when: list[list[str]]
     past_ok: frozenset[str] = frozenset()
-    # A higher level when any two of these concepts stand together ("urgent or see_doctor").
-    raised_level: str | None = None
-    raised_reason: str = ""
-    raised_by: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -47,6 +43,7 @@ class Lexicon:
     classes: list[RedFlagClass]
     negation: re.Pattern[str]
     past: re.Pattern[str]
+    figurative: re.Pattern[str]
     messages: dict[str, str]
     press: dict[str, Any]
     press_intent: re.Pattern[str]
@@ -84,9 +81,7 @@ def load_lexicon() -> Lexicon:
     flags, levels = load_yaml("redflags.yaml"), load_yaml("levels.yaml")
     press, scope = load_yaml("press.yaml"), load_yaml("scope.yaml")
     classes = [
-        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])),
-                     c.get("raise", {}).get("level"), c.get("raise", {}).get("reason", ""),
-                     frozenset(c.get("raise", {}).get("any_two_of", [])))
+        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])))
         for c in flags["classes"]
     ]
     flag_patterns = [p for ps in flags["concepts"].values() for p in ps]
@@ -98,6 +93,7 @@ def load_lexicon() -> Lexicon:
         classes=classes,
         negation=compile_any(flags["negations"]),
         past=compile_any(flags["past_markers"]),
+        figurative=compile_any(flags["figurative"]),
         messages={k: " ".join(str(v).split()) for k, v in levels["messages"].items()},
         press=press,
         press_intent=compile_any(press["intent"]),

@@ -187,4 +187,21 @@ class Normaliser:
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
         folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
-        return plain, re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded)
+        return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
+
+
+# Dictated punctuation ("my grip has gone full stop"), "can no longer", and hyphenated
+# words ("blood-thinning"): read as a typed sentence would be.
+_SPOKEN = [(re.compile(rf"\s*\b{w}\b"), p) for w, p in (
+    ("full stop", "."), ("comma", ","), ("question mark", "?"),
+    ("exclamation (mark|point)", "!"), ("new (line|paragraph)", "."), ("semicolon", ";"))]
+_NO_LONGER = [(re.compile(r"\bcan no longer\b"), "cannot"),
+              (re.compile(r"\bcould no longer\b"), "could not"),
+              (re.compile(r"\bno longer able to\b"), "unable to"),
+              (re.compile(r"(?<=[a-z])-(?=[a-z])"), " ")]
+
+
+def _as_meant(text: str) -> str:
+    for pattern, replacement in (*_SPOKEN, *_NO_LONGER):
+        text = pattern.sub(replacement, text)
+    return text

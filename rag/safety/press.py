@@ -26,32 +26,36 @@ def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = T
                for m in pattern.finditer(text))
 
 
-def press_check(question: str, lex: Lexicon, level: str, flag_ids: set[str],
+def press_check(question: str, lex: Lexicon, flags: dict[str, str],
                 conversation: str | None = None, force: bool = False) -> PressCheck | None:
     """Verdict when the (normalised) question is about pressing, else None.
 
-    Where the knot is, contraindications and symptoms are read from the whole
-    conversation: "I'm on warfarin" said one turn earlier still forbids pressing.
+    ``flags`` maps each warning sign found in the conversation to its level. Where the
+    knot is, contraindications and symptoms are read from the whole conversation: "I'm on
+    warfarin" said one turn earlier still forbids pressing.
     """
     if not (force or is_press_question(question, lex)):
         return None
     text = conversation or question
     reasons = [reason for key, (reason, pattern) in lex.do_not_press.items()
                if _hits(text, lex, pattern, negatable=key not in _NEVER_NEGATED)]
-    if flag_ids & _NO_MASSAGE_FLAGS and not any("inflamed" in r for r in reasons):
+    if set(flags) & _NO_MASSAGE_FLAGS and not any("inflamed" in r for r in reasons):
         reasons.append(lex.do_not_press["inflamed_or_injured"][0])
+    # A sign that needs a doctor today or sooner, other than the nerve signs that pressing
+    # itself can bring on ("stop"): no pressure at all until a doctor has seen it.
+    if any(LEVEL_RANK[lv] >= LEVEL_RANK["urgent"] for cls, lv in flags.items()
+           if cls not in _STOP_FLAGS):
+        reasons.append(NO_PRESSURE_YET)
     if reasons:
         return PressCheck(verdict="do_not_press", reasons=reasons)
     stop_reason, stop_pattern = lex.stop
-    if _hits(text, lex, stop_pattern) or flag_ids & _STOP_FLAGS:
+    if _hits(text, lex, stop_pattern) or set(flags) & _STOP_FLAGS:
         return PressCheck(verdict="stop", reasons=[stop_reason])
-    if LEVEL_RANK[level] >= LEVEL_RANK["urgent"]:
-        return PressCheck(verdict="do_not_press", reasons=[
-            "a warning sign needs a doctor first: no massage or pressure until then"])
     return PressCheck(verdict="gently", reasons=[lex.press["gently"]["reason"],
                                                  " ".join(lex.press["gently"]["guidance"].split())])
 
 
+NO_PRESSURE_YET = "a warning sign needs a doctor first: no massage or pressure until then"
 LEARNED_DO_NOT = ("this sounds like a place or a condition where pressing is not safe "
                   "(the front or sides of the neck, the spine's bones, an inflamed or injured "
                   "spot, blood thinners, a clot, pregnancy...): ask a doctor before any pressure")

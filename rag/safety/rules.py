@@ -45,15 +45,14 @@ NEGATION_REACH = 4  # filler words a negation may reach across
 class Flag:
     cls: RedFlagClass
     concepts: tuple[str, ...]  # which concepts fired: the explanation of the flag
-    raised: bool = False  # several of the class's signs together: its higher level
 
     @property
     def level(self) -> str:
-        return (self.cls.raised_level or self.cls.level) if self.raised else self.cls.level
+        return self.cls.level
 
     @property
     def reason(self) -> str:
-        return self.cls.raised_reason if self.raised else self.cls.reason
+        return self.cls.reason
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -105,6 +104,8 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     """
     current: set[str] = set()
     past: set[str] = set()
+    # Figures of speech go, their length kept so that clause boundaries stay where they are.
+    text = lex.figurative.sub(lambda m: " " * len(m.group(0)), text)
     for name, pattern in lex.concepts.items():
         for m in pattern.finditer(text):
             if negated(text, m.start(), m.end(), lex):
@@ -126,10 +127,6 @@ def match_classes(text: str, lex: Lexicon) -> list[Flag]:
         concepts = current | (past_only - cls.past_ok)
         for group in cls.when:
             if all(c in concepts for c in group):
-                several = sorted(concepts & cls.raised_by)
-                if len(several) >= 2:
-                    flags.append(Flag(cls, tuple(several), raised=True))
-                else:
-                    flags.append(Flag(cls, tuple(group)))
+                flags.append(Flag(cls, tuple(group)))
                 break
     return flags

@@ -149,8 +149,8 @@ class SafetyStage:
                 # Typos bend a sentence's vector: with them mended, the sign must still be
                 # seen, or the head was reading the typos ("masssage ... sore" read as ill).
                 reading = replace(reading, flags=[])
-            if elsewhere(f"{plain} {mended}") or self.lex.scope_medication.search(mended):
-                continue  # "my wrist hurts from typing", "a double dose": not for this layer
+            if elsewhere(f"{plain} {mended}"):
+                continue  # "my wrist hurts from typing": not for this layer
             for hit in reading.flags:
                 if not any(LEVEL_RANK[lv] >= LEVEL_RANK[hit.level] for lv in levels.values()):
                     levels[f"learned:{hit.cls}"] = hit.level
@@ -205,10 +205,17 @@ class SafetyStage:
                 level = "out_of_scope"
         # Layer hits are stored as "semantic:<class>" / "learned:<class>"; the press check
         # reads the class.
-        flag_classes = {k.split(":")[-1] for k in levels}
+        flag_levels: dict[str, str] = {}
+        for key, lv in levels.items():
+            cls = key.split(":")[-1]
+            if LEVEL_RANK[lv] > LEVEL_RANK[flag_levels.get(cls, "self_care")]:
+                flag_levels[cls] = lv
         press = None
-        if level != "out_of_scope" and self._is_press(norm, earlier, reading):
-            press = press_check(norm, self.lex, level, flag_classes, everything, force=True)
+        # A warning sign that needs a doctor today carries "do not press" whatever was
+        # asked ("which stretch?" after a stroke sign): the answer must say it.
+        if level != "out_of_scope" and (self._is_press(norm, earlier, reading)
+                                        or LEVEL_RANK[level] >= LEVEL_RANK["urgent"]):
+            press = press_check(norm, self.lex, flag_levels, everything, force=True)
             if press and reading is not None and self.learned is not None:
                 # Where the rules see only a place made for pressing (the back of the neck,
                 # the top of the shoulders), the head's guess about the place does not
