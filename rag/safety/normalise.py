@@ -60,15 +60,28 @@ def closest_by_typo(word: str, *choices: Iterable[str]) -> str | None:
     from rapidfuzz.process import extract
 
     limit = 1 if len(word) <= 5 else 2
-    best: tuple[float, int, bool, int, str] | None = None
+    best: tuple[float, int, bool, int, int, str] | None = None
     for rank, options in enumerate(choices):
         for choice, distance, index in extract(word, options,
                                                scorer=OSA.distance,  # type: ignore[arg-type]
                                                score_cutoff=limit, limit=None):
-            key = (distance, rank, choice[:1] != word[:1], int(index), str(choice))
+            key = (distance, rank, choice[:1] != word[:1], _edit_kind(word, str(choice)),
+                   int(index), str(choice))
             if best is None or key < best:
                 best = key
     return best[-1] if best else None
+
+
+def _edit_kind(word: str, choice: str) -> int:
+    """How people mistype, commonest first: a letter left out ("waling": walking), two
+    letters swapped ("worts": worst), a letter too many, a wrong letter."""
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    if len(choice) > len(word):
+        return 0
+    if OSA.distance(word, choice) < Levenshtein.distance(word, choice):
+        return 1
+    return 2 if len(choice) < len(word) else 3
 
 
 def expand_contractions(text: str) -> str:
@@ -133,7 +146,10 @@ class Normaliser:
         # -> fainted) first, then the other keywords and theirs.
         roots = flag_stems | frozenset(w for w in flag_words if len(w) >= 5)
         flag_forms = forms_of(roots)
-        self._targets = (sorted(flag_words | flag_forms),
+        # A spelling variant of a warning sign's word ("tingly") is a target too.
+        variants = {k for k, v in SPELLING.items() if k.isalpha() and len(k) >= 4
+                    and v in flag_words | flag_forms}
+        self._targets = (sorted(flag_words | flag_forms | variants),
                          sorted(set(self.keywords) | forms_of(self._stems - flag_stems)))
         self._fixes: dict[str, str] = {}
 
