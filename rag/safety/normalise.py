@@ -193,6 +193,7 @@ class Normaliser:
     def readings(self, text: str) -> tuple[str, str]:
         """(as written, as meant): the literal text lower-cased and tidied, and the same
         with disguises undone and typos mended."""
+        hidden = _base64_words(text)
         text = unicodedata.normalize("NFKC", text).lower()
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -203,6 +204,8 @@ class Normaliser:
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
         folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
+        if hidden:
+            folded = f"{folded} . {hidden.lower()}"
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
 
 
@@ -215,6 +218,30 @@ _NO_LONGER = [(re.compile(r"\bcan no longer\b"), "cannot"),
               (re.compile(r"\bcould no longer\b"), "could not"),
               (re.compile(r"\bno longer able to\b"), "unable to"),
               (re.compile(r"(?<=[a-z])-(?=[a-z])"), " ")]
+
+
+# A word hidden in base64 ("ZmV2ZXI=" is "fever"): case matters, so it is read before
+# lower-casing. Only tokens that decode to mostly letters count.
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])")
+
+
+def _base64_words(text: str) -> str:
+    import base64
+    import binascii
+
+    found = []
+    for m in _BASE64.finditer(text):
+        token = m.group(0)
+        if len(token) % 4 or token.isalpha() and token.islower():
+            continue
+        try:
+            raw = base64.b64decode(token, validate=True).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        letters = sum(ch.isalpha() or ch in " ,.'-" for ch in raw)
+        if raw.isprintable() and re.search(r"[A-Za-z]{3}", raw) and letters >= 0.85 * len(raw):
+            found.append(raw)
+    return " ".join(found)
 
 
 def _as_meant(text: str) -> str:
