@@ -195,6 +195,8 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
         max_sentences = 1  # one "get medical help" sentence; nothing else follows
     may_quote = lambda sentence, section: allowed(sentence, section, triage, press)  # noqa: E731
     cands = candidates(question, docs, score, may_quote)
+    if ask is not None:  # an intro, slogan or advert never stands as the answer
+        cands = [c for c in cands if c.text not in ask.filler]
     best = max((c.score for c in cands), default=0.0)
     uncovered = () if triage.level == "emergency" else uncovered
     citations: list[Citation] = []

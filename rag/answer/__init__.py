@@ -56,6 +56,7 @@ class Ask:
     far: tuple[str, ...] = ()  # the absent subjects unlike every article word
     anchored: bool = True  # uses an article word besides the words of their titles
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
+    publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -75,6 +76,19 @@ def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
     return table
 
 
+# A publisher's word rarer than this (wordfreq Zipf) names it: "rmt", "brampton", not
+# "movement" or "clinic".
+PUBLISHER_ZIPF = 3.5
+
+
+def names_publisher(question: str, chunks: Sequence[Document], coverage: Any) -> bool:
+    """Does the question ask about a publisher? Then what it says of itself (its adverts)
+    is what answers."""
+    words = {w for p in {str(d.metadata.get("publisher") or "") for d in chunks}
+             for w in words_of(p) if coverage.frequency(w) < PUBLISHER_ZIPF}
+    return bool(words & set(words_of(question)))
+
+
 def topic_of(chunks: Sequence[Document]) -> frozenset[str]:
     """The words of the articles' titles: what every question here is about."""
     return frozenset(w for t in {str(d.metadata.get("title") or "") for d in chunks}
@@ -92,7 +106,11 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     topic = topic_of(chunks)
     said = frozenset(s for sents in index.chunk_sentences.values() for s in sents
                      if earlier and s in earlier)
-    return Ask(question=question, chunks=chunks, filler=filler_of(index.name, chunks),
+    filler = filler_of(index.name, chunks)
+    publisher = names_publisher(question, chunks, index.coverage)
+    if publisher:  # the adverts answer a question about the clinic
+        filler = {s: why for s, why in filler.items() if why != "advertising"}
+    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
                said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),

@@ -21,11 +21,12 @@ _WRITER = re.compile(r"\b(?:we|we've|we’ve|we'll|we’ll|we're|we’re|our|our
                      re.IGNORECASE)
 _HERE = re.compile(r"^(?:here|in this (?:article|post|guide|blog)|read on|keep reading|"
                    r"let's|let’s|so,)\b", re.IGNORECASE)
-# Sales language: promises and praise, not information.
-_SLOGAN = re.compile(r"\b(?:say goodbye|goodbye to|panacea|ultimate|miracle|look no further|"
-                     r"game.changer|happy and healthy|quality of life|knot-free|pain-free life|"
-                     r"book (?:now|today|an appointment)|call us|contact us|visit us)\b",
-                     re.IGNORECASE)
+# Sales language: promises and calls to buy, not information. A superlative inside a
+# sentence that names what to do ("pairing X with exercise is the ultimate panacea", "...
+# take regular breaks ... knot-free") still tells the reader something, so it is not here.
+_SLOGAN = re.compile(r"\b(?:say goodbye|goodbye to|miracle|look no further|game.changer|"
+                     r"happy and healthy|quality of life|book (?:now|today|an appointment)|"
+                     r"call us|contact us|visit us)\b", re.IGNORECASE)
 _LIST_INTRO = re.compile(r"(?:[:–—]|\s-)\s*$")
 # "There are several culprits...": announces a list without naming anything in it.
 _ANNOUNCE = re.compile(r"^(?:there are|here are|below are|these are|the following)\b.{0,40}"
@@ -42,7 +43,10 @@ def brand(publisher: str) -> str:
 def sentence_reason(sentence: str, section: str = "", publisher: str = "") -> str:
     """Why ``sentence`` is filler on its own ("" when it is not)."""
     name = brand(publisher)
-    if name and (name.lower() in sentence.lower() or name.lower() in section.lower()):
+    # The publisher named, or speaking as "we" under its own heading (a closing summary
+    # under that heading that teaches something is not an advert).
+    if name and (name.lower() in sentence.lower()
+                 or (name.lower() in section.lower() and _WRITER.search(sentence))):
         return "advertising"
     if _LIST_INTRO.search(sentence) or _ANNOUNCE.match(sentence):
         return "list introduction"

@@ -40,6 +40,11 @@ SHAPE_BONUS = 0.12  # added to a sentence that has the wording its shape asks fo
 FAQ_BONUS = 0.0  # the first sentence under an FAQ heading (no gain on the development set)
 NARROW_MARGIN = 0.2  # sentences within this of the best one join it
 NARROW_MAX = 4
+# A sentence with the shape's wording from another section is about another technique,
+# and is left out, unless it scores this close to the best one: then the question may as
+# well be about it ("keep pushing on the sore spot": by hand or with a ball).
+CLOSE = 0.05
+EXACT_SHAPES: frozenset[Shape] = frozenset({"duration"})  # answered by one figure
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Candidate:
     rank: int
     order: int
     score: float
+    bonus: float = 0.0  # of ``score``, what its shape's wording added
 
 
 @dataclass
@@ -79,7 +85,7 @@ def shaped(cands: list[Candidate], shape: Shape) -> list[Candidate]:
         bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
-        out.append(replace(c, score=c.score + bonus))
+        out.append(replace(c, score=c.score + bonus, bonus=bonus))
     return out
 
 
@@ -87,19 +93,29 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
            margin: float = NARROW_MARGIN) -> list[Candidate]:
     """The best sentences, best first (a yes or no leads), near-repeats left out. When
     the best one has the wording the shape asks for (a duration), the same kind of
-    wording from another section is left out: it is about another technique."""
+    wording from another section is left out (unless it scores as well): it is about
+    another technique."""
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     cue = _SHAPE_CUES.get(shape)
+    # The margin is taken on the plain scores: the shape's bonus reorders, never narrows;
+    # except that a number answers "how long" by itself, so the best sentence giving one
+    # is joined only by sentences scoring near it.
+    floor = max((c.score - c.bonus for c in cands), default=0.0) - margin
+    if shape in EXACT_SHAPES and ranked and ranked[0].bonus:
+        floor = ranked[0].score - margin
     chosen: list[Candidate] = []
     seen: list[set[str]] = []
     for c in ranked:
-        if len(chosen) >= limit or (chosen and c.score < chosen[0].score - margin):
+        if len(chosen) >= limit:
             break
+        if chosen and c.score - c.bonus < floor:
+            continue
         words = set(re.findall(r"[a-z]+", c.text.lower()))
         if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
             continue
         if chosen and cue is not None and cue.search(chosen[0].text) and cue.search(c.text) \
-                and c.doc.metadata.get("section") != chosen[0].doc.metadata.get("section"):
+                and c.doc.metadata.get("section") != chosen[0].doc.metadata.get("section") \
+                and c.score < chosen[0].score - CLOSE:
             continue
         chosen.append(c)
         seen.append(words)
