@@ -107,6 +107,22 @@ def test_a_subject_the_articles_never_mention_is_named(pipeline) -> None:  # typ
     assert "don't mention \"standing\"" in ans.body, ans.body
 
 
+def test_a_figure_the_articles_give_only_for_something_else_is_not_passed_off(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("how long should I keep the heat on my neck?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.body.startswith('The articles don\'t cover how long for "heat"'), ans.body
+    # A figure they do give for what is asked is quoted without that line.
+    held = pipeline.answer("how many seconds do I keep pushing on the sore spot?")
+    assert "don't cover" not in held.body and "30 to 90 seconds" in held.body, held.body
+
+
+def test_a_knot_of_another_kind_gets_no_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("how do I get the knots out of my dog's fur?",
+                     "how do I sort out a knot in my calf?"):
+        ans = pipeline.answer(question)
+        assert not ans.citations and "don't cover" in ans.body, (question, ans.body)
+
+
 def test_a_follow_up_is_about_the_earlier_tool_and_does_not_repeat(pipeline) -> None:  # type: ignore[no-untyped-def]
     first = pipeline.answer("how do I use a tennis ball on a knot?")
     history = [Turn(role="user", content="how do I use a tennis ball on a knot?"),

@@ -14,8 +14,10 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from rag.answer.aspect import missing_aspect
 from rag.answer.filler import filler_table
 from rag.answer.render import (
+    ASPECT,
     DECLINE,
     ELSEWHERE,
     FOLLOW_UP_NOTE,
@@ -57,6 +59,7 @@ class Ask:
     anchored: bool = True  # uses an article word besides the words of their titles
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
+    missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -110,7 +113,9 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     publisher = names_publisher(question, chunks, index.coverage)
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
+    aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
+               missing=(aspect, tuple(subject)) if aspect else None,
                said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),
@@ -133,7 +138,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     if ask.elsewhere:
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
     best = max((c.score for c in fresh), default=0.0)
-    if ask.absent and best < DECLINE_SCORE:
+    # Nothing of the question is the articles' but their topic, and what it asks about is
+    # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
+    unrelated = not ask.anchored and bool(ask.far)
+    if ask.absent and (best < DECLINE_SCORE or unrelated):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     unsaid = [c for c in fresh if c.text not in ask.said]
     repeat = bool(ask.said) and len(unsaid) < len(fresh)
@@ -147,5 +155,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
     if ask.absent and not rest:
         intro = NEARBY.format(subject=named(ask.absent))
+    elif ask.missing and not rest:
+        intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
     body, citations = render(outline, intro)
     return body, citations, shape

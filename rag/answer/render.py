@@ -21,6 +21,7 @@ REST = "On the rest of your question, the articles say:"
 NEARBY = ("The articles don't mention {subject}, so this may not answer your question. "
           "What they say nearby:")
 DECLINE = "The articles don't cover {subject}, so I can't answer that from them."
+ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
              "cover the {subject}.")
 MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or doctor can "
@@ -31,7 +32,9 @@ CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
                          "The articles say:"})
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
-                     for t in (NEARBY, DECLINE, ELSEWHERE)]
+                     for t in (NEARBY, DECLINE, ELSEWHERE,
+                               ASPECT.replace("{aspect}", "how long"),
+                               ASPECT.replace("{aspect}", "how often"))]
 
 
 def is_connective(line: str) -> bool:
