@@ -15,7 +15,9 @@ from langchain_core.documents import Document
 
 from rag.corpus import Article, Block
 
-CHUNK_FORMAT = 2  # 2: chunks carry the heading they sit under ("parent") and the publisher
+# 2: chunks carry the heading they sit under ("parent") and the publisher; 3: each bulleted
+# item is a sentence of its own in the derived data (`passage_sentences`)
+CHUNK_FORMAT = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -41,6 +43,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences; each piece is a verbatim substring of ``text``."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def passage_sentences(body: str) -> list[str]:
+    """A chunk body's sentences as a reader sees them: each bulleted item whole (without
+    its "- "), the prose split into sentences; each a verbatim substring of ``body``.
+    (Split as prose, a list runs into one "sentence" from its introduction to its last
+    item, which is nowhere in the text and so could never be quoted.)"""
+    out: list[str] = []
+    for line in body.split("\n"):
+        line = line.strip()
+        if line.startswith("- "):
+            out.append(line[2:].strip())
+        elif line:
+            out.extend(split_sentences(line))
+    return [s for s in out if s]
 
 
 @dataclass(frozen=True)

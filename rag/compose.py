@@ -16,7 +16,7 @@ from langchain_core.documents import Document
 from rag.answer import Ask, answer_body, medicine_note
 from rag.answer.render import Citer
 from rag.answer.select import Candidate
-from rag.chunking import body_of, split_sentences
+from rag.chunking import body_of, passage_sentences
 from rag.models import Citation, PressCheck, Triage
 from rag.quotefit import fits_reasons
 
@@ -128,7 +128,7 @@ def quotable(doc: Document, may_quote: Callable[[str, str], bool] = lambda _s, _
              ) -> list[str]:
     """The chunk's sentences that may be quoted word for word."""
     section = str(doc.metadata.get("section") or "")
-    return [s for s in split_sentences(body_of(doc).replace("\n", " "))
+    return [s for s in passage_sentences(body_of(doc))
             if len(s) > 25 and s in doc.page_content and may_quote(s, section)]
 
 

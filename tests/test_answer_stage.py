@@ -10,7 +10,7 @@ import pytest
 from rag.answer.filler import brand, filler_table
 from rag.answer.render import is_connective, parse_body, unquoted_lines
 from rag.answer.shape import classify
-from rag.chunking import ChunkSpec, body_of, chunk_article, split_sentences
+from rag.chunking import ChunkSpec, body_of, chunk_article, passage_sentences, split_sentences
 from rag.corpus import parse_article
 from rag.models import Turn
 from rag.settings import PROJECT_DIR
@@ -114,6 +114,19 @@ def test_a_figure_the_articles_give_only_for_something_else_is_not_passed_off(pi
     # A figure they do give for what is asked is quoted without that line.
     held = pipeline.answer("how many seconds do I keep pushing on the sore spot?")
     assert "don't cover" not in held.body and "30 to 90 seconds" in held.body, held.body
+
+
+def test_a_lists_items_are_quotable_sentences(pipeline) -> None:  # type: ignore[no-untyped-def]
+    chunks = _corpus_chunks()
+    listed = [d for d in chunks if "\n- " in body_of(d)]
+    assert listed
+    for d in listed:  # each item whole and verbatim, never run into its introduction
+        items = [line[2:] for line in body_of(d).split("\n") if line.startswith("- ")]
+        sentences = passage_sentences(body_of(d))
+        assert set(items) <= set(sentences) and all(s in d.page_content for s in sentences)
+    ans = pipeline.answer("when should I see a doctor for a neck knot?")
+    _check_faithful(ans, _headings(pipeline))
+    assert "- Excessive swelling and redness. [1]" in ans.body, ans.body
 
 
 def test_a_knot_of_another_kind_gets_no_quote(pipeline) -> None:  # type: ignore[no-untyped-def]

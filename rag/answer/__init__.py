@@ -107,8 +107,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     earlier = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     earlier = earlier.split(SOURCES, 1)[0]
     topic = topic_of(chunks)
-    said = frozenset(s for sents in index.chunk_sentences.values() for s in sents
-                     if earlier and s in earlier)
+    said = frozenset(s for s in index.sentence_vectors if earlier and s in earlier)
     filler = filler_of(index.name, chunks)
     publisher = names_publisher(question, chunks, index.coverage)
     if publisher:  # the adverts answer a question about the clinic

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from langchain_core.documents import Document
 
-from rag.chunking import body_of, split_sentences
+from rag.chunking import body_of, passage_sentences, split_sentences
 
 _WRITER = re.compile(r"\b(?:we|we've|we’ve|we'll|we’ll|we're|we’re|our|ours|us|let's|let’s)\b",
                      re.IGNORECASE)
@@ -72,7 +72,7 @@ def chunk_filler(doc: Document) -> dict[str, str]:
     hooks = [" ".join(p.split()) for p in body.split("\n\n")
              if _hook(" ".join(p.split()), section, publisher)]
     out: dict[str, str] = {}
-    for sentence in split_sentences(body.replace("\n", " ")):
+    for sentence in passage_sentences(body):
         reason = sentence_reason(sentence, section, publisher)
         if not reason and any(" ".join(sentence.split()) in h for h in hooks):
             reason = "writer's voice"
