@@ -86,10 +86,11 @@ def other_body_parts(question: str, coverage: Coverage) -> list[str]:
 
 def anchored(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
     """Does the question use an article word besides the articles' topic words (the words
-    of their titles: "knot", "neck")? "knots in my dog's fur" does not: with a subject the
-    articles never mention, nothing of it is theirs."""
+    of their titles: "knot", "neck"), or name a part of the body they do? "knots in my
+    dog's fur" does not: with a subject the articles never mention, nothing of it is
+    theirs. "my neck is achy after a long drive" does: it is about a body."""
     return any(coverage.in_articles(w) for w in words_of(question)
-               if w not in ASKING and w not in topic)
+               if w not in ASKING and (w not in topic or w in BODY_PARTS))
 
 
 def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
