@@ -15,6 +15,9 @@ from langchain_core.documents import Document
 
 from rag.corpus import Article, Block
 
+# 2: chunks carry the heading they sit under ("parent") and the publisher; 3: each bulleted
+# item is a sentence of its own in the derived data (`passage_sentences`)
+CHUNK_FORMAT = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -42,14 +45,41 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
-def _sections(article: Article) -> list[tuple[str | None, list[Block]]]:
-    sections: list[tuple[str | None, list[Block]]] = [(None, [])]
+def passage_sentences(body: str) -> list[str]:
+    """A chunk body's sentences as a reader sees them: each bulleted item whole (without
+    its "- "), the prose split into sentences; each a verbatim substring of ``body``.
+    (Split as prose, a list runs into one "sentence" from its introduction to its last
+    item, which is nowhere in the text and so could never be quoted.)"""
+    out: list[str] = []
+    for line in body.split("\n"):
+        line = line.strip()
+        if line.startswith("- "):
+            out.append(line[2:].strip())
+        elif line:
+            out.extend(split_sentences(line))
+    return [s for s in out if s]
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str | None
+    parent: str  # the heading one level up ("How to Get Relief..." over "Apply Heat/Ice")
+    blocks: list[Block]
+
+
+def _sections(article: Article) -> list[Section]:
+    """Sections in reading order, each with the heading it sits under, if any."""
+    sections = [Section(None, "", [])]
+    open_headings: list[Block] = []  # the headings that enclose the current point
     for b in article.blocks:
         if b.kind == "heading":
-            sections.append((b.text, []))
+            open_headings = [h for h in open_headings if h.level < b.level]
+            parent = open_headings[-1].text if open_headings else ""
+            open_headings.append(b)
+            sections.append(Section(b.text, parent, []))
         else:
-            sections[-1][1].append(b)
-    return [(h, bs) for h, bs in sections if bs]
+            sections[-1].blocks.append(b)
+    return [s for s in sections if s.blocks]
 
 
 def _render(blocks: list[Block]) -> str:
@@ -101,8 +131,10 @@ def chunk_article(article: Article, spec: ChunkSpec, file_hash: str = "") -> lis
     """Chunks of one article as LangChain Documents with their metadata."""
     docs: list[Document] = []
     seen: Counter[str] = Counter()
-    for heading, blocks in _sections(article):
-        for group in _pack(blocks, spec):
+    publisher = str(article.meta.get("publisher") or "")
+    for sec in _sections(article):
+        heading = sec.heading
+        for group in _pack(sec.blocks, spec):
             body = _render(group)
             text = f"{heading}\n\n{body}" if heading else body
             cid = chunk_id(article.source, text, seen[text])
@@ -116,6 +148,8 @@ def chunk_article(article: Article, spec: ChunkSpec, file_hash: str = "") -> lis
                     "title": article.title,
                     "section": heading or "",
                     "question": heading if heading and heading.endswith("?") else "",
+                    "parent": sec.parent,
+                    "publisher": publisher,
                     "position": len(docs),
                     "start": group[0].start,
                     "end": group[-1].end,

@@ -215,6 +215,31 @@ def safety_check(
             typer.echo(f"miss: {line}")
 
 
+@app.command(name="answer-check")
+def answer_check(
+    folder: Annotated[Path, typer.Argument(help="folder with answerable.jsonl, uncovered.jsonl "
+                                           "and other_meaning.jsonl (or questions.jsonl and "
+                                           "unanswerable.jsonl)")],
+    misses: Annotated[bool, typer.Option(help="list every miss (unseals the wording)")] = False,
+) -> None:
+    """Does the answer answer? Usefulness per question shape, declines, faithfulness."""
+    from rag.evaluate.answers import confusion_lines, run_answer_check, table
+    from rag.pipeline import KnotbotPipeline
+
+    if not folder.is_dir():
+        _fail(f"no folder at {folder}: give the folder that holds the .jsonl files")
+    numbers = run_answer_check(KnotbotPipeline(Settings()), folder)
+    width = max(len(k) for k, _ in table(numbers))
+    for name, value in table(numbers):
+        typer.echo(f"{name:<{width}}  {value}")
+    if misses:
+        typer.echo("shape rules vs the writer's labels (label -> rules):")
+        for line in confusion_lines(numbers):
+            typer.echo(line)
+        for line in numbers.misses:
+            typer.echo(f"miss: {line}")
+
+
 @app.command()
 def fuzz(
     answers: Annotated[int, typer.Option(help="inputs for rag.answer and for --jsonl")] = 1000,

@@ -10,11 +10,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from langchain_core.documents import Document
 
-from rag.chunking import body_of, split_sentences
+from rag.answer import Ask, answer_body, medicine_note
+from rag.answer.render import Citer
+from rag.answer.select import Candidate
+from rag.chunking import body_of, passage_sentences
 from rag.models import Citation, PressCheck, Triage
 from rag.quotefit import fits_reasons
 
@@ -81,15 +83,6 @@ def keyword_overlap(question_words: set[str], sentence_words: frozenset[str],
     return sum(weight(t) for t in shared) / sum(weight(t) for t in question_words)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    text: str
-    doc: Document
-    rank: int
-    order: int
-    score: float
-
-
 SentenceScorer = Callable[[str, Sequence[str]], list[float]]
 
 
@@ -131,14 +124,20 @@ def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | Non
     return not technique or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
 
 
+def quotable(doc: Document, may_quote: Callable[[str, str], bool] = lambda _s, _h: True
+             ) -> list[str]:
+    """The chunk's sentences that may be quoted word for word."""
+    section = str(doc.metadata.get("section") or "")
+    return [s for s in passage_sentences(body_of(doc))
+            if len(s) > 25 and s in doc.page_content and may_quote(s, section)]
+
+
 def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
                may_quote: Callable[[str, str], bool] = lambda _s, _h: True) -> list[Candidate]:
     """Sentences of the passages that may be quoted, scored against the question."""
     out: list[Candidate] = []
     for rank, doc in enumerate(docs):
-        section = str(doc.metadata.get("section") or "")
-        sentences = [s for s in split_sentences(body_of(doc).replace("\n", " "))
-                     if len(s) > 25 and s in doc.page_content and may_quote(s, section)]
+        sentences = quotable(doc, may_quote)
         for order, (text, value) in enumerate(zip(sentences, score(question, sentences),
                                                   strict=True)):
             out.append(Candidate(text, doc, rank, order, value - RANK_PENALTY * rank))
@@ -165,21 +164,8 @@ def pick(cands: list[Candidate], limit: int, margin: float = MARGIN) -> list[Can
 
 def cite(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
     """Quoted sentences with [n] markers, and the citations they point to."""
-    numbers: dict[str, int] = {}
-    citations: list[Citation] = []
-    parts = []
-    for c in chosen:
-        cid = str(c.doc.id)
-        if cid not in numbers:
-            numbers[cid] = len(numbers) + 1
-            meta = c.doc.metadata
-            citations.append(Citation(
-                n=numbers[cid], source=str(meta["source"]), title=str(meta["title"]),
-                section=str(meta.get("section") or "") or None, text=c.doc.page_content,
-                score=round(float(meta.get("score", c.score)), 4)))
-        citations[numbers[cid] - 1].quotes.append(c.text)
-        parts.append(f"{c.text} [{numbers[cid]}]")
-    return " ".join(parts), citations
+    citer = Citer()
+    return " ".join(citer.mark(c) for c in chosen), citer.citations
 
 
 def sources_block(citations: list[Citation]) -> str:
@@ -193,27 +179,36 @@ def sources_block(citations: list[Citation]) -> str:
 
 def compose(question: str, triage: Triage, press: PressCheck | None,
             docs: Sequence[Document], score: SentenceScorer, threshold: float,
-            max_sentences: int = 4, uncovered: Sequence[str] = ()
+            max_sentences: int = 4, uncovered: Sequence[str] = (), ask: Ask | None = None
             ) -> tuple[str, str, list[Citation]]:
     """The answer's Markdown, its cited body alone, and its citations.
 
     ``uncovered`` names terms of the question the articles never use; the answer says
     they are not covered, and ``docs`` (retrieved for the rest of the question, or none)
-    answer the rest.
+    answer the rest. With ``ask``, a plain question is answered by `rag.answer`.
     """
     head = safety_block(triage, press)
     if triage.level == "out_of_scope":
-        return head, "", []
+        note = medicine_note(question, triage.message) if ask is not None else ""
+        return "\n\n".join(p for p in (head, note) if p), note, []
     if triage.level == "emergency":
         max_sentences = 1  # one "get medical help" sentence; nothing else follows
-    cands = candidates(question, docs, score,
-                       lambda sentence, section: allowed(sentence, section, triage, press))
+    may_quote = lambda sentence, section: allowed(sentence, section, triage, press)  # noqa: E731
+    cands = candidates(question, docs, score, may_quote)
+    if ask is not None:  # an intro, slogan or advert never stands as the answer
+        cands = [c for c in cands if c.text not in ask.filler]
     best = max((c.score for c in cands), default=0.0)
     uncovered = () if triage.level == "emergency" else uncovered
+    citations: list[Citation] = []
     if not cands or best < threshold:
         # After a safety verdict, the safety block is the answer: no "don't cover that".
         body = not_covered(uncovered) if massage_allowed(triage, press) else ""
-        citations: list[Citation] = []
+    elif ask is not None and massage_allowed(triage, press):
+        body, citations, _shape = answer_body(ask, question, docs, cands, score,
+                                              lambda d: quotable(d, may_quote),
+                                              rest=bool(uncovered))
+        if uncovered:
+            body = f"{not_covered(uncovered, rest_answered=True)}\n\n{body}"
     else:
         quoted, citations = cite(pick(cands, max_sentences))
         intro = ("What the articles say about when to get help:" if triage.level == "emergency"

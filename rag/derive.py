@@ -14,7 +14,7 @@ from langchain_core.documents import Document
 
 from rag import artefacts
 from rag.artefacts import Derived, Reuse
-from rag.chunking import body_of, split_sentences
+from rag.chunking import body_of, passage_sentences, split_sentences
 from rag.coverage import Coverage
 from rag.safety.lexicon import load_lexicon
 from rag.settings import Settings
@@ -46,7 +46,8 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
     """Everything start-up needs that the model computes, for these chunks."""
     chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
                        for cid, d in chunks.items()}
-    texts = sorted({s for sents in chunk_sentences.values() for s in sents})
+    texts = sorted({s for sents in chunk_sentences.values() for s in sents}
+                   | {s for d in chunks.values() for s in passage_sentences(body_of(d))})
     sentence_vectors = dict(zip(texts, reuse.embed(texts, embeddings.embed_documents),
                                 strict=True))
     batch = getattr(embeddings, "document_tokens", None)

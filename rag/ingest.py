@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.documents import Document
 
 from rag.artefacts import prune
-from rag.chunking import ChunkSpec, chunk_article
+from rag.chunking import CHUNK_FORMAT, ChunkSpec, chunk_article
 from rag.corpus import Article, list_corpus, parse_article, read_text
 from rag.errors import CorpusError, KnotbotError, ModelMismatchError
 from rag.repair import collect_garbage, open_for_ingest
@@ -57,7 +57,8 @@ def spec_of(settings: Settings) -> ChunkSpec:
 
 
 def _spec_key(spec: ChunkSpec) -> str:
-    return f"{spec.max_chars}/{spec.min_chars}"
+    # The format number changes when chunks carry new metadata: older versions re-chunk.
+    return f"{spec.max_chars}/{spec.min_chars}/{CHUNK_FORMAT}"
 
 
 def _progress(total: int, desc: str, unit: str, show: bool) -> Any:

@@ -12,6 +12,7 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from rag.answer import ask_for
 from rag.compose import compose, massage_allowed, safety_block
 from rag.coverage import Coverage, Gap
 from rag.errors import QuestionError, StoreError
@@ -239,7 +240,9 @@ class KnotbotPipeline:
             state["index"].score_sentences if state["index"] else _no_scores,
             threshold=-1.0 if red_flag else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences,
-            uncovered=state.get("uncovered", ()))
+            uncovered=state.get("uncovered", ()),
+            ask=ask_for(state["question"], state["history"], state["index"],
+                        state.get("uncovered", ())))
         if state.get("search_error"):
             head = safety_block(res.triage, res.press_check)
             body = UNREACHABLE + (" The safety advice above still stands." if head else "")

@@ -539,3 +539,19 @@ def test_axe_finds_no_serious_problems_on_any_tab(request: pytest.FixtureRequest
                 nodes = [n["target"] for n in violation["nodes"]][:3]
                 found.append(f"{tab}: {violation['id']} ({violation['impact']}) {nodes}")
     assert found == []
+
+
+@pytest.mark.parametrize(("question", "name", "seen"), [
+    ("how do I get rid of a knot in my neck?", "answer-get-rid", "Apply Heat/Ice"),
+    ("how long should I hold the pressure?", "answer-hold-pressure", "30 to 90 seconds"),
+    ("is a standing desk good for neck knots?", "answer-standing-desk", "don't mention"),
+])
+def test_answers_are_shaped_like_the_question(desktop: Session, question: str, name: str,
+                                              seen: str) -> None:
+    reply = desktop.ask(question)
+    text = reply.locator(".kb-text").inner_text()
+    assert seen in text, text
+    if name == "answer-get-rid":  # the article's list of ways, shown as a list
+        assert reply.locator(".kb-text li").count() >= 3
+    reply.scroll_into_view_if_needed()
+    reply.screenshot(path=str(ARTIFACTS / f"{name}-1280.png"))

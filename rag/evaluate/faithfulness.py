@@ -6,13 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.answer.render import parse_body
 from rag.evaluate.data import Case, RetrievalQuestion
 from rag.evaluate.metrics import Rate, rate
 from rag.models import Answer
 
 SOURCES = "**Sources**"
-_MARKER = re.compile(r" \[(\d+)\]")
-_INTRO = re.compile(r"^(On the rest of your question, w|W)hat the articles say[^:]*:\s*")
 _SPACE = re.compile(r"\s+")
 
 
@@ -23,14 +22,7 @@ def answer_body(text: str) -> str:
 
 def quoted_sentences(text: str) -> list[tuple[str, int]]:
     """(sentence, n) for each sentence followed by a " [n]" marker in the answer body."""
-    out: list[tuple[str, int]] = []
-    for para in answer_body(text).split("\n\n"):
-        pos = 0
-        for m in _MARKER.finditer(para):
-            sentence = _INTRO.sub("", para[pos : m.start()].strip())
-            out.append((sentence, int(m.group(1))))
-            pos = m.end()
-    return out
+    return [(q.sentence, q.n) for q in parse_body(answer_body(text))]
 
 
 @dataclass

@@ -156,6 +156,17 @@ def faith_table(r: Results) -> str:
         ["Key phrase in the cited passages", str(f.key_phrase_in_sources)]])
 
 
+def shape_section(r: Results) -> list[str]:
+    header, rows = r.shapes
+    if not rows:
+        return []
+    return ["## Answers by question shape", table(header, rows),
+            "Usefulness is the key phrase in the answer, by the shape the rules in "
+            "`rag/answer/shape.py` read in the question. \"Declined\" is \"the articles don't "
+            "cover …\" or an out-of-scope refusal; \"named\" is a line saying the articles "
+            "don't mention the question's subject, followed by what they say nearby."]
+
+
 def speed_table(r: Results) -> str:
     lat = r.latency
     if r.cold is None:
@@ -221,6 +232,7 @@ def headline(r: Results, checks: Sequence[Bar]) -> str:
         *typo_safety_section(r),
         *blind_section(r),
         "## Faithfulness and usefulness", faith_table(r),
+        *shape_section(r),
         "## Speed and size", speed_table(r),
         f"Evaluation took {r.seconds:.0f} s" + (" (fast mode)." if r.fast else "."),
     ])

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from rag.evaluate import retrieval as rt
 from rag.evaluate import safety as sf
 from rag.evaluate import speed as sp
+from rag.evaluate.answers import shape_columns
 from rag.evaluate.data import (
     EVALS_DIR,
     SAFETY_SETS,
@@ -96,6 +97,7 @@ class Results:
     charts: list[Path] = field(default_factory=list)
     safety_columns: dict[str, SealedNumbers] = field(default_factory=dict)
     typo_seeds: dict[int, sf.SafetyNumbers] = field(default_factory=dict)
+    shapes: tuple[list[str], list[list[str]]] = ([], [])  # answers by question shape
 
     def held(self, name: str) -> HeldOut | None:
         return next((h for h in self.held_out if h.name == name), None)
@@ -206,6 +208,10 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         safety = sf.score(preds)
         holdout = sf.score(sf.predictions(answers, holdout_cases))
         faith = faithfulness(answers, sets.cases, sets.retrieval)
+        shapes = shape_columns(answers, {
+            "evals/retrieval": ("retrieval", sets.retrieval, sets.group("unanswerable")),
+            **{f"evals/{name}": (name, qs, sets.group(unanswerable_group(name)))
+               for name, qs in sets.held_out.items()}})
     with _stage(stages, "misspelt questions"):
         typos = misspelt_scores(pipeline, model, sets)
         typo_safety = misspelt_safety(pipeline, sets)
@@ -256,7 +262,7 @@ def collect(settings: Settings, embeddings: Embeddings | None = None, fast: bool
         index_mb=sp.disk_mb(settings.data_dir / "chroma") if not settings.chroma_host else 0.0,
         fusion=fusion, rerank=rerank, knotbot_unranked=unranked, typos=typos,
         typo_safety=typo_safety, chunk_sweep=sweep, stages=stages, safety_columns=columns,
-        typo_seeds=typo_seeds)
+        typo_seeds=typo_seeds, shapes=shapes)
     if not fast:
         with _stage(stages, "cold start (new process)"):
             results.cold = sp.cold_start(settings)

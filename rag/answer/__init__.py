@@ -1,0 +1,160 @@
+"""The answer stage: what the question asks (`shape`), which article sentences answer it
+given the articles' structure (`select`), what the articles don't cover (`subject`), which
+sentences never stand as an answer (`filler`), and the cited Markdown (`render`).
+
+`rag.compose` keeps the safety block and the quoting rules after a safety verdict; for a
+plain question it hands the quotable sentences to `answer_body` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.documents import Document
+
+from rag.answer.aspect import missing_aspect
+from rag.answer.filler import filler_table
+from rag.answer.render import (
+    ASPECT,
+    DECLINE,
+    ELSEWHERE,
+    FOLLOW_UP_NOTE,
+    MEDICINES,
+    NEARBY,
+    REST,
+    render,
+)
+from rag.answer.select import Candidate, Quotable, Scorer, plan
+from rag.answer.shape import Shape, classify
+from rag.answer.subject import (
+    FAR,
+    MEDICINE,
+    PHARMACIST,
+    absent_subjects,
+    anchored,
+    broad,
+    named,
+    other_body_parts,
+)
+from rag.coverage import words_of
+from rag.models import Citation, Turn
+
+__all__ = ["Ask", "answer_body", "ask_for", "classify", "medicine_note"]
+SOURCES = "**Sources**"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the answer stage knows beyond the retrieved passages."""
+
+    question: str  # as the person asked it: its shape
+    chunks: Sequence[Document] = ()  # every chunk of the index: the articles' lists
+    filler: Mapping[str, str] = field(default_factory=dict)  # sentence -> why it is filler
+    said: frozenset[str] = frozenset()  # sentences the previous answer quoted
+    absent: tuple[str, ...] = ()  # what it asks about that the articles never mention
+    elsewhere: tuple[str, ...] = ()  # body parts the articles never mention
+    far: tuple[str, ...] = ()  # the absent subjects unlike every article word
+    anchored: bool = True  # uses an article word besides the words of their titles
+    broad: bool = False  # asks about the topic as a whole: the article's list answers it
+    publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
+    missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
+
+
+# With a subject the articles never mention, a best sentence scoring below this is not
+# shown as though it answered: the answer is a decline naming the subject.
+DECLINE_SCORE = 0.3
+_FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
+
+
+def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
+    """The filler table of one index version, worked out once (it could be precomputed at
+    ingest: it needs only the chunks)."""
+    table = _FILLER.get(name)
+    if table is None:
+        table = _FILLER[name] = filler_table(chunks)
+        for old in list(_FILLER)[:-4]:  # a few versions at most
+            _FILLER.pop(old, None)
+    return table
+
+
+# A publisher's word rarer than this (wordfreq Zipf) names it: "rmt", "brampton", not
+# "movement" or "clinic".
+PUBLISHER_ZIPF = 3.5
+
+
+def names_publisher(question: str, chunks: Sequence[Document], coverage: Any) -> bool:
+    """Does the question ask about a publisher? Then what it says of itself (its adverts)
+    is what answers."""
+    words = {w for p in {str(d.metadata.get("publisher") or "") for d in chunks}
+             for w in words_of(p) if coverage.frequency(w) < PUBLISHER_ZIPF}
+    return bool(words & set(words_of(question)))
+
+
+def topic_of(chunks: Sequence[Document]) -> frozenset[str]:
+    """The words of the articles' titles: what every question here is about."""
+    return frozenset(w for t in {str(d.metadata.get("title") or "") for d in chunks}
+                     for w in words_of(t))
+
+
+def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequence[str] = ()
+            ) -> Ask | None:
+    """The answer stage's view of one question, or None without an index."""
+    if index is None:
+        return None
+    chunks = list(index.chunks.values())
+    earlier = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+    earlier = earlier.split(SOURCES, 1)[0]
+    topic = topic_of(chunks)
+    said = frozenset(s for s in index.sentence_vectors if earlier and s in earlier)
+    filler = filler_of(index.name, chunks)
+    publisher = names_publisher(question, chunks, index.coverage)
+    if publisher:  # the adverts answer a question about the clinic
+        filler = {s: why for s, why in filler.items() if why != "advertising"}
+    aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
+    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
+               missing=(aspect, tuple(subject)) if aspect else None,
+               said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
+               elsewhere=tuple(other_body_parts(question, index.coverage)),
+               far=tuple(absent_subjects(question, index.coverage, already, FAR)),
+               anchored=anchored(question, index.coverage, topic),
+               broad=broad(question, index.coverage, topic))
+
+
+def medicine_note(question: str, told: str) -> str:
+    """For a question about a medicine that was refused: who can answer it (unless the
+    refusal ``told`` already says so)."""
+    return MEDICINES if MEDICINE.search(question) and PHARMACIST not in told.lower() else ""
+
+
+def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
+                score: Scorer, quotable: Quotable, rest: bool = False
+                ) -> tuple[str, list[Citation], Shape]:
+    """The cited body for a plain question (no safety verdict), its citations and shape."""
+    shape = classify(ask.question)
+    fresh = [c for c in cands if c.text not in ask.filler]
+    if ask.elsewhere:
+        return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
+    best = max((c.score for c in fresh), default=0.0)
+    # Nothing of the question is the articles' but their topic, and what it asks about is
+    # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
+    unrelated = not ask.anchored and bool(ask.far)
+    if ask.absent and (best < DECLINE_SCORE or unrelated):
+        return DECLINE.format(subject=named(ask.absent)), [], shape
+    unsaid = [c for c in fresh if c.text not in ask.said]
+    repeat = bool(ask.said) and len(unsaid) < len(fresh)
+    if unsaid:
+        fresh = unsaid
+
+    def quotable_fresh(doc: Document) -> list[str]:
+        return [s for s in quotable(doc) if s not in ask.filler]
+
+    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad)
+    intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
+    if ask.absent and not rest:
+        intro = NEARBY.format(subject=named(ask.absent))
+    elif ask.missing and not rest:
+        intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    body, citations = render(outline, intro)
+    return body, citations, shape

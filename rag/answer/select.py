@@ -1,0 +1,226 @@
+"""Which article sentences answer the question, given its shape and the articles' structure.
+
+A broad question ("what helps?", "what causes them?", "when should I see a doctor?") gets
+the list the article gives: its sub-sections in order, each with its best sentence, or a
+bulleted list with the sentence that introduces it. A narrow one gets the one or two
+sentences that answer it, a little favoured when they have the shape asked for (a
+duration for "how long", a cause for "why").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from langchain_core.documents import Document
+
+from rag.answer.shape import LIST_SHAPES, Shape, classify
+from rag.chunking import body_of, split_sentences
+
+# Wording that makes a sentence the kind of answer a shape asks for.
+_SHAPE_CUES: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:seconds?|minutes?|hours?|days?|"
+                           r"weeks?|months?|times)\b|\b(?:few|several) (?:seconds|minutes|days|"
+                           r"weeks)\b|\banywhere from\b", re.IGNORECASE),
+    "definition": re.compile(r"\b(?:means?|known as|refers? to|feels? like|is an?)\b",
+                             re.IGNORECASE),
+    "cause": re.compile(r"\b(?:caus\w*|result(?:s|ing)? from|due to|because|contribut\w*|lead "
+                        r"to|factors?|culprits?|why)\b", re.IGNORECASE),
+    "where": re.compile(r"\b(?:found in|areas?|located|locat\w*|spots?|points?|common(?:ly)? "
+                        r"(?:found|areas))\b", re.IGNORECASE),
+    "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
+                             r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
+    "yes_no": re.compile(r"^(?:yes|no|not|never|always|usually|generally|\w+ (?:can|can't|"
+                         r"cannot|should|is|are) )", re.IGNORECASE),
+}
+# Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
+# 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
+SHAPE_BONUS = 0.12  # added to a sentence that has the wording its shape asks for
+FAQ_BONUS = 0.0  # the first sentence under an FAQ heading (no gain on the development set)
+NARROW_MARGIN = 0.2  # sentences within this of the best one join it
+NARROW_MAX = 4
+# A sentence with the shape's wording from another section is about another technique,
+# and is left out, unless it scores this close to the best one: then the question may as
+# well be about it ("keep pushing on the sore spot": by hand or with a ball).
+CLOSE = 0.05
+EXACT_SHAPES: frozenset[Shape] = frozenset({"duration"})  # answered by one figure
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    doc: Document
+    rank: int
+    order: int
+    score: float
+    bonus: float = 0.0  # of ``score``, what its shape's wording added
+
+
+@dataclass
+class Item:
+    """One line of an answer: an article heading (or none) and the sentences under it."""
+
+    label: str
+    quotes: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    shape: Shape
+    items: list[Item]
+    as_list: bool = False
+    lead: list[Candidate] = field(default_factory=list)  # before the list: its introduction
+    also: list[Candidate] = field(default_factory=list)  # after it: the best match elsewhere
+
+
+Scorer = Callable[[str, Sequence[str]], list[float]]
+
+
+def shaped(cands: list[Candidate], shape: Shape) -> list[Candidate]:
+    """Scores nudged towards sentences worded as the shape's answer."""
+    cue = _SHAPE_CUES.get(shape)
+    out = []
+    for c in cands:
+        bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
+        if c.order == 0 and c.doc.metadata.get("question"):
+            bonus += FAQ_BONUS
+        out.append(replace(c, score=c.score + bonus, bonus=bonus))
+    return out
+
+
+def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_MAX,
+           margin: float = NARROW_MARGIN) -> list[Candidate]:
+    """The best sentences, best first (a yes or no leads), near-repeats left out. When
+    the best one has the wording the shape asks for (a duration), the same kind of
+    wording from another section is left out (unless it scores as well): it is about
+    another technique."""
+    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    cue = _SHAPE_CUES.get(shape)
+    # The margin is taken on the plain scores: the shape's bonus reorders, never narrows;
+    # except that a number answers "how long" by itself, so the best sentence giving one
+    # is joined only by sentences scoring near it.
+    floor = max((c.score - c.bonus for c in cands), default=0.0) - margin
+    if shape in EXACT_SHAPES and ranked and ranked[0].bonus:
+        floor = ranked[0].score - margin
+    chosen: list[Candidate] = []
+    seen: list[set[str]] = []
+    for c in ranked:
+        if len(chosen) >= limit:
+            break
+        if chosen and c.score - c.bonus < floor:
+            continue
+        words = set(re.findall(r"[a-z]+", c.text.lower()))
+        if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
+            continue
+        if chosen and cue is not None and cue.search(chosen[0].text) and cue.search(c.text) \
+                and c.doc.metadata.get("section") != chosen[0].doc.metadata.get("section") \
+                and c.score < chosen[0].score - CLOSE:
+            continue
+        chosen.append(c)
+        seen.append(words)
+    return chosen
+
+
+def _groups(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape
+            ) -> list[list[Document]]:
+    """For each retrieved chunk under a sub-heading whose parent heading asks what the
+    question asks ("What are the Causes...?" for "why do I get them?"), every chunk under
+    that parent in the same article, in reading order (best-retrieved group first)."""
+    out: list[list[Document]] = []
+    seen: set[tuple[str, str]] = set()
+    for d in docs:
+        key = (str(d.metadata.get("source")), str(d.metadata.get("parent") or ""))
+        if not key[1] or key in seen or classify(key[1]) != shape:
+            continue
+        seen.add(key)
+        members = [c for c in chunks if (str(c.metadata.get("source")),
+                                         str(c.metadata.get("parent") or "")) == key]
+        if len({str(c.metadata.get("section")) for c in members}) >= 2:
+            out.append(sorted(members, key=lambda c: int(c.metadata.get("position", 0))))
+    return out
+
+
+def bullets(doc: Document) -> list[str]:
+    """The chunk's bullet items, verbatim (without the "- ")."""
+    return [line[2:].strip() for line in body_of(doc).split("\n") if line.startswith("- ")]
+
+
+def list_intro(doc: Document) -> str:
+    """The sentence that introduces the chunk's bulleted list (ends with ":" or a dash),
+    quotable now that the list follows it; "" when there is none."""
+    before = body_of(doc).split("\n- ", 1)[0].rsplit("\n\n", 1)[-1]
+    last = (split_sentences(before) or [""])[-1]
+    return last if re.search(r"[:–—-]\s*$", last) and last in doc.page_content else ""
+
+
+Quotable = Callable[[Document], list[str]]  # the sentences of a chunk that may be quoted
+
+
+def own_candidates(doc: Document, question: str, score: Scorer, quotable: Quotable,
+                   rank: int) -> list[Candidate]:
+    sentences = quotable(doc)
+    values = score(question, sentences) if sentences else []
+    return [Candidate(t, doc, rank, i, v)
+            for i, (t, v) in enumerate(zip(sentences, values, strict=True))]
+
+
+def sub_section_list(group: list[Document], cands: list[Candidate], score: Scorer,
+                     quotable: Quotable, question: str) -> list[Item]:
+    """One item per sub-heading: the heading and its best sentence (or two, when the
+    first is short)."""
+    by_doc: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_doc.setdefault(str(c.doc.id), []).append(c)
+    items: dict[str, Item] = {}
+    for doc in group:
+        section = str(doc.metadata.get("section") or "")
+        mine = by_doc.get(str(doc.id))
+        if mine is None:  # not retrieved: score its sentences now
+            mine = own_candidates(doc, question, score, quotable, rank=len(group))
+        if not mine:
+            continue
+        item = items.setdefault(section, Item(section))
+        item.quotes.extend(mine)
+    out = []
+    for item in items.values():
+        # The sub-section's opening sentence (its topic), and its best match if another.
+        first = min(item.quotes, key=lambda c: (int(c.doc.metadata.get("position", 0)), c.order))
+        best = max(item.quotes, key=lambda c: c.score)
+        out.append(Item(item.label, [first] if best is first else [first, best]))
+    return out
+
+
+def _also(items: list[Item], cands: list[Candidate], shape: Shape) -> list[Candidate]:
+    """The best-matching sentence outside the list, when the list does not quote it."""
+    listed = {c.text for item in items for c in item.quotes}
+    best = narrow([c for c in cands if c.text not in listed], shape, limit=1)
+    return best
+
+
+def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence[Document],
+         cands: list[Candidate], score: Scorer, quotable: Quotable, broad: bool = False
+         ) -> Plan:
+    """The answer's outline: a list where the shape and the articles have one, else the
+    best sentences."""
+    cands = shaped(cands, shape)
+    if shape in LIST_SHAPES and cands and broad:
+        top = max(cands, key=lambda c: c.score)
+        # A broad question gets the list even when retrieval found other passages first.
+        groups = _groups([*docs, *chunks], chunks, shape)
+        if groups and shape != "see_doctor":
+            items = sub_section_list(groups[0], cands, score, quotable, question)
+            if len(items) >= 2:
+                return Plan(shape, items, as_list=True, also=_also(items, cands, shape))
+        listed = [d for d in docs[:2] if bullets(d)]
+        if listed and (shape == "see_doctor" or top.doc.id == listed[0].id):
+            doc = listed[0]
+            lead = narrow([c for c in cands if c.doc.id == doc.id], limit=2)
+            intro = list_intro(doc)
+            if intro and all(c.text != intro for c in lead):
+                lead.append(Candidate(intro, doc, top.rank, 99, 0.0))
+            items = [Item("", [Candidate(b, doc, top.rank, 100 + i, 0.0)])
+                     for i, b in enumerate(bullets(doc))]
+            return Plan(shape, items, as_list=True, lead=lead,
+                        also=_also(items, [c for c in cands if c.doc.id != doc.id], shape))
+    return Plan(shape, [Item("", narrow(cands, shape))])

@@ -1,0 +1,100 @@
+"""The thing a question asks about that the articles never discuss ("pillow", "kids").
+
+`rag.coverage` declines terms rare in English ("naproxen"). Everyday nouns ("pillow",
+"insurance", "swimming") are common words, so rarity cannot find them; what gives them
+away is that the articles never use them, nor any word close in meaning. The words people
+use to ask ("good", "best", "okay", "worth") are left out: they are never the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer.shape import unshaped
+from rag.coverage import Coverage, words_of
+
+# Words of asking and judging, not subjects (general English, not this corpus's topics).
+ASKING = frozenset("""
+good bad best better worse worst okay fine normal safe unsafe right wrong worth useful
+helpful effective work works working worked help helps helped need needs want wants know
+tell explain say says mean means think thing things stuff way ways kind type sort lot lots
+really actually maybe probably please thanks thank hey hello someone anyone anything
+something everything nothing people person much many more most less least often
+long time times day days week weeks month months year years also still ever even else
+try tried trying use used using make makes made take takes took give gives going goes
+feel feels felt like likes look looks recommend recommended suggest suggested advice
+tips tip idea ideas options option ok yeah yes another other others same different
+whats thats dont doesnt didnt isnt arent cant wont im ive youre theres
+exactly literally basically honestly actually totally super kinda sorta pretty quite
+yesterday today tonight tomorrow morning evening night lately ages forever rn hrs secs mins
+husband wife partner mum mom dad mother father friend friends coworker colleague boss
+boyfriend girlfriend gf bf guy guys
+before after already instead still just again since until while during figure sure told
+full quick quickly slow slowly his her hers him she he they them their getting gets got
+keep keeps kept usually always sometimes
+""".split())
+FAR = 0.5  # a subject this unlike every article word may decline a question outright
+SUBJECT_NEAR = 0.62  # cosine to the closest article word below this: not discussed
+# Parts of the body (general anatomy). Those the articles never name are somewhere else
+# than the knots they are about ("a knot in my calf").
+BODY_PARTS = frozenset("""
+calf calves thigh thighs hamstring hamstrings quad quads glute glutes buttock buttocks butt
+hip hips knee knees ankle ankles foot feet toe toes shin shins heel heels leg legs groin
+stomach belly abdomen tummy gut chest breast breasts rib ribs armpit elbow elbows forearm
+forearms bicep biceps tricep triceps wrist wrists finger fingers thumb palm face eye eyes
+ear ears nose jaw tongue scalp hair lip lips pelvis tailbone sole soles
+neck shoulder shoulders back head arm arms hand hands skull spine throat
+""".split())
+MEDICINE = re.compile(r"\b(?:doses?|dosage|mg|milligrams?|pills?|tablets?|capsules?|painkillers?|"
+                      r"pain ?killers?|medicines?|medications?|meds|drugs?|prescri\w*|"
+                      r"over.the.counter|otc|anti.?inflammator\w*|relaxants?)\b", re.IGNORECASE)
+PHARMACIST = "pharmacist"
+EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
+COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
+_SPLIT = re.compile(r"[^a-z]+")
+
+
+def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
+                    near: float = 0.0) -> list[str]:
+    """The question's content words the articles never use nor come close to in meaning
+    (typos and forms of article words are not absent); ``skip`` are already named."""
+    skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
+    words = [w for w in words_of(question) if w not in ASKING and w not in skipped
+             and not coverage.in_articles(w)
+             and coverage.frequency(w) < EVERYDAY
+             and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
+    if not words:
+        return []
+    closest = coverage.nearest(words)
+    return [w for w in words if closest[w][1] < (near or SUBJECT_NEAR)]
+
+
+def named(words: Sequence[str]) -> str:
+    quoted = [f'"{w}"' for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def other_body_parts(question: str, coverage: Coverage) -> list[str]:
+    """Body parts the question names that the articles never mention, when it names none
+    that they do ("a knot in my calf", not "my elbow into my shoulder")."""
+    parts = [w for w in words_of(question) if w in BODY_PARTS]
+    if any(coverage.in_articles(w) for w in parts):
+        return []
+    return [w for w in parts if not coverage.in_articles(w)]
+
+
+def anchored(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
+    """Does the question use an article word besides the articles' topic words (the words
+    of their titles: "knot", "neck"), or name a part of the body they do? "knots in my
+    dog's fur" does not: with a subject the articles never mention, nothing of it is
+    theirs. "my neck is achy after a long drive" does: it is about a body."""
+    return any(coverage.in_articles(w) for w in words_of(question)
+               if w not in ASKING and (w not in topic or w in BODY_PARTS))
+
+
+def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
+    """Asks about the topic as a whole ("how do I get rid of a knot?"): once the words of
+    its shape are set aside, no article word but the topic's is left."""
+    return not any(coverage.in_articles(w) for w in words_of(unshaped(question))
+                   if w not in ASKING and w not in topic)
