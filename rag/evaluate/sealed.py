@@ -119,6 +119,8 @@ COLUMNS = {
     "holdout (evals/safety_holdout)": "safety_holdout/cases.jsonl",
     "blind (evals/safety_blind)": "safety_blind/cases.jsonl",
     "blind 2 (evals/safety_blind2)": "safety_blind2/cases.jsonl",
+    **{f"blind {i} (evals/safety_blind{i})": f"safety_blind{i}/cases.jsonl"
+       for i in range(3, 9)},
 }
 
 

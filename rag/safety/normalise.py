@@ -7,6 +7,7 @@ safety keyword, so "stif nek" and "numbnes" are read as "stiff neck" and "numbne
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -185,6 +186,21 @@ class Normaliser:
             self._fixes[key] = closest_by_typo(word, *near) or word
         return self._fixes[key]
 
+    def _rot13(self, text: str) -> str:
+        """Runs of non-words that ROT13 turns into words are read decoded too ("fgvss arpx"
+        is "stiff neck"), wherever they stand in the message."""
+        found, run = [], []
+        for word in [*re.findall(r"[a-z]+", text), ""]:
+            if word and len(word) > 1 and word not in self.vocabulary:
+                run.append(word)
+                continue
+            if len(run) >= 3:
+                shifted = [codecs.encode(w, "rot13") for w in run]
+                if sum(w in self.vocabulary for w in shifted) >= 0.6 * len(run):
+                    found.append(" ".join(shifted))
+            run = [] if len(word) > 1 or not word else run
+        return " ".join(found)
+
     def __call__(self, text: str) -> str:
         plain, fixed = self.readings(text)
         # Both readings are kept: a typo fix must never hide what was literally written.
@@ -204,6 +220,7 @@ class Normaliser:
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
         folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
+        hidden = " ".join(filter(None, [hidden, self._rot13(folded)]))
         if hidden:
             folded = f"{folded} . {hidden.lower()}"
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
