@@ -149,6 +149,9 @@ def _write_version(
         _copy_unchanged(client, old.name, target, unchanged)
     model = embedder() if new_docs else None
     if model is not None:
+        keep = getattr(model, "keep_tokens", None)
+        if keep is not None:  # one model call per new text, for its vector and its tokens
+            keep()
         _embed_into(target, new_docs, model, show_progress)
     count = int(target.count())
     if count == 0:
