@@ -101,7 +101,7 @@ class Coverage:
             return {}
         out: dict[str, tuple[str, float]] = {}
         for start in range(0, len(table.words), 4096):
-            sims = table.vectors[start:start + 4096] @ self.vectors.T
+            sims = np.asarray(table.vectors[start:start + 4096], np.float32) @ self.vectors.T
             best = sims.argmax(axis=1)
             for word, i, cos in zip(table.words[start:start + 4096], best,
                                     sims[np.arange(len(best)), best], strict=True):
