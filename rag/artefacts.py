@@ -42,6 +42,7 @@ class Derived:
     coverage_vectors: np.ndarray | None  # Coverage._embed of its vocabulary
     table_nearest: dict[str, tuple[str, float]]  # Coverage._nearest_for_table
     encoded: int = 0  # texts sent to the model to build it (0 when read from disk)
+    uses: dict[str, int] | None = None  # Coverage.uses (None: stored by an older Knotbot)
 
 
 def folder(settings: Settings, name: str) -> Path:
@@ -103,6 +104,8 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
                 "sentences": sentences, "chunk_texts": chunk_texts,
                 "faq": list(d.faq_vectors), "late": bool(d.sentence_tokens or d.chunk_tokens),
                 "vocab": list(vocab), "table_words": words}
+        if d.uses is not None:
+            meta["uses"] = d.uses
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         for f in tmp.iterdir():
             f.chmod(0o644)
@@ -119,7 +122,9 @@ def load(path: Path) -> Derived | None:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT:
             return None
-        a = {f.stem: np.load(f, mmap_mode="r") for f in path.glob("*.npy")}
+        # Plain ndarray views of the maps: numpy.memmap wraps every row taken from it (its
+        # __getitem__), which made building the row dictionaries most of a large load.
+        a = {f.stem: np.asarray(np.load(f, mmap_mode="r")) for f in path.glob("*.npy")}
     except (OSError, ValueError):
         return None
     sentences, late = meta["sentences"], meta["late"]
@@ -137,7 +142,8 @@ def load(path: Path) -> Derived | None:
         faq_vectors={c: a["faq_vectors"][i] for i, c in enumerate(meta["faq"])},
         coverage_vectors=np.asarray(cov, np.float32) if cov.size else None,
         table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
-            meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)})
+            meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)},
+        uses=meta.get("uses"))
 
 
 class Reuse:

@@ -121,17 +121,39 @@ def start_app(settings: Settings) -> tuple[subprocess.Popen[bytes], str, float]:
     raise RuntimeError("the app gave no answer from the articles within 600 s")
 
 
+THINK = (2.0, 8.0)  # seconds a person takes to read a reply before the next turn
 FLAG = "I was in a car accident this morning and now my neck hurts"
 TURNS = ("what causes knots?", "how long should I hold pressure on one?")
 EARLIER = "Earlier in this conversation you mentioned a warning"
 
 
-def users(url: str, count: int) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc."""
+    path = Path(f"/proc/{pid}/stat")
+    if not path.is_file():
+        return float("nan")
+    fields = path.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
+          server_pid: int | None = None) -> dict[str, Any]:
     """``count`` people at once, 3 turns each; every other one opens with a warning sign,
-    which must stay with them (and only them) in their later turns."""
+    which must stay with them (and only them) in their later turns.
+
+    Every person is a `gradio_client.Client` in a thread of this process, on the machine
+    the app runs on: all connect at once and send their first message at once. With
+    ``think`` (seconds, low and high) each waits a random time in that range before each
+    later turn, as a person reading the reply would; with (0, 0) the next turn goes as
+    soon as the reply is in. The CPU time of the app and of these simulated people is
+    measured apart (``server_cpu``, ``client_cpu``): the people's own cost would be on
+    their own machines."""
+    import random
+
     from gradio_client import Client
 
     times: list[float] = []
+    later: list[float] = []  # turns 2 and 3: after the crowd's first messages
     errors: list[str] = []
     leaks = 0
     lock = threading.Lock()
@@ -145,7 +167,10 @@ def users(url: str, count: int) -> dict[str, Any]:
                 errors.append(f"connect: {type(err).__name__}: {err}"[:200])
             return
         flagged = n % 2 == 0
+        pause = random.Random(n)
         for turn, text in enumerate(((FLAG,) if flagged else ("is stretching good?",)) + TURNS):
+            if turn and think[1] > 0:
+                time.sleep(pause.uniform(*think))
             t0 = time.perf_counter()
             try:
                 out = client.predict(text, api_name="/on_send")
@@ -156,18 +181,24 @@ def users(url: str, count: int) -> dict[str, Any]:
                 continue
             with lock:
                 times.append(time.perf_counter() - t0)
+                if turn:
+                    later.append(times[-1])
                 if turn > 0 and (EARLIER in last) != flagged:
                     leaks += 1
 
     threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
-    t0 = time.perf_counter()
+    t0, mine = time.perf_counter(), time.process_time()
+    theirs = cpu_seconds(server_pid) if server_pid else float("nan")
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return {"users": count, "replies": len(times), "errors": len(errors),
             "p50": pct(times, 50), "p95": pct(times, 95), "leaks": leaks,
-            "seconds": time.perf_counter() - t0, "examples": errors[:3]}
+            "later_p50": pct(later, 50), "later_p95": pct(later, 95),
+            "seconds": time.perf_counter() - t0, "examples": errors[:3],
+            "server_cpu": (cpu_seconds(server_pid) - theirs) if server_pid else float("nan"),
+            "client_cpu": time.process_time() - mine}
 
 
 def blind_questions() -> list[str]:
@@ -195,8 +226,14 @@ def _steps(p: dict[str, Any]) -> str:
 
 def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[int]) -> None:
     """The real corpus: ingest, cold ask (ONNX vs torch), warm steps, app, users."""
+    from rag.probe import crashes
+
     report, secs = _ingest(settings)
     say(f"ingest: {report.chunks} chunks in {secs:.1f} s ({report.chunks / secs:.1f} chunks/s)")
+    # A new version's files are opened once in a child process before any process uses
+    # them (rag.probe): done here, so neither cold run below pays for it and the other not.
+    _, check = timed(lambda: crashes(settings))
+    say(f"new version's one-time store check (a child process): {check:.2f} s")
     onnx, torch = cold_ask(settings, "onnx"), cold_ask(settings, "torch")
     say(f"cold `knotbot ask`: {onnx:.2f} s (torch path, same run: {torch:.2f} s; "
         f"{torch / onnx:.1f}x)")
@@ -208,11 +245,17 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
     try:
         say(f"`knotbot serve`: first answer {ready:.2f} s after start")
         for n in user_counts:
-            u = users(url, n)
-            say(f"{n} users x 3 turns: {u['replies']}/{3 * n} replies, {u['errors']} errors, "
-                f"reply p50 {u['p50']:.2f} s p95 {u['p95']:.2f} s, {u['leaks']} level leaks "
-                f"({u['seconds']:.1f} s in all)" + (f"; e.g. {u['examples'][0]}"
-                                                    if u["examples"] else ""))
+            for think in ((0.0, 0.0), THINK):
+                u = users(url, n, think, proc.pid)
+                say(f"{n} users x 3 turns, " + (f"{think[0]:.0f}-{think[1]:.0f} s to read "
+                    "each reply" if think[1] else "no pause between turns") +
+                    f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
+                    f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
+                    f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
+                    f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
+                    f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
+                    f"the simulated people {u['client_cpu']:.1f} s)"
+                    + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
         say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB")
     finally:
         proc.terminate()
@@ -223,25 +266,30 @@ def growth(settings: Settings, sizes: Sequence[int], work: Path,
            say: Callable[[str], None]) -> None:
     """Synthetic corpora (rag.synth): ingest, start, warm latency, RSS, one-article change."""
     from rag import synth
+    from rag.probe import crashes
 
     questions = blind_questions()
-    say("chunks | ingest (chunks/s) | start | warm p50/p95 ms | retrieve p50 | RSS | "
-        "one-article change: re-ingest, texts encoded, next start")
+    say("chunks | ingest (chunks/s) | store check | start | warm p50/p95 ms | retrieve p50 | "
+        "RSS | one-article change: re-ingest, texts encoded, next start")
     for size in sizes:
         corpus = work / f"corpus-{size}"
         synth.make(settings.corpus_dir, corpus, size)
         s = settings.model_copy(update={"corpus_dir": corpus, "data_dir": work / f"data-{size}"})
         report, secs = _ingest(s)
+        t_check = time.perf_counter()
+        crashes(s)  # once per new version, not part of a start
+        check = time.perf_counter() - t_check
         p = probe_process(s, questions)
         first = sorted(corpus.iterdir())[0]
         first.write_text(first.read_text(encoding="utf-8")
                          + "\nThis variant was edited once, to time a reload.\n",
                          encoding="utf-8")
         again, secs2 = _ingest(s)
+        crashes(s)
         p2 = probe_process(s, questions[:10])
         total = p["steps"]["total"]
         say(f"{report.chunks} | {secs:.0f} s ({report.chunks / secs:.0f}/s) | "
-            f"{p['start_s']:.2f} s | {total[0]:.1f} / {total[1]:.1f} | "
+            f"{check:.1f} s | {p['start_s']:.2f} s | {total[0]:.1f} / {total[1]:.1f} | "
             f"{p['steps']['retrieve'][0]:.1f} ms | {p['rss_mb']:.0f} MB | {secs2:.1f} s, "
             f"{again.chunks_embedded} chunks + {again.texts_derived} derived texts, "
             f"{p2['start_s']:.2f} s")

@@ -30,11 +30,16 @@ def ingest(
     rebuild: Annotated[bool, typer.Option(help="start the index over")] = False,
 ) -> None:
     """Chunk and embed the articles into the index (only what changed)."""
+    from rag import wordlists
     from rag.ingest import describe
     from rag.ingest import ingest as run_ingest
 
-    report = run_ingest(Settings(), corpus_dir=corpus, rebuild=rebuild,
+    settings = Settings()
+    report = run_ingest(settings, corpus_dir=corpus, rebuild=rebuild,
                         show_progress=sys.stderr.isatty())
+    # The language check's word lists as files (once, a few seconds), so neither `ask`
+    # nor `serve` has to load them (rag.wordlists).
+    wordlists.ensure(settings.cache_dir, wordlists.other_languages())
     for line in report.repaired:
         typer.echo(f"repaired: {line}", err=True)
     for line in [*report.skipped, *report.warnings]:  # every run, not only when embedded

@@ -28,7 +28,7 @@ class StoredCoverage(Coverage):
                  derived: Derived) -> None:
         self._derived = derived
         super().__init__(texts, embeddings, known=load_lexicon().contraindications,
-                         table=table)
+                         table=table, uses=derived.uses)
 
     def _embed(self, words: list[str], table: WordTable | None) -> np.ndarray | None:
         return self._derived.coverage_vectors if words else None
@@ -65,7 +65,8 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    sentence_tokens=sentence_tokens, chunk_tokens=chunk_tokens,
                    faq_vectors=reuse.faq_vectors(faq, embeddings.embed_documents),
                    coverage_vectors=coverage.vectors,
-                   table_nearest=coverage._table_nearest, encoded=reuse.encoded)
+                   table_nearest=coverage._table_nearest, encoded=reuse.encoded,
+                   uses=coverage.uses)
 
 
 def obtain(chunks: dict[str, Document], name: str, settings: Settings, embeddings: Any,

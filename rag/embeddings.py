@@ -35,9 +35,24 @@ class QueryCachedEmbeddings(Embeddings):
         self._cache: OrderedDict[str, tuple[list[float], TokenVectors | None]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self._kept: dict[str, TokenVectors] | None = None
+
+    def keep_tokens(self) -> None:
+        """From now on (an ingest), ``embed_documents`` keeps each text's token vectors
+        from the same model call, so ``document_tokens`` does not encode it again (every
+        chunk and sentence was encoded twice: once for its vector, once for its tokens).
+        Only with the ONNX encoder, whose ``embed_documents`` is that very call."""
+        if isinstance(self.inner, OnnxEmbeddings) and self.encoder is not None:
+            self._kept = {}
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.inner.embed_documents(texts)
+        encoder = self.encoder
+        if self._kept is None or encoder is None or not texts:
+            return self.inner.embed_documents(texts)
+        outs = encoder.encode(list(texts))
+        for text, out in zip(texts, outs, strict=True):
+            self._kept[text] = token_vectors(out, encoder.special_ids)
+        return [out.vector.tolist() for out in outs]
 
     def _lookup(self, text: str) -> tuple[list[float], TokenVectors | None]:
         with self._lock:
@@ -66,8 +81,12 @@ class QueryCachedEmbeddings(Embeddings):
         """Token vectors of many texts, batched (for the chunks, once per index load)."""
         if self.encoder is None or not texts:
             return []
-        return [token_vectors(o, self.encoder.special_ids)
-                for o in self.encoder.encode(texts, batch_size=16)]
+        kept = self._kept or {}
+        missing = [t for t in dict.fromkeys(texts) if t not in kept]
+        fresh = dict(zip(missing, (token_vectors(o, self.encoder.special_ids)
+                                   for o in self.encoder.encode(missing, batch_size=16)),
+                         strict=True)) if missing else {}
+        return [kept[t] if t in kept else fresh[t] for t in texts]
 
 
 def token_vectors(out: Any, special_ids: np.ndarray) -> TokenVectors:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 BATCH = 32
+COPY_BATCH = 1000  # chunks copied from the previous version per add
 
 
 @dataclass
@@ -150,6 +151,9 @@ def _write_version(
         _copy_unchanged(client, old.name, target, unchanged)
     model = embedder() if new_docs else None
     if model is not None:
+        keep = getattr(model, "keep_tokens", None)
+        if keep is not None:  # one model call per new text, for its vector and its tokens
+            keep()
         _embed_into(target, new_docs, model, show_progress)
     count = int(target.count())
     if count == 0:
@@ -187,9 +191,13 @@ def _copy_unchanged(client: Any, old_name: str, target: Any, sources: set[str]) 
     old = client.get_collection(old_name, embedding_function=None)
     got = old.get(where={"source": {"$in": sorted(sources)}},
                   include=["embeddings", "documents", "metadatas"])
-    if got["ids"]:
-        target.add(ids=got["ids"], embeddings=got["embeddings"],
-                   documents=got["documents"], metadatas=got["metadatas"])
+    ids = got["ids"]
+    # In slices: Chroma refuses one add of more than its max batch size (5,461 here),
+    # which a one-article change to a 10,000-chunk corpus asked for.
+    for i in range(0, len(ids), COPY_BATCH):
+        part = slice(i, i + COPY_BATCH)
+        target.add(ids=ids[part], embeddings=got["embeddings"][part],
+                   documents=got["documents"][part], metadatas=got["metadatas"][part])
 
 
 def _embed_into(target: Any, docs: list[Document], embedder: Embeddings, show: bool) -> None:

@@ -132,7 +132,7 @@ class LiveIndex:
 
     def _open(self) -> LoadedIndex | None:
         """The active version, built fresh; None when it is the one already serving."""
-        from rag.probe import crashes
+        from rag.probe import crashes, opened
         from rag.store import check_version, connect, open_active
 
         s = self.settings
@@ -145,4 +145,5 @@ class LiveIndex:
             return None
         call_with_deadline(lambda: check_version(col, info.name), s.store_timeout,
                            "check the index")
+        opened(s)
         return load_index(client, col, info.name, s, self.embeddings, self.word_table)

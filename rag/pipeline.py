@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,7 @@ class KnotbotPipeline:
                  background: bool = False) -> None:
         self.settings = settings
         _one_blas_thread()
+        warming = self._warm_languages(settings, background)
         if embeddings is None:
             from rag.embeddings import load_embeddings
 
@@ -98,12 +99,6 @@ class KnotbotPipeline:
         self.safety = build_safety(settings, embeddings)
         if self.safety.semantic:
             self.safety.semantic.warm()
-        if background:  # the app: the other languages' word lists (16 s, 600 MB) load
-            # beside the first requests, not before it can answer; the CLI loads only the
-            # one a message needs, when it needs it
-            from rag.safety.language import warm
-
-            threading.Thread(target=warm, name="knotbot language lists", daemon=True).start()
         self.chain: Runnable = self._build_chain()
         # Replaced whole, never changed: each question keeps the snapshot it started with.
         self.live = LiveIndex(settings, embeddings, self.word_table, self._scope_from)
@@ -111,6 +106,29 @@ class KnotbotPipeline:
             self.live.refresh_soon(now=True)
         else:
             self.live.refresh()
+        if warming is not None:
+            warming.join()
+
+    @staticmethod
+    def _warm_languages(settings: Settings, background: bool) -> threading.Thread | None:
+        """The language check's word lists read from their files (`rag.wordlists`), and
+        the check warmed in a thread beside the rest of the start: in the app (which builds
+        missing files first), or in the CLI when every file is there (the identifier's
+        model then loads while the index opens; the CLI waits for it before answering)."""
+        from rag import wordlists
+
+        langs = wordlists.other_languages()
+        if background:
+            target: Any = partial(wordlists.warm, settings.cache_dir)
+        elif set(wordlists.install(settings.cache_dir, langs)) == set(langs):
+            from rag.safety.language import warm
+
+            target = warm
+        else:  # the CLI without the files: one list loads when a message needs it
+            return None
+        thread = threading.Thread(target=target, name="knotbot language lists", daemon=True)
+        thread.start()
+        return None if background else thread
 
     @property
     def index(self) -> LoadedIndex:

@@ -79,13 +79,32 @@ def crashes(settings: Settings, timeout: float = 120.0) -> bool:
         return False  # slow is not broken: the caller's own deadline applies
     if done.returncode < 0:
         return True
+    _stamp(folder, stamp, sig)
+    return False
+
+
+def opened(settings: Settings) -> None:
+    """This process has just opened and checked the active version, as the probe does,
+    and lived: its files, as Chroma left them, count as passed.
+
+    Opening an embedded store rewrites its files (SQLite at connect, the vector files
+    when a collection is opened), so the signature the probe stamped is stale after
+    every open; without this, each start paid for a probe (about a second) again."""
+    if settings.chroma_host:
+        return
+    folder = settings.data_dir / "chroma"
+    _stamp(folder, settings.data_dir / "probe-passed.json", signature(folder))
+
+
+def _stamp(folder: Path, stamp: Path, sig: tuple[tuple[str, int, int], ...]) -> None:
     with _lock:
-        _passed[key] = sig
+        if _passed.get(str(folder.resolve())) == sig:
+            return
+        _passed[str(folder.resolve())] = sig
         try:  # other processes (the next `knotbot ask`) skip the probe on the same files
             stamp.write_text(json.dumps(sig), encoding="utf-8")
         except OSError:
             pass
-    return False
 
 
 def _stamped(stamp: Path) -> tuple[tuple[str, int, int], ...] | None:

@@ -23,7 +23,8 @@ FORMAT = 1  # bump when the file's layout or the word list's rule changes
 @dataclass(frozen=True)
 class WordTable:
     words: list[str]
-    vectors: np.ndarray  # one unit row per word (float16 on disk, float32 here)
+    vectors: np.ndarray  # one unit row per word (float16 as read from disk: a start
+    # compares one row, and derived data upcasts the rows it uses)
 
     def index(self) -> dict[str, int]:
         return {w: i for i, w in enumerate(self.words)}
@@ -68,7 +69,7 @@ def _read(path: Path) -> WordTable | None:
         return None
     try:
         with np.load(path) as data:
-            words, vectors = list(data["words"]), data["vectors"].astype(np.float32)
+            words, vectors = list(data["words"]), data["vectors"]
     except Exception:  # noqa: BLE001 - numpy raises many kinds (EOFError, BadZipFile...)
         return None
     return WordTable(words, vectors) if vectors.shape[0] == len(words) else None
@@ -76,7 +77,7 @@ def _read(path: Path) -> WordTable | None:
 
 def _matches(table: WordTable, embeddings: Embeddings) -> bool:
     probe = np.asarray(embeddings.embed_documents([table.words[0]])[0], dtype=np.float32)
-    row = table.vectors[0]
+    row = np.asarray(table.vectors[0], dtype=np.float32)
     return row.shape == probe.shape and float(row @ probe) > 0.99
 
 

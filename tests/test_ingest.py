@@ -63,6 +63,24 @@ def test_changed_file_replaced_deleted_file_removed(settings: Settings, corpus_c
     assert set(_stored(settings)) == {"how-to-massage-neck-knots.md"}
 
 
+def test_unchanged_chunks_are_copied_whole_in_slices(settings: Settings, corpus_copy: Path,
+                                                     embeddings, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+                                                     ) -> None:
+    """Chroma refuses one add over its max batch size: a one-article change to a large
+    corpus copies the other articles' chunks in slices, every one of them."""
+    load = lambda _s: embeddings  # noqa: E731
+    ingest(settings, corpus_copy, load_embeddings=load)
+    before = _stored(settings)
+    monkeypatch.setattr("rag.ingest.COPY_BATCH", 3)
+    article = corpus_copy / "how-to-massage-neck-knots.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more sentence.\n",
+                       encoding="utf-8")
+    ingest(settings, corpus_copy, load_embeddings=load)
+    after = _stored(settings)
+    kept = "how-to-get-rid-of-a-knot-in-your-neck.md"
+    assert len(before[kept]) > 3 and sorted(after[kept]) == sorted(before[kept])
+
+
 def test_bad_files_are_skipped_by_name(settings: Settings, corpus_copy: Path,
                                        embeddings) -> None:  # type: ignore[no-untyped-def]
     (corpus_copy / "latin.txt").write_bytes("Caf\xe9 au lait".encode("latin-1"))

@@ -34,6 +34,8 @@ UNEXPECTED = (
     "Sorry, something went wrong on Knotbot's side and it cannot answer right now. "
     "If this is an emergency, call your local emergency number."
 )
+STREAM_FRAMES = 30  # frames of a reply with a typing delay
+QUICK_FRAMES = 1  # ... and without one (the safety block, then the reply)
 USER_SHOWN_CHARS = 300  # a longer message shows its start only, so the reply stays near
 
 
@@ -154,8 +156,13 @@ def respond(
         return
     key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
     # A typing delay holds a worker for every frame (0.6 s a reply at 0.02 s), so people
-    # queue behind it: none unless asked for (``delay``); the frames then go out at once.
-    for frame in render.stream_answer(answer, key=key, earlier=said):
+    # queue behind it: none unless asked for (``delay``). Without it the frames would all
+    # go out at once, and each costs the server the whole chat's post-processing
+    # (sanitising, diffing, sending): then only the safety block goes first. The stream's
+    # last frame is the finished reply, which the last update below carries anyway.
+    frames = STREAM_FRAMES if delay else QUICK_FRAMES
+    for frame in list(render.stream_answer(answer, max_frames=frames, key=key,
+                                           earlier=said))[:-1]:
         yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
         if delay:
             time.sleep(delay)

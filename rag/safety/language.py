@@ -55,6 +55,9 @@ def _identifier() -> Any:
         if hasattr(LanguageIdentifier, "from_pickled_model") \
         else LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(LATIN)
+    if hasattr(ident, "_full_model"):  # py3langid keeps all 97 languages' table (28 MB)
+        # to restrict it again; ours is restricted once, for good
+        ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
 
 

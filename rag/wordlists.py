@@ -1,0 +1,203 @@
+"""The other languages' word frequencies, memory-mapped instead of loaded.
+
+The language check (`rag.safety.language`) compares a message's words' frequency in
+English with their frequency in the language py3langid guessed, through wordfreq. wordfreq
+keeps each language it is asked about as a Python dict (about 30 MB each, 600 MB for the
+19 it may be asked about, 16 s to load them all). Here each of those lists is written once
+(in a child process, so the building process never holds them) to the cache folder as
+sorted UTF-8 words with their frequency bucket, and `install` points wordfreq's own
+dictionary look-up at a read-only view of those files: the frequencies are the same
+numbers (the same bucket, turned into a frequency by wordfreq's own ``cB_to_freq``). A
+look-up is a binary search by small reads (about 40 of them, some 50 microseconds), not
+a memory map: mapped, each step's page fault brought 64 KB in, 4 MB a look-up. English
+stays wordfreq's own dict: it is read for every word of every message, where a dict
+look-up is fastest.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT = 1  # bump when the files' layout changes
+WORDLIST = "best"
+_lock = threading.Lock()
+_installed: dict[tuple[str, str], Frequencies] = {}
+_original: Callable[..., Any] | None = None
+
+
+def folder(cache_dir: Path) -> Path:
+    from importlib.metadata import version
+
+    return cache_dir / f"wordfreq-{version('wordfreq')}-f{FORMAT}"
+
+
+class Frequencies(Mapping[str, float]):
+    """One language's {word: frequency}, read from its files (what wordfreq's
+    ``get_frequency_dict`` returns, as a read-only mapping)."""
+
+    def __init__(self, path: Path) -> None:
+        from wordfreq import cB_to_freq
+
+        self._freq = cB_to_freq
+        self._fds = [os.open(path / name, os.O_RDONLY)
+                     for name in ("words.bin", "offsets.bin", "buckets.bin")]
+        size = [os.fstat(fd).st_size for fd in self._fds]
+        self._n = size[2] // 2
+        if size[1] != 8 * (self._n + 1) or self._offsets(self._n)[0] != size[0]:
+            raise ValueError(f"the word list in {path} is damaged")
+
+    def __del__(self) -> None:
+        for fd in getattr(self, "_fds", []):
+            os.close(fd)
+
+    def _offsets(self, i: int) -> tuple[int, ...]:
+        return struct.unpack("<qq", os.pread(self._fds[1], 16, 8 * i).ljust(16, b"\0"))
+
+    def _word(self, i: int) -> bytes:
+        a, b = self._offsets(i)
+        return os.pread(self._fds[0], b - a, a)
+
+    def _find(self, word: str) -> int:
+        key = word.encode("utf-8", "surrogatepass")
+        i = bisect.bisect_left(range(self._n), key, key=self._word)
+        return i if i < self._n and self._word(i) == key else -1
+
+    def __getitem__(self, word: str) -> float:
+        i = self._find(word) if isinstance(word, str) else -1
+        if i < 0:
+            raise KeyError(word)
+        return float(self._freq(-struct.unpack("<h", os.pread(self._fds[2], 2, 2 * i))[0]))
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._find(word) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._word(i).decode("utf-8", "surrogatepass") for i in range(self._n))
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def write(path: Path, pack: Sequence[Sequence[str]]) -> None:
+    """One language's files from wordfreq's list of buckets, atomically. A word in two
+    buckets keeps the later one, as in wordfreq's own dict."""
+    bucket: dict[bytes, int] = {}
+    for index, words in enumerate(pack):
+        for word in words:
+            bucket[word.encode("utf-8", "surrogatepass")] = index
+    keys = sorted(bucket)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    try:
+        (tmp / "words.bin").write_bytes(b"".join(keys))
+        (tmp / "offsets.bin").write_bytes(np.concatenate(
+            [[0], np.cumsum([len(k) for k in keys])]).astype("<i8").tobytes())
+        (tmp / "buckets.bin").write_bytes(np.array([bucket[k] for k in keys], "<i2").tobytes())
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        tmp.chmod(0o755)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(root: Path, langs: Sequence[str]) -> None:
+    """Write every language of ``langs`` wordfreq has and ``root`` lacks (in this process:
+    see `ensure`)."""
+    from wordfreq import get_frequency_list
+
+    for lang in langs:
+        if (root / lang).is_dir():
+            continue
+        try:
+            pack = get_frequency_list(lang, WORDLIST)
+        except LookupError:  # wordfreq has no list for it: asked, it raises as before
+            continue
+        write(root / lang, pack)
+        get_frequency_list.cache_clear()  # one language in memory at a time
+
+
+def ensure(cache_dir: Path, langs: Sequence[str]) -> None:
+    """The files of ``langs``, built in a child process if any is missing (about 20 s
+    once); a failure (a read-only cache) only leaves wordfreq loading them itself."""
+    root = folder(cache_dir)
+    if all((root / lang).is_dir() for lang in langs):
+        return
+    subprocess.run([sys.executable, "-m", "rag.wordlists", str(root), json.dumps(list(langs))],
+                   capture_output=True, check=False)
+
+
+def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
+    """Point wordfreq's look-ups for ``langs`` at their files (those that exist); every
+    other language is wordfreq's own. Returns the languages installed."""
+    import wordfreq
+
+    global _original
+    root = folder(cache_dir)
+    with _lock:
+        for lang in langs:
+            if (lang, WORDLIST) not in _installed and (root / lang).is_dir():
+                try:
+                    _installed[(lang, WORDLIST)] = Frequencies(root / lang)
+                except (OSError, ValueError):
+                    continue  # damaged: wordfreq's own list, as before
+        if _original is None:
+            _original = wordfreq.get_frequency_dict
+            wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
+        return sorted(lang for lang, _ in _installed)
+
+
+def uninstall() -> None:
+    """wordfreq's own look-ups again, for every language (tests)."""
+    import wordfreq
+
+    global _original
+    with _lock:
+        if _original is not None:
+            wordfreq.get_frequency_dict = _original  # type: ignore[assignment]
+        _original = None
+        _installed.clear()
+
+
+def _frequency_dict(lang: str, wordlist: str = "best", match_cutoff: None = None
+                    ) -> Mapping[str, float]:
+    found = _installed.get((lang, wordlist))
+    if found is not None:
+        return found
+    assert _original is not None
+    return _original(lang, wordlist, match_cutoff)  # type: ignore[no-any-return]
+
+
+if __name__ == "__main__":  # python -m rag.wordlists ROOT '["fr", ...]' (ensure)
+    build(Path(sys.argv[1]), json.loads(sys.argv[2]))
+
+
+def other_languages() -> list[str]:
+    """wordfreq's codes of the languages the language check may compare English with."""
+    from rag.safety.language import LATIN, WORDFREQ
+
+    return [WORDFREQ.get(lang, lang) for lang in LATIN if lang != "en"]
+
+
+def warm(cache_dir: Path) -> None:
+    """The app, beside its first requests: the lists' files (built once, in a child),
+    then the language check warmed over them (a few MB instead of about 600)."""
+    from rag.safety.language import warm as warm_check
+
+    langs = other_languages()
+    ensure(cache_dir, langs)
+    install(cache_dir, langs)
+    warm_check()

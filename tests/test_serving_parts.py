@@ -1,0 +1,54 @@
+"""Small serving parts kept for speed: deadline workers reused, float32 copies of tokens."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from rag.deadline import call_with_deadline
+from rag.embeddings import TokenVectors
+from rag.errors import StoreTimeout
+from rag.late import LateIndex
+
+
+def test_a_hung_call_times_out_and_never_holds_up_the_next() -> None:
+    release = threading.Event()
+    with pytest.raises(StoreTimeout):
+        call_with_deadline(release.wait, 0.2, "search")
+    # The hung worker is still busy; the next calls are answered by others at once.
+    assert [call_with_deadline(lambda n=n: n * 2, 5.0, "search") for n in range(20)] == \
+        list(range(0, 40, 2))
+    with pytest.raises(KeyError):  # an error in the call reaches the caller as it is
+        call_with_deadline(lambda: {}["missing"], 5.0, "search")
+    release.set()
+
+
+def _tokens(rng: np.random.Generator, n: int, vocab: int = 50) -> TokenVectors:
+    vectors = rng.normal(size=(n, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return TokenVectors(ids=rng.integers(0, vocab, n), vectors=vectors.astype(np.float16))
+
+
+def test_late_scores_do_not_depend_on_what_was_scored_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    chunks = {f"c{i}": _tokens(rng, int(rng.integers(3, 30))) for i in range(40)}
+    queries = [_tokens(rng, 6) for _ in range(5)]
+    ids = list(chunks)
+
+    def reference(q: TokenVectors, keys: list[str]) -> list[float]:
+        w = LateIndex(chunks).weights(q.ids)
+        return [float(np.max(q.vectors.astype(np.float32)
+                             @ chunks[k].vectors.astype(np.float32).T, axis=1) @ w / w.sum())
+                for k in keys]
+
+    monkeypatch.setattr("rag.late.UPCAST_BYTES", 4000)  # a few texts fit: evictions happen
+    late = LateIndex(chunks)
+    for n, q in enumerate(queries * 3):
+        keys = ids[n % 7::3]
+        got = late.scores(q, keys)
+        assert list(got) == keys
+        assert np.allclose(list(got.values()), reference(q, keys), atol=1e-5)
+    assert late._upcast_bytes <= 4000

@@ -1,0 +1,49 @@
+"""The other languages' word frequencies read from files give wordfreq's own numbers."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import wordfreq
+
+from rag import wordlists
+from rag.safety.language import language_of
+
+
+@pytest.fixture(autouse=True)
+def _wordfreqs_own_afterwards() -> object:
+    yield
+    wordlists.uninstall()
+
+
+def test_a_written_list_answers_as_wordfreqs_own_dict(tmp_path: Path) -> None:
+    pack = [["de", "la"], ["été", "neck", "la"], [], ["çà", "zèbre"]]
+    wordlists.write(tmp_path / "xx", pack)
+    table = wordlists.Frequencies(tmp_path / "xx")
+    expected = {w: wordfreq.cB_to_freq(-i) for i, bucket in enumerate(pack) for w in bucket}
+    assert dict(table.items()) == expected  # "la" keeps its later bucket, as wordfreq's does
+    assert "zzz" not in table and "" not in table and "ét" not in table
+
+
+def test_frequencies_and_languages_are_unchanged_by_the_files(tmp_path: Path) -> None:
+    langs = ["fr", "fil"]
+    own = {lang: wordfreq.get_frequency_dict(lang) for lang in langs}
+    wordlists.ensure(tmp_path, langs)  # in a child process, as the app and ingest do it
+    for lang in langs:
+        table = wordlists.Frequencies(wordlists.folder(tmp_path) / lang)
+        words = random.Random(0).sample(sorted(own[lang]), 3000)
+        assert len(table) == len(own[lang])
+        assert all(table[w] == own[lang][w] for w in words)
+        assert all((w in table) == (w in own[lang]) for w in ("knot", "nuque", "xqzt", "leeg"))
+    messages = ["une question sur la nuque", "isang tanong tungkol sa leeg",
+                "j'ai mal au cou depuis trois jours", "my neck hurts when i turn my head",
+                "what causes knots in the shoulders"]
+    before = [language_of(m) for m in messages]
+    zipf = [wordfreq.zipf_frequency(w, lang) for w in ("nuque", "leeg", "neck") for lang in langs]
+    wordfreq._wf_cache.clear()  # wordfreq's own cache of results, so the files are read
+    assert wordlists.install(tmp_path, langs) == sorted(langs)
+    assert [wordfreq.zipf_frequency(w, lang) for w in ("nuque", "leeg", "neck")
+            for lang in langs] == zipf
+    assert [language_of(m) for m in messages] == before == ["fr", "tl", "fr", "en", "en"]
