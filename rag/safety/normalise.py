@@ -187,17 +187,18 @@ class Normaliser:
         return self._fixes[key]
 
     def _rot13(self, text: str) -> str:
-        """Runs of non-words that ROT13 turns into words are read decoded too ("fgvss arpx"
-        is "stiff neck"), wherever they stand in the message."""
+        """Runs of non-words that ROT13 or reading backwards turns into words are read
+        decoded too ("fgvss arpx", "kcen ffits": stiff neck), wherever they stand."""
         found, run = [], []
         for word in [*re.findall(r"[a-z]+", text), ""]:
             if word and len(word) > 1 and word not in self.vocabulary:
                 run.append(word)
                 continue
             if len(run) >= 3:
-                shifted = [codecs.encode(w, "rot13") for w in run]
-                if sum(w in self.vocabulary for w in shifted) >= 0.6 * len(run):
-                    found.append(" ".join(shifted))
+                for shifted in ([codecs.encode(w, "rot13") for w in run],
+                                [w[::-1] for w in reversed(run)]):  # or written backwards
+                    if sum(w in self.vocabulary for w in shifted) >= 0.6 * len(run):
+                        found.append(" ".join(shifted))
             run = [] if len(word) > 1 or not word else run
         return " ".join(found)
 
