@@ -186,21 +186,23 @@ class Normaliser:
             self._fixes[key] = closest_by_typo(word, *near) or word
         return self._fixes[key]
 
-    def _rot13(self, text: str) -> str:
-        """Runs of non-words that ROT13 or reading backwards turns into words are read
-        decoded too ("fgvss arpx", "kcen ffits": stiff neck), wherever they stand."""
-        found, run = [], []
-        for word in [*re.findall(r"[a-z]+", text), ""]:
-            if word and len(word) > 1 and word not in self.vocabulary:
-                run.append(word)
+    def _decoded(self, text: str) -> str:
+        """Stretches of the message (between punctuation) that are mostly non-words, and
+        that ROT13 or reading backwards turns mostly into words, are read decoded too
+        ("fgvss arpx", "kcen ffits": stiff neck), wherever they stand."""
+        found = []
+        for part in re.split(r"[.:;!?,\n\"()]+", text):
+            words = re.findall(r"[a-z]+", part)
+            if len(words) < 3 or self._known(words) >= 0.5:
                 continue
-            if len(run) >= 3:
-                for shifted in ([codecs.encode(w, "rot13") for w in run],
-                                [w[::-1] for w in reversed(run)]):  # or written backwards
-                    if sum(w in self.vocabulary for w in shifted) >= 0.6 * len(run):
-                        found.append(" ".join(shifted))
-            run = [] if len(word) > 1 or not word else run
+            for decoded in ([codecs.encode(w, "rot13") for w in words],
+                            [w[::-1] for w in reversed(words)]):  # or written backwards
+                if self._known(decoded) >= 0.6:
+                    found.append(" ".join(decoded))
         return " ".join(found)
+
+    def _known(self, words: list[str]) -> float:
+        return sum(w in self.vocabulary for w in words) / len(words)
 
     def __call__(self, text: str) -> str:
         plain, fixed = self.readings(text)
@@ -221,7 +223,7 @@ class Normaliser:
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
         folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
-        hidden = " ".join(filter(None, [hidden, self._rot13(folded)]))
+        hidden = " ".join(filter(None, [hidden, self._decoded(folded)]))
         if hidden:
             folded = f"{folded} . {hidden.lower()}"
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
