@@ -7,6 +7,8 @@ safety keyword, so "stif nek" and "numbnes" are read as "stiff neck" and "numbne
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import re
 import unicodedata
@@ -231,10 +233,10 @@ class Normaliser:
 
 # Dictated punctuation ("my grip has gone full stop"), "can no longer", and hyphenated
 # words ("blood-thinning"): read as a typed sentence would be.
-_SPOKEN = [(re.compile(rf"\s*\b{w}\b"), p) for w, p in (
+_AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
     ("full stop", "."), ("comma", ","), ("question mark", "?"),
-    ("exclamation (mark|point)", "!"), ("new (line|paragraph)", "."), ("semicolon", ";"))]
-_NO_LONGER = [(re.compile(r"\bcan no longer\b"), "cannot"),
+    ("exclamation (mark|point)", "!"), ("new (line|paragraph)", "."), ("semicolon", ";"))),
+              (re.compile(r"\bcan no longer\b"), "cannot"),
               (re.compile(r"\bcould no longer\b"), "could not"),
               (re.compile(r"\bno longer able to\b"), "unable to"),
               (re.compile(r"(?<=[a-z])-(?=[a-z])"), " ")]
@@ -246,9 +248,6 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/
 
 
 def _base64_words(text: str) -> str:
-    import base64
-    import binascii
-
     found = []
     for m in _BASE64.finditer(text):
         token = m.group(0)
@@ -265,6 +264,6 @@ def _base64_words(text: str) -> str:
 
 
 def _as_meant(text: str) -> str:
-    for pattern, replacement in (*_SPOKEN, *_NO_LONGER):
+    for pattern, replacement in _AS_MEANT:
         text = pattern.sub(replacement, text)
     return text

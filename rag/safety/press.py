@@ -10,6 +10,7 @@ from rag.safety.rules import negated
 
 _NO_MASSAGE_FLAGS = {"inflammation", "serious_illness"}
 _STOP_FLAGS = {"nerve_sensory", "nerve_weakness", "nerve"}  # "nerve": the semantic layer's name
+NO_PRESSURE_YET = "a warning sign needs a doctor first: no massage or pressure until then"
 
 
 def is_press_question(text: str, lex: Lexicon) -> bool:
@@ -55,7 +56,6 @@ def press_check(question: str, lex: Lexicon, flags: dict[str, str],
                                                  " ".join(lex.press["gently"]["guidance"].split())])
 
 
-NO_PRESSURE_YET = "a warning sign needs a doctor first: no massage or pressure until then"
 LEARNED_DO_NOT = ("this sounds like a place or a condition where pressing is not safe "
                   "(the front or sides of the neck, the spine's bones, an inflamed or injured "
                   "spot, blood thinners, a clot, pregnancy...): ask a doctor before any pressure")

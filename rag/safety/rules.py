@@ -46,14 +46,6 @@ class Flag:
     cls: RedFlagClass
     concepts: tuple[str, ...]  # which concepts fired: the explanation of the flag
 
-    @property
-    def level(self) -> str:
-        return self.cls.level
-
-    @property
-    def reason(self) -> str:
-        return self.cls.reason
-
 
 def _clause_before(text: str, start: int) -> str:
     head = text[:start]
