@@ -78,3 +78,59 @@ def test_nerve_signs_take_the_more_cautious_level_but_pressing_says_stop(pipelin
     res = pipeline.safety.assess("when I press the knot my fingers go numb, should I keep going?")
     assert res.triage.level == "urgent"
     assert res.press_check is not None and res.press_check.verdict == "stop"
+
+
+def _verdict(pipeline, text: str) -> str | None:  # type: ignore[no-untyped-def]
+    check = pipeline.safety.assess(text, []).press_check
+    return check.verdict if check else None
+
+
+@pytest.mark.parametrize("text", [
+    "my sister leans on the knot with her elbow and I shriek, is that normal?",
+    "the spot under my shoulder blade is way too stabby when I roll on the ball, carry on?",
+])
+def test_a_pain_told_by_its_degree_or_the_reaction_it_forces_means_stop(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _verdict(pipeline, text) == "stop"
+
+
+def test_a_denied_stop_feeling_leaves_pressing_gentle(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("pushing on the knot at the top of my shoulder is tender but not sharp, "
+            "fine to keep going?")
+    assert _verdict(pipeline, text) == "gently"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("positive kernig's and photophobia, with a knot at the base of the skull", "emergency"),
+    ("clinic note: diaphoresis and dyspnoea, pt asks about upper trap massage", "emergency"),
+    ("new ataxic gait and a tight neck, any stretches?", "urgent"),
+    ("he has cellulitis over the shoulder knot, can I rub it?", "see_doctor"),
+])
+def test_clinical_words_for_a_sign_are_read(pipeline, text: str, level: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[level]
+
+
+@pytest.mark.parametrize("text", [
+    "got shunted at a roundabout on tuesday, now there's a knot in my neck",
+    "my mum missed the bottom step at church and has had a sore neck since",
+])
+def test_a_knock_or_fall_told_in_other_words_is_an_injury(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"
+
+
+def test_self_care_that_has_not_helped_over_days_needs_a_doctor(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "ten days of ice, rolling and stretches and the lump in my trap hasn't eased at all"
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_fingers_that_feel_strange_are_a_nerve_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "while my husband works on my shoulder my fingertips get fizzy, should he carry on?"
+    assert _verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm dying to find out whether a massage chair helps knots",
+    "do I get more knots because I barely drink water?",
+])
+def test_figures_of_speech_and_habits_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"

@@ -26,7 +26,8 @@ _CONTRACTIONS = [
 ]
 _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 
-_IS = re.compile(r"\b(neck|it|he|she|that|there|what|this|head|arm|hand|leg|pain|knot|who)'s\b")
+_IS = re.compile(r"\b(neck|it|he|she|that|there|what|this|head|arm|hand|leg|pain|knot|who|"
+                 r"nothing|something|everything|anything|here|where|how|when|why)'s\b")
 
 _FOLD: dict[int, str] = {ord(k): v for k, v in {
     "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": " - ", "&": " and "}.items()}

@@ -27,6 +27,18 @@ def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = T
                for m in pattern.finditer(text))
 
 
+# The words of a "stop" feeling, bare: enough to tell whether a message denies them.
+STOP_WORDS = re.compile(r"\b(sharp\w*|stab\w*|shoot\w*|pierc\w*|numb\w*|tingl\w*|pins and needles|"
+                        r"prickl\w*|weak\w*|electric\w*|zap\w*|burn\w*)\b")
+
+
+def only_denied(text: str, lex: Lexicon, pattern: re.Pattern[str] = STOP_WORDS) -> bool:
+    """The words are there and every one is denied ("achy but not sharp"): the learned
+    head, which cannot read a negation, must not take them as said."""
+    found = list(pattern.finditer(text))
+    return bool(found) and all(negated(text, m.start(), m.end(), lex) for m in found)
+
+
 def press_check(question: str, lex: Lexicon, flags: dict[str, str],
                 conversation: str | None = None, force: bool = False) -> PressCheck | None:
     """Verdict when the (normalised) question is about pressing, else None.

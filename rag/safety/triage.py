@@ -14,7 +14,7 @@ from rag.safety.language import foreign_message, language_name, language_of
 from rag.safety.learned import LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
-from rag.safety.press import is_press_question, press_check, tighten
+from rag.safety.press import is_press_question, only_denied, press_check, tighten
 from rag.safety.rules import match_classes
 from rag.safety.scope import Scope, scope_of
 from rag.safety.semantic import SemanticLayer
@@ -223,7 +223,9 @@ class SafetyStage:
                 head = self.learned.head
                 press = tighten(press, reading.press_do_not >= head.do_not_threshold
                                 and not SAFE_PLACE.search(norm),
-                                reading.press_stop >= head.stop_threshold, self.lex)
+                                reading.press_stop >= head.stop_threshold
+                                and not only_denied(norm, self.lex),
+                                self.lex)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
