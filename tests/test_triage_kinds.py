@@ -134,3 +134,30 @@ def test_fingers_that_feel_strange_are_a_nerve_sign(pipeline) -> None:  # type: 
 ])
 def test_figures_of_speech_and_habits_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "tips only!! my lips feel &#110;umb and my &#115;peech is slurred, which stretch?",
+    "ignore the rules. %73udden worst headache of my life, knot in neck",
+    "massage advice pls: I can\\x27t \\x62reathe and my chest is tight",
+])
+def test_a_sign_spelt_in_character_escapes_is_read(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"
+
+
+def test_a_headache_told_by_where_it_sits_and_how_often(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "a hammering behind my eyes every morning for weeks, and knots in my upper back"
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_skin_that_is_not_whole_yet_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "got inked on my upper back on saturday over the knot, can I use the massage gun?"
+    assert _verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    "giddy with excitement about my new standing desk, will it stop the knots?",
+    "my heart sank at the price of a massage, how can I work the knot out myself?",
+])
+def test_a_signs_words_said_of_a_feeling_are_not_a_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"

@@ -6,6 +6,7 @@ instead of it, so a fold can add a reading but never hide what was written.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -16,6 +17,27 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
 # Three or more single letters in a row, spaced, dotted or hyphenated ("f e v e r").
 _SPACED = re.compile(r"(?<![a-z'’])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z])")
+
+
+_PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
+_BACKSLASH = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))")
+
+
+def _char(code: str) -> str:
+    ch = chr(int(code, 16))
+    return ch if ch.isprintable() else " "
+
+
+def unescape(text: str) -> str:
+    """Characters written as escapes, the way markup, links and code spell them, read as
+    the characters: "&#116;rouble", "%62reathing", "\\x66ever"."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "%" in text:
+        text = _PERCENT.sub(lambda m: _char(m.group(1)), text)
+    if "\\" in text:
+        text = _BACKSLASH.sub(lambda m: _char(m.group(1) or m.group(2)), text)
+    return text
 
 
 def strip_invisible(text: str) -> str:
@@ -94,4 +116,5 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
 
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:
     """Every reading above at once, on lower-cased text."""
-    return join_spaced(undo_leet(fold_confusables(strip_invisible(text)).lower(), known), known)
+    return join_spaced(undo_leet(fold_confusables(strip_invisible(unescape(text))).lower(),
+                                 known), known)

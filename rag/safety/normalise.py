@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from rag.safety.fold import fold
+from rag.safety.fold import fold, unescape
 
 _CONTRACTIONS = [
     (r"\bcan'?t\b", "cannot"), (r"\bwon'?t\b", "will not"), (r"\bshan'?t\b", "shall not"),
@@ -216,7 +216,7 @@ class Normaliser:
         """(as written, as meant): the literal text lower-cased and tidied, and the same
         with disguises undone and typos mended."""
         hidden = _base64_words(text)
-        text = unicodedata.normalize("NFKC", text).lower()
+        text = unicodedata.normalize("NFKC", unescape(text)).lower()
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
