@@ -40,6 +40,23 @@ def unescape(text: str) -> str:
     return text
 
 
+_NAMED_LETTER = re.compile(r"(?:LATIN (?:SMALL|CAPITAL) LETTER|SYMBOL LETTER) ([A-Z])$")
+
+
+@lru_cache(maxsize=8192)
+def _symbol_letter(ch: str) -> str:
+    if ch.isascii() or unicodedata.category(ch) != "So":
+        return ch
+    m = _NAMED_LETTER.search(unicodedata.name(ch, ""))
+    return m.group(1).lower() if m else ch
+
+
+def letter_symbols(text: str) -> str:
+    """Letters drawn as symbols, which NFKC leaves alone ("🅵🅴🆅🅴🆁", regional-indicator
+    letters), read as the letters their Unicode names say they are."""
+    return text if text.isascii() else "".join(map(_symbol_letter, text))
+
+
 def strip_invisible(text: str) -> str:
     """Zero-width and other format characters (Unicode Cf) removed: "fe\u200bver" -> fever."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -116,5 +133,5 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
 
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:
     """Every reading above at once, on lower-cased text."""
-    return join_spaced(undo_leet(fold_confusables(strip_invisible(unescape(text))).lower(),
-                                 known), known)
+    text = letter_symbols(strip_invisible(unescape(text)))
+    return join_spaced(undo_leet(fold_confusables(text).lower(), known), known)

@@ -7,8 +7,6 @@ safety keyword, so "stif nek" and "numbnes" are read as "stiff neck" and "numbne
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import re
 import unicodedata
@@ -16,7 +14,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from rag.safety.decode import hidden_words
 from rag.safety.fold import fold, unescape
+from rag.safety.mend import mend
 
 _CONTRACTIONS = [
     (r"\bcan'?t\b", "cannot"), (r"\bwon'?t\b", "will not"), (r"\bshan'?t\b", "shall not"),
@@ -156,6 +156,7 @@ class Normaliser:
         self._targets = (sorted(flag_words | flag_forms | variants),
                          sorted(set(self.keywords) | forms_of(self._stems - flag_stems)))
         self._fixes: dict[str, str] = {}
+        self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
 
     def correct(self, word: str) -> str:
         if word in SPELLING:
@@ -215,7 +216,7 @@ class Normaliser:
     def readings(self, text: str) -> tuple[str, str]:
         """(as written, as meant): the literal text lower-cased and tidied, and the same
         with disguises undone and typos mended."""
-        hidden = _base64_words(text)
+        hidden = hidden_words(text)
         text = unicodedata.normalize("NFKC", unescape(text)).lower()
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -229,6 +230,8 @@ class Normaliser:
         hidden = " ".join(filter(None, [hidden, self._decoded(folded)]))
         if hidden:
             folded = f"{folded} . {hidden.lower()}"
+        # Words broken, stretched or run together read whole ("ne ck", "neeeck").
+        folded = mend(folded, self._joinable, self.vocabulary)
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
 
 
@@ -241,27 +244,6 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               (re.compile(r"\bcould no longer\b"), "could not"),
               (re.compile(r"\bno longer able to\b"), "unable to"),
               (re.compile(r"(?<=[a-z])-(?=[a-z])"), " ")]
-
-
-# A word hidden in base64 ("ZmV2ZXI=" is "fever"): case matters, so it is read before
-# lower-casing. Only tokens that decode to mostly letters count.
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{6,}={0,2}(?![A-Za-z0-9+/=])")
-
-
-def _base64_words(text: str) -> str:
-    found = []
-    for m in _BASE64.finditer(text):
-        token = m.group(0)
-        if len(token) % 4 or token.isalpha() and token.islower():
-            continue
-        try:
-            raw = base64.b64decode(token, validate=True).decode("ascii")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            continue
-        letters = sum(ch.isalpha() or ch in " ,.'-" for ch in raw)
-        if raw.isprintable() and re.search(r"[A-Za-z]{3}", raw) and letters >= 0.85 * len(raw):
-            found.append(raw)
-    return " ".join(found)
 
 
 def _as_meant(text: str) -> str:
