@@ -200,3 +200,27 @@ def test_mending_leaves_ordinary_words_alone(pipeline) -> None:  # type: ignore[
     for text in ["sooooo many knots in my shoulders, help!!",
                  "is a standingdesk better for knots than a kneeling chair?"]:
         assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "paracetamol, aspirin, even my dad's old prescription ones: none of them shift this knot",
+    "over the last week my trap has gone from sore to savage, even with heat every night",
+    "the knot between my shoulders means I can't study or focus for more than ten minutes",
+])
+def test_pain_that_self_care_or_painkillers_do_not_help_needs_a_doctor(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_a_blow_told_by_what_struck_is_an_injury(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "copped a knee to the jaw at football this morning, now my neck has a big knot"
+    assert _level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "what's the story with cupping for shoulder knots, does it work?",
+    "is ibuprofen or a heat pack better for a knot, or should I skip pills and just stretch?",
+    "heat or ice for a knot from sleeping on a rock-hard sofa cushion?",
+])
+def test_idioms_and_self_care_choices_are_answered(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
