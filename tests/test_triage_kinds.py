@@ -224,3 +224,32 @@ def test_a_blow_told_by_what_struck_is_an_injury(pipeline) -> None:  # type: ign
 ])
 def test_idioms_and_self_care_choices_are_answered(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _level(pipeline, text) == "self_care"
+
+
+def test_scots_spellings_of_a_sign_are_read(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("ma wee brother's heid is pure roastin an he cannae get his chin doon tae his "
+            "chest, can I rub his neck?")
+    assert _level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my kayak flipped over in the rapids yesterday and now my neck is knotted",
+    "my aunt keeled over like a log at the bus stop, out cold for a minute, neck sore now",
+])
+def test_an_injury_or_a_faint_told_by_what_happened_is_an_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"
+
+
+def test_a_full_week_of_self_care_with_the_knot_the_same_needs_a_doctor(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "a solid week of heat packs and the ball against the wall, knot is basically the same"
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "the database crashed at midnight and I was hunched over fixing it till 4, traps are knots",
+    "sticking notices up with drawing pins all morning, arms overhead, neck tight. stretches?",
+])
+def test_everyday_crashes_and_pins_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"

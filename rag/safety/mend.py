@@ -65,6 +65,14 @@ def split_run_on(word: str, known: Collection[str], targets: Collection[str]) ->
     return word
 
 
+def drop_g(word: str, known: Collection[str]) -> str:
+    """A final g dropped, as said ("roastin", "mornin"): the word with it, if that is one."""
+    if word.endswith("in") and len(word) > 4 and word not in known and f"{word}g" in known:
+        return f"{word}g"
+    return word
+
+
 def mend(text: str, targets: Collection[str], known: Collection[str]) -> str:
-    text = _WORD.sub(lambda m: split_run_on(unstretch(m.group(0), known), known, targets), text)
+    text = _WORD.sub(lambda m: split_run_on(drop_g(unstretch(m.group(0), known), known),
+                                            known, targets), text)
     return join_broken(text, targets, known)

@@ -41,6 +41,21 @@ SPELLING = {
     "mths": "months", "yrs": "years", "hrs": "hours", "b4": "before", "2day": "today",
     "numbess": "numbness", "tingly": "tingling", "pins&needles": "pins and needles",
 }
+# Regional spellings of everyday words, Scots and northern English above all: the negations
+# and little words a sign is said with ("cannae get his chin doon tae his chest").
+DIALECT = {
+    "cannae": "cannot", "canna": "cannot", "cannae't": "cannot", "disnae": "does not",
+    "doesnae": "does not", "didnae": "did not", "isnae": "is not", "wasnae": "was not",
+    "wouldnae": "would not", "widnae": "would not", "couldnae": "could not",
+    "shouldnae": "should not", "willnae": "will not", "winnae": "will not",
+    "dinnae": "do not", "dinna": "do not", "havnae": "have not", "huvnae": "have not",
+    "hasnae": "has not", "gonnae": "going to", "nae": "no", "naw": "no", "aye": "yes",
+    "doon": "down", "oot": "out", "tae": "to", "fae": "from", "frae": "from", "hame": "home",
+    "aboot": "about", "roon": "round", "noo": "now", "whit": "what", "heid": "head",
+    "sair": "sore", "greetin": "crying", "boak": "vomit", "boke": "vomit", "boakin": "vomiting",
+    "bokin": "vomiting", "boaking": "vomiting", "da": "dad", "ye": "you", "yer": "your",
+    "wi": "with", "owt": "anything", "nowt": "nothing", "summat": "something",
+}
 
 
 ENGLISH_ZIPF = 2.5  # wordfreq Zipf frequency from which a word is ordinary English
@@ -161,6 +176,8 @@ class Normaliser:
     def correct(self, word: str) -> str:
         if word in SPELLING:
             return SPELLING[word]
+        if word in DIALECT:
+            return DIALECT[word]
         if len(word) < 4 or word in self.vocabulary or not word.isalpha():
             return word
         # A word that starts with a keyword stem ("tingles", "drooling") is mostly read by
