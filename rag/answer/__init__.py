@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from rag.answer.aspect import missing_aspect
+from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
 from rag.answer.render import (
     ASPECT,
@@ -26,7 +27,7 @@ from rag.answer.render import (
     REST,
     render,
 )
-from rag.answer.select import Candidate, Quotable, Scorer, plan
+from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     FAR,
@@ -60,6 +61,8 @@ class Ask:
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
+    in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
+    topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -114,6 +117,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
+               in_context=getattr(index, "score_in_context", None),
+               topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
                said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
                elsewhere=tuple(other_body_parts(question, index.coverage)),
@@ -126,6 +131,14 @@ def medicine_note(question: str, told: str) -> str:
     """For a question about a medicine that was refused: who can answer it (unless the
     refusal ``told`` already says so)."""
     return MEDICINES if MEDICINE.search(question) and PHARMACIST not in told.lower() else ""
+
+
+def asked_again(cands: list[Candidate], ask: Ask, shape: Shape) -> str:
+    """The sentence the previous answer quoted that the follow-up asks for again ("how
+    long should I hold it?" when that answer gave the figure): the best one, worded as
+    the shape asks (a duration). "" when there is none."""
+    top = max(shaped(cands, shape), key=lambda c: c.score, default=None)
+    return top.text if top is not None and top.bonus > 0 and top.text in ask.said else ""
 
 
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
@@ -142,8 +155,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     unrelated = not ask.anchored and bool(ask.far)
     if ask.absent and (best < DECLINE_SCORE or unrelated):
         return DECLINE.format(subject=named(ask.absent)), [], shape
-    unsaid = [c for c in fresh if c.text not in ask.said]
-    repeat = bool(ask.said) and len(unsaid) < len(fresh)
+    fresh = rescore(query, fresh, ask.in_context, ask.topical)
+    again = asked_again(fresh, ask, shape)
+    unsaid = [c for c in fresh if c.text not in ask.said or c.text == again]
+    repeat = bool(ask.said) and len(unsaid) < len(fresh) and not again
     if unsaid:
         fresh = unsaid
 

@@ -119,7 +119,23 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
             continue
         chosen.append(c)
         seen.append(words)
-    return chosen
+    return with_shape_answer(chosen, ranked, cue, limit, margin)
+
+
+def with_shape_answer(chosen: list[Candidate], ranked: list[Candidate],
+                      cue: re.Pattern[str] | None, limit: int, margin: float
+                      ) -> list[Candidate]:
+    """When no chosen sentence is worded as the shape asks (no figure for "how long"),
+    the best one that is joins them, if its score with the shape's bonus is within the
+    margin of the best: "Hold this position for 15-30 seconds" names no stretch, so it
+    scores below the sentence that describes the stretch."""
+    if cue is None or not chosen or any(cue.search(c.text) for c in chosen):
+        return chosen
+    shaped_best = next((c for c in ranked if c.bonus and cue.search(c.text)
+                        and c not in chosen), None)
+    if shaped_best is None or shaped_best.score < ranked[0].score - margin:
+        return chosen
+    return [*chosen[: limit - 1], shaped_best]
 
 
 def _groups(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape

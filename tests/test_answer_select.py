@@ -1,0 +1,42 @@
+"""Which sentences answer: a sentence is read with what it leans on (its heading and the
+sentence before it), and a sentence about the topic as a whole does not crowd out the one
+that answers. Questions here are worded for these tests, not taken from an eval set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.answer.render import parse_body
+from rag.embeddings import TokenVectors
+from rag.late import LateIndex
+
+
+def _tokens(*rows: list[float]) -> TokenVectors:
+    v = np.array(rows, dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    return TokenVectors(ids=np.arange(len(rows)), vectors=v.astype(np.float16))
+
+
+def test_a_group_of_texts_scores_each_question_token_at_its_best_match() -> None:
+    late = LateIndex({"a": _tokens([1, 0], [0, 1])})
+    query = _tokens([1, 0], [0, 1])
+    one, other = _tokens([1, 0]), _tokens([0, 1])
+    alone = late.score_texts(query, [one, other])
+    together = late.score_groups(query, [[one, other], [one]])
+    assert together[0] > max(alone)
+    assert together[1] == alone[0]
+    assert late.score_groups(query, [[]]) == [0.0]
+
+
+def test_a_figure_in_the_sentence_after_the_technique_answers_how_long(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("how long should I keep my head tilted towards my shoulder in that "
+                          "stretch?")
+    assert "15-30 seconds" in ans.body, ans.body
+    assert "2-3 seconds" not in ans.body, ans.body
+
+
+def test_a_sentence_about_knots_in_general_does_not_crowd_out_the_answer(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("could a knot get worse if I leave it alone?")
+    quoted = " ".join(q.sentence for q in parse_body(ans.body))
+    assert "chronic and recurrent" in quoted, ans.body
+    assert "common and often painful issue" not in quoted, ans.body
