@@ -40,3 +40,15 @@ def test_a_sentence_about_knots_in_general_does_not_crowd_out_the_answer(pipelin
     quoted = " ".join(q.sentence for q in parse_body(ans.body))
     assert "chronic and recurrent" in quoted, ans.body
     assert "common and often painful issue" not in quoted, ans.body
+
+
+def test_a_knot_in_the_neck_of_a_thing_gets_no_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("is a knot in a violin neck bad for the sound?",
+                     "the cello neck has a knot in the maple, will the varnish crack?"):
+        ans = pipeline.answer(question)
+        assert not ans.citations and "don't cover" in ans.body, (question, ans.body)
+
+
+def test_a_neck_with_a_thing_named_beside_it_is_still_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("I get a knot in my neck from carrying my laptop bag, what causes it?")
+    assert ans.citations and "don't cover" not in ans.body, ans.body

@@ -116,14 +116,15 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
+    absent = tuple(absent_subjects(question, index.coverage, already))
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
-               said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
+               said=said, absent=absent,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),
-               anchored=anchored(question, index.coverage, topic),
+               anchored=anchored(question, index.coverage, topic, absent),
                broad=broad(question, index.coverage, topic))
 
 
