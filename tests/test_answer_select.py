@@ -52,3 +52,10 @@ def test_a_knot_in_the_neck_of_a_thing_gets_no_quote(pipeline) -> None:  # type:
 def test_a_neck_with_a_thing_named_beside_it_is_still_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("I get a knot in my neck from carrying my laptop bag, what causes it?")
     assert ans.citations and "don't cover" not in ans.body, ans.body
+
+
+def test_a_medicine_asked_about_gets_the_pharmacist_not_a_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("would muscle relaxant tablets loosen a neck knot?",
+                     "is it fine to take my arthrotec twice a day while I have a knot?"):
+        ans = pipeline.answer(question)
+        assert "pharmacist" in ans.answer and not ans.citations, (question, ans.answer)

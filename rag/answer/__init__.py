@@ -23,6 +23,7 @@ from rag.answer.render import (
     ELSEWHERE,
     FOLLOW_UP_NOTE,
     MEDICINES,
+    MEDICINES_NAMED,
     NEARBY,
     REST,
     render,
@@ -150,6 +151,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     fresh = [c for c in cands if c.text not in ask.filler]
     if ask.elsewhere:
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
+    if MEDICINE.search(ask.question):  # a medicine or its dose: nothing quoted answers it
+        return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
+                else MEDICINES), [], shape
     best = max((c.score for c in fresh), default=0.0)
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.

@@ -26,20 +26,23 @@ ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back
              "cover the {subject}.")
 MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or doctor can "
              "advise.")
+MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines and their doses; "
+                   "a pharmacist or doctor can advise.")
 FOLLOW_UP_NOTE = "Besides what I quoted before, the articles say:"
 ALSO = "The articles also say:"
 CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
                          "The articles say:"})
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
-                     for t in (NEARBY, DECLINE, ELSEWHERE,
+                     for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED,
                                ASPECT.replace("{aspect}", "how long"),
                                ASPECT.replace("{aspect}", "how often"))]
 
 
 def is_connective(line: str) -> bool:
     """Words the composer may write: fixed connecting words, or a decline naming words."""
-    return line in CONNECTIVES or any(f.match(line) for f in _CONNECTIVE_FORMS)
+    return line in CONNECTIVES or line == MEDICINES \
+        or any(f.match(line) for f in _CONNECTIVE_FORMS)
 
 _MARKER = re.compile(r" \[(\d+)\]")
 _LABEL = re.compile(r"^\*\*(?P<label>[^*]+)\*\*: ")

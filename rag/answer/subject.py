@@ -49,7 +49,11 @@ neck shoulder shoulders back head arm arms hand hands skull spine throat
 """.split())
 MEDICINE = re.compile(r"\b(?:doses?|dosage|mg|milligrams?|pills?|tablets?|capsules?|painkillers?|"
                       r"pain ?killers?|medicines?|medications?|meds|drugs?|prescri\w*|"
-                      r"over.the.counter|otc|anti.?inflammator\w*|relaxants?)\b", re.IGNORECASE)
+                      r"over.the.counter|otc|anti.?inflammator\w*|relaxants?)\b"
+                      # taking something so many times: a dose, whatever its name
+                      r"|\btak(?:e|ing)\b[^.?!]{0,30}"
+                      r"\b(?:once|twice|(?:\d+|two|three|four) times)\b",
+                      re.IGNORECASE)
 PHARMACIST = "pharmacist"
 EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
 COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
