@@ -59,3 +59,9 @@ def test_a_medicine_asked_about_gets_the_pharmacist_not_a_quote(pipeline) -> Non
                      "is it fine to take my arthrotec twice a day while I have a knot?"):
         ans = pipeline.answer(question)
         assert "pharmacist" in ans.answer and not ans.citations, (question, ans.answer)
+
+
+def test_a_yes_no_question_leads_with_the_sentence_that_says_so(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can too much force when pressing make a knot worse?")
+    quotes = parse_body(ans.body)
+    assert quotes and "excessive force can aggravate" in quotes[0].sentence, ans.body

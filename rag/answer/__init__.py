@@ -31,6 +31,7 @@ from rag.answer.render import (
 from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
+    ASKING,
     FAR,
     MEDICINE,
     PHARMACIST,
@@ -42,6 +43,7 @@ from rag.answer.subject import (
 )
 from rag.coverage import words_of
 from rag.models import Citation, Turn
+from rag.retrieval import stem_tokens
 
 __all__ = ["Ask", "answer_body", "ask_for", "classify", "medicine_note"]
 SOURCES = "**Sources**"
@@ -62,6 +64,7 @@ class Ask:
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
+    topic: frozenset[str] = frozenset()  # the words of the articles' titles
     in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
     topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
 
@@ -118,7 +121,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     absent = tuple(absent_subjects(question, index.coverage, already))
-    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
+    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
@@ -170,7 +173,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     def quotable_fresh(doc: Document) -> list[str]:
         return [s for s in quotable(doc) if s not in ask.filler]
 
-    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad)
+    asked = frozenset(stem_tokens(" ".join(w for w in words_of(ask.question)
+                                           if w not in ASKING and w not in ask.topic)))
+    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,
+                   asked)
     intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
     if ask.absent and not rest:
         intro = NEARBY.format(subject=named(ask.absent))
