@@ -43,6 +43,7 @@ class LoadedIndex:
     # Token vectors of texts that are not sentences (headings), encoded on first use.
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
+    senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
 
     def score_in_context(self, question: str, groups: Sequence[Sequence[str]]
                          ) -> list[float] | None:
@@ -81,6 +82,26 @@ class LoadedIndex:
                                  for s, v in zip(missing, zip(*per_title, strict=True),
                                                  strict=True)})
         return [self.topical.get(s, 0.0) for s in sentences]
+
+    def topic_sense(self, question: str, words: Sequence[str]) -> float | None:
+        """How close the question's ``words`` (the articles' topic words) come, in
+        context, to the articles' own uses of them (`rag.answer.sense`); None when it
+        uses none of them or there are no token vectors."""
+        from rag.answer.sense import closeness, occurrences
+
+        late: LateIndex | None = self.retriever.late
+        tokens = getattr(self.embeddings, "tokens", None)
+        q = tokens(question) if late is not None and tokens is not None else None
+        if late is None or tokens is None or q is None:
+            return None
+        if "uses" not in self.senses:
+            ids = set()
+            for w in sorted(words):
+                piece = tokens(w)
+                if piece is not None and len(piece.ids) == 1:  # a word of one piece
+                    ids.add(int(piece.ids[0]))
+            self.senses["uses"] = occurrences(ids, late.chunks)
+        return closeness(q, self.senses["uses"])
 
     def _words(self, text: str) -> frozenset[str]:
         return self.sentence_words.get(text) or frozenset(stem_tokens(text))

@@ -65,3 +65,10 @@ def test_a_yes_no_question_leads_with_the_sentence_that_says_so(pipeline) -> Non
     ans = pipeline.answer("can too much force when pressing make a knot worse?")
     quotes = parse_body(ans.body)
     assert quotes and "excessive force can aggravate" in quotes[0].sentence, ans.body
+
+
+def test_knots_as_a_speed_are_not_the_articles_knots(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("a ferry doing 20 knots, how many kilometres an hour is that?")
+    assert not ans.citations and "don't cover" in ans.body, ans.body
+    kept = pipeline.answer("I have three knots along my shoulder blade, what can I do?")
+    assert kept.citations, kept.body

@@ -25,10 +25,12 @@ from rag.answer.render import (
     MEDICINES,
     MEDICINES_NAMED,
     NEARBY,
+    OTHER_SENSE,
     REST,
     render,
 )
 from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
+from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     ASKING,
@@ -65,6 +67,7 @@ class Ask:
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
     topic: frozenset[str] = frozenset()  # the words of the articles' titles
+    other_sense: tuple[str, ...] = ()  # their topic words, meant in another sense
     in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
     topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
 
@@ -105,6 +108,15 @@ def topic_of(chunks: Sequence[Document]) -> frozenset[str]:
                      for w in words_of(t))
 
 
+def core_of(chunks: Sequence[Document]) -> frozenset[str]:
+    """The words every article's title shares, in any form ("knot", "knots", "neck"):
+    what the articles are all about."""
+    titles = {str(d.metadata.get("title") or "") for d in chunks} - {""}
+    shared = frozenset.intersection(*(frozenset(stem_tokens(t)) for t in titles)) \
+        if titles else frozenset()
+    return frozenset(w for t in titles for w in words_of(t) if stem_tokens(w)[0] in shared)
+
+
 def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequence[str] = ()
             ) -> Ask | None:
     """The answer stage's view of one question, or None without an index."""
@@ -121,11 +133,16 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     absent = tuple(absent_subjects(question, index.coverage, already))
+    core = core_of(chunks)
+    sense = getattr(index, "topic_sense", None)
+    closeness = sense(question, sorted(core)) if sense is not None else None
+    other_sense = tuple(w for w in words_of(question) if w in core) \
+        if closeness is not None and closeness < SENSE else ()
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
-               said=said, absent=absent,
+               said=said, absent=absent, other_sense=other_sense,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),
                anchored=anchored(question, index.coverage, topic, absent),
@@ -154,6 +171,8 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     fresh = [c for c in cands if c.text not in ask.filler]
     if ask.elsewhere:
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
+    if ask.other_sense:  # "how many mph is 30 knots?"
+        return OTHER_SENSE.format(subject=named(ask.other_sense)), [], shape
     if MEDICINE.search(ask.question):  # a medicine or its dose: nothing quoted answers it
         return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
                 else MEDICINES), [], shape

@@ -20,6 +20,7 @@ LIST_INTRO = {"relief_list": "The articles suggest:", "cause": "The articles nam
 REST = "On the rest of your question, the articles say:"
 NEARBY = ("The articles don't mention {subject}, so this may not answer your question. "
           "What they say nearby:")
+OTHER_SENSE = "The articles don't cover {subject} in that sense, so I can't answer that from them."
 DECLINE = "The articles don't cover {subject}, so I can't answer that from them."
 ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
@@ -34,7 +35,7 @@ CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
                          "The articles say:"})
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
-                     for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED,
+                     for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED, OTHER_SENSE,
                                ASPECT.replace("{aspect}", "how long"),
                                ASPECT.replace("{aspect}", "how often"))]
 
