@@ -72,3 +72,8 @@ def test_knots_as_a_speed_are_not_the_articles_knots(pipeline) -> None:  # type:
     assert not ans.citations and "don't cover" in ans.body, ans.body
     kept = pipeline.answer("I have three knots along my shoulder blade, what can I do?")
     assert kept.citations, kept.body
+
+
+def test_a_word_only_the_safety_stage_knows_is_named_as_not_in_the_articles(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can I crack my back myself to loosen a knot?")
+    assert "don't mention \"crack\"" in ans.body, ans.body

@@ -62,11 +62,12 @@ _SPLIT = re.compile(r"[^a-z]+")
 
 def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
                     near: float = 0.0) -> list[str]:
-    """The question's content words the articles never use nor come close to in meaning
-    (typos and forms of article words are not absent); ``skip`` are already named."""
+    """The question's content words the articles never write nor come close to in
+    meaning (typos and forms of article words are not absent; a word only the safety
+    stage knows, "pregnant", is); ``skip`` are already named."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
-             and not coverage.in_articles(w)
+             and not coverage.written(w)
              and coverage.frequency(w) < EVERYDAY
              and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
     if not words:
