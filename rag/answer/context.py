@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
@@ -31,14 +32,16 @@ CONTEXT_WEIGHT = 0.5  # share of the context's gain added to a sentence's own sc
 TOPIC_WEIGHT = 0.4  # share of its match with the titles taken from it
 
 
+@lru_cache(maxsize=1024)
+def _before(passage: str) -> dict[str, str]:
+    """Each sentence of a passage -> the sentence before it (split once per passage)."""
+    sentences = passage_sentences(passage)
+    return dict(zip(sentences[1:], sentences[:-1], strict=True))
+
+
 def neighbours(doc: Document, sentence: str) -> list[str]:
     """The heading the sentence sits under and the sentence before it in its passage."""
-    out = [str(doc.metadata.get("section") or "")]
-    sentences = passage_sentences(body_of(doc))
-    if sentence in sentences:
-        at = sentences.index(sentence)
-        if at > 0:
-            out.append(sentences[at - 1])
+    out = [str(doc.metadata.get("section") or ""), _before(body_of(doc)).get(sentence, "")]
     return [t for t in out if t]
 
 
