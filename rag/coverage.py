@@ -117,6 +117,14 @@ class Coverage:
         stems = stem_tokens(word)
         return not stems or stems[0] in self.stems or word[:PREFIX] in self.prefixes
 
+    def written(self, word: str) -> bool:
+        """Written in the articles themselves, in some form ("pressing" for press): not
+        only a word the safety stage knows, nor one merely sharing its first letters."""
+        stems = stem_tokens(word)
+        if not hasattr(self, "_article_stems"):
+            self._article_stems = frozenset(stem_tokens(" ".join(self.vocabulary)))
+        return bool(stems) and stems[0] in self._article_stems
+
     def known(self, word: str) -> bool:
         """In the articles, or a typo of a word that is ("usualy") or of an everyday word
         ("shuld"): a typo is not a topic the articles miss."""

@@ -54,20 +54,30 @@ class LateIndex:
     def score_texts(self, query: TokenVectors, texts: list[TokenVectors]) -> list[float]:
         """The same score against any texts' token vectors (the composer's sentences),
         weighted by the chunks' IDF."""
+        return self.score_groups(query, [[t] for t in texts])
+
+    def score_groups(self, query: TokenVectors, groups: Sequence[Sequence[TokenVectors]]
+                     ) -> list[float]:
+        """The score against each group of texts read as one (a sentence with the heading
+        and the sentence it follows): each question token's best match in any of them."""
         if not len(query.vectors):
-            return [0.0] * len(texts)
+            return [0.0] * len(groups)
         w = self.weights(query.ids)
         total = float(w.sum()) or 1.0
         q = query.vectors.astype(np.float32)
-        sizes = [len(t.vectors) for t in texts]
-        full = [t.vectors for t in texts if len(t.vectors)]
-        if not full:
-            return [0.0] * len(texts)
+        texts = [t for g in groups for t in g if len(t.vectors)]
+        if not texts:
+            return [0.0] * len(groups)
         # One matrix product over every text's tokens, then each text's best per token.
-        sims = q @ np.concatenate([self._float32(t) for t in texts if len(t.vectors)]).T
-        starts = np.cumsum([0] + [n for n in sizes if n])[:-1]
-        best = iter((np.maximum.reduceat(sims, starts, axis=1).T @ w).tolist())
-        return [next(best) / total if n else 0.0 for n in sizes]
+        sims = q @ np.concatenate([self._float32(t) for t in texts]).T
+        starts = np.cumsum([0] + [len(t.vectors) for t in texts])[:-1]
+        best = np.maximum.reduceat(sims, starts, axis=1).T  # one row per text
+        out, row = [], 0
+        for g in groups:
+            n = sum(1 for t in g if len(t.vectors))
+            out.append(float(best[row:row + n].max(axis=0) @ w) / total if n else 0.0)
+            row += n
+        return out
 
     def _float32(self, text: TokenVectors) -> np.ndarray:
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,71 @@ class LoadedIndex:
     retriever: HybridRetriever
     doctor_docs: list[Document]
     embeddings: Any
+    # Token vectors of texts that are not sentences (headings), encoded on first use.
+    extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
+    topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
+    senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
+
+    def score_in_context(self, question: str, groups: Sequence[Sequence[str]]
+                         ) -> list[float] | None:
+        """Each group of article texts (a sentence, the sentence before it, its heading)
+        scored as one passage: what a sentence means by "this position" or "they" is in
+        its neighbours. None without token vectors."""
+        late: LateIndex | None = self.retriever.late
+        tokens = getattr(self.embeddings, "tokens", None)
+        q = tokens(question) if late is not None and tokens is not None else None
+        if late is None or q is None:
+            return None
+        missing = [t for g in groups for t in g
+                   if t not in self.sentence_tokens and t not in self.extra_tokens]
+        if missing and hasattr(self.embeddings, "document_tokens"):
+            fresh = list(dict.fromkeys(missing))
+            encoded = self.embeddings.document_tokens(fresh)
+            if len(encoded) == len(fresh):
+                self.extra_tokens.update(zip(fresh, encoded, strict=True))
+        found = [[v for t in g if (v := self.sentence_tokens.get(t) or self.extra_tokens.get(t))]
+                 for g in groups]
+        meaning = late.score_groups(q, found)
+        words = set(stem_tokens(question))
+        return [m + LEXICAL_WEIGHT * keyword_overlap(
+                    words, frozenset().union(*(self._words(t) for t in g)), self.idf)
+                for m, g in zip(meaning, groups, strict=True)]
+
+    def topic_match(self, sentences: Sequence[str]) -> list[float]:
+        """Each sentence's match with the articles' titles: how much it is about the topic
+        as a whole (worked out once per sentence)."""
+        missing = [s for s in dict.fromkeys(sentences) if s not in self.topical]
+        titles = sorted({str(d.metadata.get("title") or "") for d in self.chunks.values()}
+                        - {""})
+        if missing and titles:
+            per_title = [self.score_sentences(t, missing) for t in titles]
+            self.topical.update({s: sum(v) / len(titles)
+                                 for s, v in zip(missing, zip(*per_title, strict=True),
+                                                 strict=True)})
+        return [self.topical.get(s, 0.0) for s in sentences]
+
+    def topic_sense(self, question: str, words: Sequence[str]) -> float | None:
+        """How close the question's ``words`` (the articles' topic words) come, in
+        context, to the articles' own uses of them (`rag.answer.sense`); None when it
+        uses none of them or there are no token vectors."""
+        from rag.answer.sense import closeness, occurrences
+
+        late: LateIndex | None = self.retriever.late
+        tokens = getattr(self.embeddings, "tokens", None)
+        q = tokens(question) if late is not None and tokens is not None else None
+        if late is None or tokens is None or q is None:
+            return None
+        if "uses" not in self.senses:
+            ids = set()
+            for w in sorted(words):
+                piece = tokens(w)
+                if piece is not None and len(piece.ids) == 1:  # a word of one piece
+                    ids.add(int(piece.ids[0]))
+            self.senses["uses"] = occurrences(ids, late.chunks)
+        return closeness(q, self.senses["uses"])
+
+    def _words(self, text: str) -> frozenset[str]:
+        return self.sentence_words.get(text) or frozenset(stem_tokens(text))
 
     def score_sentences(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Meaning plus a little for sharing the question's rarer words."""

@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.documents import Document
 
 from rag.answer.aspect import missing_aspect
+from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
 from rag.answer.render import (
     ASPECT,
@@ -22,13 +23,17 @@ from rag.answer.render import (
     ELSEWHERE,
     FOLLOW_UP_NOTE,
     MEDICINES,
+    MEDICINES_NAMED,
     NEARBY,
+    OTHER_SENSE,
     REST,
     render,
 )
-from rag.answer.select import Candidate, Quotable, Scorer, plan
+from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
+from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
+    ASKING,
     FAR,
     MEDICINE,
     PHARMACIST,
@@ -40,6 +45,7 @@ from rag.answer.subject import (
 )
 from rag.coverage import words_of
 from rag.models import Citation, Turn
+from rag.retrieval import stem_tokens
 
 __all__ = ["Ask", "answer_body", "ask_for", "classify", "medicine_note"]
 SOURCES = "**Sources**"
@@ -60,6 +66,10 @@ class Ask:
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
+    topic: frozenset[str] = frozenset()  # the words of the articles' titles
+    other_sense: tuple[str, ...] = ()  # their topic words, meant in another sense
+    in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
+    topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -98,6 +108,15 @@ def topic_of(chunks: Sequence[Document]) -> frozenset[str]:
                      for w in words_of(t))
 
 
+def core_of(chunks: Sequence[Document]) -> frozenset[str]:
+    """The words every article's title shares, in any form ("knot", "knots", "neck"):
+    what the articles are all about."""
+    titles = {str(d.metadata.get("title") or "") for d in chunks} - {""}
+    shared = frozenset.intersection(*(frozenset(stem_tokens(t)) for t in titles)) \
+        if titles else frozenset()
+    return frozenset(w for t in titles for w in words_of(t) if stem_tokens(w)[0] in shared)
+
+
 def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequence[str] = ()
             ) -> Ask | None:
     """The answer stage's view of one question, or None without an index."""
@@ -113,12 +132,20 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
-    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher,
+    absent = tuple(absent_subjects(question, index.coverage, already))
+    core = core_of(chunks)
+    sense = getattr(index, "topic_sense", None)
+    closeness = sense(question, sorted(core)) if sense is not None else None
+    other_sense = tuple(w for w in words_of(question) if w in core) \
+        if closeness is not None and closeness < SENSE else ()
+    return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
+               in_context=getattr(index, "score_in_context", None),
+               topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
-               said=said, absent=tuple(absent_subjects(question, index.coverage, already)),
+               said=said, absent=absent, other_sense=other_sense,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),
-               anchored=anchored(question, index.coverage, topic),
+               anchored=anchored(question, index.coverage, topic, absent),
                broad=broad(question, index.coverage, topic))
 
 
@@ -126,6 +153,14 @@ def medicine_note(question: str, told: str) -> str:
     """For a question about a medicine that was refused: who can answer it (unless the
     refusal ``told`` already says so)."""
     return MEDICINES if MEDICINE.search(question) and PHARMACIST not in told.lower() else ""
+
+
+def asked_again(cands: list[Candidate], ask: Ask, shape: Shape) -> str:
+    """The sentence the previous answer quoted that the follow-up asks for again ("how
+    long should I hold it?" when that answer gave the figure): the best one, worded as
+    the shape asks (a duration). "" when there is none."""
+    top = max(shaped(cands, shape), key=lambda c: c.score, default=None)
+    return top.text if top is not None and top.bonus > 0 and top.text in ask.said else ""
 
 
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
@@ -136,21 +171,31 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     fresh = [c for c in cands if c.text not in ask.filler]
     if ask.elsewhere:
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
+    if ask.other_sense:  # "how many mph is 30 knots?"
+        return OTHER_SENSE.format(subject=named(ask.other_sense)), [], shape
+    if MEDICINE.search(ask.question):  # a medicine or its dose: nothing quoted answers it
+        return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
+                else MEDICINES), [], shape
     best = max((c.score for c in fresh), default=0.0)
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
     if ask.absent and (best < DECLINE_SCORE or unrelated):
         return DECLINE.format(subject=named(ask.absent)), [], shape
-    unsaid = [c for c in fresh if c.text not in ask.said]
-    repeat = bool(ask.said) and len(unsaid) < len(fresh)
+    fresh = rescore(query, fresh, ask.in_context, ask.topical)
+    again = asked_again(fresh, ask, shape)
+    unsaid = [c for c in fresh if c.text not in ask.said or c.text == again]
+    repeat = bool(ask.said) and len(unsaid) < len(fresh) and not again
     if unsaid:
         fresh = unsaid
 
     def quotable_fresh(doc: Document) -> list[str]:
         return [s for s in quotable(doc) if s not in ask.filler]
 
-    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad)
+    asked = frozenset(stem_tokens(" ".join(w for w in words_of(ask.question)
+                                           if w not in ASKING and w not in ask.topic)))
+    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,
+                   asked)
     intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
     if ask.absent and not rest:
         intro = NEARBY.format(subject=named(ask.absent))

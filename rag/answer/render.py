@@ -20,26 +20,30 @@ LIST_INTRO = {"relief_list": "The articles suggest:", "cause": "The articles nam
 REST = "On the rest of your question, the articles say:"
 NEARBY = ("The articles don't mention {subject}, so this may not answer your question. "
           "What they say nearby:")
+OTHER_SENSE = "The articles don't cover {subject} in that sense, so I can't answer that from them."
 DECLINE = "The articles don't cover {subject}, so I can't answer that from them."
 ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
              "cover the {subject}.")
 MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or doctor can "
              "advise.")
+MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines and their doses; "
+                   "a pharmacist or doctor can advise.")
 FOLLOW_UP_NOTE = "Besides what I quoted before, the articles say:"
 ALSO = "The articles also say:"
 CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
                          "The articles say:"})
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
-                     for t in (NEARBY, DECLINE, ELSEWHERE,
+                     for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED, OTHER_SENSE,
                                ASPECT.replace("{aspect}", "how long"),
                                ASPECT.replace("{aspect}", "how often"))]
 
 
 def is_connective(line: str) -> bool:
     """Words the composer may write: fixed connecting words, or a decline naming words."""
-    return line in CONNECTIVES or any(f.match(line) for f in _CONNECTIVE_FORMS)
+    return line in CONNECTIVES or line == MEDICINES \
+        or any(f.match(line) for f in _CONNECTIVE_FORMS)
 
 _MARKER = re.compile(r" \[(\d+)\]")
 _LABEL = re.compile(r"^\*\*(?P<label>[^*]+)\*\*: ")

@@ -17,6 +17,7 @@ from langchain_core.documents import Document
 
 from rag.answer.shape import LIST_SHAPES, Shape, classify
 from rag.chunking import body_of, split_sentences
+from rag.retrieval import stem_tokens
 
 # Wording that makes a sentence the kind of answer a shape asks for.
 _SHAPE_CUES: dict[str, re.Pattern[str]] = {
@@ -31,8 +32,6 @@ _SHAPE_CUES: dict[str, re.Pattern[str]] = {
                         r"(?:found|areas))\b", re.IGNORECASE),
     "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
                              r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
-    "yes_no": re.compile(r"^(?:yes|no|not|never|always|usually|generally|\w+ (?:can|can't|"
-                         r"cannot|should|is|are) )", re.IGNORECASE),
 }
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
@@ -77,12 +76,27 @@ class Plan:
 Scorer = Callable[[str, Sequence[str]], list[float]]
 
 
-def shaped(cands: list[Candidate], shape: Shape) -> list[Candidate]:
+_MODAL = re.compile(r"\b(?:can|can't|cannot|could|may|might|should|must|will|won't|not|never|"
+                    r"avoid|ensure|always)\b", re.IGNORECASE)
+
+
+def says_yes_or_no(sentence: str, asked: frozenset[str]) -> bool:
+    """Does the sentence state the thing asked about with a modal or a negation ("...can
+    result from any minor injury", "excessive force can aggravate")? ``asked`` are the
+    question's own stems besides the topic's."""
+    return bool(_MODAL.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
+
+
+def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozenset()
+           ) -> list[Candidate]:
     """Scores nudged towards sentences worded as the shape's answer."""
     cue = _SHAPE_CUES.get(shape)
     out = []
     for c in cands:
-        bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
+        if shape == "yes_no":
+            bonus = SHAPE_BONUS if says_yes_or_no(c.text, asked) else 0.0
+        else:
+            bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
         out.append(replace(c, score=c.score + bonus, bonus=bonus))
@@ -119,7 +133,23 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
             continue
         chosen.append(c)
         seen.append(words)
-    return chosen
+    return with_shape_answer(chosen, ranked, cue, limit, margin)
+
+
+def with_shape_answer(chosen: list[Candidate], ranked: list[Candidate],
+                      cue: re.Pattern[str] | None, limit: int, margin: float
+                      ) -> list[Candidate]:
+    """When no chosen sentence is worded as the shape asks (no figure for "how long"),
+    the best one that is joins them, if its score with the shape's bonus is within the
+    margin of the best: "Hold this position for 15-30 seconds" names no stretch, so it
+    scores below the sentence that describes the stretch."""
+    if cue is None or not chosen or any(cue.search(c.text) for c in chosen):
+        return chosen
+    shaped_best = next((c for c in ranked if c.bonus and cue.search(c.text)
+                        and c not in chosen), None)
+    if shaped_best is None or shaped_best.score < ranked[0].score - margin:
+        return chosen
+    return [*chosen[: limit - 1], shaped_best]
 
 
 def _groups(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape
@@ -199,11 +229,11 @@ def _also(items: list[Item], cands: list[Candidate], shape: Shape) -> list[Candi
 
 
 def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence[Document],
-         cands: list[Candidate], score: Scorer, quotable: Quotable, broad: bool = False
-         ) -> Plan:
+         cands: list[Candidate], score: Scorer, quotable: Quotable, broad: bool = False,
+         asked: frozenset[str] = frozenset()) -> Plan:
     """The answer's outline: a list where the shape and the articles have one, else the
     best sentences."""
-    cands = shaped(cands, shape)
+    cands = shaped(cands, shape, asked)
     if shape in LIST_SHAPES and cands and broad:
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.

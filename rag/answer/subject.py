@@ -33,6 +33,7 @@ boyfriend girlfriend gf bf guy guys
 before after already instead still just again since until while during figure sure told
 full quick quickly slow slowly his her hers him she he they them their getting gets got
 keep keeps kept usually always sometimes
+supposed meant expected allowed able possible likely
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 SUBJECT_NEAR = 0.62  # cosine to the closest article word below this: not discussed
@@ -48,7 +49,11 @@ neck shoulder shoulders back head arm arms hand hands skull spine throat
 """.split())
 MEDICINE = re.compile(r"\b(?:doses?|dosage|mg|milligrams?|pills?|tablets?|capsules?|painkillers?|"
                       r"pain ?killers?|medicines?|medications?|meds|drugs?|prescri\w*|"
-                      r"over.the.counter|otc|anti.?inflammator\w*|relaxants?)\b", re.IGNORECASE)
+                      r"over.the.counter|otc|anti.?inflammator\w*|relaxants?)\b"
+                      # taking something so many times: a dose, whatever its name
+                      r"|\btak(?:e|ing)\b[^.?!]{0,30}"
+                      r"\b(?:once|twice|(?:\d+|two|three|four) times)\b",
+                      re.IGNORECASE)
 PHARMACIST = "pharmacist"
 EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
 COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
@@ -57,11 +62,12 @@ _SPLIT = re.compile(r"[^a-z]+")
 
 def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
                     near: float = 0.0) -> list[str]:
-    """The question's content words the articles never use nor come close to in meaning
-    (typos and forms of article words are not absent); ``skip`` are already named."""
+    """The question's content words the articles never write nor come close to in
+    meaning (typos and forms of article words are not absent; a word only the safety
+    stage knows, "pregnant", is); ``skip`` are already named."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
-             and not coverage.in_articles(w)
+             and not coverage.written(w)
              and coverage.frequency(w) < EVERYDAY
              and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
     if not words:
@@ -84,13 +90,31 @@ def other_body_parts(question: str, coverage: Coverage) -> list[str]:
     return [w for w in parts if not coverage.in_articles(w)]
 
 
-def anchored(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
-    """Does the question use an article word besides the articles' topic words (the words
-    of their titles: "knot", "neck"), or name a part of the body they do? "knots in my
-    dog's fur" does not: with a subject the articles never mention, nothing of it is
-    theirs. "my neck is achy after a long drive" does: it is about a body."""
-    return any(coverage.in_articles(w) for w in words_of(question)
-               if w not in ASKING and (w not in topic or w in BODY_PARTS))
+# "the neck of a bottle", "a guitar neck": a body part's name for part of a thing.
+_PART_OF = (r"\b{part}\s+of\s+(?:a|an|the|this|that|my|your|his|her)?\s*([a-z]+)",
+            r"\b([a-z]+)\s+{part}\b")
+
+
+def of_a_thing(question: str, part: str, absent: Sequence[str]) -> bool:
+    """Is every use of the body part ``part`` in the question the part of a thing the
+    articles never mention ("the neck of a balloon", "my guitar neck")?"""
+    q = " ".join(question.lower().split())
+    uses = re.findall(r"\b" + re.escape(part) + r"\b", q)
+    things = [t for p in _PART_OF for t in re.findall(p.format(part=re.escape(part)), q)]
+    return bool(uses) and len([t for t in things if t in absent]) >= len(uses)
+
+
+def anchored(question: str, coverage: Coverage, topic: frozenset[str],
+             absent: Sequence[str] = ()) -> bool:
+    """Does the question use a word the articles write besides their topic words (the
+    words of their titles: "knot", "neck"), or name a part of the body they do? "knots in
+    my dog's fur" does not: with a subject the articles never mention, nothing of it is
+    theirs. "my neck is achy after a long drive" does: it is about a body; "a knot in the
+    neck of a balloon" is not. A word the safety stage knows, or one that only shares its
+    first letters with an article word ("interviews", "interfering"), is not theirs."""
+    return any(coverage.written(w) for w in words_of(question)
+               if w not in ASKING and (w not in topic or w in BODY_PARTS)
+               and not (w in BODY_PARTS and of_a_thing(question, w, absent)))
 
 
 def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:

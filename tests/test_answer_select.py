@@ -1,0 +1,79 @@
+"""Which sentences answer: a sentence is read with what it leans on (its heading and the
+sentence before it), and a sentence about the topic as a whole does not crowd out the one
+that answers. Questions here are worded for these tests, not taken from an eval set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.answer.render import parse_body
+from rag.embeddings import TokenVectors
+from rag.late import LateIndex
+
+
+def _tokens(*rows: list[float]) -> TokenVectors:
+    v = np.array(rows, dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    return TokenVectors(ids=np.arange(len(rows)), vectors=v.astype(np.float16))
+
+
+def test_a_group_of_texts_scores_each_question_token_at_its_best_match() -> None:
+    late = LateIndex({"a": _tokens([1, 0], [0, 1])})
+    query = _tokens([1, 0], [0, 1])
+    one, other = _tokens([1, 0]), _tokens([0, 1])
+    alone = late.score_texts(query, [one, other])
+    together = late.score_groups(query, [[one, other], [one]])
+    assert together[0] > max(alone)
+    assert together[1] == alone[0]
+    assert late.score_groups(query, [[]]) == [0.0]
+
+
+def test_a_figure_in_the_sentence_after_the_technique_answers_how_long(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("how long should I keep my head tilted towards my shoulder in that "
+                          "stretch?")
+    assert "15-30 seconds" in ans.body, ans.body
+    assert "2-3 seconds" not in ans.body, ans.body
+
+
+def test_a_sentence_about_knots_in_general_does_not_crowd_out_the_answer(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("could a knot get worse if I leave it alone?")
+    quoted = " ".join(q.sentence for q in parse_body(ans.body))
+    assert "chronic and recurrent" in quoted, ans.body
+    assert "common and often painful issue" not in quoted, ans.body
+
+
+def test_a_knot_in_the_neck_of_a_thing_gets_no_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("is a knot in a violin neck bad for the sound?",
+                     "the cello neck has a knot in the maple, will the varnish crack?"):
+        ans = pipeline.answer(question)
+        assert not ans.citations and "don't cover" in ans.body, (question, ans.body)
+
+
+def test_a_neck_with_a_thing_named_beside_it_is_still_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("I get a knot in my neck from carrying my laptop bag, what causes it?")
+    assert ans.citations and "don't cover" not in ans.body, ans.body
+
+
+def test_a_medicine_asked_about_gets_the_pharmacist_not_a_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("would muscle relaxant tablets loosen a neck knot?",
+                     "is it fine to take my arthrotec twice a day while I have a knot?"):
+        ans = pipeline.answer(question)
+        assert "pharmacist" in ans.answer and not ans.citations, (question, ans.answer)
+
+
+def test_a_yes_no_question_leads_with_the_sentence_that_says_so(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can too much force when pressing make a knot worse?")
+    quotes = parse_body(ans.body)
+    assert quotes and "excessive force can aggravate" in quotes[0].sentence, ans.body
+
+
+def test_knots_as_a_speed_are_not_the_articles_knots(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("a ferry doing 20 knots, how many kilometres an hour is that?")
+    assert not ans.citations and "don't cover" in ans.body, ans.body
+    kept = pipeline.answer("I have three knots along my shoulder blade, what can I do?")
+    assert kept.citations, kept.body
+
+
+def test_a_word_only_the_safety_stage_knows_is_named_as_not_in_the_articles(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can I crack my back myself to loosen a knot?")
+    assert "don't mention \"crack\"" in ans.body, ans.body
