@@ -136,39 +136,66 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
-          server_pid: int | None = None) -> dict[str, Any]:
-    """``count`` people at once, 3 turns each; every other one opens with a warning sign,
-    which must stay with them (and only them) in their later turns.
+def _people(count: int) -> list[tuple[tuple[str, ...], Callable[[int, str], bool]]]:
+    """Every other person opens with a warning sign, which must stay with them (and only
+    them) in their later turns: a later reply says so exactly when they gave one."""
+    def check(flagged: bool) -> Callable[[int, str], bool]:
+        return lambda turn, reply: turn == 0 or (EARLIER in reply) == flagged
 
-    Every person is a `gradio_client.Client` in a thread of this process, on the machine
-    the app runs on: all connect at once and send their first message at once. With
-    ``think`` (seconds, low and high) each waits a random time in that range before each
-    later turn, as a person reading the reply would; with (0, 0) the next turn goes as
-    soon as the reply is in. The CPU time of the app and of these simulated people is
+    return [(((FLAG,) if n % 2 == 0 else ("is stretching good?",)) + TURNS, check(n % 2 == 0))
+            for n in range(count)]
+
+
+def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
+          server_pid: int | None = None, client: str = "http") -> dict[str, Any]:
+    """``count`` people at once, 3 turns each (`_people`), all connecting and sending their
+    first message at once. With ``think`` (seconds, low and high) each waits a random time
+    in that range before each later turn, as a person reading the reply would; with (0, 0)
+    the next turn goes as soon as the reply is in.
+
+    ``client`` "http": the people are Gradio sessions on one asyncio loop (`rag.crowd`);
+    "gradio_client": each is a `gradio_client.Client` in a thread of this process. Both run
+    on the machine the app runs on; the CPU time of the app and of the simulated people is
     measured apart (``server_cpu``, ``client_cpu``): the people's own cost would be on
     their own machines."""
+    from rag.crowd import Tally, crowd
+
+    people = _people(count)
+    t0, mine = time.perf_counter(), time.process_time()
+    theirs = cpu_seconds(server_pid) if server_pid else float("nan")
+    tally = crowd(url, people, think) if client == "http" else \
+        _gradio_clients(url, people, think)
+    assert isinstance(tally, Tally)
+    return {"users": count, "replies": len(tally.times), "errors": len(tally.errors),
+            "p50": pct(tally.times, 50), "p95": pct(tally.times, 95), "leaks": tally.leaks,
+            "later_p50": pct(tally.later, 50), "later_p95": pct(tally.later, 95),
+            "seconds": time.perf_counter() - t0, "examples": tally.errors[:3],
+            "server_cpu": (cpu_seconds(server_pid) - theirs) if server_pid else float("nan"),
+            "client_cpu": time.process_time() - mine}
+
+
+def _gradio_clients(url: str, people: list[tuple[tuple[str, ...], Callable[[int, str], bool]]],
+                    think: tuple[float, float]) -> Any:
+    """`users` with one gradio_client `Client` per person, each in its own thread."""
     import random
 
     from gradio_client import Client
 
-    times: list[float] = []
-    later: list[float] = []  # turns 2 and 3: after the crowd's first messages
-    errors: list[str] = []
-    leaks = 0
+    from rag.crowd import Tally
+
+    tally = Tally()
     lock = threading.Lock()
 
     def person(n: int) -> None:
-        nonlocal leaks
+        turns, check = people[n]
         try:
             client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
         except Exception as err:  # noqa: BLE001 - could not even open the page: counted
             with lock:
-                errors.append(f"connect: {type(err).__name__}: {err}"[:200])
+                tally.errors.append(f"connect: {type(err).__name__}: {err}"[:200])
             return
-        flagged = n % 2 == 0
         pause = random.Random(n)
-        for turn, text in enumerate(((FLAG,) if flagged else ("is stretching good?",)) + TURNS):
+        for turn, text in enumerate(turns):
             if turn and think[1] > 0:
                 time.sleep(pause.uniform(*think))
             t0 = time.perf_counter()
@@ -177,28 +204,21 @@ def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
                 last = json.dumps(out[0][-1])  # the reply: the chat's last message
             except Exception as err:  # noqa: BLE001 - counted
                 with lock:
-                    errors.append(f"{type(err).__name__}: {err}"[:200])
+                    tally.errors.append(f"{type(err).__name__}: {err}"[:200])
                 continue
             with lock:
-                times.append(time.perf_counter() - t0)
+                tally.times.append(time.perf_counter() - t0)
                 if turn:
-                    later.append(times[-1])
-                if turn > 0 and (EARLIER in last) != flagged:
-                    leaks += 1
+                    tally.later.append(tally.times[-1])
+                if not check(turn, last):
+                    tally.leaks += 1
 
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
-    t0, mine = time.perf_counter(), time.process_time()
-    theirs = cpu_seconds(server_pid) if server_pid else float("nan")
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(len(people))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"users": count, "replies": len(times), "errors": len(errors),
-            "p50": pct(times, 50), "p95": pct(times, 95), "leaks": leaks,
-            "later_p50": pct(later, 50), "later_p95": pct(later, 95),
-            "seconds": time.perf_counter() - t0, "examples": errors[:3],
-            "server_cpu": (cpu_seconds(server_pid) - theirs) if server_pid else float("nan"),
-            "client_cpu": time.process_time() - mine}
+    return tally
 
 
 def blind_questions() -> list[str]:
@@ -244,18 +264,22 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
     proc, url, ready = start_app(settings)
     try:
         say(f"`knotbot serve`: first answer {ready:.2f} s after start")
-        for n in user_counts:
-            for think in ((0.0, 0.0), THINK):
-                u = users(url, n, think, proc.pid)
-                say(f"{n} users x 3 turns, " + (f"{think[0]:.0f}-{think[1]:.0f} s to read "
-                    "each reply" if think[1] else "no pause between turns") +
-                    f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
-                    f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
-                    f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
-                    f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
-                    f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
-                    f"the simulated people {u['client_cpu']:.1f} s)"
-                    + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
+        runs = [(n, think, "http") for n in user_counts for think in ((0.0, 0.0), THINK)]
+        # The same people as gradio_client threads, as a cross-check of the lighter client
+        # (on this machine they compete with the app for its cores).
+        runs += [(max(user_counts), THINK, "gradio_client")] if user_counts else []
+        for n, think, client in runs:
+            u = users(url, n, think, proc.pid, client)
+            say(f"{n} users x 3 turns ({client}), " + (
+                f"{think[0]:.0f}-{think[1]:.0f} s to read each reply" if think[1]
+                else "no pause between turns") +
+                f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
+                f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
+                f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
+                f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
+                f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
+                f"the simulated people {u['client_cpu']:.1f} s)"
+                + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
         say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB")
     finally:
         proc.terminate()
