@@ -43,6 +43,9 @@ class Derived:
     table_nearest: dict[str, tuple[str, float]]  # Coverage._nearest_for_table
     encoded: int = 0  # texts sent to the model to build it (0 when read from disk)
     uses: dict[str, int] | None = None  # Coverage.uses (None: stored by an older Knotbot)
+    # The composer's IDF of stemmed words over the sentences (None: stored by an older
+    # Knotbot, counted at load then): stemming every sentence took seconds of a large start.
+    idf: dict[str, float] | None = None
 
 
 def folder(settings: Settings, name: str) -> Path:
@@ -106,6 +109,8 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
                 "vocab": list(vocab), "table_words": words}
         if d.uses is not None:
             meta["uses"] = d.uses
+        if d.idf is not None:
+            meta["idf"] = d.idf
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         for f in tmp.iterdir():
             f.chmod(0o644)
@@ -143,7 +148,7 @@ def load(path: Path) -> Derived | None:
         coverage_vectors=np.asarray(cov, np.float32) if cov.size else None,
         table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
             meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)},
-        uses=meta.get("uses"))
+        uses=meta.get("uses"), idf=meta.get("idf"))
 
 
 class Reuse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,13 @@ def _stemmer() -> Any:
 def stem_tokens(text: str) -> list[str]:
     """Stemmed keyword tokens, so "exercising" meets "exercise"."""
     return list(_stemmer().stemWords(tokenize(text)))
+
+
+@lru_cache(maxsize=20000)
+def sentence_stems(sentence: str) -> frozenset[str]:
+    """A sentence's stemmed words, kept for the sentences scored lately (the composer
+    scores the same article sentences again and again)."""
+    return frozenset(stem_tokens(sentence))
 
 
 class KeywordIndex:

@@ -87,6 +87,13 @@ def test_start_reads_the_derived_data_and_never_calls_the_model(
     question = "how long should I hold pressure on the knot?"
     assert [d.id for d in index.retriever.invoke(question)] == \
         [d.id for d in fresh.retriever.invoke(question)]
+    # The composer's word weights are read, and are what counting the sentences gives.
+    from rag.derive import sentence_idf
+
+    assert index.idf == fresh.idf == sentence_idf(list(index.sentence_vectors))
+    sentences = [s for sents in index.chunk_sentences.values() for s in sents][:40]
+    assert index.score_sentences(question, sentences) == \
+        fresh.score_sentences(question, sentences)
 
 
 def test_a_one_article_change_encodes_only_that_article(
