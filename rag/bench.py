@@ -319,13 +319,27 @@ def growth(settings: Settings, sizes: Sequence[int], work: Path,
             f"{p2['start_s']:.2f} s")
 
 
+def own_cache(shared: Path, work: Path) -> Path:
+    """The bench's cache folder: links to the shared one's model export, word lists and
+    tables (nothing is built twice), and derived data of its own. Each ingest prunes the
+    derived data of every other version, so sharing the folder left the real index to be
+    derived again at its next start."""
+    own = work / "cache"
+    own.mkdir(parents=True, exist_ok=True)
+    for item in sorted(shared.iterdir()) if shared.is_dir() else []:
+        if item.name != "derived" and not item.name.startswith("."):
+            (own / item.name).symlink_to(item.resolve())
+    return own
+
+
 def run(settings: Settings, user_counts: Sequence[int], sizes: Sequence[int],
         say: Callable[[str], None] = print) -> None:
     say(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start "
         f"(figures, not tests: they move with the load)")
     with tempfile.TemporaryDirectory(prefix="knotbot-bench-") as tmp:
         work = Path(tmp)
-        base = settings.model_copy(update={"data_dir": work / "data"})
+        base = settings.model_copy(update={"data_dir": work / "data",
+                                           "cache_dir": own_cache(settings.cache_dir, work)})
         today(base, say, user_counts)
         growth(base, sizes, work, say)
     say(f"load average at the end {os.getloadavg()[0]:.1f}")
