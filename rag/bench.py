@@ -32,13 +32,20 @@ def pct(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def rss_mb(pid: int | None = None) -> float:
-    """Resident memory of a process (this one by default), from /proc."""
+def rss_mb(pid: int | None = None, field: str = "VmRSS") -> float:
+    """Resident memory of a process (this one by default), from /proc: all of it, or
+    ``field`` "RssAnon" (its own memory) or "RssFile" (pages of mapped files: libraries,
+    and the index's memory-mapped token vectors, which the kernel may drop and read again)."""
     path = Path(f"/proc/{pid or os.getpid()}/status")
     for line in path.read_text().splitlines() if path.is_file() else []:
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _rss(p: dict[str, Any]) -> str:
+    return (f"{p['rss_mb']:.0f} MB ({p['anon_mb']:.0f} MB its own, {p['file_mb']:.0f} MB "
+            "pages of mapped files)")
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -75,7 +82,8 @@ def probe(settings: Settings, questions: list[str]) -> dict[str, Any]:
         t = pipeline.answer(q).timings_ms
         for s in STEPS:
             steps[s].append(float(getattr(t, s)))
-    return {"start_s": start, "rss_mb": rss_mb(), "questions": len(questions),
+    return {"start_s": start, "rss_mb": rss_mb(), "anon_mb": rss_mb(field="RssAnon"),
+            "file_mb": rss_mb(field="RssFile"), "questions": len(questions),
             "steps": {s: [pct(v, 50), pct(v, 95)] for s, v in steps.items()}}
 
 
@@ -259,7 +267,7 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
         f"{torch / onnx:.1f}x)")
     p = probe_process(settings, blind_questions())
     say(f"pipeline start {p['start_s']:.2f} s; RSS after {p['questions']} blind questions "
-        f"{p['rss_mb']:.0f} MB")
+        f"{_rss(p)}")
     say(f"warm ms p50/p95 per step: {_steps(p)}")
     proc, url, ready = start_app(settings)
     try:
@@ -280,7 +288,8 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
                 f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
                 f"the simulated people {u['client_cpu']:.1f} s)"
                 + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
-        say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB")
+        say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB "
+            f"({rss_mb(proc.pid, 'RssAnon'):.0f} MB its own)")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -314,7 +323,7 @@ def growth(settings: Settings, sizes: Sequence[int], work: Path,
         total = p["steps"]["total"]
         say(f"{report.chunks} | {secs:.0f} s ({report.chunks / secs:.0f}/s) | "
             f"{check:.1f} s | {p['start_s']:.2f} s | {total[0]:.1f} / {total[1]:.1f} | "
-            f"{p['steps']['retrieve'][0]:.1f} ms | {p['rss_mb']:.0f} MB | {secs2:.1f} s, "
+            f"{p['steps']['retrieve'][0]:.1f} ms | {_rss(p)} | {secs2:.1f} s, "
             f"{again.chunks_embedded} chunks + {again.texts_derived} derived texts, "
             f"{p2['start_s']:.2f} s")
 
