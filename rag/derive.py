@@ -18,7 +18,7 @@ from rag.artefacts import Derived, Reuse
 from rag.chunking import body_of, passage_sentences, split_sentences
 from rag.compose import inverse_document_frequency
 from rag.coverage import Coverage
-from rag.retrieval import sentence_stems
+from rag.retrieval import KeywordIndex, sentence_stems
 from rag.safety.lexicon import load_lexicon
 from rag.settings import Settings
 from rag.wordtable import WordTable
@@ -69,7 +69,8 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    faq_vectors=reuse.faq_vectors(faq, embeddings.embed_documents),
                    coverage_vectors=coverage.vectors,
                    table_nearest=coverage._table_nearest, encoded=reuse.encoded,
-                   uses=coverage.uses, idf=sentence_idf(sentence_vectors))
+                   uses=coverage.uses, idf=sentence_idf(sentence_vectors),
+                   keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]))
 
 
 def sentence_idf(sentences: Iterable[str]) -> dict[str, float]:

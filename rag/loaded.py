@@ -85,8 +85,12 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                 if (rows := [sentence_vectors[s] for s in sents if s in sentence_vectors])}
     by_chunk = {cid: [sentence_tokens[s] for s in sents if s in sentence_tokens]
                 for cid, sents in chunk_sentences.items()}
+    # BM25 as stored at ingest when its rows are these chunks in this order (the same
+    # scores, ties included), else indexed now.
+    keyword = derived.keyword if derived.keyword is not None and derived.keyword.ids == ids \
+        else KeywordIndex(ids, [chunks[i].page_content for i in ids])
     retriever = _retriever(client, name, settings, embeddings, chunks, vectors, matrices,
-                           late, by_chunk, coverage, derived.faq_vectors)
+                           late, by_chunk, coverage, derived.faq_vectors, keyword)
     doctor = [d for d in chunks.values() if _DOCTOR.search(str(d.metadata.get("section") or ""))]
     return LoadedIndex(name=name, chunks=chunks, chunk_sentences=chunk_sentences,
                        sentence_vectors=sentence_vectors,
@@ -112,15 +116,14 @@ def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
                chunks: dict[str, Document], vectors: dict[str, np.ndarray],
                sentence_vectors: dict[str, np.ndarray], late: LateIndex | None,
                sentence_tokens: dict[str, list[TokenVectors]], coverage: Coverage,
-               faq_vectors: dict[str, np.ndarray]) -> HybridRetriever:
+               faq_vectors: dict[str, np.ndarray], keyword: KeywordIndex) -> HybridRetriever:
     from langchain_chroma import Chroma
 
-    ids = list(chunks)
     return HybridRetriever(
         vectorstore=Chroma(client=client, collection_name=collection,
                            embedding_function=embeddings), store_timeout=s.store_timeout,
         embeddings=embeddings, chunks=chunks, vectors=vectors,
-        keyword=KeywordIndex(ids, [chunks[i].page_content for i in ids]),
+        keyword=keyword,
         faq_vectors=faq_vectors,
         sentence_vectors=sentence_vectors, k=s.retrieval_k, method=s.fusion_method,
         dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,
