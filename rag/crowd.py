@@ -140,3 +140,16 @@ def crowd(url: str, people: Sequence[tuple[Sequence[str], Callable[[int, str], b
     (seconds, low and high) each waits a random time in that range before a later turn,
     as someone reading the reply would."""
     return asyncio.run(_crowd(url, people, pause, api_name))
+
+
+def first_reply(url: str, text: str, api_name: str = "on_send") -> str:
+    """One message in a new session: the reply (the chat's last message), as JSON text."""
+    import httpx
+
+    async def ask() -> str:
+        async with httpx.AsyncClient(timeout=60) as client:
+            ep = await endpoint(client, url, api_name)
+            out = await send(client, ep, uuid.uuid4().hex[:11], text)
+            return json.dumps(out[0][-1])
+
+    return asyncio.run(ask())
