@@ -43,6 +43,12 @@ class Derived:
     table_nearest: dict[str, tuple[str, float]]  # Coverage._nearest_for_table
     encoded: int = 0  # texts sent to the model to build it (0 when read from disk)
     uses: dict[str, int] | None = None  # Coverage.uses (None: stored by an older Knotbot)
+    # The composer's IDF of stemmed words over the sentences (None: stored by an older
+    # Knotbot, counted at load then): stemming every sentence took seconds of a large start.
+    idf: dict[str, float] | None = None
+    # BM25 over the chunks (rag.retrieval.KeywordIndex), its rows in its ids' order
+    # (None: stored by an older Knotbot, indexed at load then).
+    keyword: Any = None
 
 
 def folder(settings: Settings, name: str) -> Path:
@@ -106,9 +112,14 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
                 "vocab": list(vocab), "table_words": words}
         if d.uses is not None:
             meta["uses"] = d.uses
+        if d.idf is not None:
+            meta["idf"] = d.idf
+        if d.keyword is not None:
+            d.keyword.save(tmp / "bm25")
+            meta["bm25_ids"] = d.keyword.ids
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        for f in tmp.iterdir():
-            f.chmod(0o644)
+        for f in tmp.rglob("*"):
+            f.chmod(0o755 if f.is_dir() else 0o644)
         tmp.chmod(0o755)
         os.replace(tmp, path)  # atomic; an existing folder (a race) is kept as it was
     except OSError:
@@ -143,7 +154,18 @@ def load(path: Path) -> Derived | None:
         coverage_vectors=np.asarray(cov, np.float32) if cov.size else None,
         table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
             meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)},
-        uses=meta.get("uses"))
+        uses=meta.get("uses"), idf=meta.get("idf"), keyword=_keyword(path, meta))
+
+
+def _keyword(path: Path, meta: dict[str, Any]) -> Any:
+    from rag.retrieval import KeywordIndex
+
+    if "bm25_ids" not in meta or not (path / "bm25").is_dir():
+        return None
+    try:
+        return KeywordIndex.load(path / "bm25", meta["bm25_ids"])
+    except (OSError, ValueError, KeyError):
+        return None  # indexed at load instead
 
 
 class Reuse:

@@ -32,13 +32,20 @@ def pct(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def rss_mb(pid: int | None = None) -> float:
-    """Resident memory of a process (this one by default), from /proc."""
+def rss_mb(pid: int | None = None, field: str = "VmRSS") -> float:
+    """Resident memory of a process (this one by default), from /proc: all of it, or
+    ``field`` "RssAnon" (its own memory) or "RssFile" (pages of mapped files: libraries,
+    and the index's memory-mapped token vectors, which the kernel may drop and read again)."""
     path = Path(f"/proc/{pid or os.getpid()}/status")
     for line in path.read_text().splitlines() if path.is_file() else []:
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _rss(p: dict[str, Any]) -> str:
+    return (f"{p['rss_mb']:.0f} MB ({p['anon_mb']:.0f} MB its own, {p['file_mb']:.0f} MB "
+            "pages of mapped files)")
 
 
 def _env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -75,7 +82,8 @@ def probe(settings: Settings, questions: list[str]) -> dict[str, Any]:
         t = pipeline.answer(q).timings_ms
         for s in STEPS:
             steps[s].append(float(getattr(t, s)))
-    return {"start_s": start, "rss_mb": rss_mb(), "questions": len(questions),
+    return {"start_s": start, "rss_mb": rss_mb(), "anon_mb": rss_mb(field="RssAnon"),
+            "file_mb": rss_mb(field="RssFile"), "questions": len(questions),
             "steps": {s: [pct(v, 50), pct(v, 95)] for s, v in steps.items()}}
 
 
@@ -99,8 +107,9 @@ def free_port() -> int:
 
 
 def start_app(settings: Settings) -> tuple[subprocess.Popen[bytes], str, float]:
-    """`knotbot serve` in a new process; seconds from start to its first answer."""
-    from gradio_client import Client
+    """`knotbot serve` in a new process; seconds from start to its first answer from the
+    articles. Asked as a browser would (`rag.crowd`), every 0.1 s until the page is up."""
+    from rag.crowd import first_reply
 
     port = free_port()
     t0 = time.perf_counter()
@@ -110,13 +119,13 @@ def start_app(settings: Settings) -> tuple[subprocess.Popen[bytes], str, float]:
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - t0 < 600:
         try:
-            reply = json.dumps(Client(url, verbose=False).predict(QUESTION, api_name="/on_send"))
+            reply = first_reply(url, QUESTION)
         except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.2)
+            time.sleep(0.1)
             continue
         if "kb-ref" in reply:  # answered from the articles (a citation)
             return proc, url, time.perf_counter() - t0
-        time.sleep(0.2)
+        time.sleep(0.1)
     proc.kill()
     raise RuntimeError("the app gave no answer from the articles within 600 s")
 
@@ -136,39 +145,66 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
-          server_pid: int | None = None) -> dict[str, Any]:
-    """``count`` people at once, 3 turns each; every other one opens with a warning sign,
-    which must stay with them (and only them) in their later turns.
+def _people(count: int) -> list[tuple[tuple[str, ...], Callable[[int, str], bool]]]:
+    """Every other person opens with a warning sign, which must stay with them (and only
+    them) in their later turns: a later reply says so exactly when they gave one."""
+    def check(flagged: bool) -> Callable[[int, str], bool]:
+        return lambda turn, reply: turn == 0 or (EARLIER in reply) == flagged
 
-    Every person is a `gradio_client.Client` in a thread of this process, on the machine
-    the app runs on: all connect at once and send their first message at once. With
-    ``think`` (seconds, low and high) each waits a random time in that range before each
-    later turn, as a person reading the reply would; with (0, 0) the next turn goes as
-    soon as the reply is in. The CPU time of the app and of these simulated people is
+    return [(((FLAG,) if n % 2 == 0 else ("is stretching good?",)) + TURNS, check(n % 2 == 0))
+            for n in range(count)]
+
+
+def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
+          server_pid: int | None = None, client: str = "http") -> dict[str, Any]:
+    """``count`` people at once, 3 turns each (`_people`), all connecting and sending their
+    first message at once. With ``think`` (seconds, low and high) each waits a random time
+    in that range before each later turn, as a person reading the reply would; with (0, 0)
+    the next turn goes as soon as the reply is in.
+
+    ``client`` "http": the people are Gradio sessions on one asyncio loop (`rag.crowd`);
+    "gradio_client": each is a `gradio_client.Client` in a thread of this process. Both run
+    on the machine the app runs on; the CPU time of the app and of the simulated people is
     measured apart (``server_cpu``, ``client_cpu``): the people's own cost would be on
     their own machines."""
+    from rag.crowd import Tally, crowd
+
+    people = _people(count)
+    t0, mine = time.perf_counter(), time.process_time()
+    theirs = cpu_seconds(server_pid) if server_pid else float("nan")
+    tally = crowd(url, people, think) if client == "http" else \
+        _gradio_clients(url, people, think)
+    assert isinstance(tally, Tally)
+    return {"users": count, "replies": len(tally.times), "errors": len(tally.errors),
+            "p50": pct(tally.times, 50), "p95": pct(tally.times, 95), "leaks": tally.leaks,
+            "later_p50": pct(tally.later, 50), "later_p95": pct(tally.later, 95),
+            "seconds": time.perf_counter() - t0, "examples": tally.errors[:3],
+            "server_cpu": (cpu_seconds(server_pid) - theirs) if server_pid else float("nan"),
+            "client_cpu": time.process_time() - mine}
+
+
+def _gradio_clients(url: str, people: list[tuple[tuple[str, ...], Callable[[int, str], bool]]],
+                    think: tuple[float, float]) -> Any:
+    """`users` with one gradio_client `Client` per person, each in its own thread."""
     import random
 
     from gradio_client import Client
 
-    times: list[float] = []
-    later: list[float] = []  # turns 2 and 3: after the crowd's first messages
-    errors: list[str] = []
-    leaks = 0
+    from rag.crowd import Tally
+
+    tally = Tally()
     lock = threading.Lock()
 
     def person(n: int) -> None:
-        nonlocal leaks
+        turns, check = people[n]
         try:
             client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
         except Exception as err:  # noqa: BLE001 - could not even open the page: counted
             with lock:
-                errors.append(f"connect: {type(err).__name__}: {err}"[:200])
+                tally.errors.append(f"connect: {type(err).__name__}: {err}"[:200])
             return
-        flagged = n % 2 == 0
         pause = random.Random(n)
-        for turn, text in enumerate(((FLAG,) if flagged else ("is stretching good?",)) + TURNS):
+        for turn, text in enumerate(turns):
             if turn and think[1] > 0:
                 time.sleep(pause.uniform(*think))
             t0 = time.perf_counter()
@@ -177,28 +213,21 @@ def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
                 last = json.dumps(out[0][-1])  # the reply: the chat's last message
             except Exception as err:  # noqa: BLE001 - counted
                 with lock:
-                    errors.append(f"{type(err).__name__}: {err}"[:200])
+                    tally.errors.append(f"{type(err).__name__}: {err}"[:200])
                 continue
             with lock:
-                times.append(time.perf_counter() - t0)
+                tally.times.append(time.perf_counter() - t0)
                 if turn:
-                    later.append(times[-1])
-                if turn > 0 and (EARLIER in last) != flagged:
-                    leaks += 1
+                    tally.later.append(tally.times[-1])
+                if not check(turn, last):
+                    tally.leaks += 1
 
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(count)]
-    t0, mine = time.perf_counter(), time.process_time()
-    theirs = cpu_seconds(server_pid) if server_pid else float("nan")
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(len(people))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {"users": count, "replies": len(times), "errors": len(errors),
-            "p50": pct(times, 50), "p95": pct(times, 95), "leaks": leaks,
-            "later_p50": pct(later, 50), "later_p95": pct(later, 95),
-            "seconds": time.perf_counter() - t0, "examples": errors[:3],
-            "server_cpu": (cpu_seconds(server_pid) - theirs) if server_pid else float("nan"),
-            "client_cpu": time.process_time() - mine}
+    return tally
 
 
 def blind_questions() -> list[str]:
@@ -239,24 +268,29 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
         f"{torch / onnx:.1f}x)")
     p = probe_process(settings, blind_questions())
     say(f"pipeline start {p['start_s']:.2f} s; RSS after {p['questions']} blind questions "
-        f"{p['rss_mb']:.0f} MB")
+        f"{_rss(p)}")
     say(f"warm ms p50/p95 per step: {_steps(p)}")
     proc, url, ready = start_app(settings)
     try:
         say(f"`knotbot serve`: first answer {ready:.2f} s after start")
-        for n in user_counts:
-            for think in ((0.0, 0.0), THINK):
-                u = users(url, n, think, proc.pid)
-                say(f"{n} users x 3 turns, " + (f"{think[0]:.0f}-{think[1]:.0f} s to read "
-                    "each reply" if think[1] else "no pause between turns") +
-                    f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
-                    f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
-                    f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
-                    f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
-                    f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
-                    f"the simulated people {u['client_cpu']:.1f} s)"
-                    + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
-        say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB")
+        runs = [(n, think, "http") for n in user_counts for think in ((0.0, 0.0), THINK)]
+        # The same people as gradio_client threads, as a cross-check of the lighter client
+        # (on this machine they compete with the app for its cores).
+        runs += [(max(user_counts), THINK, "gradio_client")] if user_counts else []
+        for n, think, client in runs:
+            u = users(url, n, think, proc.pid, client)
+            say(f"{n} users x 3 turns ({client}), " + (
+                f"{think[0]:.0f}-{think[1]:.0f} s to read each reply" if think[1]
+                else "no pause between turns") +
+                f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
+                f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
+                f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
+                f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
+                f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
+                f"the simulated people {u['client_cpu']:.1f} s)"
+                + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
+        say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB "
+            f"({rss_mb(proc.pid, 'RssAnon'):.0f} MB its own)")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -290,9 +324,22 @@ def growth(settings: Settings, sizes: Sequence[int], work: Path,
         total = p["steps"]["total"]
         say(f"{report.chunks} | {secs:.0f} s ({report.chunks / secs:.0f}/s) | "
             f"{check:.1f} s | {p['start_s']:.2f} s | {total[0]:.1f} / {total[1]:.1f} | "
-            f"{p['steps']['retrieve'][0]:.1f} ms | {p['rss_mb']:.0f} MB | {secs2:.1f} s, "
+            f"{p['steps']['retrieve'][0]:.1f} ms | {_rss(p)} | {secs2:.1f} s, "
             f"{again.chunks_embedded} chunks + {again.texts_derived} derived texts, "
             f"{p2['start_s']:.2f} s")
+
+
+def own_cache(shared: Path, work: Path) -> Path:
+    """The bench's cache folder: links to the shared one's model export, word lists and
+    tables (nothing is built twice), and derived data of its own. Each ingest prunes the
+    derived data of every other version, so sharing the folder left the real index to be
+    derived again at its next start."""
+    own = work / "cache"
+    own.mkdir(parents=True, exist_ok=True)
+    for item in sorted(shared.iterdir()) if shared.is_dir() else []:
+        if item.name != "derived" and not item.name.startswith("."):
+            (own / item.name).symlink_to(item.resolve())
+    return own
 
 
 def run(settings: Settings, user_counts: Sequence[int], sizes: Sequence[int],
@@ -301,7 +348,8 @@ def run(settings: Settings, user_counts: Sequence[int], sizes: Sequence[int],
         f"(figures, not tests: they move with the load)")
     with tempfile.TemporaryDirectory(prefix="knotbot-bench-") as tmp:
         work = Path(tmp)
-        base = settings.model_copy(update={"data_dir": work / "data"})
+        base = settings.model_copy(update={"data_dir": work / "data",
+                                           "cache_dir": own_cache(settings.cache_dir, work)})
         today(base, say, user_counts)
         growth(base, sizes, work, say)
     say(f"load average at the end {os.getloadavg()[0]:.1f}")

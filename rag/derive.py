@@ -7,6 +7,7 @@ they are; `StoredCoverage` is that class fed with them instead of computing them
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,9 @@ from langchain_core.documents import Document
 from rag import artefacts
 from rag.artefacts import Derived, Reuse
 from rag.chunking import body_of, passage_sentences, split_sentences
+from rag.compose import inverse_document_frequency
 from rag.coverage import Coverage
+from rag.retrieval import KeywordIndex, sentence_stems
 from rag.safety.lexicon import load_lexicon
 from rag.settings import Settings
 from rag.wordtable import WordTable
@@ -66,7 +69,13 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    faq_vectors=reuse.faq_vectors(faq, embeddings.embed_documents),
                    coverage_vectors=coverage.vectors,
                    table_nearest=coverage._table_nearest, encoded=reuse.encoded,
-                   uses=coverage.uses)
+                   uses=coverage.uses, idf=sentence_idf(sentence_vectors),
+                   keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]))
+
+
+def sentence_idf(sentences: Iterable[str]) -> dict[str, float]:
+    """The composer's IDF over these sentences' stemmed words (`rag.loaded`)."""
+    return inverse_document_frequency([sentence_stems(s) for s in sentences])
 
 
 def obtain(chunks: dict[str, Document], name: str, settings: Settings, embeddings: Any,

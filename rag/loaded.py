@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
-from rag.compose import LEXICAL_WEIGHT, inverse_document_frequency, keyword_overlap
+from rag.compose import LEXICAL_WEIGHT, keyword_overlap
 from rag.coverage import Coverage
 from rag.deadline import call_with_deadline
 from rag.embeddings import TokenVectors
 from rag.late import LateIndex
 from rag.rerank import build_reranker
-from rag.retrieval import HybridRetriever, KeywordIndex, stem_tokens
+from rag.retrieval import HybridRetriever, KeywordIndex, sentence_stems, stem_tokens
 from rag.settings import Settings
 
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
@@ -33,7 +33,6 @@ class LoadedIndex:
     chunks: dict[str, Document]
     chunk_sentences: dict[str, list[str]]  # each chunk's sentences, split once
     sentence_vectors: dict[str, np.ndarray]  # sentence -> its vector
-    sentence_words: dict[str, frozenset[str]]  # sentence -> its stemmed words
     sentence_tokens: dict[str, TokenVectors]  # sentence -> token vectors (may be empty)
     idf: dict[str, float]  # over the sentences' words
     coverage: Coverage
@@ -110,7 +109,7 @@ class LoadedIndex:
         """Meaning plus a little for sharing the question's rarer words."""
         words = set(stem_tokens(question))
         return [m + LEXICAL_WEIGHT * keyword_overlap(
-                    words, self.sentence_words.get(s) or frozenset(stem_tokens(s)), self.idf)
+                    words, sentence_stems(s), self.idf)
                 for m, s in zip(self._meaning(question, sentences), sentences, strict=True)]
 
     def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
@@ -133,14 +132,13 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                word_table: Any) -> LoadedIndex:
     """Everything answering needs from collection ``col`` (named ``name``): read from the
     data derived at ingest (`rag.artefacts`), computed only when it is missing."""
-    from rag.derive import StoredCoverage, obtain
+    from rag.derive import StoredCoverage, obtain, sentence_idf
 
     chunks, vectors = call_with_deadline(lambda: read_chunks(col), settings.store_timeout,
                                          "read the index")
     derived = obtain(chunks, name, settings, embeddings, word_table)
     chunk_sentences = derived.chunk_sentences
     sentence_vectors = derived.sentence_vectors
-    sentence_words = {s: frozenset(stem_tokens(s)) for s in sentence_vectors}
     sentence_tokens = derived.sentence_tokens
     coverage = StoredCoverage([d.page_content for d in chunks.values()], embeddings,
                               word_table, derived)
@@ -152,13 +150,18 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                 if (rows := [sentence_vectors[s] for s in sents if s in sentence_vectors])}
     by_chunk = {cid: [sentence_tokens[s] for s in sents if s in sentence_tokens]
                 for cid, sents in chunk_sentences.items()}
+    # BM25 as stored at ingest when its rows are these chunks in this order (the same
+    # scores, ties included), else indexed now.
+    keyword = derived.keyword if derived.keyword is not None and derived.keyword.ids == ids \
+        else KeywordIndex(ids, [chunks[i].page_content for i in ids])
     retriever = _retriever(client, name, settings, embeddings, chunks, vectors, matrices,
-                           late, by_chunk, coverage, derived.faq_vectors)
+                           late, by_chunk, coverage, derived.faq_vectors, keyword)
     doctor = [d for d in chunks.values() if _DOCTOR.search(str(d.metadata.get("section") or ""))]
     return LoadedIndex(name=name, chunks=chunks, chunk_sentences=chunk_sentences,
-                       sentence_vectors=sentence_vectors, sentence_words=sentence_words,
+                       sentence_vectors=sentence_vectors,
                        sentence_tokens=sentence_tokens,
-                       idf=inverse_document_frequency(list(sentence_words.values())),
+                       idf=derived.idf if derived.idf is not None
+                       else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
                        embeddings=embeddings)
 
@@ -178,15 +181,14 @@ def _retriever(client: Any, collection: str, s: Settings, embeddings: Any,
                chunks: dict[str, Document], vectors: dict[str, np.ndarray],
                sentence_vectors: dict[str, np.ndarray], late: LateIndex | None,
                sentence_tokens: dict[str, list[TokenVectors]], coverage: Coverage,
-               faq_vectors: dict[str, np.ndarray]) -> HybridRetriever:
+               faq_vectors: dict[str, np.ndarray], keyword: KeywordIndex) -> HybridRetriever:
     from langchain_chroma import Chroma
 
-    ids = list(chunks)
     return HybridRetriever(
         vectorstore=Chroma(client=client, collection_name=collection,
                            embedding_function=embeddings), store_timeout=s.store_timeout,
         embeddings=embeddings, chunks=chunks, vectors=vectors,
-        keyword=KeywordIndex(ids, [chunks[i].page_content for i in ids]),
+        keyword=keyword,
         faq_vectors=faq_vectors,
         sentence_vectors=sentence_vectors, k=s.retrieval_k, method=s.fusion_method,
         dense_weight=s.fusion_dense_weight, bm25_weight=s.fusion_bm25_weight,

@@ -111,21 +111,24 @@ class KnotbotPipeline:
 
     @staticmethod
     def _warm_languages(settings: Settings, background: bool) -> threading.Thread | None:
-        """The language check's word lists read from their files (`rag.wordlists`), and
-        the check warmed in a thread beside the rest of the start: in the app (which builds
-        missing files first), or in the CLI when every file is there (the identifier's
-        model then loads while the index opens; the CLI waits for it before answering)."""
+        """The language check's word lists read from their files (`rag.wordlists`): in
+        the app beside the rest of the start (it builds missing files first), in the CLI
+        here (it opens files; py3langid's model loads only for a message that needs it,
+        or, when the English-first words are missing, beside the index opening, and the
+        CLI waits for it before answering)."""
         from rag import wordlists
 
         langs = wordlists.other_languages()
         if background:
             target: Any = partial(wordlists.warm, settings.cache_dir)
-        elif set(wordlists.install(settings.cache_dir, langs)) == set(langs):
+        elif set(wordlists.install(settings.cache_dir, langs)) != set(langs):
+            return None  # the CLI without the files: one list loads when a message needs it
+        elif wordlists.english_first_words()[1]:
+            return None
+        else:
             from rag.safety.language import warm
 
             target = warm
-        else:  # the CLI without the files: one list loads when a message needs it
-            return None
         thread = threading.Thread(target=target, name="knotbot language lists", daemon=True)
         thread.start()
         return None if background else thread

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,15 +46,35 @@ def stem_tokens(text: str) -> list[str]:
     return list(_stemmer().stemWords(tokenize(text)))
 
 
+@lru_cache(maxsize=20000)
+def sentence_stems(sentence: str) -> frozenset[str]:
+    """A sentence's stemmed words, kept for the sentences scored lately (the composer
+    scores the same article sentences again and again)."""
+    return frozenset(stem_tokens(sentence))
+
+
 class KeywordIndex:
     """BM25 over the chunks (bm25s), returning a score per chunk id."""
 
-    def __init__(self, ids: list[str], texts: list[str]) -> None:
+    def __init__(self, ids: list[str], texts: list[str], model: Any = None) -> None:
         import bm25s
 
         self.ids = ids
-        self.model = bm25s.BM25()
-        self.model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
+        if model is None:
+            model = bm25s.BM25()
+            model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
+        self.model = model
+
+    def save(self, folder: Path) -> None:
+        """The index's files in ``folder`` (bm25s' own format), for `load`."""
+        self.model.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, ids: list[str]) -> KeywordIndex:
+        """The index `save` wrote over the chunks ``ids`` (in its rows' order)."""
+        import bm25s
+
+        return cls(ids, [], bm25s.BM25.load(str(folder), show_progress=False))
 
     def scores(self, query: str, related: Sequence[str] = (), top: int | None = None
                ) -> dict[str, float]:

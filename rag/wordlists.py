@@ -33,9 +33,12 @@ import numpy as np
 
 FORMAT = 1  # bump when the files' layout changes
 WORDLIST = "best"
+ENGLISH_FIRST = "english-first.txt"
+ENGLISH_CANDIDATES = 50000  # wordfreq's commonest English words looked at for that file
 _lock = threading.Lock()
 _installed: dict[tuple[str, str], Frequencies] = {}
 _original: Callable[..., Any] | None = None
+_english_first: tuple[tuple[str, ...], dict[str, int]] = ((), {})
 
 
 def folder(cache_dir: Path) -> Path:
@@ -116,7 +119,7 @@ def write(path: Path, pack: Sequence[Sequence[str]]) -> None:
 
 def build(root: Path, langs: Sequence[str]) -> None:
     """Write every language of ``langs`` wordfreq has and ``root`` lacks (in this process:
-    see `ensure`)."""
+    see `ensure`), and the English-first words when ``langs`` are all the check uses."""
     from wordfreq import get_frequency_list
 
     for lang in langs:
@@ -128,13 +131,63 @@ def build(root: Path, langs: Sequence[str]) -> None:
             continue
         write(root / lang, pack)
         get_frequency_list.cache_clear()  # one language in memory at a time
+    if set(langs) >= set(other_languages()) and not (root / ENGLISH_FIRST).is_file():
+        write_english_first(root / ENGLISH_FIRST)
+
+
+def english_masks(candidates: Sequence[str], langs: Sequence[str]) -> dict[str, int]:
+    """Per candidate, the languages of ``langs`` (bit i for langs[i]) in which it is
+    commoner than in English, by the language check's own frequency function."""
+    import wordfreq
+
+    from rag.safety.language import _zipf
+
+    english = {w: _zipf(w, "en") for w in candidates}
+    masks = dict.fromkeys(candidates, 0)
+    for bit, lang in enumerate(langs):
+        for w in candidates:
+            if english[w] < _zipf(w, lang):
+                masks[w] |= 1 << bit
+        wordfreq.get_frequency_dict.cache_clear()  # one language in memory at a time
+        wordfreq._wf_cache.clear()
+    return masks
+
+
+def write_english_first(path: Path) -> None:
+    """`english_masks` of wordfreq's commonest English words against each language the
+    language check may guess: a line naming those languages, then one "word mask" a line,
+    atomically."""
+    from wordfreq import top_n_list
+
+    from rag.safety.language import LATIN, is_word
+
+    langs = [lang for lang in LATIN if lang != "en"]
+    words = [w for w in top_n_list("en", ENGLISH_CANDIDATES) if is_word(w) and w == w.lower()]
+    masks = english_masks(list(dict.fromkeys(words)), langs)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(" ".join(langs) + "\n")
+        fh.writelines(f"{w} {m:x}\n" for w, m in masks.items())
+    Path(name).chmod(0o644)
+    os.replace(name, path)
+
+
+def read_english_first(path: Path) -> tuple[tuple[str, ...], dict[str, int]]:
+    """(the languages, {word: mask}) of a file `write_english_first` wrote."""
+    head, *lines = path.read_text(encoding="utf-8").splitlines()
+    masks = {}
+    for line in lines:
+        word, mask = line.split(" ")
+        masks[word] = int(mask, 16)
+    return tuple(head.split()), masks
 
 
 def ensure(cache_dir: Path, langs: Sequence[str]) -> None:
     """The files of ``langs``, built in a child process if any is missing (about 20 s
     once); a failure (a read-only cache) only leaves wordfreq loading them itself."""
     root = folder(cache_dir)
-    if all((root / lang).is_dir() for lang in langs):
+    if all((root / lang).is_dir() for lang in langs) and (
+            (root / ENGLISH_FIRST).is_file() or not set(langs) >= set(other_languages())):
         return
     subprocess.run([sys.executable, "-m", "rag.wordlists", str(root), json.dumps(list(langs))],
                    capture_output=True, check=False)
@@ -145,9 +198,14 @@ def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
     other language is wordfreq's own. Returns the languages installed."""
     import wordfreq
 
-    global _original
+    global _original, _english_first
     root = folder(cache_dir)
     with _lock:
+        if not _english_first[1] and (root / ENGLISH_FIRST).is_file():
+            try:
+                _english_first = read_english_first(root / ENGLISH_FIRST)
+            except (OSError, UnicodeDecodeError, ValueError):
+                pass  # unreadable: the identifier decides every message, as before
         for lang in langs:
             if (lang, WORDLIST) not in _installed and (root / lang).is_dir():
                 try:
@@ -164,12 +222,20 @@ def uninstall() -> None:
     """wordfreq's own look-ups again, for every language (tests)."""
     import wordfreq
 
-    global _original
+    global _original, _english_first
     with _lock:
         if _original is not None:
             wordfreq.get_frequency_dict = _original  # type: ignore[assignment]
         _original = None
         _installed.clear()
+        _english_first = ((), {})
+
+
+def english_first_words() -> tuple[tuple[str, ...], dict[str, int]]:
+    """Common English words and, for each, the languages (bits, in the order of the
+    languages given first) in which the language check finds it commoner than in English
+    (nothing until `install` found the file written by `ensure`)."""
+    return _english_first
 
 
 def _frequency_dict(lang: str, wordlist: str = "best", match_cutoff: None = None
@@ -181,10 +247,6 @@ def _frequency_dict(lang: str, wordlist: str = "best", match_cutoff: None = None
     return _original(lang, wordlist, match_cutoff)  # type: ignore[no-any-return]
 
 
-if __name__ == "__main__":  # python -m rag.wordlists ROOT '["fr", ...]' (ensure)
-    build(Path(sys.argv[1]), json.loads(sys.argv[2]))
-
-
 def other_languages() -> list[str]:
     """wordfreq's codes of the languages the language check may compare English with."""
     from rag.safety.language import LATIN, WORDFREQ
@@ -194,10 +256,16 @@ def other_languages() -> list[str]:
 
 def warm(cache_dir: Path) -> None:
     """The app, beside its first requests: the lists' files (built once, in a child),
-    then the language check warmed over them (a few MB instead of about 600)."""
+    then the language check warmed over them (a few MB instead of about 600). The
+    identifier is loaded too only when the English-first words are missing (then every
+    message of three words or more needs it)."""
     from rag.safety.language import warm as warm_check
 
     langs = other_languages()
     ensure(cache_dir, langs)
     install(cache_dir, langs)
-    warm_check()
+    warm_check(identifier=not english_first_words()[1])
+
+
+if __name__ == "__main__":  # python -m rag.wordlists ROOT '["fr", ...]' (ensure)
+    build(Path(sys.argv[1]), json.loads(sys.argv[2]))

@@ -58,6 +58,10 @@ def _load(settings: Settings, model: Any) -> Any:
     return load_index(client, col, info.name, settings, model, None)
 
 
+def _active(settings: Settings) -> str:
+    return str(open_active(connect(settings), settings)[1].name)
+
+
 def _mapped(array: np.ndarray) -> bool:
     """Is this array's memory a map of a file (not a copy read into memory)?"""
     base: Any = array
@@ -87,6 +91,20 @@ def test_start_reads_the_derived_data_and_never_calls_the_model(
     question = "how long should I hold pressure on the knot?"
     assert [d.id for d in index.retriever.invoke(question)] == \
         [d.id for d in fresh.retriever.invoke(question)]
+    # The composer's word weights are read, and are what counting the sentences gives.
+    from rag.derive import sentence_idf
+
+    assert index.idf == fresh.idf == sentence_idf(list(index.sentence_vectors))
+    # BM25 is read as ingest stored it (rows in the order the store gives the chunks),
+    # and scores as an index built now does.
+    keyword = artefacts.load(artefacts.folder(own, _active(own))).keyword  # type: ignore[union-attr]
+    assert keyword is not None and keyword.ids == list(index.chunks)
+    assert index.retriever.keyword.model is not fresh.retriever.keyword.model
+    for q in (question, "stretching at my desk", "warm compress or ice pack?", "zzz"):
+        assert index.retriever.keyword.scores(q) == fresh.retriever.keyword.scores(q)
+    sentences = [s for sents in index.chunk_sentences.values() for s in sents][:40]
+    assert index.score_sentences(question, sentences) == \
+        fresh.score_sentences(question, sentences)
 
 
 def test_a_one_article_change_encodes_only_that_article(

@@ -46,3 +46,29 @@ def test_the_app_answers_several_chats_at_once(built_index: Settings, pipeline) 
     chat = [fn for fn in app.fns.values() if fn.concurrency_id == "chat"]
     assert chat and all(fn.concurrency_limit == built_index.ui_concurrency > 1 for fn in chat)
     assert all(fn.show_progress != "hidden" for fn in chat)  # the queue position shows
+
+
+def test_the_benchs_crowd_gets_every_reply_through_the_real_app(built_index: Settings, pipeline,  # type: ignore[no-untyped-def]
+                                                                 tmp_path) -> None:
+    """`knotbot bench`'s simulated people (`rag.crowd`, Gradio sessions over HTTP) get
+    every reply from the launched app, and each keeps its own level: those who opened
+    with a warning sign are reminded of it, the others never are."""
+    from rag.bench import _people, free_port
+    from rag.crowd import crowd
+    from ui.app import build_app
+
+    app = build_app(pipeline, built_index, feedback_file=tmp_path / "feedback.jsonl")
+    port = free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        people = _people(6)
+        tally = crowd(f"http://127.0.0.1:{port}/", people)
+        replies: list[tuple[int, str]] = []
+        one = crowd(f"http://127.0.0.1:{port}/",
+                    [(people[0][0], lambda turn, reply: replies.append((turn, reply)) or True)])
+    finally:
+        app.close()
+    assert (len(tally.times), tally.errors, tally.leaks) == (18, [], 0)
+    assert len(tally.later) == 12 and len(one.times) == 3
+    assert "Emergency" in replies[0][1] and all("Earlier in this conversation" in r
+                                                for turn, r in replies if turn)

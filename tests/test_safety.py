@@ -260,3 +260,15 @@ def test_a_misspelt_question_about_knots_is_not_refused_as_off_topic(pipeline) -
     assert pipeline.answer("wich part of my bakc shoud i be presisng on").triage.level \
         != "out_of_scope"
     assert pipeline.answer("wht is the capitl of frnace").triage.level == "out_of_scope"
+
+
+def test_safety_data_reads_the_same_with_the_fast_yaml_loader() -> None:
+    """libyaml's loader gives exactly what PyYAML's pure-Python safe loader gives."""
+    import yaml
+
+    from rag.safety.lexicon import DATA_DIR, load_yaml
+
+    files = sorted(DATA_DIR.glob("*.yaml"))
+    assert len(files) >= 7
+    for path in files:
+        assert load_yaml(path.name) == yaml.safe_load(path.read_text(encoding="utf-8")), path

@@ -47,3 +47,40 @@ def test_frequencies_and_languages_are_unchanged_by_the_files(tmp_path: Path) ->
     assert [wordfreq.zipf_frequency(w, lang) for w in ("nuque", "leeg", "neck")
             for lang in langs] == zipf
     assert [language_of(m) for m in messages] == before == ["fr", "tl", "fr", "en", "en"]
+
+
+def test_english_is_known_without_the_identifier_and_never_differently(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the table of which common words are commoner in which language, a message
+    the table settles is English without loading py3langid, and every message gets the
+    language it gets without the table."""
+    from rag.safety import language
+
+    messages = ["my neck hurts when i turn my head", "is it ok to press on a knot",
+                "so what is a neck knot exactly", "j'ai mal au cou depuis trois jours",
+                "une question sur la nuque", "isang tanong tungkol sa leeg",
+                "me duele el cuello y tengo fiebre", "ich habe nackenschmerzen seit gestern",
+                "what causes knots in the shoulders", "can i massage over a bruise",
+                "el nudo en mi hombro", "is de knoop in mijn nek gevaarlijk",
+                "o nó no meu ombro dói", "a la la la", "sore neck sore neck ok"]
+    before = [language.language_of(m) for m in messages]
+    others = [lang for lang in language.LATIN if lang != "en"]
+    words = sorted({w.lower() for m in messages for w in language._WORD.findall(m)}
+                   - {"nackenschmerzen"})  # a word the table lacks counts against English
+    table = (tuple(others), wordlists.english_masks(words, others))
+    monkeypatch.setattr(wordlists, "_english_first", table)
+    settled = [m for m in messages if language.english_whatever_guessed(
+        [w.lower() for w in language._WORD.findall(m)])]
+    assert "my neck hurts when i turn my head" in settled
+    assert "is it ok to press on a knot" in settled  # "is", "a", "on" are commoner elsewhere
+    assert not any(language.language_of(m) != "en" for m in settled)
+
+    def no_identifier() -> None:
+        raise AssertionError("py3langid consulted for a message the table settles")
+
+    identifier = language._identifier
+    monkeypatch.setattr(language, "_identifier", no_identifier)
+    assert [language.language_of(m) for m in settled] == ["en"] * len(settled)
+    monkeypatch.setattr(language, "_identifier", identifier)
+    assert [language.language_of(m) for m in messages] == before
+    assert before.count("en") >= 4 and {"fr", "tl", "es"} <= set(before)

@@ -252,6 +252,14 @@ def build_app(
 ) -> gr.Blocks:
     """Build (not launch) the app around a pipeline."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # Gradio's queue sums up every recorded event with pandas after each event (for its
+    # monitoring page, which Knotbot does not open): 4 to 13 ms of CPU a reply. Once per
+    # thousand events is plenty.
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
+    # Every event runs inside gradio's matplotlib backend switch; without a backend set,
+    # the first one imports pyplot to find one (about 0.3 s of the first answer). Knotbot
+    # draws nothing, and a server has no display: the file backend.
+    os.environ.setdefault("MPLBACKEND", "agg")
     settings = settings or Settings()
     feedback = feedback_file or settings.feedback_file
     with KnotbotBlocks(title="Knotbot", analytics_enabled=False) as app:

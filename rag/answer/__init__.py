@@ -8,9 +8,9 @@ plain question it hands the quotable sentences to `answer_body` here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.documents import Document
 
@@ -81,12 +81,23 @@ _FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
 def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
     """The filler table of one index version, worked out once (it could be precomputed at
     ingest: it needs only the chunks)."""
-    table = _FILLER.get(name)
-    if table is None:
-        table = _FILLER[name] = filler_table(chunks)
-        for old in list(_FILLER)[:-4]:  # a few versions at most
-            _FILLER.pop(old, None)
-    return table
+    return _once(_FILLER, name, lambda: filler_table(chunks))
+
+
+_TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title words
+_PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
+T = TypeVar("T")
+
+
+def _once(table: dict[str, T], name: str, build: Callable[[], T]) -> T:
+    """``table[name]``, built on first use; a few index versions kept at most. Each
+    question would otherwise go over every chunk of the index for it."""
+    found = table.get(name)
+    if found is None:
+        found = table[name] = build()
+        for old in list(table)[:-4]:
+            table.pop(old, None)
+    return found
 
 
 # A publisher's word rarer than this (wordfreq Zipf) names it: "rmt", "brampton", not
@@ -97,9 +108,13 @@ PUBLISHER_ZIPF = 3.5
 def names_publisher(question: str, chunks: Sequence[Document], coverage: Any) -> bool:
     """Does the question ask about a publisher? Then what it says of itself (its adverts)
     is what answers."""
-    words = {w for p in {str(d.metadata.get("publisher") or "") for d in chunks}
-             for w in words_of(p) if coverage.frequency(w) < PUBLISHER_ZIPF}
-    return bool(words & set(words_of(question)))
+    return bool(publisher_words(chunks, coverage) & set(words_of(question)))
+
+
+def publisher_words(chunks: Sequence[Document], coverage: Any) -> frozenset[str]:
+    """The words that name the articles' publishers (rare in English)."""
+    return frozenset(w for p in {str(d.metadata.get("publisher") or "") for d in chunks}
+                     for w in words_of(p) if coverage.frequency(w) < PUBLISHER_ZIPF)
 
 
 def topic_of(chunks: Sequence[Document]) -> frozenset[str]:
@@ -125,10 +140,13 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     chunks = list(index.chunks.values())
     earlier = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     earlier = earlier.split(SOURCES, 1)[0]
-    topic = topic_of(chunks)
-    said = frozenset(s for s in index.sentence_vectors if earlier and s in earlier)
+    topic = _once(_TOPIC, index.name, lambda: topic_of(chunks))
+    said = frozenset(s for s in index.sentence_vectors if s in earlier) if earlier \
+        else frozenset()
     filler = filler_of(index.name, chunks)
-    publisher = names_publisher(question, chunks, index.coverage)
+    publisher = bool(_once(_PUBLISHER, index.name,
+                           lambda: publisher_words(chunks, index.coverage))
+                     & set(words_of(question)))
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)

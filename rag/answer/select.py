@@ -158,17 +158,28 @@ def _groups(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape
     question asks ("What are the Causes...?" for "why do I get them?"), every chunk under
     that parent in the same article, in reading order (best-retrieved group first)."""
     out: list[list[Document]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # each heading once, whether it asks that or not
+    under: dict[tuple[str, str], list[Document]] | None = None
     for d in docs:
-        key = (str(d.metadata.get("source")), str(d.metadata.get("parent") or ""))
-        if not key[1] or key in seen or classify(key[1]) != shape:
+        key = _under(d)
+        if not key[1] or key in seen:
             continue
         seen.add(key)
-        members = [c for c in chunks if (str(c.metadata.get("source")),
-                                         str(c.metadata.get("parent") or "")) == key]
+        if classify(key[1]) != shape:
+            continue
+        if under is None:  # the chunks by heading, in one pass (not one per heading)
+            under = {}
+            for c in chunks:
+                under.setdefault(_under(c), []).append(c)
+        members = under.get(key, [])
         if len({str(c.metadata.get("section")) for c in members}) >= 2:
             out.append(sorted(members, key=lambda c: int(c.metadata.get("position", 0))))
     return out
+
+
+def _under(doc: Document) -> tuple[str, str]:
+    """The article and the parent heading a chunk sits under."""
+    return str(doc.metadata.get("source")), str(doc.metadata.get("parent") or "")
 
 
 def bullets(doc: Document) -> list[str]:

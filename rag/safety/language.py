@@ -4,6 +4,12 @@ Non-Latin scripts are told by their letters (Unicode names); a Latin-script mess
 words are mostly not English goes to py3langid (its model ships in the package). An
 English message, typos and slang included, must never be taken for another language,
 so English is the answer whenever the evidence is thin.
+
+py3langid's model costs about a second and 90 MB to load, so it is loaded only for a
+message that needs it: a message most of whose words are at least as common in English
+as in each language it could guess is English whatever it would say (`more_english`
+holds for each of them); which common words are commoner in which language is a file
+(`rag.wordlists`).
 """
 
 from __future__ import annotations
@@ -77,13 +83,31 @@ def more_english(words: list[str], lang: str) -> bool:
     return english >= ENGLISH_SHARE * len(words)
 
 
+def is_word(text: str) -> bool:
+    """One word as the language check splits a message into words."""
+    return _WORD.fullmatch(text) is not None
+
+
+def english_whatever_guessed(words: list[str]) -> bool:
+    """`more_english` holds for every language the identifier may answer: known without
+    asking it (a word missing from the table counts as commoner elsewhere)."""
+    from rag.wordlists import english_first_words
+
+    langs, table = english_first_words()
+    if not table or sorted(langs) != sorted(lang for lang in LATIN if lang != "en"):
+        return False
+    masks = [table.get(w, -1) for w in words]  # -1: every bit set
+    return all(sum(not m >> bit & 1 for m in masks) >= ENGLISH_SHARE * len(words)
+               for bit in range(len(langs)))
+
+
 def language_of(text: str) -> str:
     """An ISO code ("en", "fr", "hi", "other"...) for one message."""
     by_script = script_language(text)
     if by_script:
         return by_script
     words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < MIN_WORDS:
+    if len(words) < MIN_WORDS or english_whatever_guessed(words):
         return "en"
     with _lock:  # the identifier keeps state between calls
         lang, prob = _identifier().classify(text.lower())
@@ -113,10 +137,12 @@ def foreign_message(lang: str) -> str:
     return f"{' '.join(str(entry['message']).split())}\n\n{english}" if entry else english
 
 
-def warm() -> None:
-    """Load the identifier and the word lists once, so the first message is not slow."""
-    for sample in ("une question sur la nuque", "una pregunta sobre el cuello",
-                   "uma pergunta sobre o pescoço", "isang tanong tungkol sa leeg"):
-        language_of(sample)
+def warm(identifier: bool = True) -> None:
+    """Open the word lists (and load the identifier) once, so the first message is not
+    slow."""
+    if identifier:
+        for sample in ("une question sur la nuque", "una pregunta sobre el cuello",
+                       "uma pergunta sobre o pescoço", "isang tanong tungkol sa leeg"):
+            language_of(sample)
     for lang in ("en", *LATIN):
         _zipf("neck", lang)

@@ -16,8 +16,11 @@ DATA_DIR = Path(__file__).parent / "data"
 
 
 def load_yaml(name: str) -> dict[str, Any]:
+    # libyaml's safe loader when PyYAML has it: the same data, read about ten times faster
+    # (the safety files took 40 ms of every start in pure Python).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with (DATA_DIR / name).open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=loader)
     assert isinstance(data, dict), name
     return data
 

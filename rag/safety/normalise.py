@@ -129,11 +129,19 @@ def everyday_words() -> tuple[str, ...]:
 INFLECTIONS = ("", "e", "s", "es", "ed", "d", "ing", "ness", "y", "ly", "t", "ce", "al")
 
 
+@lru_cache(maxsize=1)
+def _english_set() -> frozenset[str]:
+    return frozenset(_english_words())
+
+
 def forms_of(stems: frozenset[str]) -> set[str]:
-    """English words that are a stem plus an inflection ("faint" -> fainted, "incontinen"
-    -> incontinent): what a pattern's ``stem\\w*`` reads, spelt out so typos can meet it."""
-    return {w for w in _english_words()
-            if any(w[:i] in stems and w[i:] in INFLECTIONS for i in range(4, len(w) + 1))}
+    """English words that are a stem (four letters or more) plus an inflection ("faint" ->
+    fainted, "incontinen" -> incontinent): what a pattern's ``stem\\w*`` reads, spelt
+    out so typos can meet it. Each stem's few inflected forms are looked up, rather than
+    every English word's every prefix."""
+    english = _english_set()
+    return {stem + end for stem in stems if len(stem) >= 4 for end in INFLECTIONS
+            if stem + end in english}
 
 
 @lru_cache(maxsize=4)
