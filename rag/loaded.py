@@ -66,7 +66,7 @@ class LoadedIndex:
         meaning = late.score_groups(q, found)
         words = set(stem_tokens(question))
         return [m + LEXICAL_WEIGHT * keyword_overlap(
-                    words, frozenset().union(*(self._words(t) for t in g)), self.idf)
+                    words, frozenset().union(*(sentence_stems(t) for t in g)), self.idf)
                 for m, g in zip(meaning, groups, strict=True)]
 
     def topic_match(self, sentences: Sequence[str]) -> list[float]:
@@ -101,9 +101,6 @@ class LoadedIndex:
                     ids.add(int(piece.ids[0]))
             self.senses["uses"] = occurrences(ids, late.chunks)
         return closeness(q, self.senses["uses"])
-
-    def _words(self, text: str) -> frozenset[str]:
-        return self.sentence_words.get(text) or frozenset(stem_tokens(text))
 
     def score_sentences(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Meaning plus a little for sharing the question's rarer words."""
