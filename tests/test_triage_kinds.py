@@ -253,3 +253,21 @@ def test_a_full_week_of_self_care_with_the_knot_the_same_needs_a_doctor(
 ])
 def test_everyday_crashes_and_pins_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "my throat is up like a balloon on the left and swallowing my spit hurts, is it a knot?",
+    "I'm pausing for breath between sentences today and my upper back is in knots",
+])
+def test_airway_signs_told_by_what_they_do_are_emergencies(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"
+
+
+def test_pregnancy_told_as_weeks_with_a_baby_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "24 weeks with our first, can my partner dig his thumbs into my shoulder knot?"
+    assert _verdict(pipeline, text) == "do_not_press"
+
+
+def test_watching_a_contact_sport_is_not_an_injury(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "binge-watching hockey on the couch all weekend, now a knot in my neck. stretches?"
+    assert _level(pipeline, text) == "self_care"
