@@ -102,7 +102,9 @@ def english_whatever_guessed(words: list[str]) -> bool:
 
 
 def language_of(text: str) -> str:
-    """An ISO code ("en", "fr", "hi", "other"...) for one message."""
+    """An ISO code ("en", "fr", "hi", "other"...) for one message. Wide (full-width)
+    Latin letters are read as the Latin letters they are."""
+    text = unicodedata.normalize("NFKC", text)
     by_script = script_language(text)
     if by_script:
         return by_script
