@@ -23,7 +23,7 @@ HEAD_FILE = Path(__file__).parent / "data" / "triage_head.npz"
 PRESS_LABELS = ("press_do_not", "press_stop", "press_ok")
 OTHER_LABELS = ("ordinary", "denial", "off_topic")
 
-_SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+-\s+")
+SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+-\s+")
 _CLAUSE = re.compile(r",\s+|\s+(?:but|and then|and now|and also|also|plus|then|so|"
                      r"because|while|although|though|however)\s+")
 MAX_SEGMENTS = 160  # a 2,000-character message has about 60; past this, the rules alone
@@ -39,7 +39,7 @@ def segments(text: str) -> list[str]:
     """The pieces a message is read in: each sentence, each clause of a long sentence,
     each pair of neighbouring sentences, and the whole message when it is short. So one
     sign buried in a long story counts as much as a short message with only that sign."""
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and len(s.strip()) > 2]
+    sentences = [s.strip() for s in SENTENCE.split(text) if s and len(s.strip()) > 2]
     out: list[str] = []
     if len(text) <= 400:
         out.append(text.strip())
@@ -164,7 +164,9 @@ class LearnedLayer:
                 found[_key(t)] = np.asarray(v, dtype=np.float32)
         return np.stack([found[_key(t)] for t in texts])  # type: ignore[misc]
 
-    def read(self, text: str) -> Reading:
+    def read(self, text: str, keep: Callable[[str], bool] | None = None) -> Reading:
+        """``keep(segment)`` False: that segment adds no flag (the rules read its sign
+        words as denied); another segment may still add the same class."""
         pieces = self.pieces(text)
         if not pieces:
             return Reading([], 0.0, 0.0, 0.0, 0.0, 1.0)
@@ -173,6 +175,8 @@ class LearnedLayer:
         labels = np.array(self.head.labels)
         flags: dict[str, LearnedHit] = {}
         for row in np.flatnonzero(red >= self.head.flag_threshold):
+            if keep is not None and not keep(pieces[row]):
+                continue
             ranked = np.where(self._red, p[row], -1.0)
             cls = str(labels[int(ranked.argmax())])
             hit = LearnedHit(cls, self.levels[cls], float(red[row]), pieces[row])

@@ -37,8 +37,13 @@ _FILLER = frozenset(
     "a an any the my his her their your some of have has had having got get gets getting feel "
     "feels felt feeling been be is are was were am experienced experiencing noticed notice seen "
     "see signs sign real actual high much really serious bad major obvious proper bit little "
-    "kind type sort or nor".split())
+    "kind type sort or nor history problem problems trouble troubles issue issues with".split())
 NEGATION_REACH = 4  # filler words a negation may reach across
+
+
+# Concepts that only qualify a sign (how long, how sudden, how bad), not signs themselves.
+_QUALIFIERS = frozenset({"long_duration", "sudden_onset", "ongoing", "severe_worst", "stiff_any",
+                         "no_better", "head_pain"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,38 @@ def _around(text: str, start: int, end: int, breaks: re.Pattern[str]) -> str:
     return text[left : right.start() if right else len(text)]
 
 
+# Words that make a list item said, not denied ("no fever, just a stiff neck or ...").
+_AFFIRMING = re.compile(r"\b(just|only|still|but|really|very|quite|so|bad|badly|a|an|some|got|"
+                        r"have|has|had|am|is|are|was|were|now|also|plus|and|then|yes)\b")
+# A list item's own stretch of words: "no numbness, tingling or weakness".
+_ITEM_WORDS = 4
+
+
+def _list_head_negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Is the mention an item of a comma list that a negation opens and "or"/"nor" closes
+    ("no numbness, tingling or weakness in either arm")? A list closed by "and" ("no
+    fever, a stiff neck and a rash") is left alone: it may list what the person has."""
+    closing = re.match(r"[^.;!?:]{0,40}?\b(or|nor)\b", text[end:])
+    before = text[:start]
+    if not closing and not re.search(r"\b(or|nor)\s+(\w+\s+){0,2}$", before):
+        return False
+    pieces = before.split(",")
+    pieces = [pieces[-1].replace(" or ", " ").replace(" nor ", " "), *pieces[-2::-1]][:_ITEM_WORDS]
+    for piece in pieces:
+        tail = _clause_before(piece, len(piece))
+        cue = lex.negation.search(tail)
+        if tail != piece and not cue:
+            return False  # "no fever, but a stiff neck, ...": the list starts after "but"
+        piece = tail
+        items = piece[cue.end():] if cue else piece
+        if len(items.split()) > _ITEM_WORDS or _AFFIRMING.search(items) \
+                or re.search(r"[.;!?:]", items):
+            return False
+        if cue:
+            return True
+    return False
+
+
 def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     """Is the mention at text[start:end] directly governed by a negation?
 
@@ -66,10 +103,12 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     that opens a list ("no numbness or tingling"); anything looser fails towards
     flagging, the safe side.
     """
+    if lex.negation.search(text[start:end]):
+        return False  # the sign is itself told as a negation ("neither pill touches it")
     clause = _NOT_NEGATING.sub(" ", _clause_before(text, start))
     cues = list(lex.negation.finditer(clause))
     if not cues:
-        return False
+        return _list_head_negated(text, start, end, lex)
     cue = cues[-1]
     between = clause[cue.end() :].split()
     in_a_list = ("or" in between or "nor" in between) and len(between) <= 2 * NEGATION_REACH
@@ -88,6 +127,54 @@ def _in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
     return bool(lex.past.search(clause)) and not _RECENT.search(clause)
 
 
+# Someone else's event. A clause told of a stranger or an animal ("a patient fainted",
+# "one girl took a fall", "the cat fell"; not "it", mostly the knot or the neck), or of
+# something watched, read or heard about ("watched the boxing", "read about people
+# who...", "saw a crash on the motorway"), is not the writer's sign, as long as the
+# clause names nobody the writer could be asking for (me, us, him, her, them...:
+# "watched my son fall", "a player tackled him").
+_STRANGER = re.compile(
+    r"^\s*((a|an|one|the|this|that|some|another|other) (\w+ ){0,2}?(patients?|girls?|boys?|man|"
+    r"men|woman|women|guy|guys|bloke|lady|ladies|players?|fighters?|boxers?|skaters?|drivers?|"
+    r"riders?|cyclists?|kids?|child|children|person|stranger|customers?|clients?|passengers?|"
+    r"pedestrians?|runners?|skiers?|climbers?|footballers?|wingers?|strikers?|keepers?|"
+    r"goalkeepers?|jockeys?|wrestlers?|referees?|divers?|gymnasts?|athletes?|swimmers?|"
+    r"opponents?|characters?|teammates?|cat|dog|horse|"
+    r"residents?|visitors?|actors?|contestants?|competitors?)|people|someone|somebody|everyone|"
+    r"everybody|nobody)\b")
+_WITNESSED = re.compile(
+    r"^\s*(i |we )?(just |once |recently |also )?(watched|watching|witnessed|witnessing|"
+    r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
+    r"on the telly|on tv|online)|saw (\w+ ){1,4}on (the )?(news|tv|telly|internet|road|"
+    r"motorway|highway|freeway|street|m\d+|a\d+|i-\d+))\b")
+# "Saw a crash ... was not involved": a sight the writer says they were not part of.
+_SAW = re.compile(r"^\s*(i |we )?(just )?(saw|seen|watched|witnessed) (a|an|the|some|two)\b")
+_NOT_INVOLVED = re.compile(r"\b(not|never) (involved|in it|in the (car|crash|accident|"
+                           r"collision))\b")
+_INVOLVED = re.compile(r"\b(i|me|my|mine|myself|we|us|our|he|him|his|she|her|hers|they|them|"
+                       r"their|you|your)\b")
+_OTHERS_SCOPE = re.compile(r"[.;!?,\n]|\b(but|however|although|though|yet|and|then|now|"
+                           r"so|because)\b")
+
+
+def blank_others(text: str) -> str:
+    """``text`` with the clauses that tell someone else's event blanked (length kept)."""
+    out, start = [], 0
+    saw_only = bool(_NOT_INVOLVED.search(text))
+    for m in [*_OTHERS_SCOPE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        clause = text[start:end]
+        frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
+            or (saw_only and _SAW.match(clause))
+        if frame and not _INVOLVED.search(clause[frame.end():]):
+            clause = " " * len(clause)
+        out.append(clause)
+        if m:
+            out.append(m.group(0))
+            start = m.end()
+    return "".join(out)
+
+
 def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     """Concepts mentioned affirmatively in ``text`` (already normalised).
 
@@ -97,17 +184,39 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     current: set[str] = set()
     past: set[str] = set()
     # Figures of speech go, their length kept so that clause boundaries stay where they are.
-    text = lex.figurative.sub(lambda m: " " * len(m.group(0)), text)
-    for name, pattern in lex.concepts.items():
-        for m in pattern.finditer(text):
-            if negated(text, m.start(), m.end(), lex):
-                continue
-            if _in_past(text, m.start(), m.end(), lex):
-                past.add(name)
-                continue
-            current.add(name)
-            break
+    text = blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text))
+    mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
+                for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
+    denied = [(a, b) for _, a, b, no in mentions if no]
+    for name, start, end, no in mentions:
+        # A mention nested with a denied one shares its denial: "no night sweats" (with
+        # "sweats" inside), "my neck is not stiff" (with "not stiff" inside).
+        if no or any((a <= start and end <= b) or (start <= a and b <= end)
+                     for a, b in denied):
+            continue
+        if _in_past(text, start, end, lex):
+            past.add(name)
+            continue
+        current.add(name)
     return current, past - current
+
+
+# A denial followed by what it is instead ("not chest pain, more like a weight on it"):
+# the words after it may be a sign the rules cannot read.
+_INSTEAD = re.compile(r"\b(more like|rather|instead|but|though|although|however|except|apart "
+                      r"from|other than|feels? like|felt like|as if|as though|kind of|sort of)\b")
+
+
+def explained_away(text: str, lex: Lexicon) -> bool:
+    """The text (normalised) has a sign's words, and the rules read every one of them as
+    not said: denied ("no numbness, tingling or weakness"), a figure of speech, or someone
+    else's event. A model that cannot read negation or grammar must not flag it then; a
+    text with no sign words at all is the model's to read."""
+    if _INSTEAD.search(text) or not any(
+            p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS):
+        return False
+    current, past = present_concepts(text, lex)
+    return not (current - _QUALIFIERS) and not (past - _QUALIFIERS)
 
 
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
 from rag.safety.language import foreign_message, language_name, language_of
-from rag.safety.learned import LearnedLayer, Reading
+from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
-from rag.safety.rules import match_classes
+from rag.safety.rules import explained_away, match_classes
 from rag.safety.scope import Scope, scope_of
 from rag.safety.semantic import SemanticLayer
 
@@ -60,6 +61,12 @@ def elsewhere(norm: str) -> bool:
 PRESSING_WITH = re.compile(r"\b(with|using|by|via) (my|your|his|her|their|a|the|both) "
                            r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
                            r"palms?|heel of (my|the) hand)\b")
+
+
+def sentence_of(text: str, segment: str) -> str:
+    """The sentence a clause came from, so its negation is read with it ("no numbness,
+    tingling or weakness" for the clause "tingling or weakness")."""
+    return next((s for s in SENTENCE.split(text) if s and segment in s), segment)
 
 
 @dataclass
@@ -134,6 +141,11 @@ class SafetyStage:
             self.learned.encode([p for t in texts for p in (
                 *self.learned.pieces(t), *self.learned.pieces(self.normalise.readings(t)[1]))])
 
+    def _said(self, text: str, piece: str) -> bool:
+        """May a segment of ``text`` add a learned flag? Not when the rules read every
+        sign word of its sentence as denied, figurative or someone else's."""
+        return not explained_away(self.normalise(sentence_of(text, piece)), self.lex)
+
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
         """The learned layer over every user turn: adds flags, returns the last turn's
@@ -143,7 +155,7 @@ class SafetyStage:
         reading = None
         for text in texts:
             plain, mended = self.normalise.readings(text)
-            reading = self.learned.read(text)
+            reading = self.learned.read(text, keep=partial(self._said, text))
             if mended != plain and reading.flags and \
                     self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
                 # Typos bend a sentence's vector: with them mended, the sign must still be
@@ -191,6 +203,8 @@ class SafetyStage:
         user_texts = [t.content for t in history or [] if t.role == "user"] + [question]
         if self.semantic:
             for text in user_texts:
+                if explained_away(self.normalise(text), self.lex):
+                    continue  # its sign words all denied, figurative or someone else's
                 for sem in self.semantic.flags(text):
                     if not any(LEVEL_RANK[lv] >= LEVEL_RANK[sem.level] for lv in levels.values()):
                         levels[f"semantic:{sem.cls}"] = sem.level
