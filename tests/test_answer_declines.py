@@ -1,0 +1,36 @@
+"""Answerable questions stay answered: what made the decline fire on them, kind by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from langchain_core.documents import Document
+
+from rag.answer.parts import by_part, parts_of
+from rag.answer.select import Candidate
+from tests.test_answer_stage import _check_faithful, _headings
+
+
+def _cands(*texts: str) -> list[Candidate]:
+    doc = Document(page_content=" ".join(texts))
+    return [Candidate(t, doc, 0, i, 0.2) for i, t in enumerate(texts)]
+
+
+def test_a_story_around_the_question_does_not_dilute_the_answer() -> None:
+    def score(question: str, sentences: Sequence[str]) -> list[float]:
+        return [0.5 if "shoulder" in question and "shoulder" in s else 0.1 for s in sentences]
+
+    question = "my neighbour is 70 and has a knot in her shoulder, what would help it?"
+    got = by_part(question, _cands("Stretch the shoulder gently.", "Unrelated."), score, 0.02)
+    assert [round(c.score, 2) for c in got] == [0.5, 0.2]  # never lower than the whole's
+    # A part about something the articles never discuss lifts nothing.
+    assert parts_of("what is knot theory in maths, explained for a beginner",
+                    far=("theory", "maths")) == ["explained for a beginner"]
+    assert parts_of("how do I stretch my neck?") == []  # one part: nothing to split
+
+
+def test_a_question_told_as_a_story_is_answered_not_declined(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("my auntie is 70 and keeps getting a knot in her shoulder, she thinks "
+                          "it is nothing. what would be a reason to see someone?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body
