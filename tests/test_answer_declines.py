@@ -34,3 +34,23 @@ def test_a_question_told_as_a_story_is_answered_not_declined(pipeline) -> None: 
                           "it is nothing. what would be a reason to see someone?")
     _check_faithful(ans, _headings(pipeline))
     assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
+def test_a_medicine_only_set_aside_leaves_the_rest_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("what can I do for a neck knot besides taking pills?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "don't cover" not in ans.body, ans.body
+    # Asked about the medicine itself, the pharmacist line stands alone, quoting nothing.
+    asked = pipeline.answer("can I take painkillers instead of massage?")
+    assert "pharmacist" in asked.body and not asked.citations, asked.body
+
+
+def test_that_one_in_a_follow_up_is_not_named_as_a_missing_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.models import Turn
+
+    first = "which stretch can I do for the side of my neck?"
+    history = [Turn(role="user", content=first),
+               Turn(role="assistant", content=pipeline.answer(first).answer)]
+    ans = pipeline.answer("and that one, for how long?", history)
+    _check_faithful(ans, _headings(pipeline))
+    assert '"one"' not in ans.body and "seconds" in ans.body, ans.body

@@ -39,6 +39,7 @@ from rag.answer.subject import (
     PHARMACIST,
     absent_subjects,
     anchored,
+    besides_medicine,
     broad,
     named,
     other_body_parts,
@@ -191,7 +192,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
     if ask.other_sense:  # "how many mph is 30 knots?"
         return OTHER_SENSE.format(subject=named(ask.other_sense)), [], shape
-    if MEDICINE.search(ask.question):  # a medicine or its dose: nothing quoted answers it
+    # A medicine or its dose: no quote answers it (unless only set aside: "apart from
+    # painkillers, what can I do?" asks for the rest).
+    if MEDICINE.search(ask.question) and not besides_medicine(ask.question):
         return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
                 else MEDICINES), [], shape
     best = max((c.score for c in fresh), default=0.0)

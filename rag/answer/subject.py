@@ -33,6 +33,7 @@ boyfriend girlfriend gf bf guy guys
 before after already instead still just again since until while during figure sure told
 full quick quickly slow slowly his her hers him she he they them their getting gets got
 keep keeps kept usually always sometimes
+one ones
 supposed meant expected allowed able possible likely
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
@@ -55,6 +56,18 @@ MEDICINE = re.compile(r"\b(?:doses?|dosage|mg|milligrams?|pills?|tablets?|capsul
                       r"\b(?:once|twice|(?:\d+|two|three|four) times)\b",
                       re.IGNORECASE)
 PHARMACIST = "pharmacist"
+# Words that set what follows aside: "what can I do apart from taking painkillers?" asks
+# for everything but the medicine.
+_BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: for)?|"
+                      r"instead of|rather than|without)\s+(?:[a-z']+\s+){0,2}$", re.IGNORECASE)
+
+
+def besides_medicine(question: str) -> bool:
+    """Does the question name medicines only to set them aside?"""
+    found = list(MEDICINE.finditer(question))
+    return bool(found) and all(_BESIDES.search(question[: m.start()]) for m in found)
+
+
 EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
 COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
 _SPLIT = re.compile(r"[^a-z]+")
