@@ -54,3 +54,15 @@ def test_that_one_in_a_follow_up_is_not_named_as_a_missing_subject(pipeline) -> 
     ans = pipeline.answer("and that one, for how long?", history)
     _check_faithful(ans, _headings(pipeline))
     assert '"one"' not in ans.body and "seconds" in ans.body, ans.body
+
+
+def test_a_long_follow_up_naming_no_topic_word_is_read_with_the_earlier_question(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.models import Turn
+
+    first = "what causes knots in the neck?"
+    history = [Turn(role="user", content=first),
+               Turn(role="assistant", content=pipeline.answer(first).answer)]
+    ans = pipeline.answer("my friend thinks it all comes from how little water I have in a day "
+                          "while I work, is he right or just guessing?", history)
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body
