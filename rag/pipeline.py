@@ -142,7 +142,10 @@ class KnotbotPipeline:
         return index
 
     def _scope_from(self, index: LoadedIndex) -> None:
-        """The scope guard counts what is close to these articles' sentences as in scope."""
+        """The scope guard counts what is close to these articles' sentences as in scope,
+        and a question using their own terms."""
+        self.safety.use_articles(index.coverage.vocabulary,
+                                 index.coverage.own_terms(core_words(index)))
         if self.safety.semantic and index.sentence_vectors:
             self.safety.semantic.set_article_vectors(
                 np.stack(list(index.sentence_vectors.values())))

@@ -66,3 +66,13 @@ def test_a_long_follow_up_naming_no_topic_word_is_read_with_the_earlier_question
                           "while I work, is he right or just guessing?", history)
     _check_faithful(ans, _headings(pipeline))
     assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
+def test_a_term_only_the_articles_use_keeps_the_question_in_scope(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Misspelt and with no word of the topic, the articles' own term is what it is about.
+    for question in ("wats the levator scapulae", "what does hyperirritable mean"):
+        ans = pipeline.answer(question)
+        assert ans.triage.level == "self_care" and ans.citations, ans.answer
+        _check_faithful(ans, _headings(pipeline))
+    for question in ("how do I tie a bowline knot?", "what's the capital of Peru?"):
+        assert pipeline.answer(question).triage.level == "out_of_scope", question

@@ -7,6 +7,7 @@ nothing in the text can switch a rule off, because no text is ever read as an or
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
@@ -81,6 +82,14 @@ class SafetyStage:
         self.vocabulary = vocabulary
         self.semantic = semantic
         self.learned = learned
+        self.known = vocabulary  # and the articles' words: "needling" is not gibberish
+        self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
+
+    def use_articles(self, words: Iterable[str], terms: frozenset[str]) -> None:
+        """The served articles' words count as words, and their own terms (rare in
+        English) as the topic."""
+        self.known = self.vocabulary | frozenset(words)
+        self.article_terms = terms
 
     def medical(self, norm: str, reading: Reading | None) -> bool:
         """Does any layer see a warning sign here, even below its threshold? Then the
@@ -100,7 +109,7 @@ class SafetyStage:
 
     def _scope(self, question: str, norm: str, earlier: list[str],
                reading: Reading | None = None) -> Scope:
-        scope = scope_of(norm, self.lex, self.vocabulary)
+        scope = scope_of(norm, self.lex, self.known)
         if scope in ("medication", "in_scope"):
             return scope
         if self.medical(norm, reading):
@@ -113,6 +122,8 @@ class SafetyStage:
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
             return "in_scope"  # where and how to press on a knot is what Knotbot is for
+        if not other_body and self.article_terms & set(re.findall(r"[a-z]+", norm)):
+            return "in_scope"  # a term of the articles' own: "whats ischemic compression"
         if self.semantic and not other_body and (
                 self.semantic.in_scope(question)
                 # With its typos mended ("wich part of my bakc..."), read both ways.
