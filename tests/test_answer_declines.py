@@ -76,3 +76,12 @@ def test_a_term_only_the_articles_use_keeps_the_question_in_scope(pipeline) -> N
         _check_faithful(ans, _headings(pipeline))
     for question in ("how do I tie a bowline knot?", "what's the capital of Peru?"):
         assert pipeline.answer(question).triage.level == "out_of_scope", question
+
+
+def test_a_message_whose_one_part_is_about_knots_is_not_refused_as_off_topic(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # The fingers that press, compared with a tool, are not a body part asked about;
+    # the tool part of a longer message is what keeps it in scope.
+    ans = pipeline.answer("Would a massage tool do more than just my fingers? "
+                          "I'd rather not spend money for nothing.")
+    assert ans.triage.level == "self_care" and ans.citations, ans.answer
+    _check_faithful(ans, _headings(pipeline))

@@ -11,26 +11,19 @@ Nothing here names a topic; it only reads where a question's parts begin and end
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rag.answer.select import Candidate
 from rag.coverage import words_of
-
-_BREAK = re.compile(r"(?<=[?!.;:])\s+|,\s+|\s+(?:but|and|or|so|because|though)\s+",
-                    re.IGNORECASE)
-MIN_WORDS = 4  # a shorter part ("in simple words") matches by one shared word alone
+from rag.safety.scope import message_parts
 
 
 def parts_of(question: str, far: Sequence[str] = ()) -> list[str]:
     """The question's parts of four words or more, but those naming something unlike
     anything the articles discuss (``far``: "what is knot theory in math" cannot lift the
     question into their reach); [] when it is one part."""
-    parts = [p.strip() for p in _BREAK.split(question) if len(p.split()) >= MIN_WORDS]
-    if len(parts) < 2:
-        return []
-    return [p for p in parts if not set(words_of(p)) & set(far)]
+    return [p for p in message_parts(question) if not set(words_of(p)) & set(far)]
 
 
 def by_part(question: str, cands: list[Candidate],

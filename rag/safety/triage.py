@@ -17,7 +17,7 @@ from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
 from rag.safety.rules import match_classes
-from rag.safety.scope import Scope, scope_of
+from rag.safety.scope import Scope, message_parts, scope_of
 from rag.safety.semantic import SemanticLayer
 
 # A message that leans on the one before ("and how long?", "can I press it?").
@@ -58,7 +58,9 @@ def elsewhere(norm: str) -> bool:
     return bool(_ELSEWHERE.search(PRESSING_WITH.sub(" ", norm))) and not _OURS.search(norm)
 
 
-PRESSING_WITH = re.compile(r"\b(with|using|by|via) (my|your|his|her|their|a|the|both) "
+# The hand that presses, named as the tool ("with my thumb", "better than just my fingers").
+PRESSING_WITH = re.compile(r"\b(with|using|by|via|than(?: just| only)?) "
+                           r"(my|your|his|her|their|a|the|both) "
                            r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
                            r"palms?|heel of (my|the) hand)\b")
 
@@ -127,7 +129,10 @@ class SafetyStage:
         if self.semantic and not other_body and (
                 self.semantic.in_scope(question)
                 # With its typos mended ("wich part of my bakc..."), read both ways.
-                or (norm != question.lower().strip() and self.semantic.in_scope(norm))):
+                or (norm != question.lower().strip() and self.semantic.in_scope(norm))
+                # A part of a longer message may be what is close ("is it my phone? I'm on
+                # it all day with my head down"): the rest dilutes the whole's vector.
+                or any(self.semantic.in_scope(p) for p in message_parts(question))):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
