@@ -85,3 +85,10 @@ def test_a_message_whose_one_part_is_about_knots_is_not_refused_as_off_topic(pip
                           "I'd rather not spend money for nothing.")
     assert ans.triage.level == "self_care" and ans.citations, ans.answer
     _check_faithful(ans, _headings(pipeline))
+
+
+def test_a_thing_that_keeps_knotting_gets_no_quote(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "knotting" is a form of the articles' topic word, not a word of theirs that ties the
+    # question to what they discuss: the cable is all it is about.
+    ans = pipeline.answer("why does my extension cable keep knotting?")
+    assert not ans.citations and "don't cover" in ans.body, ans.body

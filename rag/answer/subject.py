@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
 from rag.coverage import Coverage, words_of
+from rag.retrieval import stem_tokens
 
 # Words of asking and judging, not subjects (general English, not this corpus's topics).
 ASKING = frozenset("""
@@ -125,8 +126,10 @@ def anchored(question: str, coverage: Coverage, topic: frozenset[str],
     theirs. "my neck is achy after a long drive" does: it is about a body; "a knot in the
     neck of a balloon" is not. A word the safety stage knows, or one that only shares its
     first letters with an article word ("interviews", "interfering"), is not theirs."""
+    topical = {s for w in topic for s in stem_tokens(w)}  # "knotting" is the topic too
     return any(coverage.written(w) for w in words_of(question)
-               if w not in ASKING and (w not in topic or w in BODY_PARTS)
+               if w not in ASKING and (w in BODY_PARTS or (
+                   w not in topic and not topical & set(stem_tokens(w))))
                and not (w in BODY_PARTS and of_a_thing(question, w, absent)))
 
 
