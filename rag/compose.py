@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from langchain_core.documents import Document
 
 from rag.answer import Ask, answer_body, medicine_note
-from rag.answer.render import Citer
+from rag.answer.parts import by_part
+from rag.answer.render import Citer, not_covered
 from rag.answer.select import Candidate
 from rag.chunking import body_of, passage_sentences
 from rag.models import Citation, PressCheck, Triage
@@ -26,23 +27,6 @@ LEVEL_TITLE = {
 }
 VERDICT_TITLE = {"do_not_press": "Do not press", "stop": "Stop pressing",
                  "gently": "Press gently"}
-NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
-
-
-def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
-    """The plain decline, naming the terms the articles never use when there are some."""
-    if not terms:
-        return NOT_COVERED
-    quoted = [f'"{t}"' for t in terms]
-    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    # A term triage does not know may be a symptom ("tinnitus") or a medicine: say who
-    # can answer, without saying anything medical ourselves.
-    who = f"A doctor or pharmacist can tell you more about {'it' if len(terms) == 1 else 'them'}."
-    if rest_answered:
-        return f"The articles don't cover {named}. {who}"
-    return f"The articles don't cover {named}, so I can't answer that from them. {who}"
-
-
 # A sentence that tells how to work on a knot: what must not reach someone told not to.
 _TECHNIQUE = re.compile(
     r"\b(press\w*|massag\w*|knead\w*|squeez\w*|rub\w*|friction|pressure|tennis ball|cane|"
@@ -198,6 +182,9 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     if ask is not None:  # an intro, slogan or advert never stands as the answer
         cands = [c for c in cands if c.text not in ask.filler]
     best = max((c.score for c in cands), default=0.0)
+    if ask is not None and cands and best < threshold:  # the question wrapped in a story
+        cands = by_part(question, cands, score, RANK_PENALTY, ask.far)
+        best = max(c.score for c in cands)
     uncovered = () if triage.level == "emergency" else uncovered
     citations: list[Citation] = []
     if not cands or best < threshold:

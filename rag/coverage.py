@@ -112,6 +112,13 @@ class Coverage:
                 out[word] = (self.vocabulary[int(i)], float(cos))
         return out
 
+    def own_terms(self, topic: Iterable[str] = ()) -> frozenset[str]:
+        """The articles' words that are rare in English, but forms of ``topic`` ("knotted"):
+        their own terms, which only a question about them uses ("ischemic", "levator")."""
+        skip = {s for w in topic for s in stem_tokens(w)}
+        return frozenset(w for w in self.vocabulary if self.frequency(w) < RARE_ZIPF
+                         and not skip & set(stem_tokens(w)))
+
     def in_articles(self, word: str) -> bool:
         """Used by the articles, as such or in another form ("achy" for ache)."""
         stems = stem_tokens(word)

@@ -12,9 +12,9 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answer import ask_for
+from rag.answer import ask_for, core_words
 from rag.compose import compose, massage_allowed, safety_block
-from rag.coverage import Coverage, Gap
+from rag.coverage import Coverage, Gap, words_of
 from rag.errors import QuestionError, StoreError
 from rag.live import LOADING, LiveIndex, reason
 from rag.loaded import LoadedIndex
@@ -142,7 +142,10 @@ class KnotbotPipeline:
         return index
 
     def _scope_from(self, index: LoadedIndex) -> None:
-        """The scope guard counts what is close to these articles' sentences as in scope."""
+        """The scope guard counts what is close to these articles' sentences as in scope,
+        and a question using their own terms."""
+        self.safety.use_articles(index.coverage.vocabulary,
+                                 index.coverage.own_terms(core_words(index)))
         if self.safety.semantic and index.sentence_vectors:
             self.safety.semantic.set_article_vectors(
                 np.stack(list(index.sentence_vectors.values())))
@@ -211,10 +214,13 @@ class KnotbotPipeline:
         state["t_triage"] = time.perf_counter() - t0
         return state
 
-    def _query(self, question: str, history: list[Turn], plain: bool, coverage: Coverage
-               ) -> str:
+    def _query(self, question: str, history: list[Turn], plain: bool, coverage: Coverage,
+               core: frozenset[str] = frozenset()) -> str:
         earlier = [t.content for t in history if t.role == "user"]
-        if earlier and len(question.split()) < 14 and FOLLOW_UP.search(question.lower()):
+        # Short, or naming none of the articles' topic words however long ("my gf says it's
+        # cause i don't drink enough water, is she right?"): about the earlier question.
+        on_its_own = len(question.split()) >= 14 and bool(set(words_of(question)) & core)
+        if earlier and not on_its_own and FOLLOW_UP.search(question.lower()):
             before = earlier[-1][: self.settings.max_question_chars]
             if plain:  # keep what the earlier turn asked that the articles cover: "is gua
                 # sha good?" adds nothing to "and how long should I hold it?" but noise
@@ -243,8 +249,8 @@ class KnotbotPipeline:
             # Answer only the sentences the articles may cover.
             # Typos mended ("sholder"), so a misspelt question finds what the right one does.
             covered = index.coverage.respell(gap.covered)
-            state["query"] = self._query(covered, state["history"], plain, index.coverage) \
-                if covered else ""
+            state["query"] = self._query(covered, state["history"], plain, index.coverage,
+                                         core_words(index)) if covered else ""
             state["docs"], state["search_error"], state["index"] = (
                 self._search(state["query"], index) if state["query"] else ([], "", index))
         state["t_retrieve"] = time.perf_counter() - t0

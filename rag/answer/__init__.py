@@ -39,6 +39,7 @@ from rag.answer.subject import (
     PHARMACIST,
     absent_subjects,
     anchored,
+    besides_medicine,
     broad,
     named,
     other_body_parts,
@@ -47,7 +48,7 @@ from rag.coverage import words_of
 from rag.models import Citation, Turn
 from rag.retrieval import stem_tokens
 
-__all__ = ["Ask", "answer_body", "ask_for", "classify", "medicine_note"]
+__all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "medicine_note"]
 SOURCES = "**Sources**"
 
 
@@ -132,6 +133,14 @@ def core_of(chunks: Sequence[Document]) -> frozenset[str]:
     return frozenset(w for t in titles for w in words_of(t) if stem_tokens(w)[0] in shared)
 
 
+_CORE: dict[str, frozenset[str]] = {}  # index version -> the words all its titles share
+
+
+def core_words(index: Any) -> frozenset[str]:
+    """The words every article title of ``index`` shares ("knot", "neck"), worked out once."""
+    return _once(_CORE, index.name, lambda: core_of(list(index.chunks.values())))
+
+
 def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequence[str] = ()
             ) -> Ask | None:
     """The answer stage's view of one question, or None without an index."""
@@ -151,7 +160,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     absent = tuple(absent_subjects(question, index.coverage, already))
-    core = core_of(chunks)
+    core = core_words(index)
     sense = getattr(index, "topic_sense", None)
     closeness = sense(question, sorted(core)) if sense is not None else None
     other_sense = tuple(w for w in words_of(question) if w in core) \
@@ -191,7 +200,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         return ELSEWHERE.format(subject=named(ask.elsewhere)), [], shape
     if ask.other_sense:  # "how many mph is 30 knots?"
         return OTHER_SENSE.format(subject=named(ask.other_sense)), [], shape
-    if MEDICINE.search(ask.question):  # a medicine or its dose: nothing quoted answers it
+    # A medicine or its dose: no quote answers it (unless only set aside: "apart from
+    # painkillers, what can I do?" asks for the rest).
+    if MEDICINE.search(ask.question) and not besides_medicine(ask.question):
         return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
                 else MEDICINES), [], shape
     best = max((c.score for c in fresh), default=0.0)

@@ -9,6 +9,7 @@ article heading.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.select import Candidate, Plan
@@ -29,6 +30,7 @@ MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or
              "advise.")
 MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines and their doses; "
                    "a pharmacist or doctor can advise.")
+NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
 FOLLOW_UP_NOTE = "Besides what I quoted before, the articles say:"
 ALSO = "The articles also say:"
 CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
@@ -38,6 +40,20 @@ _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?
                      for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED, OTHER_SENSE,
                                ASPECT.replace("{aspect}", "how long"),
                                ASPECT.replace("{aspect}", "how often"))]
+
+
+def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:
+    """The plain decline, naming the terms the articles never use when there are some."""
+    if not terms:
+        return NOT_COVERED
+    quoted = [f'"{t}"' for t in terms]
+    named = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    # A term triage does not know may be a symptom ("tinnitus") or a medicine: say who
+    # can answer, without saying anything medical ourselves.
+    who = f"A doctor or pharmacist can tell you more about {'it' if len(terms) == 1 else 'them'}."
+    if rest_answered:
+        return f"The articles don't cover {named}. {who}"
+    return f"The articles don't cover {named}, so I can't answer that from them. {who}"
 
 
 def is_connective(line: str) -> bool:

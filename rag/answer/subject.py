@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
 from rag.coverage import Coverage, words_of
+from rag.retrieval import stem_tokens
 
 # Words of asking and judging, not subjects (general English, not this corpus's topics).
 ASKING = frozenset("""
@@ -33,6 +34,7 @@ boyfriend girlfriend gf bf guy guys
 before after already instead still just again since until while during figure sure told
 full quick quickly slow slowly his her hers him she he they them their getting gets got
 keep keeps kept usually always sometimes
+one ones
 supposed meant expected allowed able possible likely
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
@@ -55,6 +57,18 @@ MEDICINE = re.compile(r"\b(?:doses?|dosage|mg|milligrams?|pills?|tablets?|capsul
                       r"\b(?:once|twice|(?:\d+|two|three|four) times)\b",
                       re.IGNORECASE)
 PHARMACIST = "pharmacist"
+# Words that set what follows aside: "what can I do apart from taking painkillers?" asks
+# for everything but the medicine.
+_BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: for)?|"
+                      r"instead of|rather than|without)\s+(?:[a-z']+\s+){0,2}$", re.IGNORECASE)
+
+
+def besides_medicine(question: str) -> bool:
+    """Does the question name medicines only to set them aside?"""
+    found = list(MEDICINE.finditer(question))
+    return bool(found) and all(_BESIDES.search(question[: m.start()]) for m in found)
+
+
 EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
 COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
 _SPLIT = re.compile(r"[^a-z]+")
@@ -112,8 +126,10 @@ def anchored(question: str, coverage: Coverage, topic: frozenset[str],
     theirs. "my neck is achy after a long drive" does: it is about a body; "a knot in the
     neck of a balloon" is not. A word the safety stage knows, or one that only shares its
     first letters with an article word ("interviews", "interfering"), is not theirs."""
+    topical = {s for w in topic for s in stem_tokens(w)}  # "knotting" is the topic too
     return any(coverage.written(w) for w in words_of(question)
-               if w not in ASKING and (w not in topic or w in BODY_PARTS)
+               if w not in ASKING and (w in BODY_PARTS or (
+                   w not in topic and not topical & set(stem_tokens(w))))
                and not (w in BODY_PARTS and of_a_thing(question, w, absent)))
 
 

@@ -8,6 +8,16 @@ from typing import Literal
 from rag.safety.lexicon import Lexicon
 
 Scope = Literal["in_scope", "out_of_scope", "medication", "gibberish", "not_for_us"]
+# Where a message's parts meet: a sentence's end, a comma, a joining word.
+_BREAK = re.compile(r"(?<=[?!.;:])\s+|,\s+|\s+(?:but|and|or|so|because|though)\s+",
+                    re.IGNORECASE)
+MIN_WORDS = 4  # a shorter part ("in simple words") matches by one shared word alone
+
+
+def message_parts(text: str) -> list[str]:
+    """The parts of four words or more of a message of several; [] for a single part."""
+    parts = [p.strip() for p in _BREAK.split(text) if len(p.split()) >= MIN_WORDS]
+    return parts if len(parts) > 1 else []
 
 
 def is_gibberish(text: str, vocabulary: frozenset[str]) -> bool:

@@ -7,6 +7,7 @@ nothing in the text can switch a rule off, because no text is ever read as an or
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -17,7 +18,7 @@ from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
 from rag.safety.rules import explained_away, match_classes
-from rag.safety.scope import Scope, scope_of
+from rag.safety.scope import Scope, message_parts, scope_of
 from rag.safety.semantic import SemanticLayer
 
 # A message that leans on the one before ("and how long?", "can I press it?").
@@ -58,7 +59,9 @@ def elsewhere(norm: str) -> bool:
     return bool(_ELSEWHERE.search(PRESSING_WITH.sub(" ", norm))) and not _OURS.search(norm)
 
 
-PRESSING_WITH = re.compile(r"\b(with|using|by|via) (my|your|his|her|their|a|the|both) "
+# The hand that presses, named as the tool ("with my thumb", "better than just my fingers").
+PRESSING_WITH = re.compile(r"\b(with|using|by|via|than(?: just| only)?) "
+                           r"(my|your|his|her|their|a|the|both) "
                            r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
                            r"palms?|heel of (my|the) hand)\b")
 
@@ -88,6 +91,14 @@ class SafetyStage:
         self.vocabulary = vocabulary
         self.semantic = semantic
         self.learned = learned
+        self.known = vocabulary  # and the articles' words: "needling" is not gibberish
+        self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
+
+    def use_articles(self, words: Iterable[str], terms: frozenset[str]) -> None:
+        """The served articles' words count as words, and their own terms (rare in
+        English) as the topic."""
+        self.known = self.vocabulary | frozenset(words)
+        self.article_terms = terms
 
     def medical(self, norm: str, reading: Reading | None) -> bool:
         """Does any layer see a warning sign here, even below its threshold? Then the
@@ -107,7 +118,7 @@ class SafetyStage:
 
     def _scope(self, question: str, norm: str, earlier: list[str],
                reading: Reading | None = None) -> Scope:
-        scope = scope_of(norm, self.lex, self.vocabulary)
+        scope = scope_of(norm, self.lex, self.known)
         if scope in ("medication", "in_scope"):
             return scope
         if self.medical(norm, reading):
@@ -120,10 +131,15 @@ class SafetyStage:
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
             return "in_scope"  # where and how to press on a knot is what Knotbot is for
+        if not other_body and self.article_terms & set(re.findall(r"[a-z]+", norm)):
+            return "in_scope"  # a term of the articles' own: "whats ischemic compression"
         if self.semantic and not other_body and (
                 self.semantic.in_scope(question)
                 # With its typos mended ("wich part of my bakc..."), read both ways.
-                or (norm != question.lower().strip() and self.semantic.in_scope(norm))):
+                or (norm != question.lower().strip() and self.semantic.in_scope(norm))
+                # A part of a longer message may be what is close ("is it my phone? I'm on
+                # it all day with my head down"): the rest dilutes the whole's vector.
+                or any(self.semantic.in_scope(p) for p in message_parts(question))):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
