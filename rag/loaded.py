@@ -7,6 +7,7 @@ question keeps the snapshot it started with, so an answer never mixes two versio
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.artefacts import release_pages
 from rag.compose import LEXICAL_WEIGHT, keyword_overlap
 from rag.coverage import Coverage
 from rag.deadline import call_with_deadline
@@ -43,6 +45,12 @@ class LoadedIndex:
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
     senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
+    pages: tuple[mmap.mmap, ...] = ()  # the memory maps of its derived data (rag.artefacts)
+
+    def release_pages(self) -> None:
+        """Unmap the derived files' pages the last questions read (after each answer):
+        what a question reads of them is in the page cache, not held by this process."""
+        release_pages(self.pages)
 
     def score_in_context(self, question: str, groups: Sequence[Sequence[str]]
                          ) -> list[float] | None:
@@ -160,7 +168,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                        idf=derived.idf if derived.idf is not None
                        else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
-                       embeddings=embeddings)
+                       embeddings=embeddings, pages=derived.maps)
 
 
 def read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
