@@ -86,6 +86,7 @@ def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
 
 _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title words
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
+_CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
 T = TypeVar("T")
 
 
@@ -151,7 +152,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     absent = tuple(absent_subjects(question, index.coverage, already))
-    core = core_of(chunks)
+    core = _once(_CORE, index.name, lambda: core_of(chunks))
     sense = getattr(index, "topic_sense", None)
     closeness = sense(question, sorted(core)) if sense is not None else None
     other_sense = tuple(w for w in words_of(question) if w in core) \
