@@ -7,14 +7,18 @@ question keeps the snapshot it started with, so an answer never mixes two versio
 
 from __future__ import annotations
 
+import mmap
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.artefacts import release_pages
 from rag.compose import LEXICAL_WEIGHT, keyword_overlap
 from rag.coverage import Coverage
 from rag.deadline import call_with_deadline
@@ -25,6 +29,7 @@ from rag.retrieval import HybridRetriever, KeywordIndex, sentence_stems, stem_to
 from rag.settings import Settings
 
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
+TOPIC_TITLES = 8  # the most titles a sentence's topic match reads (today's corpus has 2)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,12 @@ class LoadedIndex:
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
     senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
+    pages: tuple[mmap.mmap, ...] = ()  # the memory maps of its derived data (rag.artefacts)
+
+    def release_pages(self) -> None:
+        """Unmap the derived files' pages the last questions read (after each answer):
+        what a question reads of them is in the page cache, not held by this process."""
+        release_pages(self.pages)
 
     def score_in_context(self, question: str, groups: Sequence[Sequence[str]]
                          ) -> list[float] | None:
@@ -69,12 +80,23 @@ class LoadedIndex:
                     words, frozenset().union(*(sentence_stems(t) for t in g)), self.idf)
                 for m, g in zip(meaning, groups, strict=True)]
 
+    @cached_property
+    def topic_titles(self) -> list[str]:
+        """The titles `topic_match` compares with: every article's, up to TOPIC_TITLES;
+        beyond, the TOPIC_TITLES with the most chunks (then by name). Each title is one
+        model call and one scoring of every new sentence: at 10,000 synthetic chunks (624
+        titles) that was seconds of each answer."""
+        counts = Counter(str(d.metadata.get("title") or "") for d in self.chunks.values())
+        counts.pop("", None)
+        if len(counts) <= TOPIC_TITLES:
+            return sorted(counts)
+        return sorted(sorted(counts, key=lambda t: (-counts[t], t))[:TOPIC_TITLES])
+
     def topic_match(self, sentences: Sequence[str]) -> list[float]:
         """Each sentence's match with the articles' titles: how much it is about the topic
         as a whole (worked out once per sentence)."""
         missing = [s for s in dict.fromkeys(sentences) if s not in self.topical]
-        titles = sorted({str(d.metadata.get("title") or "") for d in self.chunks.values()}
-                        - {""})
+        titles = self.topic_titles
         if missing and titles:
             per_title = [self.score_sentences(t, missing) for t in titles]
             self.topical.update({s: sum(v) / len(titles)
@@ -160,7 +182,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                        idf=derived.idf if derived.idf is not None
                        else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
-                       embeddings=embeddings)
+                       embeddings=embeddings, pages=derived.maps)
 
 
 def read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:

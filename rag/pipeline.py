@@ -274,6 +274,8 @@ class KnotbotPipeline:
             head = safety_block(res.triage, res.press_check)
             body = UNREACHABLE + (" The safety advice above still stands." if head else "")
             text = "\n\n".join(p for p in (head, body) if p)
+        if state["index"] is not None:
+            state["index"].release_pages()
         t_compose = time.perf_counter() - t0
         timings = Timings(embed=state["t_embed"] * 1e3, triage=state["t_triage"] * 1e3,
                           retrieve=state["t_retrieve"] * 1e3, compose=t_compose * 1e3)

@@ -79,7 +79,9 @@ def crashes(settings: Settings, timeout: float = 120.0) -> bool:
         return False  # slow is not broken: the caller's own deadline applies
     if done.returncode < 0:
         return True
-    _stamp(folder, stamp, sig)
+    # The files as the child left them (opening rewrites them, see `opened`): stamping
+    # the signature taken before it left the next process to probe the same version again.
+    _stamp(folder, stamp, signature(folder))
     return False
 
 

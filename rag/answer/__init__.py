@@ -87,6 +87,7 @@ def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
 
 _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title words
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
+_CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
 T = TypeVar("T")
 
 
@@ -131,9 +132,6 @@ def core_of(chunks: Sequence[Document]) -> frozenset[str]:
     shared = frozenset.intersection(*(frozenset(stem_tokens(t)) for t in titles)) \
         if titles else frozenset()
     return frozenset(w for t in titles for w in words_of(t) if stem_tokens(w)[0] in shared)
-
-
-_CORE: dict[str, frozenset[str]] = {}  # index version -> the words all its titles share
 
 
 def core_words(index: Any) -> frozenset[str]:
