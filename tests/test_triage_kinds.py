@@ -271,3 +271,19 @@ def test_pregnancy_told_as_weeks_with_a_baby_forbids_pressing(pipeline) -> None:
 def test_watching_a_contact_sport_is_not_an_injury(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "binge-watching hockey on the couch all weekend, now a knot in my neck. stretches?"
     assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("the ride-on mower tipped over on him in the garden and his neck is sore now", "emergency"),
+    ("mum's left hand went weak at lunch and she has been a bit muddled since", "emergency"),
+    ("throat and neck are puffing up and I can hardly breathe", "emergency"),
+    ("the ache is at its worst at 4am and nothing I do makes it ease off", "see_doctor"),
+])
+def test_signs_told_by_what_happened_or_when(pipeline, text: str, level: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[level]
+
+
+def test_an_operation_told_as_operated_on_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("the surgeon operated on my neck in March, can I press the knot "
+                                 "next to the scar?", [])
+    assert res.press_check is not None and res.press_check.verdict == "do_not_press"
