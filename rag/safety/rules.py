@@ -190,8 +190,9 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     denied = [(a, b) for _, a, b, no in mentions if no]
     for name, start, end, no in mentions:
         # A mention nested with a denied one shares its denial: "no night sweats" (with
-        # "sweats" inside), "my neck is not stiff" (with "not stiff" inside).
-        if no or any((a <= start and end <= b) or (start <= a and b <= end)
+        # "sweats" inside), "my neck is not stiff" (ending in the denied "stiff"). A long
+        # mention with a denied word somewhere inside it keeps its own reading.
+        if no or any((a <= start and end <= b) or (start <= a and b == end)
                      for a, b in denied):
             continue
         if _in_past(text, start, end, lex):
