@@ -57,3 +57,9 @@ def test_an_injury_to_the_writer_or_the_person_they_ask_for_still_counts(
 def test_missing_work_for_the_pain_still_needs_a_doctor(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "I've missed three shifts because of this knot in my neck"
     assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_skin_hurt_told_as_what_happened_forbids_pressing_on_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("I scalded my shoulder with the kettle on Sunday and there's a "
+                                 "knot just beside the burn, can I rub it?", [])
+    assert res.press_check is not None and res.press_check.verdict == "do_not_press"
