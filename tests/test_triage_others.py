@@ -63,3 +63,10 @@ def test_skin_hurt_told_as_what_happened_forbids_pressing_on_it(pipeline) -> Non
     res = pipeline.safety.assess("I scalded my shoulder with the kettle on Sunday and there's a "
                                  "knot just beside the burn, can I rub it?", [])
     assert res.press_check is not None and res.press_check.verdict == "do_not_press"
+
+
+def test_english_in_look_alike_letters_is_english_and_real_cyrillic_is_not() -> None:
+    from rag.safety.language import language_of
+
+    assert language_of("Μy nеck іs ѕtіff аnd Ι hаvе а fеvеr, саn Ι mаѕѕаgе іt?") == "en"
+    assert language_of("Шея болит, температура 39. Можно массаж?") == "ru"

@@ -63,7 +63,7 @@ def strip_invisible(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _latin_lookalike(ch: str) -> str | None:
+def latin_lookalike(ch: str) -> str | None:
     from confusable_homoglyphs import confusables
 
     found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"])
@@ -74,13 +74,13 @@ def _latin_lookalike(ch: str) -> str | None:
     return None
 
 
-def _is_latin(ch: str) -> bool:
+def is_latin(ch: str) -> bool:
     return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
 
 
 def mostly_latin(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and sum(_is_latin(ch) for ch in letters) >= 0.5 * len(letters)
+    return bool(letters) and sum(is_latin(ch) for ch in letters) >= 0.5 * len(letters)
 
 
 def fold_confusables(text: str) -> str:
@@ -91,10 +91,10 @@ def fold_confusables(text: str) -> str:
 
     def word(m: re.Match[str]) -> str:
         w = m.group(0)
-        if not (whole or any(_is_latin(ch) for ch in w if ch.isalpha())):
+        if not (whole or any(is_latin(ch) for ch in w if ch.isalpha())):
             return w
-        return "".join(ch if _is_latin(ch) or not ch.isalpha()
-                       else (_latin_lookalike(ch) or ch) for ch in w)
+        return "".join(ch if is_latin(ch) or not ch.isalpha()
+                       else (latin_lookalike(ch) or ch) for ch in w)
 
     return re.sub(r"\w+", word, text)
 

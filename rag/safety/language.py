@@ -21,6 +21,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
+from rag.safety.fold import is_latin
+
 # Script (the first word of a letter's Unicode name) -> the language we answer in.
 SCRIPTS = {"DEVANAGARI": "hi", "GURMUKHI": "pa", "CJK": "zh", "ARABIC": "ar",
            "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko", "CYRILLIC": "ru",
@@ -34,6 +36,17 @@ CONFIDENCE = 0.95
 WORDFREQ = {"tl": "fil", "no": "nb"}  # wordfreq's names for these
 _WORD = re.compile(r"[^\W\d_]+")
 _lock = threading.Lock()
+
+
+DISGUISE_LEFT = 0.1  # share of letters that may stay non-Latin in English in disguise
+
+
+def latin_lookalikes(text: str) -> str:
+    """Every letter that has a Latin look-alike read as that letter."""
+    from rag.safety.fold import latin_lookalike
+
+    return "".join(ch if not ch.isalpha() or is_latin(ch) else (latin_lookalike(ch) or ch)
+                   for ch in text)
 
 
 def script_language(text: str) -> str | None:
@@ -107,7 +120,14 @@ def language_of(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     by_script = script_language(text)
     if by_script:
-        return by_script
+        # English written in look-alike letters of another alphabet ("fасе" in Cyrillic)
+        # is English: with every look-alike read as its Latin letter, it is Latin script.
+        # Real text in that alphabet keeps letters with no Latin twin (б, л, ж, я...).
+        latin = latin_lookalikes(text)
+        letters = [ch for ch in latin if ch.isalpha()]
+        if sum(not is_latin(ch) for ch in letters) > DISGUISE_LEFT * len(letters):
+            return by_script
+        text = latin
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < MIN_WORDS or english_whatever_guessed(words):
         return "en"
