@@ -70,3 +70,51 @@ def test_english_in_look_alike_letters_is_english_and_real_cyrillic_is_not() -> 
 
     assert language_of("Μy nеck іs ѕtіff аnd Ι hаvе а fеvеr, саn Ι mаѕѕаgе іt?") == "en"
     assert language_of("Шея болит, температура 39. Можно массаж?") == "ru"
+
+
+@pytest.mark.parametrize("text", [
+    "my laptop slid off the desk and fell behind the radiator, I was bent double fishing "
+    "it out. Now there's a knot by my shoulder blade. Heat?",
+    "The kettle's gone dead on me so I've been boiling pans all week, shoulders knotted. "
+    "Stretch ideas?",
+    "the canal is swollen after the storms and I walked the long way round with the "
+    "shopping. trap knot. what helps?",
+    "our old lab collapsed in a heap on my feet by the fire and I didn't dare move for an "
+    "hour. stiff neck now, stretches?",
+    "in the game my avatar got sniped and fell off a tower lol. irl my neck's tight from "
+    "the headset, tips?",
+])
+def test_a_sign_word_told_of_an_animal_or_a_thing_is_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "a shelf fell on the back of my head while I was reaching for a tin, neck sore since",
+    "the ladder slipped and fell with me on it, my neck's really sore",
+    "a heavy box fell off the top shelf onto my neck at work this morning. Massage ok?",
+    "my arm has gone numb on me since this morning and my neck is knotted",
+])
+def test_a_thing_that_lands_on_someone_or_a_limb_gone_numb_still_counts(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "Went to bed late and crashed around 2am on the settee, woke up with a crick. Tips?",
+    "I crash out in the armchair after every night shift and my neck hates me. Pillow?",
+    "That invoice was a total heart-attack-level moment. Anyway my traps are tight, what helps?",
+    "When the penalty went in I almost had heart attack haha, neck tight from the shouting",
+    "Eyesight fine, speech normal, legs ok, just a knot under my shoulder blade. Stretch?",
+])
+def test_sleep_fright_and_normal_told_in_sign_words_are_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "crashed my bike at 20mph into a parked car yesterday and my neck hurts",
+    "my speech was fine this morning but now it's slurred and my face feels droopy",
+    "stiff neck is normal for me but now I've got a temperature of 39 and a headache",
+    "is a lump that keeps growing normal with a knot?",
+])
+def test_normal_or_sleep_words_do_not_hide_a_real_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]

@@ -134,14 +134,57 @@ def _in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
 # clause names nobody the writer could be asking for (me, us, him, her, them...:
 # "watched my son fall", "a player tackled him").
 _STRANGER = re.compile(
-    r"^\s*((a|an|one|the|this|that|some|another|other) (\w+ ){0,2}?(patients?|girls?|boys?|man|"
+    r"^\s*(in (the|a|this|that|my) (\w+ )?(game|match|film|movie|show|series|episode|book|"
+    r"novel|cartoon|stream|video) )?((a|an|one|the|this|that|some|another|other) (\w+ ){0,2}?"
+    r"(patients?|girls?|boys?|man|"
     r"men|woman|women|guy|guys|bloke|lady|ladies|players?|fighters?|boxers?|skaters?|drivers?|"
     r"riders?|cyclists?|kids?|child|children|person|stranger|customers?|clients?|passengers?|"
     r"pedestrians?|runners?|skiers?|climbers?|footballers?|wingers?|strikers?|keepers?|"
     r"goalkeepers?|jockeys?|wrestlers?|referees?|divers?|gymnasts?|athletes?|swimmers?|"
-    r"opponents?|characters?|teammates?|cat|dog|horse|"
+    r"opponents?|characters?|avatars?|sims?|toons?|champions?|heroe?s?|teammates?|cat|dog|"
+    r"horse|"
     r"residents?|visitors?|actors?|contestants?|competitors?)|people|someone|somebody|everyone|"
     r"everybody|nobody)\b")
+# One's own character in a game is not one's body: read "my avatar" as "an avatar".
+_GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)")
+# A clause whose subject is an animal or a thing, with any determiner or none ("the remote
+# has gone numb", "my phone fell down the drain", "our ram collapsed", "the river is
+# swollen"): not a person's sign, unless it lands on someone ("the shelf fell on my head",
+# "a box hit the back of the neck"). Vehicles are left out on purpose: a car that crashed
+# may have had the writer in it.
+_NOT_HUMAN = re.compile(
+    r"^\s*(((the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
+    r"((?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|cannot|could|not|no|is|was|"
+    r"are|were|be|been|have|has|had|do|does|did|got|get|put|and|or|but|so|then|my|his|her|"
+    r"their|our|ear|eye|heart)\b)[a-z'-]+ ){0,2}?)?(cats?|dogs?|pupp(y|ies)|pups?|kittens?|"
+    r"horses?|pon(y|ies)|rams?|ewes?|sheep|"
+    r"lambs?|cows?|bulls?|goats?|pigs?|hens?|chickens?|birds?|budgies?|parrots?|hamsters?|"
+    r"rabbits?|bunn(y|ies)|collies?|labs?|labradors?|spaniels?|terriers?|retrievers?|mares?|foals?|"
+    r"donkeys?|ducks?|geese|goose|goldfish|fish|tortoises?|ferrets?|mice|rats?|"
+    r"remotes?|remote controls?|controllers?|phones?|mobiles?|laptops?|computers?|"
+    r"ipads?|tvs?|telly|television|screens?|monitors?|keyboards?|printers?|routers?|chargers?|"
+    r"cameras?|speakers?|batter(y|ies)|vases?|cups?|mugs?|glass(es)?|plates?|bowls?|bottles?|"
+    r"jars?|pots?|pans?|kettles?|buckets?|box(es)?|bags?|baskets?|lamps?|clocks?|mirrors?|"
+    r"pictures?|frames?|shel(f|ves)|cupboards?|drawers?|curtains?|tables?|desks?|sofas?|"
+    r"couch(es)?|mattress(es)?|pillows?|cushions?|blankets?|taps?|sinks?|fridges?|freezers?|"
+    r"ovens?|washing machines?|dishwashers?|hoovers?|vacuums?|irons?|fans?|heaters?|"
+    r"radiators?|boilers?|ladders?|trees?|branch(es)?|fences?|gates?|roofs?|tiles?|bricks?|"
+    r"plants?|tents?|umbrellas?|books?|toys?|balloons?|cakes?|souffles?|towers?|stacks?|"
+    r"canals?|ponds?|reservoirs?|dams?|seas?|oceans?|brooks?|puddles?|"
+    r"piles?|skittles|bins?|trolleys?|rivers?|streams?|creeks?|lakes?|tides?|markets?|"
+    r"stocks?|shares|prices|apps?|games?|websites?|servers?|wifi|internet|signal|"
+    r"cymbals?|violins?|guitars?|instruments?|statues?|ornaments?))\b")
+# Said of a thing that stops working, "on me" is no one's body: "the remote's gone numb on me".
+_ON_ME = re.compile(r"\b(gone|went|go|going|died|dying|quit|packed (up|in)|given up|gave up|"
+                    r"broke|broken|stopped|conked out|crashed|froze|frozen|numb|dead) "
+                    r"(\w+ )?on (me|us)\b")
+# What makes a thing's or an animal's event someone's: it lands on a person or on a head,
+# neck or back ("fell on me", "hit the back of the head", "knocked my nan over").
+_STRUCK = re.compile(r"\b(me|us|him|her|them|myself|himself|herself|themselves|head|neck|"
+                     r"skull|face|spine|back|shoulders?|temple|(my|his|our|their|your) (\w+ )?"
+                     r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|baby|kid|"
+                     r"child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|brother|"
+                     r"sister|friend|mate|toddler))\b")
 _WITNESSED = re.compile(
     r"^\s*(i |we )?(just |once |recently |also )?(watched|watching|witnessed|witnessing|"
     r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
@@ -157,22 +200,42 @@ _OTHERS_SCOPE = re.compile(r"[.;!?,\n]|\b(but|however|although|though|yet|and|th
                            r"so|because)\b")
 
 
+# A clause that goes on with the same subject ("my avatar got shot and fell off a
+# bridge"): it starts with a verb, not with a new subject.
+_SAME_SUBJECT = re.compile(r"^\s*(\w+ed|fell|got|went|hit|broke|keeps?|kept|started|was|is|"
+                           r"has|had|came|took|then)\b")
+
+
 def blank_others(text: str) -> str:
     """``text`` with the clauses that tell someone else's event blanked (length kept)."""
     out, start = [], 0
+    text = _GAME_SELF.sub("an", text)
     saw_only = bool(_NOT_INVOLVED.search(text))
+    carried = False  # the last clause was blanked and "and"/"then" may carry its subject on
     for m in [*_OTHERS_SCOPE.finditer(text), None]:
         end = m.start() if m else len(text)
         clause = text[start:end]
         frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
-            or (saw_only and _SAW.match(clause))
+            or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause))
+        thing = None if frame else _NOT_HUMAN.match(clause)
+        blank = False
         if frame and not _INVOLVED.search(clause[frame.end():]):
-            clause = " " * len(clause)
-        out.append(clause)
+            blank = True
+        elif thing and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
+            blank = True
+        out.append(" " * len(clause) if blank else clause)
+        carried = blank and m is not None and m.group(0).strip() in ("and", "then")
         if m:
             out.append(m.group(0))
             start = m.end()
     return "".join(out)
+
+
+def not_the_writers(text: str, lex: Lexicon) -> str:
+    """``text`` (normalised) with what is not the writer's sign blanked: figures of speech
+    ("a crash course", "my balance is fine") and someone else's or a thing's event. Lengths
+    are kept, so clause boundaries stay where they are."""
+    return blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text))
 
 
 def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
@@ -183,8 +246,7 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     """
     current: set[str] = set()
     past: set[str] = set()
-    # Figures of speech go, their length kept so that clause boundaries stay where they are.
-    text = blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text))
+    text = not_the_writers(text, lex)
     mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
                 for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
     denied = [(a, b) for _, a, b, no in mentions if no]

@@ -17,7 +17,7 @@ from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
-from rag.safety.rules import explained_away, match_classes
+from rag.safety.rules import explained_away, match_classes, not_the_writers
 from rag.safety.scope import Scope, message_parts, scope_of
 from rag.safety.semantic import SemanticLayer
 
@@ -159,8 +159,16 @@ class SafetyStage:
 
     def _said(self, text: str, piece: str) -> bool:
         """May a segment of ``text`` add a learned flag? Not when the rules read every
-        sign word of its sentence as denied, figurative or someone else's."""
-        return not explained_away(self.normalise(sentence_of(text, piece)), self.lex)
+        sign word of its sentence as denied, figurative or someone else's; and where they
+        set aside part of it (a thing's or another's event, a figure of speech), only if
+        the head still sees a sign in what is left ("the kettle's gone dead on me")."""
+        sentence = self.normalise(sentence_of(text, piece))
+        if explained_away(sentence, self.lex):
+            return False
+        kept = " ".join(not_the_writers(sentence, self.lex).split())
+        if kept == " ".join(sentence.split()) or self.learned is None:
+            return True
+        return bool(kept) and bool(self.learned.read(kept).flags)
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
