@@ -118,3 +118,16 @@ def test_sleep_fright_and_normal_told_in_sign_words_are_not_flagged(pipeline, te
 ])
 def test_normal_or_sleep_words_do_not_hide_a_real_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_a_things_numbness_does_not_stop_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("the torch has gone numb on me, I keep pressing the switch and nothing. "
+            "Can I press on the knot on top of my shoulder?")
+    check = pipeline.safety.assess(text, []).press_check
+    assert check is not None and check.verdict == "gently"
+
+
+def test_the_writers_own_numbness_still_stops_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "my thumb goes numb when I press on the knot on top of my shoulder, keep going?"
+    check = pipeline.safety.assess(text, []).press_check
+    assert check is not None and check.verdict in ("stop", "do_not_press")

@@ -6,7 +6,7 @@ import re
 
 from rag.models import LEVEL_RANK, PressCheck
 from rag.safety.lexicon import Lexicon
-from rag.safety.rules import negated
+from rag.safety.rules import negated, not_the_writers
 
 _NO_MASSAGE_FLAGS = {"inflammation", "serious_illness"}
 _STOP_FLAGS = {"nerve_sensory", "nerve_weakness", "nerve"}  # "nerve": the semantic layer's name
@@ -62,7 +62,8 @@ def press_check(question: str, lex: Lexicon, flags: dict[str, str],
     if reasons:
         return PressCheck(verdict="do_not_press", reasons=reasons)
     stop_reason, stop_pattern = lex.stop
-    if _hits(text, lex, stop_pattern) or set(flags) & _STOP_FLAGS:
+    # A stop feeling must be the writer's: "the remote's gone numb on me" is not.
+    if _hits(not_the_writers(text, lex), lex, stop_pattern) or set(flags) & _STOP_FLAGS:
         return PressCheck(verdict="stop", reasons=[stop_reason])
     return PressCheck(verdict="gently", reasons=[lex.press["gently"]["reason"],
                                                  " ".join(lex.press["gently"]["guidance"].split())])

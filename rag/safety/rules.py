@@ -170,7 +170,8 @@ _NOT_HUMAN = re.compile(
     r"ovens?|washing machines?|dishwashers?|hoovers?|vacuums?|irons?|fans?|heaters?|"
     r"radiators?|boilers?|ladders?|trees?|branch(es)?|fences?|gates?|roofs?|tiles?|bricks?|"
     r"plants?|tents?|umbrellas?|books?|toys?|balloons?|cakes?|souffles?|towers?|stacks?|"
-    r"canals?|ponds?|reservoirs?|dams?|seas?|oceans?|brooks?|puddles?|"
+    r"canals?|ponds?|reservoirs?|dams?|seas?|oceans?|brooks?|puddles?|torch(es)?|flashlights?|"
+    r"buttons?|switch(es)?|doors?|windows?|keys?|"
     r"piles?|skittles|bins?|trolleys?|rivers?|streams?|creeks?|lakes?|tides?|markets?|"
     r"stocks?|shares|prices|apps?|games?|websites?|servers?|wifi|internet|signal|"
     r"cymbals?|violins?|guitars?|instruments?|statues?|ornaments?))\b")
