@@ -131,3 +131,35 @@ def test_the_writers_own_numbness_still_stops_pressing(pipeline) -> None:  # typ
     text = "my thumb goes numb when I press on the knot on top of my shoulder, keep going?"
     check = pipeline.safety.assess(text, []).press_check
     assert check is not None and check.verdict in ("stop", "do_not_press")
+
+
+@pytest.mark.parametrize("text", [
+    "I quilt most nights with a tin of pins and needles (the sewing kind) on my lap. "
+    "Shoulders knotted, any stretches?",
+    "Every fall I spend a week raking the lawn and my traps knot up. Prevention tips?",
+    "Spent the morning coaching tackle drills with the under-10s, bent over the whole "
+    "time. Upper back knot, heat?",
+    "Cabin fever after a week snowed in, and my neck is tight from the sofa. Stretches?",
+    "I've been a nervous wreck all month with exams and my shoulders are up by my ears. "
+    "How do I relax them?",
+    "My mum says I'm a typical Cancer by my star sign, I hold everything in my shoulders. "
+    "How do I loosen this knot?",
+    "The camphor balm makes my skin tingle and go cold where I rub it on the knot. Normal?",
+    "I've dropped 6 kilos deliberately with a calorie app and now my bra straps dig in, "
+    "knot on my shoulder. Tips?",
+    "I've taught first aid for years so I know the stroke signs, none of them here, just a "
+    "tight trap. Best release?",
+])
+def test_everyday_meanings_of_sign_words_are_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "got pins and needles in my fingers every time I sew, and a knot in my neck",
+    "I've lost 7 kilos without trying and I'm not on any diet, plus a neck knot",
+    "slipped on the stairs, took a fall this morning and banged me head, neck sore",
+    "cracked the back of me head on a beam an hour ago, neck's stiff now",
+    "head's been achin on and off for weeks, it keeps comin back. knot?",
+])
+def test_the_same_words_told_as_a_sign_still_count(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]

@@ -268,7 +268,13 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               (re.compile(r"\bcan no longer\b"), "cannot"),
               (re.compile(r"\bcould no longer\b"), "could not"),
               (re.compile(r"\bno longer able to\b"), "unable to"),
-              (re.compile(r"(?<=[a-z])-(?=[a-z])"), " ")]
+              (re.compile(r"(?<=[a-z])-(?=[a-z])"), " "),
+              # "Me" for "my" before a body part ("smacked me head"), and a dropped
+              # apostrophe ("heads been achin", "necks gone stiff").
+              (re.compile(r"\bme(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
+                          r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine)\b)"), "my"),
+              (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
+                          r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has ")]
 
 
 def _as_meant(text: str) -> str:

@@ -153,15 +153,16 @@ _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)
 # "a box hit the back of the neck"). Vehicles are left out on purpose: a car that crashed
 # may have had the writer in it.
 _NOT_HUMAN = re.compile(
-    r"^\s*(((the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
+    r"^\s*(?P<det>(the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
     r"((?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|cannot|could|not|no|is|was|"
     r"are|were|be|been|have|has|had|do|does|did|got|get|put|and|or|but|so|then|my|his|her|"
-    r"their|our|ear|eye|heart)\b)[a-z'-]+ ){0,2}?)?(cats?|dogs?|pupp(y|ies)|pups?|kittens?|"
-    r"horses?|pon(y|ies)|rams?|ewes?|sheep|"
+    r"their|our|ear|eye|heart|from|of|in|on|at|by|with|for|to|into|onto|under|over|behind|"
+    r"near|off|up|down|through|round|around)\b)[a-z'-]+ ){0,2}?)?(cats?|dogs?|pupp(y|ies)|"
+    r"pups?|kittens?|horses?|pon(y|ies)|rams?|ewes?|sheep|"
     r"lambs?|cows?|bulls?|goats?|pigs?|hens?|chickens?|birds?|budgies?|parrots?|hamsters?|"
     r"rabbits?|bunn(y|ies)|collies?|labs?|labradors?|spaniels?|terriers?|retrievers?|mares?|foals?|"
-    r"donkeys?|ducks?|geese|goose|goldfish|fish|tortoises?|ferrets?|mice|rats?|"
-    r"remotes?|remote controls?|controllers?|phones?|mobiles?|laptops?|computers?|"
+    r"donkeys?|geese|goose|goldfish|tortoises?|ferrets?|mice|rats?|"
+    r"remote controls?|remotes?|controllers?|phones?|mobiles?|laptops?|computers?|"
     r"ipads?|tvs?|telly|television|screens?|monitors?|keyboards?|printers?|routers?|chargers?|"
     r"cameras?|speakers?|batter(y|ies)|vases?|cups?|mugs?|glass(es)?|plates?|bowls?|bottles?|"
     r"jars?|pots?|pans?|kettles?|buckets?|box(es)?|bags?|baskets?|lamps?|clocks?|mirrors?|"
@@ -174,7 +175,13 @@ _NOT_HUMAN = re.compile(
     r"buttons?|switch(es)?|doors?|windows?|keys?|"
     r"piles?|skittles|bins?|trolleys?|rivers?|streams?|creeks?|lakes?|tides?|markets?|"
     r"stocks?|shares|prices|apps?|games?|websites?|servers?|wifi|internet|signal|"
-    r"cymbals?|violins?|guitars?|instruments?|statues?|ornaments?))\b")
+    r"cymbals?|violins?|guitars?|instruments?|statues?|ornaments?|hoists?|lifts?|machines?|"
+    r"engines?|pumps?|generators?|boilers?)\b")
+# Without a determiner the word may be a verb ("box at the gym", "duck dived"): a thing only
+# when a verb of its own follows ("river's swollen", "tractor broke down").
+_THING_VERB = re.compile(r"^('s|s|is|was|has|had|have|keeps?|kept|got|went|fell|broke|just|"
+                         r"died|stopped|collapsed|crashed|froze|gone|blew|burst|snapped|"
+                         r"tipped|toppled|smashed|flooded)\b")
 # Said of a thing that stops working, "on me" is no one's body: "the remote's gone numb on me".
 _ON_ME = re.compile(r"\b(gone|went|go|going|died|dying|quit|packed (up|in)|given up|gave up|"
                     r"broke|broken|stopped|conked out|crashed|froze|frozen|numb|dead) "
@@ -182,7 +189,8 @@ _ON_ME = re.compile(r"\b(gone|went|go|going|died|dying|quit|packed (up|in)|given
 # What makes a thing's or an animal's event someone's: it lands on a person or on a head,
 # neck or back ("fell on me", "hit the back of the head", "knocked my nan over").
 _STRUCK = re.compile(r"\b(me|us|him|her|them|myself|himself|herself|themselves|head|neck|"
-                     r"skull|face|spine|back|shoulders?|temple|(my|his|our|their|your) (\w+ )?"
+                     r"skull|face|spine|back|shoulders?|temple|eyes?|ears?|throat|chest|"
+                     r"(my|his|our|their|your) (\w+ )?"
                      r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|baby|kid|"
                      r"child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|brother|"
                      r"sister|friend|mate|toddler))\b")
@@ -222,7 +230,8 @@ def blank_others(text: str) -> str:
         blank = False
         if frame and not _INVOLVED.search(clause[frame.end():]):
             blank = True
-        elif thing and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
+        elif thing and (thing.group("det") or _THING_VERB.match(clause[thing.end():].lstrip())) \
+                and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
             blank = True
         out.append(" " * len(clause) if blank else clause)
         carried = blank and m is not None and m.group(0).strip() in ("and", "then")
