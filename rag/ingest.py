@@ -24,7 +24,10 @@ from rag.store import IndexInfo, activate, create_version, drop_stale
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-BATCH = 32
+# Chunks sent to the model per call: it sorts them by length and runs them 32 at a time, so
+# a big window has little padding (batches of 32 chunks in corpus order computed 1.6 times
+# the tokens there were: most of a large ingest is the model's forward pass).
+BATCH = 1024
 COPY_BATCH = 1000  # chunks copied from the previous version per add
 
 
