@@ -82,3 +82,16 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
     assert found == ["a"]
     assert grpc is False
     assert "chroma_otel_collection_endpoint unset" in said
+
+
+def test_document_frequency_counts_each_text_once_per_id() -> None:
+    from collections import Counter
+
+    from rag.late import document_frequency
+
+    rng = np.random.default_rng(3)
+    texts = [rng.integers(0, 300, int(rng.integers(0, 40))) for _ in range(200)]
+    texts += [np.zeros(0, np.int64), np.array([7, 7, 7])]
+    expected = Counter(int(i) for t in texts for i in set(t.tolist()))
+    assert document_frequency(texts) == dict(expected)
+    assert document_frequency([]) == {} and document_frequency([np.zeros(0, np.int64)]) == {}
