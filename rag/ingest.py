@@ -181,7 +181,8 @@ def _derive(settings: Settings, target: Any, name: str, model: Embeddings) -> in
 
     table = load_word_table(settings.cache_dir, settings.model_path(),
                             settings.expansion_words, model)
-    return obtain(read_chunks(target)[0], name, settings, model, table).encoded
+    chunks, vectors = read_chunks(target)
+    return obtain(chunks, name, settings, model, table, vectors).encoded
 
 
 def _default_loader(settings: Settings) -> Embeddings:
