@@ -50,11 +50,26 @@ class Derived:
     # BM25 over the chunks (rag.retrieval.KeywordIndex), its rows in its ids' order
     # (None: stored by an older Knotbot, indexed at load then).
     keyword: Any = None
+    # The version's chunks as its store gave them at ingest (ids in the store's order,
+    # texts, metadata) and their stored vectors: a start reads them here, and asks the
+    # store only for its ids (reading 10,000 chunks back from Chroma took over a second).
+    # None: stored by an older Knotbot, read from the store then.
+    stored_chunks: StoredChunks | None = None
     maps: tuple[mmap.mmap, ...] = ()  # the memory maps the arrays above are read from
 
     def release(self) -> None:
         """Unmap the pages of the files read so far (`release_pages`)."""
         release_pages(self.maps)
+
+
+@dataclass(frozen=True)
+class StoredChunks:
+    """A version's chunks as read from its store (`rag.loaded.read_chunks`), in its order."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    vectors: np.ndarray  # float32, one row per id
 
 
 def release_pages(maps: Iterable[mmap.mmap]) -> None:
@@ -123,6 +138,8 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
         arrays["nearest_word"] = np.array([vocab[d.table_nearest[w][0]] for w in words],
                                           np.int32)
         arrays["nearest_cos"] = np.array([d.table_nearest[w][1] for w in words], np.float64)
+        if d.stored_chunks is not None:
+            arrays["chunk_vectors"] = np.asarray(d.stored_chunks.vectors, np.float32)
         for key, value in arrays.items():
             np.save(tmp / f"{key}.npy", value)
         meta = {"format": FORMAT, "chunk_sentences": d.chunk_sentences,
@@ -133,6 +150,9 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
             meta["uses"] = d.uses
         if d.idf is not None:
             meta["idf"] = d.idf
+        if d.stored_chunks is not None:
+            c = d.stored_chunks
+            meta["chunks"] = {"ids": c.ids, "texts": c.texts, "metadatas": c.metadatas}
         if d.keyword is not None:
             d.keyword.save(tmp / "bm25")
             meta["bm25_ids"] = d.keyword.ids
@@ -196,7 +216,17 @@ def load(path: Path) -> Derived | None:
         table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
             meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)},
         uses=meta.get("uses"), idf=meta.get("idf"), keyword=_keyword(path, meta),
+        stored_chunks=_stored_chunks(meta, a),
         maps=tuple(m for _, m in mapped.values() if m is not None))
+
+
+def _stored_chunks(meta: dict[str, Any], arrays: dict[str, np.ndarray]
+                   ) -> StoredChunks | None:
+    found, vectors = meta.get("chunks"), arrays.get("chunk_vectors")
+    if not isinstance(found, dict) or vectors is None or len(vectors) != len(found["ids"]):
+        return None
+    return StoredChunks(ids=found["ids"], texts=found["texts"], metadatas=found["metadatas"],
+                        vectors=vectors)
 
 
 def _keyword(path: Path, meta: dict[str, Any]) -> Any:

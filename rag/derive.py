@@ -14,7 +14,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from rag import artefacts
-from rag.artefacts import Derived, Reuse
+from rag.artefacts import Derived, Reuse, StoredChunks
 from rag.chunking import body_of, passage_sentences, split_sentences
 from rag.compose import inverse_document_frequency
 from rag.coverage import Coverage
@@ -45,7 +45,8 @@ def late_wanted(settings: Settings) -> bool:
 
 
 def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
-           word_table: WordTable | None, reuse: Reuse) -> Derived:
+           word_table: WordTable | None, reuse: Reuse,
+           vectors: dict[str, np.ndarray] | None = None) -> Derived:
     """Everything start-up needs that the model computes, for these chunks."""
     chunk_sentences = {cid: split_sentences(body_of(d).replace("\n", " "))
                        for cid, d in chunks.items()}
@@ -70,7 +71,27 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    coverage_vectors=coverage.vectors,
                    table_nearest=coverage._table_nearest, encoded=reuse.encoded,
                    uses=coverage.uses, idf=sentence_idf(sentence_vectors),
-                   keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]))
+                   keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]),
+                   stored_chunks=_stored(chunks, vectors))
+
+
+def _stored(chunks: dict[str, Document], vectors: dict[str, np.ndarray] | None
+            ) -> StoredChunks | None:
+    """The chunks and their vectors as the store gave them, when it gave every vector."""
+    if vectors is None or set(vectors) != set(chunks) or not chunks:
+        return None
+    ids = list(chunks)
+    return StoredChunks(ids=ids, texts=[chunks[i].page_content for i in ids],
+                        metadatas=[dict(chunks[i].metadata) for i in ids],
+                        vectors=np.stack([np.asarray(vectors[i], np.float32) for i in ids]))
+
+
+def chunks_of(stored: StoredChunks) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
+    """The chunks and vectors `rag.loaded.read_chunks` gives, from the stored copy."""
+    chunks = {cid: Document(id=cid, page_content=text, metadata=dict(meta))
+              for cid, text, meta in zip(stored.ids, stored.texts, stored.metadatas,
+                                         strict=True)}
+    return chunks, dict(zip(stored.ids, stored.vectors, strict=True))
 
 
 def sentence_idf(sentences: Iterable[str]) -> dict[str, float]:
@@ -79,14 +100,16 @@ def sentence_idf(sentences: Iterable[str]) -> dict[str, float]:
 
 
 def obtain(chunks: dict[str, Document], name: str, settings: Settings, embeddings: Any,
-           word_table: WordTable | None) -> Derived:
-    """Version ``name``'s derived data from disk; derived now (and kept) if missing."""
+           word_table: WordTable | None, vectors: dict[str, np.ndarray] | None = None,
+           found: Derived | None = None) -> Derived:
+    """Version ``name``'s derived data from disk (``found``: already read from there);
+    derived now (and kept) if missing. ``vectors``: the chunks' vectors in the store."""
     path = artefacts.folder(settings, name)
-    found = artefacts.load(path)
+    found = found if found is not None else artefacts.load(path)
     if found is not None and set(found.chunk_sentences) == set(chunks):
         return found
     made = derive(chunks, settings, embeddings, word_table,
-                  Reuse(artefacts.latest(settings, but=name)))
+                  Reuse(artefacts.latest(settings, but=name)), vectors)
     try:
         artefacts.save(path, made, word_table.words if word_table is not None else [])
     except OSError as err:

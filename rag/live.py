@@ -132,8 +132,9 @@ class LiveIndex:
 
     def _open(self) -> LoadedIndex | None:
         """The active version, built fresh; None when it is the one already serving."""
-        import chromadb  # noqa: F401 - imported here, not inside the store's deadline below
+        from rag.chroma_import import import_chromadb
 
+        import_chromadb()  # here, not inside the store's deadline below
         from rag.probe import crashes, opened
         from rag.store import check_version, connect, open_active
 

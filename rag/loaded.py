@@ -151,11 +151,19 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                word_table: Any) -> LoadedIndex:
     """Everything answering needs from collection ``col`` (named ``name``): read from the
     data derived at ingest (`rag.artefacts`), computed only when it is missing."""
-    from rag.derive import StoredCoverage, obtain, sentence_idf
+    from rag import artefacts
+    from rag.derive import StoredCoverage, chunks_of, obtain, sentence_idf
 
-    chunks, vectors = call_with_deadline(lambda: read_chunks(col), settings.store_timeout,
-                                         "read the index")
-    derived = obtain(chunks, name, settings, embeddings, word_table)
+    ids = call_with_deadline(lambda: col.get(include=[])["ids"], settings.store_timeout,
+                             "read the index")
+    found = artefacts.load(artefacts.folder(settings, name))
+    stored = found.stored_chunks if found is not None else None
+    if stored is not None and stored.ids == ids:  # this version's chunks, kept at ingest
+        chunks, vectors = chunks_of(stored)
+    else:
+        chunks, vectors = call_with_deadline(lambda: read_chunks(col), settings.store_timeout,
+                                             "read the index")
+    derived = obtain(chunks, name, settings, embeddings, word_table, vectors, found)
     chunk_sentences = derived.chunk_sentences
     sentence_vectors = derived.sentence_vectors
     sentence_tokens = derived.sentence_tokens

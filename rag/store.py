@@ -37,7 +37,9 @@ def connect(settings: Settings, http_timeout: float | None = None) -> ClientAPI:
     """A client for the store. A Chroma server's HTTP calls time out after
     ``http_timeout`` seconds (default KNOTBOT_STORE_TIMEOUT): a hung server must not hold
     a thread for ever."""
-    import chromadb
+    from rag.chroma_import import import_chromadb
+
+    chromadb = import_chromadb()
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)

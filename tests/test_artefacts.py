@@ -107,6 +107,31 @@ def test_start_reads_the_derived_data_and_never_calls_the_model(
         fresh.score_sentences(question, sentences)
 
 
+def test_start_reads_the_chunks_kept_at_ingest_not_the_store(
+        own: Settings, corpus_copy: Path, embeddings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rag import loaded
+
+    ingest(own, corpus_copy, load_embeddings=lambda _s: embeddings)
+    client = connect(own)
+    col, _info = open_active(client, own)
+    chunks, vectors = loaded.read_chunks(col)
+
+    def refuse(_col: Any) -> Any:
+        raise AssertionError("the chunks were read back from the store")
+
+    monkeypatch.setattr(loaded, "read_chunks", refuse)
+    index = _load(own, embeddings)
+    # The same chunks, in the store's order, with the same metadata and vectors.
+    assert list(index.chunks) == list(chunks)
+    assert all(index.chunks[c].page_content == d.page_content
+               and index.chunks[c].metadata == d.metadata for c, d in chunks.items())
+    assert all(np.array_equal(index.retriever.vectors[c], v) for c, v in vectors.items())
+    # Chunks the stored copy does not list (another version's data) are read from the store.
+    col.delete(ids=[next(iter(chunks))])
+    with pytest.raises(AssertionError, match="read back from the store"):
+        _load(own, embeddings)
+
+
 def test_a_one_article_change_encodes_only_that_article(
         own: Settings, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
     model = Recording(embeddings)

@@ -52,3 +52,46 @@ def test_late_scores_do_not_depend_on_what_was_scored_before(
         assert list(got) == keys
         assert np.allclose(list(got.values()), reference(q, keys), atol=1e-5)
     assert late._upcast_bytes <= 4000
+
+
+def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """chromadb's trace exporter is a stand-in (`rag.chroma_import`): the store still
+    stores and finds, gRPC is never imported, and making the exporter says what to do."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from rag.chroma_import import import_chromadb\n"
+        "chromadb = import_chromadb()\n"
+        "from chromadb.config import Settings\n"
+        f"client = chromadb.PersistentClient(path={str(tmp_path)!r}, "
+        "settings=Settings(anonymized_telemetry=False))\n"
+        "col = client.create_collection('ccc', embedding_function=None)\n"
+        "col.add(ids=['a', 'b'], embeddings=[[1.0, 0.0], [0.0, 1.0]], documents=['x', 'y'])\n"
+        "found = col.query(query_embeddings=[[0.9, 0.1]], n_results=1)['ids'][0]\n"
+        "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
+        "try:\n    OTLPSpanExporter()\n    said = ''\n"
+        "except RuntimeError as err:\n    said = str(err)\n"
+        "print(json.dumps([found, 'grpc' in sys.modules, said]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    found, grpc, said = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == ["a"]
+    assert grpc is False
+    assert "chroma_otel_collection_endpoint unset" in said
+
+
+def test_document_frequency_counts_each_text_once_per_id() -> None:
+    from collections import Counter
+
+    from rag.late import document_frequency
+
+    rng = np.random.default_rng(3)
+    texts = [rng.integers(0, 300, int(rng.integers(0, 40))) for _ in range(200)]
+    texts += [np.zeros(0, np.int64), np.array([7, 7, 7])]
+    expected = Counter(int(i) for t in texts for i in set(t.tolist()))
+    assert document_frequency(texts) == dict(expected)
+    assert document_frequency([]) == {} and document_frequency([np.zeros(0, np.int64)]) == {}

@@ -1,0 +1,54 @@
+"""chromadb without its OTLP trace exporter: `import chromadb` imported gRPC and
+OpenTelemetry's gRPC span exporter (about 0.2 to 0.3 s of every cold `knotbot ask`), for
+sending Chroma's traces to a collector named by Chroma's own setting
+``chroma_otel_collection_endpoint``. Knotbot never sets it, so the exporter is never made;
+a stand-in module is imported in its place, and it says what to do if it ever is.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.abc import Loader, MetaPathFinder
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Any
+
+TARGET = "opentelemetry.exporter.otlp.proto.grpc.trace_exporter"
+
+
+class OTLPSpanExporter:
+    """Stands in for OpenTelemetry's gRPC span exporter; Chroma makes one only when told
+    to send its traces somewhere."""
+
+    def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("Knotbot does not send Chroma's traces: leave Chroma's "
+                           "chroma_otel_collection_endpoint unset")
+
+
+class _StandIn(MetaPathFinder, Loader):
+    """Answers the import of the exporter module, once, with `OTLPSpanExporter` above."""
+
+    def find_spec(self, name: str, path: Any, target: ModuleType | None = None
+                  ) -> ModuleSpec | None:
+        if name != TARGET:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        return ModuleSpec(name, self)
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return None  # the default module object
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.OTLPSpanExporter = OTLPSpanExporter  # type: ignore[attr-defined]
+
+
+def import_chromadb() -> ModuleType:
+    """``import chromadb``, with the stand-in exporter unless chromadb (or the real
+    exporter) is imported already."""
+    if "chromadb" not in sys.modules and TARGET not in sys.modules and not any(
+            isinstance(f, _StandIn) for f in sys.meta_path):
+        sys.meta_path.insert(0, _StandIn())
+    import chromadb
+
+    return chromadb
