@@ -173,7 +173,7 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     """
     head = safety_block(triage, press)
     if triage.level == "out_of_scope":
-        note = medicine_note(question, triage.message) if ask is not None else ""
+        note = medicine_note(question, triage.message, ask.absent) if ask is not None else ""
         return "\n\n".join(p for p in (head, note) if p), note, []
     if triage.level == "emergency":
         max_sentences = 1  # one "get medical help" sentence; nothing else follows

@@ -8,6 +8,7 @@ plain question it hands the quotable sentences to `answer_body` here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -174,18 +175,38 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                broad=broad(question, index.coverage, topic))
 
 
-def medicine_note(question: str, told: str) -> str:
-    """For a question about a medicine that was refused: who can answer it (unless the
-    refusal ``told`` already says so)."""
-    return MEDICINES if MEDICINE.search(question) and PHARMACIST not in told.lower() else ""
+def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
+    """For a question about a medicine that was refused (``told``): that the articles
+    don't cover it, by name when the question names it ("ibuprofen"), and who can answer
+    it (unless the refusal already says so)."""
+    pharmacist = PHARMACIST in told.lower()
+    if not (MEDICINE.search(question) or pharmacist):
+        return ""
+    if absent:
+        return MEDICINES_NAMED.format(subject=named(absent))
+    return "" if pharmacist else MEDICINES
+
+
+# A sentence the previous answer quoted that beats every new one by this much is what the
+# follow-up asks about ("so when would I pick the ice?" after heat or ice): quoted again.
+AGAIN_MARGIN = 0.1
+# "What else?", "any other ways?": asks for what was not said yet.
+_MORE = re.compile(r"\b(?:else|other|others|more|another|besides|too|also)\b", re.IGNORECASE)
 
 
 def asked_again(cands: list[Candidate], ask: Ask, shape: Shape) -> str:
-    """The sentence the previous answer quoted that the follow-up asks for again ("how
-    long should I hold it?" when that answer gave the figure): the best one, worded as
-    the shape asks (a duration). "" when there is none."""
+    """The sentence the previous answer quoted that the follow-up asks for again: the best
+    one, when it is worded as the shape asks ("how long should I hold it?" when that
+    answer gave the figure) or no new sentence comes near it. "" when there is none."""
     top = max(shaped(cands, shape), key=lambda c: c.score, default=None)
-    return top.text if top is not None and top.bonus > 0 and top.text in ask.said else ""
+    if top is None or not ask.said:
+        return ""
+    if top.bonus > 0 and top.text in ask.said:
+        return top.text
+    best = max(cands, key=lambda c: c.score)
+    new = max((c.score for c in cands if c.text not in ask.said), default=float("-inf"))
+    clearly = best.text in ask.said and best.score >= new + AGAIN_MARGIN
+    return best.text if clearly and not _MORE.search(ask.question) else ""
 
 
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],

@@ -44,6 +44,8 @@ _CAUSE = _any(r"\bwhy\b", r"\bcaus\w*", r"\breasons?\b", r"\bwhat makes\b",
               r"\bhow (?:do|did|does) (?:i|you|we|they|knots?|it|these)\b.*\b(?:get(?! rid)|form|"
               r"develop|start|appear)\b", r"\b(?:form|develop|appear)\b.*\bin the first place\b",
               r"\bwhere do (?:they|knots?|these) come from\b", r"\bto blame\b",
+              r"\b(?:be|is|are|what's|whats)\s+(?:\w+\s+)?behind (?:it|this|these|them|that|"
+              r"those|(?:my|the) knots?)\b",
               r"\btrigger(?:s|ed)? (?:them|it|knots?)\b", r"\bcontribut\w*\b",
               r"\b(?:get|getting|keep getting) (?:them|these|knots?)\b.*\b(?:from|because)\b")
 _RELIEF = _any(r"\b(?:get rid|relie\w*|reliev\w*|treat\w*|fix|cure|ease|loosen|undo|unknot|"
@@ -70,6 +72,10 @@ _YES_NO = re.compile(rf"^\W*(?:(?:so|ok|okay|and|but|also|hey|um|just wondering)
                      rf"(?:n't| not)?\b", re.IGNORECASE)
 _LATER_YES_NO = re.compile(rf"[,.;:?!-]\s*(?:(?:so|and|but|or),? )?{_AUX}(?:n't)? (?:i|you|it|they|"
                            rf"this|that|my|a|the|there|we|these|those)\b", re.IGNORECASE)
+# "If I leave it alone, will it go away?": a condition first, then the yes/no question.
+_IF_YES_NO = re.compile(rf"^\W*(?:(?:so|and|but|ok|okay),? )?(?:if|once|after)\b[^?]*?\b{_AUX}"
+                        rf"(?:n't| not)? (?:i|you|it|they|this|that|my|the|these|those|there|"
+                        rf"we)\b", re.IGNORECASE)
 _WH = re.compile(r"\b(?:how|what|why|where|which|when)\b", re.IGNORECASE)
 
 
@@ -82,7 +88,8 @@ def classify(question: str) -> Shape:
         return "duration"
     if _COMPARISON.search(q):
         return "comparison"
-    yes_no = bool(_YES_NO.match(q) or _LATER_YES_NO.search(q)) and not _WH.search(q)
+    yes_no = bool(_YES_NO.match(q) or _LATER_YES_NO.search(q) or _IF_YES_NO.match(q)) \
+        and not _WH.search(q)
     if yes_no:
         return "yes_no"
     if _WHERE.search(q):

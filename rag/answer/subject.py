@@ -34,7 +34,7 @@ boyfriend girlfriend gf bf guy guys
 before after already instead still just again since until while during figure sure told
 full quick quickly slow slowly his her hers him she he they them their getting gets got
 keep keeps kept usually always sometimes
-one ones
+one ones per via upon within among
 supposed meant expected allowed able possible likely
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
@@ -135,6 +135,14 @@ def anchored(question: str, coverage: Coverage, topic: frozenset[str],
 
 def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
     """Asks about the topic as a whole ("how do I get rid of a knot?"): once the words of
-    its shape are set aside, no article word but the topic's is left."""
-    return not any(coverage.in_articles(w) for w in words_of(unshaped(question))
-                   if w not in ASKING and w not in topic)
+    its shape are set aside, no article word but the topic's is left. A part of the body
+    ("a shoulder knot", "my upper back") or an everyday word ("at home", "right now") says
+    where or when, not which of the list's items is asked about."""
+    rest = unshaped(question)
+    place = {m.group(1) for m in _BEFORE_PART.finditer(rest)}  # "upper" of "upper back"
+    return not any(coverage.in_articles(w) for w in words_of(rest)
+                   if w not in ASKING and w not in topic and w not in BODY_PARTS
+                   and w not in place and coverage.frequency(w) < EVERYDAY)
+
+
+_BEFORE_PART = re.compile(r"\b([a-z]+)\s+(?=(?:" + "|".join(sorted(BODY_PARTS)) + r")\b)")
