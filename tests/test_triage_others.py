@@ -115,6 +115,7 @@ def test_sleep_fright_and_normal_told_in_sign_words_are_not_flagged(pipeline, te
     "my speech was fine this morning but now it's slurred and my face feels droopy",
     "stiff neck is normal for me but now I've got a temperature of 39 and a headache",
     "is a lump that keeps growing normal with a knot?",
+    "my numb fingers are ok I guess, it's mainly the knot in my neck",
 ])
 def test_normal_or_sleep_words_do_not_hide_a_real_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
