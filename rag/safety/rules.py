@@ -176,7 +176,7 @@ _NOT_HUMAN = re.compile(
     r"piles?|skittles|bins?|trolleys?|rivers?|streams?|creeks?|lakes?|tides?|markets?|"
     r"stocks?|shares|prices|apps?|games?|websites?|servers?|wifi|internet|signal|"
     r"cymbals?|violins?|guitars?|instruments?|statues?|ornaments?|hoists?|lifts?|machines?|"
-    r"engines?|pumps?|generators?|boilers?)\b")
+    r"engines?|pumps?|generators?)\b")
 # Without a determiner the word may be a verb ("box at the gym", "duck dived"): a thing only
 # when a verb of its own follows ("river's swollen", "tractor broke down").
 _THING_VERB = re.compile(r"^('s|s|is|was|has|had|have|keeps?|kept|got|went|fell|broke|just|"
