@@ -26,6 +26,12 @@ OTHER_LABELS = ("ordinary", "denial", "off_topic")
 SENTENCE = re.compile(r"(?<=[.!?;:\n])\s+|\n+|\s+-\s+")
 _CLAUSE = re.compile(r",\s+|\s+(?:but|and then|and now|and also|also|plus|then|so|"
                      r"because|while|although|though|however)\s+")
+# A flag from one segment needs the message around it to lean the same way: one of the
+# segments that hold it or that it holds (its sentence, a pair of sentences, the whole
+# message) must give the red-flag classes at least this much. A sign read in one
+# sentence is then seen in its pair or its message too, while a stray sentence read out
+# of its story ("the trampoline broke", "the heating's off all week") is not.
+SUPPORT = 0.5
 MAX_SEGMENTS = 160  # a 2,000-character message has about 60; past this, the rules alone
 LONG_SENTENCE = 10  # words from which a sentence is also read clause by clause
 
@@ -110,6 +116,14 @@ class Reading:
     in_scope: float  # largest probability that a segment is about knots at all
 
 
+def _supported(row: int, keys: list[str], red: np.ndarray) -> bool:
+    """Is the flag of segment ``row`` borne out by a segment that holds it or that it
+    holds? A segment nothing overlaps (a one-sentence message) stands on its own."""
+    key = keys[row]
+    around = [j for j, other in enumerate(keys) if j != row and (key in other or other in key)]
+    return not around or bool((red[around] >= SUPPORT).any())
+
+
 class LearnedLayer:
     """``read(text)``: the head over every segment of the literal and the folded text,
     embedded in one batched model call (segment vectors are cached)."""
@@ -174,7 +188,10 @@ class LearnedLayer:
         red = p[:, self._red].sum(axis=1)
         labels = np.array(self.head.labels)
         flags: dict[str, LearnedHit] = {}
+        keys = [_key(piece) for piece in pieces]
         for row in np.flatnonzero(red >= self.head.flag_threshold):
+            if not _supported(int(row), keys, red):
+                continue
             if keep is not None and not keep(pieces[row]):
                 continue
             ranked = np.where(self._red, p[row], -1.0)

@@ -182,6 +182,8 @@ class Normaliser:
         self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
 
     def correct(self, word: str) -> str:
+        if word.endswith("'s") and (word[:-2] in SPELLING or word[:-2] in DIALECT):
+            return f"{self.correct(word[:-2])} is"  # "heid's been sair": the head has
         if word in SPELLING:
             return SPELLING[word]
         if word in DIALECT:
@@ -247,7 +249,7 @@ class Normaliser:
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
-        text = expand_contractions(_IS.sub(r"\1 is", text))
+        text = expand_contractions(_IS.sub(r"\1 is", as_spoken(text)))
         plain = re.sub(r"\s+", " ", text).strip()
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
@@ -258,6 +260,19 @@ class Normaliser:
         # Words broken, stretched or run together read whole ("ne ck", "neeeck").
         folded = mend(folded, self._joinable, self.vocabulary)
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
+
+
+_DIALECT_WORD = re.compile(r"(?<![\w'-])([a-z]+)('s)?(?![\w'-])")
+_DROPPED_G = re.compile(r"(?<![\w'])([a-z]{2,}in)'(?![\w'])")
+
+
+def as_spoken(text: str) -> str:
+    """Regional words read as the standard ones ("nae dizziness", "crashed oot", "heid's
+    sair") and a dropped g put back ("walkin'", "achin'"), in every reading: they are
+    how people talk, not a disguise."""
+    text = _DROPPED_G.sub(r"\1g", text)
+    return _DIALECT_WORD.sub(lambda m: DIALECT[m.group(1)] + (" is" if m.group(2) else "")
+                             if m.group(1) in DIALECT else m.group(0), text)
 
 
 # Dictated punctuation ("my grip has gone full stop"), "can no longer", and hyphenated

@@ -37,7 +37,8 @@ _FILLER = frozenset(
     "a an any the my his her their your some of have has had having got get gets getting feel "
     "feels felt feeling been be is are was were am experienced experiencing noticed notice seen "
     "see signs sign real actual high much really serious bad major obvious proper bit little "
-    "kind type sort or nor history problem problems trouble troubles issue issues with".split())
+    "kind type sort or nor history problem problems trouble troubles issue issues with in"
+    .split())
 NEGATION_REACH = 4  # filler words a negation may reach across
 
 
@@ -135,7 +136,9 @@ def _in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
 # "watched my son fall", "a player tackled him").
 _STRANGER = re.compile(
     r"^\s*(in (the|a|this|that|my) (\w+ )?(game|match|film|movie|show|series|episode|book|"
-    r"novel|cartoon|stream|video) )?((a|an|one|the|this|that|some|another|other) (\w+ ){0,2}?"
+    r"novel|cartoon|stream|video) )?((a|an|one|the|this|that|some|another|other) "
+    # Not "one of my players": the writer's own people are whom they ask for.
+    r"((?!(my|our|his|her|their|your)\b)\w+ ){0,2}?"
     r"(patients?|girls?|boys?|man|"
     r"men|woman|women|guy|guys|bloke|lady|ladies|players?|fighters?|boxers?|skaters?|drivers?|"
     r"riders?|cyclists?|kids?|child|children|person|stranger|customers?|clients?|passengers?|"
@@ -143,7 +146,10 @@ _STRANGER = re.compile(
     r"goalkeepers?|jockeys?|wrestlers?|referees?|divers?|gymnasts?|athletes?|swimmers?|"
     r"opponents?|characters?|avatars?|sims?|toons?|champions?|heroe?s?|teammates?|cat|dog|"
     r"horse|"
-    r"residents?|visitors?|actors?|contestants?|competitors?)|people|someone|somebody|everyone|"
+    r"residents?|visitors?|actors?|contestants?|competitors?|pupils?|students?|classmates?|"
+    r"colleagues?|co-?workers?|workmates?|neighbou?rs?|guests?|bride|groom|lads?|fellas?|"
+    r"spectators?|fans?|staff|workers?|builders?|nurses?|"
+    r"audience|crowd)|people|someone|somebody|everyone|"
     r"everybody|nobody)\b")
 # One's own character in a game is not one's body: read "my avatar" as "an avatar".
 _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)")
@@ -199,6 +205,10 @@ _WITNESSED = re.compile(
     r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
     r"on the telly|on tv|online)|saw (\w+ ){1,4}on (the )?(news|tv|telly|internet|road|"
     r"motorway|highway|freeway|street|m\d+|a\d+|i-\d+))\b")
+# A sight told after it: "two cars crashed at the lights while I was watching".
+_WATCHING = re.compile(r"\b(while|as|when|whilst) (i|we) (was|were) (just |only )?(watching|"
+                       r"looking on|spectating|filming|standing (by|on|at|there)|on the (bank|"
+                       r"sidelines?|touchline|terraces))\b")
 # "Saw a crash ... was not involved": a sight the writer says they were not part of.
 _SAW = re.compile(r"^\s*(i |we )?(just )?(saw|seen|watched|witnessed) (a|an|the|some|two)\b")
 _NOT_INVOLVED = re.compile(r"\b(not|never) (involved|in it|in the (car|crash|accident|"
@@ -224,6 +234,14 @@ def blank_others(text: str) -> str:
     for m in [*_OTHERS_SCOPE.finditer(text), None]:
         end = m.start() if m else len(text)
         clause = text[start:end]
+        watching = _WATCHING.search(clause)
+        if watching and not _INVOLVED.search(clause[: watching.start()]):
+            out.append(" " * len(clause))
+            carried = False
+            if m:
+                out.append(m.group(0))
+                start = m.end()
+            continue
         frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
             or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause))
         thing = None if frame else _NOT_HUMAN.match(clause)

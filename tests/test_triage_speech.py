@@ -1,0 +1,94 @@
+"""Signs read as people say them: regional words, a denial inside a sign's words, things
+that break down, sights watched from outside. Wording of our own; each kind has a
+counterpart where the sign is real and must still count."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+from rag.safety.normalise import as_spoken
+
+
+def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
+    return pipeline.safety.assess(text, []).triage.level
+
+
+def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
+    assert as_spoken("ma heid's been sair an' nae better") == "ma head is been sore an' no better"
+    assert as_spoken("been achin' and throbbin'") == "been aching and throbbing"
+    assert as_spoken("wi-fi is down") == "wi-fi is down"  # a word's part is not a word
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    ("The heid's been sair maist days since Easter, on and off. Knot or something else?",
+     "see_doctor"),
+    ("Feeling seriously, scarily unwell today and my neck won't bend forward at all",
+     "emergency"),
+    ("she slip off the chair to the floor this morning and now she keep rubbing her neck",
+     "emergency"),
+    ("I thought the bump by my collarbone was a knot, but it's clearly larger than it was "
+     "at Christmas", "urgent"),
+])
+def test_signs_told_in_dialect_or_loose_grammar_still_count(pipeline, text: str, least: str
+                                                          ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "The bump over my shoulder blade is not getting any bigger, it's the same old knot. Roller?",
+    "Bright light does not hurt my eyes at all, I'm just stiff from the long drive. Stretches?",
+    "Nae dizziness, nae sickness, just a knot fae lifting creels. Heat or ice?",
+])
+def test_a_denial_inside_a_signs_words_denies_it(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "the painkillers are not touching it after ten days and the neck pain is worse",
+    "I cannot turn my neck at all since it locked an hour ago",
+])
+def test_a_negation_that_is_the_signs_own_wording_still_counts(pipeline, text: str
+                                                             ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "The tractor broke down in the lane and I had to tow it home, shoulders in knots. Heat?",
+    "Two lorries crashed into each other on the bypass while I was watching from the "
+    "footbridge. Unrelated, but my traps are knotted from work. Massage?",
+    "My sister calls me a walking heart attack because of my takeaways. Knot in my trap, "
+    "what stretch?",
+    "wasn't in an accident or anything, just slept on it funny. Neck knot, heat?",
+])
+def test_a_thing_that_breaks_down_a_sight_or_an_idiom_is_not_a_sign(pipeline, text: str
+                                                                   ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "the tractor rolled over on the slope with me in it and my neck is sore",
+    "we crashed into a wall while we were on the way home and my neck aches",
+    "I crashed the van into a post while I was watching the satnav and my neck hurts",
+])
+def test_a_crash_the_writer_was_in_still_counts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"
+
+
+def test_a_learned_flag_needs_a_segment_around_it_to_lean_the_same_way() -> None:
+    import numpy as np
+
+    from rag.safety.learned import _supported
+
+    keys = ["the swing snapped. knot in my back, heat?", "the swing snapped.",
+            "knot in my back, heat?"]
+    assert not _supported(1, keys, np.array([0.2, 0.95, 0.1]))  # its message reads plain
+    assert _supported(1, keys, np.array([0.7, 0.95, 0.1]))  # its message leans to a sign
+    assert _supported(0, ["one sentence alone"], np.array([0.95]))  # nothing around it
+
+
+def test_a_bone_that_broke_told_with_a_verb_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("my collarbone cracked three weeks ago and is still mending. can I press the "
+            "knot above it?")
+    check = pipeline.safety.assess(text, []).press_check
+    assert check is not None and check.verdict == "do_not_press"
