@@ -32,6 +32,7 @@ _CLAUSE = re.compile(r",\s+|\s+(?:but|and then|and now|and also|also|plus|then|s
 # sentence is then seen in its pair or its message too, while a stray sentence read out
 # of its story ("the trampoline broke", "the heating's off all week") is not.
 SUPPORT = 0.5
+SURE = 0.97  # a segment read this surely stands on its own
 MAX_SEGMENTS = 160  # a 2,000-character message has about 60; past this, the rules alone
 LONG_SENTENCE = 10  # words from which a sentence is also read clause by clause
 
@@ -190,7 +191,7 @@ class LearnedLayer:
         flags: dict[str, LearnedHit] = {}
         keys = [_key(piece) for piece in pieces]
         for row in np.flatnonzero(red >= self.head.flag_threshold):
-            if not _supported(int(row), keys, red):
+            if red[row] < SURE and not _supported(int(row), keys, red):
                 continue
             if keep is not None and not keep(pieces[row]):
                 continue
