@@ -60,6 +60,9 @@ def test_a_negation_that_is_the_signs_own_wording_still_counts(pipeline, text: s
     "My sister calls me a walking heart attack because of my takeaways. Knot in my trap, "
     "what stretch?",
     "wasn't in an accident or anything, just slept on it funny. Neck knot, heat?",
+    "Games controller went dead mid-match (flat batteries) and I sat hunched for ages. "
+    "Neck knot, stretch?",
+    "My physio says my form collapses when I get tired. Is that why my traps knot up?",
 ])
 def test_a_thing_that_breaks_down_a_sight_or_an_idiom_is_not_a_sign(pipeline, text: str
                                                                    ) -> None:  # type: ignore[no-untyped-def]

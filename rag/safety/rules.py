@@ -158,12 +158,13 @@ _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)
 # swollen"): not a person's sign, unless it lands on someone ("the shelf fell on my head",
 # "a box hit the back of the neck"). Vehicles are left out on purpose: a car that crashed
 # may have had the writer in it.
+_NOT_A_NOUN = (r"(?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|cannot|could|not|no|"
+               r"is|was|are|were|be|been|have|has|had|do|does|did|got|get|put|and|or|but|so|"
+               r"then|my|his|her|their|our|ear|eye|heart|from|of|in|on|at|by|with|for|to|into|"
+               r"onto|under|over|behind|near|off|up|down|through|round|around)\b)[a-z'-]+ ")
 _NOT_HUMAN = re.compile(
-    r"^\s*(?P<det>(the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
-    r"((?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|cannot|could|not|no|is|was|"
-    r"are|were|be|been|have|has|had|do|does|did|got|get|put|and|or|but|so|then|my|his|her|"
-    r"their|our|ear|eye|heart|from|of|in|on|at|by|with|for|to|into|onto|under|over|behind|"
-    r"near|off|up|down|through|round|around)\b)[a-z'-]+ ){0,2}?)?(cats?|dogs?|pupp(y|ies)|"
+    r"^\s*((?P<det>(the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
+    rf"({_NOT_A_NOUN}){{0,2}}?)|{_NOT_A_NOUN})?(cats?|dogs?|pupp(y|ies)|"
     r"pups?|kittens?|horses?|pon(y|ies)|rams?|ewes?|sheep|"
     r"lambs?|cows?|bulls?|goats?|pigs?|hens?|chickens?|birds?|budgies?|parrots?|hamsters?|"
     r"rabbits?|bunn(y|ies)|collies?|labs?|labradors?|spaniels?|terriers?|retrievers?|mares?|foals?|"
