@@ -57,8 +57,9 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
     return env
 
 
-def cold_ask(settings: Settings, backend: str) -> float:
-    """Seconds for `knotbot ask` in a new process, from start to answer printed."""
+def cold_ask(settings: Settings, backend: str) -> tuple[float, str]:
+    """Seconds for `knotbot ask` in a new process, from start to answer printed; and the
+    answer (JSON)."""
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "rag", "ask", QUESTION, "--json"],
                           env=_env(settings, KNOTBOT_EMBEDDING_BACKEND=backend),
@@ -66,7 +67,7 @@ def cold_ask(settings: Settings, backend: str) -> float:
     took = time.perf_counter() - t0
     if done.returncode != 0 or not json.loads(done.stdout).get("citations"):
         raise RuntimeError(f"cold ask ({backend}) failed: {done.stderr[-300:]}")
-    return took
+    return took, done.stdout
 
 
 def probe(settings: Settings, questions: list[str]) -> dict[str, Any]:
@@ -106,14 +107,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(settings: Settings) -> tuple[subprocess.Popen[bytes], str, float]:
+def start_app(settings: Settings, recorded: Path | None = None
+              ) -> tuple[subprocess.Popen[bytes], str, float]:
     """`knotbot serve` in a new process; seconds from start to its first answer from the
-    articles. Asked as a browser would (`rag.crowd`), every 0.1 s until the page is up."""
+    articles. Asked as a browser would (`rag.crowd`), every 0.1 s until the page is up.
+    With ``recorded`` (an answer's JSON), the same page around `rag.standin` instead."""
     from rag.crowd import first_reply
 
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--port", str(port)],
+    command = ["-m", "rag.standin", str(recorded), str(port)] if recorded else \
+        ["-m", "rag", "serve", "--port", str(port)]
+    proc = subprocess.Popen([sys.executable, *command],
                             env=_env(settings), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
@@ -185,8 +190,15 @@ def users(url: str, count: int, think: tuple[float, float] = (0.0, 0.0),
 
 def _gradio_clients(url: str, people: list[tuple[tuple[str, ...], Callable[[int, str], bool]]],
                     think: tuple[float, float]) -> Any:
-    """`users` with one gradio_client `Client` per person, each in its own thread."""
+    """`users` with one gradio_client `Client` per person, each in its own thread.
+
+    The people share one SSL context. gradio_client makes each request with httpx's
+    module functions, and each of those builds a new context, reading the whole CA bundle
+    (even for an http:// URL): on this machine about 100 ms of the simulated people's CPU
+    a reply, on the app's own cores, and 100 of them in one process queued behind it for
+    the interpreter lock (p95 12.3 -> 4.1 s, their CPU 39 -> 6 s, the app's alike)."""
     import random
+    import ssl
 
     from gradio_client import Client
 
@@ -194,11 +206,13 @@ def _gradio_clients(url: str, people: list[tuple[tuple[str, ...], Callable[[int,
 
     tally = Tally()
     lock = threading.Lock()
+    shared = ssl.create_default_context()
 
     def person(n: int) -> None:
         turns, check = people[n]
         try:
-            client = Client(url, verbose=False, httpx_kwargs={"timeout": 300})
+            client = Client(url, verbose=False, httpx_kwargs={"timeout": 300},
+                            ssl_verify=shared)  # type: ignore[arg-type]  # passed to httpx
         except Exception as err:  # noqa: BLE001 - could not even open the page: counted
             with lock:
                 tally.errors.append(f"connect: {type(err).__name__}: {err}"[:200])
@@ -253,6 +267,38 @@ def _steps(p: dict[str, Any]) -> str:
     return ", ".join(f"{s} {a:.1f}/{b:.1f}" for s, (a, b) in p["steps"].items())
 
 
+def _users_line(n: int, think: tuple[float, float], client: str, u: dict[str, Any],
+                leaks: bool = True) -> str:
+    return (f"{n} users x 3 turns ({client}), " + (
+        f"{think[0]:.0f}-{think[1]:.0f} s to read each reply" if think[1]
+        else "no pause between turns") +
+        f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
+        f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
+        f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), "
+        + (f"{u['leaks']} level leaks " if leaks else "") +
+        f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
+        f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
+        f"the simulated people {u['client_cpu']:.1f} s)"
+        + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
+
+
+def floor(settings: Settings, answer_json: str, n: int, say: Callable[[str], None]) -> None:
+    """The gradio_client people against the same page around an instant stand-in
+    (`rag.standin`): how much of their reply time is not Knotbot's own work."""
+    with tempfile.TemporaryDirectory(prefix="knotbot-standin-") as tmp:
+        recorded = Path(tmp) / "answer.json"
+        recorded.write_text(answer_json, encoding="utf-8")
+        proc, url, _ = start_app(settings, recorded)
+        try:
+            u = users(url, n, THINK, proc.pid, "gradio_client")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    say("the same page around an instant stand-in (one recorded answer, no model, no "
+        "store; what Gradio, HTTP and the simulated people cost on these cores): "
+        + _users_line(n, THINK, "gradio_client", u, leaks=False))
+
+
 def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[int]) -> None:
     """The real corpus: ingest, cold ask (ONNX vs torch), warm steps, app, users."""
     from rag.probe import crashes
@@ -263,7 +309,7 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
     # them (rag.probe): done here, so neither cold run below pays for it and the other not.
     _, check = timed(lambda: crashes(settings))
     say(f"new version's one-time store check (a child process): {check:.2f} s")
-    onnx, torch = cold_ask(settings, "onnx"), cold_ask(settings, "torch")
+    (onnx, answer), (torch, _) = cold_ask(settings, "onnx"), cold_ask(settings, "torch")
     say(f"cold `knotbot ask`: {onnx:.2f} s (torch path, same run: {torch:.2f} s; "
         f"{torch / onnx:.1f}x)")
     p = probe_process(settings, blind_questions())
@@ -278,22 +324,14 @@ def today(settings: Settings, say: Callable[[str], None], user_counts: Sequence[
         # (on this machine they compete with the app for its cores).
         runs += [(max(user_counts), THINK, "gradio_client")] if user_counts else []
         for n, think, client in runs:
-            u = users(url, n, think, proc.pid, client)
-            say(f"{n} users x 3 turns ({client}), " + (
-                f"{think[0]:.0f}-{think[1]:.0f} s to read each reply" if think[1]
-                else "no pause between turns") +
-                f": {u['replies']}/{3 * n} replies, {u['errors']} errors, reply p50 "
-                f"{u['p50']:.2f} s p95 {u['p95']:.2f} s (turns 2-3 alone: p50 "
-                f"{u['later_p50']:.2f} s p95 {u['later_p95']:.2f} s), {u['leaks']} level leaks "
-                f"({u['seconds']:.1f} s in all; CPU: app {u['server_cpu']:.1f} s = "
-                f"{1e3 * u['server_cpu'] / max(u['replies'], 1):.0f} ms a reply, "
-                f"the simulated people {u['client_cpu']:.1f} s)"
-                + (f"; e.g. {u['examples'][0]}" if u["examples"] else ""))
+            say(_users_line(n, think, client, users(url, n, think, proc.pid, client)))
         say(f"app RSS after the users: {rss_mb(proc.pid):.0f} MB "
             f"({rss_mb(proc.pid, 'RssAnon'):.0f} MB its own)")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    if user_counts:
+        floor(settings, answer, max(user_counts), say)
 
 
 def growth(settings: Settings, sizes: Sequence[int], work: Path,

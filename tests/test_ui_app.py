@@ -391,6 +391,18 @@ def test_build_app_without_launching(tmp_path: Path) -> None:
     assert app.title == "Knotbot"
 
 
+def test_the_api_describes_the_chat_and_the_two_checkers_only(tmp_path: Path) -> None:
+    """What a gradio_client user downloads at every connection: the three things there are
+    to ask, not the page's own buttons (which still run: they stay in the page's config)."""
+    from ui.app import build_app
+
+    app = build_app(FakePipeline(), feedback_file=tmp_path / "f.jsonl")
+    assert len(app.get_api_info()["named_endpoints"]) == 3
+    assert "/on_send" in app.get_api_info()["named_endpoints"]
+    fns = {d["api_name"]: d for d in app.get_config_file()["dependencies"]}
+    assert {"on_like", "on_comment", "restore"} <= set(fns)
+
+
 def test_build_app_survives_a_pipeline_without_index(tmp_path: Path) -> None:
     import gradio as gr
 

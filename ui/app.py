@@ -136,6 +136,12 @@ class ChatTab:
         gr.HTML(PRIVACY)
 
 
+# Events only the page itself sends: left out of the API's description (`/info`), which
+# every gradio_client connection downloads and parses (14 endpoints, 56 KB: about 10 ms
+# of the app's CPU per connection, and more of the client's). The page still calls them.
+PAGE_ONLY: dict[str, Any] = {"api_visibility": "private"}
+
+
 def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int) -> None:
     # The browser's copy is written with the reply itself, not by a later event, so a
     # reload the moment the reply lands loses nothing.
@@ -158,7 +164,7 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int)
     gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
           **wait)
     for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
-        button.click(partial(on_send, text), [tab.entries], chat_out, **wait)
+        button.click(partial(on_send, text), [tab.entries], chat_out, **wait, **PAGE_ONLY)
     tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
 
 
@@ -176,9 +182,11 @@ def _wire_feedback(tab: ChatTab, feedback_file: Path) -> None:
         return handlers.save_comment(feedback_file, log, ratings, current, text)
 
     tab.chatbot.like(on_like, [tab.entries, tab.ratings, tab.comment, tab.current],
-                     [tab.status, tab.ratings, tab.current, tab.comment_row, tab.comment])
+                     [tab.status, tab.ratings, tab.current, tab.comment_row, tab.comment],
+                     **PAGE_ONLY)
     gr.on([tab.save.click, tab.comment.submit], on_comment,
-          [tab.entries, tab.ratings, tab.current, tab.comment], [tab.status, tab.comment])
+          [tab.entries, tab.ratings, tab.current, tab.comment], [tab.status, tab.comment],
+          **PAGE_ONLY)
 
 
 def _wire_reset(app: gr.Blocks, tab: ChatTab) -> None:
@@ -187,16 +195,17 @@ def _wire_reset(app: gr.Blocks, tab: ChatTab) -> None:
     cleared: tuple[Any, ...] = ([], [], {}, None, "", "", "", [], hidden, hidden)
     clear_out = [tab.chatbot, tab.entries, tab.ratings, tab.current, tab.notice, tab.status,
                  tab.comment, tab.stored, tab.comment_row, tab.confirm]
-    tab.new.click(lambda: gr.update(visible=True), None, [tab.confirm])
-    tab.keep.click(lambda: gr.update(visible=False), None, [tab.confirm])
-    tab.yes.click(lambda: cleared, None, clear_out)
-    tab.chatbot.clear(lambda: cleared, None, clear_out)
+    tab.new.click(lambda: gr.update(visible=True), None, [tab.confirm], **PAGE_ONLY)
+    tab.keep.click(lambda: gr.update(visible=False), None, [tab.confirm], **PAGE_ONLY)
+    tab.yes.click(lambda: cleared, None, clear_out, **PAGE_ONLY)
+    tab.chatbot.clear(lambda: cleared, None, clear_out, **PAGE_ONLY)
 
     def restore(data: object) -> tuple[list[handlers.Message], handlers.ChatLog]:
         log = handlers.from_stored(data)
         return handlers.chat_messages(log), log
 
-    app.load(restore, [tab.stored], [tab.chatbot, tab.entries], show_progress="hidden")
+    app.load(restore, [tab.stored], [tab.chatbot, tab.entries], show_progress="hidden",
+             **PAGE_ONLY)
 
 
 def _load_form(pipeline: Pipeline) -> tuple[PressForm | None, str]:
