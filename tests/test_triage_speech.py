@@ -95,3 +95,30 @@ def test_a_bone_that_broke_told_with_a_verb_forbids_pressing(pipeline) -> None: 
             "knot above it?")
     check = pipeline.safety.assess(text, []).press_check
     assert check is not None and check.verdict == "do_not_press"
+
+
+def test_pidgin_english_is_read_as_meant(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert as_spoken("e no gree go, i no fit turn am") == "it will not go, i cannot turn am"
+    text = ("My neck don dey pain me two weeks now. I don try heat, balm and tablets, e no "
+            "gree go. Wetin I fit do?")
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "Some people crashed on the ring road this morning, not me, I wasn't inside. Sat in the "
+    "jam for two hours and now my traps are knotted. Heat?",
+    "The whole week was a total train wreck at work. Shoulders in knots, what stretch?",
+    "Got a blowout on the van tyre and changed it in the rain. Upper back knotted, heat?",
+])
+def test_a_crash_the_writer_was_not_in_or_a_bad_week_is_not_a_sign(pipeline, text: str
+                                                                  ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "some lads ran into my car from behind at the roundabout and my neck is killing me",
+    "they hit us from the side at the junction this morning and my neck hurts",
+])
+def test_a_knock_told_by_where_it_came_from_still_counts(pipeline, text: str
+                                                       ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"

@@ -262,6 +262,13 @@ class Normaliser:
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
 
 
+# West African Pidgin English, phrase by phrase: "e no gree go" (it will not go), "I no fit
+# sleep" (I cannot sleep), "my chest no dey pain me" (is not paining me).
+_PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
+    (r"no fit", "cannot"), (r"no gree", "will not"), (r"no dey", "is not"),
+    (r"don dey", "has been"), (r"dey", "is"), (r"wetin", "what"), (r"abeg", "please"),
+    (r"don(?= (try|take|use|do|go|see|get|start|reach|finish)\b)", "have"),
+    (r"e(?= (no|dey|don|is|will|wan|go|be|get|pain|hurt|start)\b)", "it"))]
 _DIALECT_WORD = re.compile(r"(?<![\w'-])([a-z]+)('s)?(?![\w'-])")
 _DROPPED_G = re.compile(r"(?<![\w'])([a-z]{2,}in)'(?![\w'])")
 
@@ -271,6 +278,8 @@ def as_spoken(text: str) -> str:
     sair") and a dropped g put back ("walkin'", "achin'"), in every reading: they are
     how people talk, not a disguise."""
     text = _DROPPED_G.sub(r"\1g", text)
+    for pattern, meant in _PIDGIN:
+        text = pattern.sub(meant, text)
     return _DIALECT_WORD.sub(lambda m: DIALECT[m.group(1)] + (" is" if m.group(2) else "")
                              if m.group(1) in DIALECT else m.group(0), text)
 

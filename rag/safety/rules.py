@@ -149,7 +149,7 @@ _STRANGER = re.compile(
     r"residents?|visitors?|actors?|contestants?|competitors?|pupils?|students?|classmates?|"
     r"colleagues?|co-?workers?|workmates?|neighbou?rs?|guests?|bride|groom|lads?|fellas?|"
     r"spectators?|fans?|staff|workers?|builders?|nurses?|"
-    r"audience|crowd)|people|someone|somebody|everyone|"
+    r"audience|crowd|people|folks?)|people|someone|somebody|everyone|"
     r"everybody|nobody)\b")
 # One's own character in a game is not one's body: read "my avatar" as "an avatar".
 _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)")
@@ -212,7 +212,7 @@ _WATCHING = re.compile(r"\b(while|as|when|whilst) (i|we) (was|were) (just |only 
                        r"sidelines?|touchline|terraces))\b")
 # "Saw a crash ... was not involved": a sight the writer says they were not part of.
 _SAW = re.compile(r"^\s*(i |we )?(just )?(saw|seen|watched|witnessed) (a|an|the|some|two)\b")
-_NOT_INVOLVED = re.compile(r"\b(not|never) (involved|in it|in the (car|crash|accident|"
+_NOT_INVOLVED = re.compile(r"\b(not|never) (involved|inside|in it|in the (car|crash|accident|"
                            r"collision))\b")
 _INVOLVED = re.compile(r"\b(i|me|my|mine|myself|we|us|our|he|him|his|she|her|hers|they|them|"
                        r"their|you|your)\b")
