@@ -235,7 +235,10 @@ class KnotbotPipeline:
                 # sha good?" adds nothing to "and how long should I hold it?" but noise
                 before = coverage.check(before).covered
             return f"{before} {question}".strip()
-        return question
+        # Naming nothing of the topic but a pronoun, a first question is about the knot,
+        # as the safety stage read it ("am i stuck with this thing forever?").
+        topical = self.safety.as_topic(question.lower()) if plain and not earlier else ""
+        return topical or question
 
     def _retrieve_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
