@@ -236,7 +236,7 @@ class KnotbotPipeline:
                 before = coverage.check(before).covered
             return f"{before} {question}".strip()
         # Naming nothing of the topic but a pronoun, a first question is about the knot,
-        # as the safety stage read it ("am i stuck with this thing forever?").
+        # as the safety stage read it ("will this thing ever go away?").
         topical = self.safety.as_topic(question.lower()) if plain and not earlier else ""
         return topical or question
 

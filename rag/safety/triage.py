@@ -28,16 +28,15 @@ FOLLOW_UP = re.compile(
     r"them|those|these|there)\b"
 )
 
-# A message that names no subject but a pronoun ("am i stuck with this thing forever?",
-# "does scrolling all day cause these?"): in a chat about knots, the pronoun is the knot.
+# A message that names no subject but a pronoun ("will this thing ever go away?", "is it
+# dangerous to leave them alone?"): in a chat about knots, the pronoun is the knot.
 REFERS = re.compile(r"\b(?:(?:this|that) thing|these things|it|this|these|them|they|those)\b")
 _THE_KNOT = {"it": "the knot", "this": "this knot", "these": "these knots", "them": "the knots",
              "they": "the knots", "those": "those knots", "these things": "these knots"}
 # Read that way, it must come this close to the in-scope examples or an article sentence
 # (stricter than the plain scope threshold: "the knot" alone brings any message nearer).
 # Answerable questions of this form in evals/ (retrieval_blind, answers_blind3) read at
-# 0.59 to 0.66; off-topic ones with a pronoun at 0.47 at most ("is it ok to stop my
-# antidepressants cold turkey").
+# 0.59 to 0.66; the off-topic ones of evals/safety with a pronoun at 0.47 at most.
 PRONOUN_SCOPE = 0.55
 
 
@@ -113,7 +112,7 @@ class SafetyStage:
 
     def as_topic(self, text: str) -> str:
         """A message that names nothing of the topic but a pronoun, with the pronoun read
-        as the knot ("am i stuck with this thing forever"); "" for any other message."""
+        as the knot ("will this thing ever go away?"); "" for any other message."""
         if self.lex.scope_topic.search(text) or not REFERS.search(text):
             return ""
         return as_the_knot(text)
