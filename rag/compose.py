@@ -48,6 +48,7 @@ _PROHIBITION = re.compile(r"^(never|avoid|stop|do not|don't)\b|\b(avoid massagin
 LEXICAL_WEIGHT = 0.2  # keyword overlap added to a sentence's cosine score
 RANK_PENALTY = 0.02  # per place a sentence's passage stands below the first
 MARGIN = 0.2  # sentences this far below the best one are left out
+DEEP_RANK = 3  # a passage below the first four costs its sentences what the fourth's cost
 
 
 def inverse_document_frequency(sentence_words: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -117,14 +118,17 @@ def quotable(doc: Document, may_quote: Callable[[str, str], bool] = lambda _s, _
 
 
 def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
-               may_quote: Callable[[str, str], bool] = lambda _s, _h: True) -> list[Candidate]:
-    """Sentences of the passages that may be quoted, scored against the question."""
+               may_quote: Callable[[str, str], bool] = lambda _s, _h: True,
+               depth: int | None = None) -> list[Candidate]:
+    """Sentences of the passages that may be quoted, scored against the question, less a
+    little per place their passage stands below the first (no more than at ``depth``)."""
     out: list[Candidate] = []
     for rank, doc in enumerate(docs):
         sentences = quotable(doc, may_quote)
+        penalty = RANK_PENALTY * min(rank, depth if depth is not None else rank)
         for order, (text, value) in enumerate(zip(sentences, score(question, sentences),
                                                   strict=True)):
-            out.append(Candidate(text, doc, rank, order, value - RANK_PENALTY * rank))
+            out.append(Candidate(text, doc, rank, order, value - penalty))
     return out
 
 
@@ -146,6 +150,12 @@ def pick(cands: list[Candidate], limit: int, margin: float = MARGIN) -> list[Can
     return sorted(chosen, key=lambda c: (c.rank, c.order))
 
 
+def top_score(cands: list[Candidate], depth: int) -> float:
+    """The best score among the sentences of the first ``depth`` passages (the retrieval
+    result): whether the articles answer at all is decided there, not deeper."""
+    return max((c.score for c in cands if c.rank < depth), default=0.0)
+
+
 def cite(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
     """Quoted sentences with [n] markers, and the citations they point to."""
     citer = Citer()
@@ -163,13 +173,15 @@ def sources_block(citations: list[Citation]) -> str:
 
 def compose(question: str, triage: Triage, press: PressCheck | None,
             docs: Sequence[Document], score: SentenceScorer, threshold: float,
-            max_sentences: int = 4, uncovered: Sequence[str] = (), ask: Ask | None = None
-            ) -> tuple[str, str, list[Citation]]:
+            max_sentences: int = 4, uncovered: Sequence[str] = (), ask: Ask | None = None,
+            deeper: Sequence[Document] = ()) -> tuple[str, str, list[Citation]]:
     """The answer's Markdown, its cited body alone, and its citations.
 
     ``uncovered`` names terms of the question the articles never use; the answer says
     they are not covered, and ``docs`` (retrieved for the rest of the question, or none)
-    answer the rest. With ``ask``, a plain question is answered by `rag.answer`.
+    answer the rest. With ``ask``, a plain question is answered by `rag.answer`, which
+    may also quote the ``deeper`` passages (retrieved after ``docs``); whether there is
+    an answer at all is still decided on ``docs``.
     """
     head = safety_block(triage, press)
     if triage.level == "out_of_scope":
@@ -178,19 +190,21 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     if triage.level == "emergency":
         max_sentences = 1  # one "get medical help" sentence; nothing else follows
     may_quote = lambda sentence, section: allowed(sentence, section, triage, press)  # noqa: E731
-    cands = candidates(question, docs, score, may_quote)
+    plain = ask is not None and massage_allowed(triage, press)
+    cands = candidates(question, [*docs, *deeper] if plain else docs, score, may_quote,
+                       DEEP_RANK)
     if ask is not None:  # an intro, slogan or advert never stands as the answer
         cands = [c for c in cands if c.text not in ask.filler]
-    best = max((c.score for c in cands), default=0.0)
+    best = top_score(cands, len(docs))
     if ask is not None and cands and best < threshold:  # the question wrapped in a story
         cands = by_part(question, cands, score, RANK_PENALTY, ask.far)
-        best = max(c.score for c in cands)
+        best = top_score(cands, len(docs))
     uncovered = () if triage.level == "emergency" else uncovered
     citations: list[Citation] = []
     if not cands or best < threshold:
         # After a safety verdict, the safety block is the answer: no "don't cover that".
         body = not_covered(uncovered) if massage_allowed(triage, press) else ""
-    elif ask is not None and massage_allowed(triage, press):
+    elif ask is not None and plain:
         body, citations, _shape = answer_body(ask, question, docs, cands, score,
                                               lambda d: quotable(d, may_quote),
                                               rest=bool(uncovered))

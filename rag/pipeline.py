@@ -189,17 +189,20 @@ class KnotbotPipeline:
         new version loaded in the background."""
         if self.live.error and self.live.unreachable:
             return [], self.live.error, index
+        # Deeper than retrieval_k for the answer's sentences: MMR picks greedily and the
+        # reranker reorders only the first few, so the first retrieval_k are unchanged.
+        retriever = index.retriever.model_copy(
+            update={"k": max(index.retriever.k, self.settings.answer_depth)})
         if not self.live.error:
             try:
-                return index.retriever.invoke(query), "", index
+                return retriever.invoke(query), "", index
             except Exception as err:  # Chroma raises several kinds (NotFound, connection)
                 unreachable = is_unreachable(err)
                 self.live.failed("search", err, unreachable)
                 if unreachable:
                     return [], reason(err), index
         try:
-            return index.retriever.model_copy(update={"use_store": False}).invoke(query), \
-                "", index
+            return retriever.model_copy(update={"use_store": False}).invoke(query), "", index
         except Exception as err:  # noqa: BLE001 - the safety block must stand
             return [], reason(err), index
 
@@ -232,7 +235,10 @@ class KnotbotPipeline:
                 # sha good?" adds nothing to "and how long should I hold it?" but noise
                 before = coverage.check(before).covered
             return f"{before} {question}".strip()
-        return question
+        # Naming nothing of the topic but a pronoun, a first question is about the knot,
+        # as the safety stage read it ("will this thing ever go away?").
+        topical = self.safety.as_topic(question.lower()) if plain and not earlier else ""
+        return topical or question
 
     def _retrieve_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
@@ -257,8 +263,10 @@ class KnotbotPipeline:
             covered = index.coverage.respell(gap.covered)
             state["query"] = self._query(covered, state["history"], plain, index.coverage,
                                          core_words(index)) if covered else ""
-            state["docs"], state["search_error"], state["index"] = (
+            found, state["search_error"], state["index"] = (
                 self._search(state["query"], index) if state["query"] else ([], "", index))
+            k = self.settings.retrieval_k
+            state["docs"], state["deeper"] = found[:k], found[k:]
         state["t_retrieve"] = time.perf_counter() - t0
         return state
 
@@ -273,7 +281,7 @@ class KnotbotPipeline:
             state["index"].score_sentences if state["index"] else _no_scores,
             threshold=-1.0 if red_flag else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences,
-            uncovered=state.get("uncovered", ()),
+            uncovered=state.get("uncovered", ()), deeper=state.get("deeper", ()),
             ask=ask_for(state["question"], state["history"], state["index"],
                         state.get("uncovered", ())))
         if state.get("search_error"):

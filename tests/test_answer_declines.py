@@ -92,3 +92,33 @@ def test_a_thing_that_keeps_knotting_gets_no_quote(pipeline) -> None:  # type: i
     # question to what they discuss: the cable is all it is about.
     ans = pipeline.answer("why does my extension cable keep knotting?")
     assert not ans.citations and "don't cover" in ans.body, ans.body
+
+
+def test_a_message_that_names_the_knot_only_by_a_pronoun_is_about_the_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # In a chat about knots, "it" with nothing else named is the knot: answered, not
+    # refused as off-topic and not declined.
+    for question in ("will this thing ever go away for good?",
+                     "is it dangerous to leave them alone?"):
+        ans = pipeline.answer(question)
+        assert ans.triage.level == "self_care" and ans.citations, ans.answer
+        assert "don't cover" not in ans.body, ans.body
+        _check_faithful(ans, _headings(pipeline))
+    # A pronoun does not bring an off-topic message in ("it" is no knot here).
+    for question in ("can you recommend a film for it to be a fun evening?",
+                     "is it going to rain in Toronto tomorrow?"):
+        assert pipeline.answer(question).triage.level == "out_of_scope", question
+
+
+def test_a_deeper_passage_may_be_quoted_but_never_decides_that_there_is_an_answer() -> None:
+    from rag.compose import candidates, top_score
+
+    docs = [Document(page_content=f"Passage number {n} says something long enough here.")
+            for n in range(6)]
+
+    def score(_question: str, sentences: Sequence[str]) -> list[float]:
+        return [0.9 if "number 5" in s else 0.2 for s in sentences]
+
+    cands = candidates("q", docs, score, depth=3)
+    deep = next(c for c in cands if c.rank == 5)
+    assert round(deep.score, 2) == round(0.9 - 0.02 * 3, 2)  # costs what the fourth's cost
+    assert top_score(cands, 4) == 0.2  # the first four alone decide

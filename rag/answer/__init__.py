@@ -224,7 +224,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     if MEDICINE.search(ask.question) and not besides_medicine(ask.question):
         return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
                 else MEDICINES), [], shape
-    best = max((c.score for c in fresh), default=0.0)
+    best = max((c.score for c in fresh if c.rank < len(docs)), default=0.0)
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)

@@ -71,6 +71,8 @@ class SemanticLayer:
             self._scope_matrix = np.vstack([self._example_scope,
                                             np.asarray(vectors, np.float32)])
 
-    def in_scope(self, text: str) -> bool:
+    def in_scope(self, text: str, threshold: float | None = None) -> bool:
+        """Close to an in-scope example or an article sentence (at ``threshold``, else the
+        layer's own)."""
         _, scope = self._vectors()
-        return bool((scope @ self._query(text)).max() >= self.scope_threshold)
+        return bool((scope @ self._query(text)).max() >= (threshold or self.scope_threshold))

@@ -28,6 +28,22 @@ FOLLOW_UP = re.compile(
     r"them|those|these|there)\b"
 )
 
+# A message that names no subject but a pronoun ("will this thing ever go away?", "is it
+# dangerous to leave them alone?"): in a chat about knots, the pronoun is the knot.
+REFERS = re.compile(r"\b(?:(?:this|that) thing|these things|it|this|these|them|they|those)\b")
+_THE_KNOT = {"it": "the knot", "this": "this knot", "these": "these knots", "them": "the knots",
+             "they": "the knots", "those": "those knots", "these things": "these knots"}
+# Read that way, it must come this close to the in-scope examples or an article sentence
+# (stricter than the plain scope threshold: "the knot" alone brings any message nearer).
+# Answerable questions of this form in evals/ (retrieval_blind, answers_blind3) read at
+# 0.59 to 0.66; the off-topic ones of evals/safety with a pronoun at 0.47 at most.
+PRONOUN_SCOPE = 0.55
+
+
+def as_the_knot(norm: str) -> str:
+    """The message with its pronouns read as the knot the chat is about."""
+    return REFERS.sub(lambda m: _THE_KNOT.get(m.group(0), "this knot"), norm)
+
 
 # The places red-flags.md says to press ("gently"): the back of the neck, the top of the
 # shoulders, the upper back.
@@ -94,6 +110,13 @@ class SafetyStage:
         self.known = vocabulary  # and the articles' words: "needling" is not gibberish
         self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
 
+    def as_topic(self, text: str) -> str:
+        """A message that names nothing of the topic but a pronoun, with the pronoun read
+        as the knot ("will this thing ever go away?"); "" for any other message."""
+        if self.lex.scope_topic.search(text) or not REFERS.search(text):
+            return ""
+        return as_the_knot(text)
+
     def use_articles(self, words: Iterable[str], terms: frozenset[str]) -> None:
         """The served articles' words count as words, and their own terms (rare in
         English) as the topic."""
@@ -140,6 +163,9 @@ class SafetyStage:
                 # A part of a longer message may be what is close ("is it my phone? I'm on
                 # it all day with my head down"): the rest dilutes the whole's vector.
                 or any(self.semantic.in_scope(p) for p in message_parts(question))):
+            return "in_scope"
+        if self.semantic and not other_body and (topical := self.as_topic(norm)) \
+                and self.semantic.in_scope(topical, PRONOUN_SCOPE):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
