@@ -236,24 +236,21 @@ def blank_others(text: str) -> str:
         end = m.start() if m else len(text)
         clause = text[start:end]
         watching = _WATCHING.search(clause)
-        if watching and not _INVOLVED.search(clause[: watching.start()]):
-            out.append(" " * len(clause))
-            carried = False
-            if m:
-                out.append(m.group(0))
-                start = m.end()
-            continue
+        # Watched, and nobody named before the watching: "and" after it carries on the
+        # watcher ("... while I was watching and slipped"), not the sight.
+        watched = watching is not None and not _INVOLVED.search(clause[: watching.start()])
         frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
             or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause))
         thing = None if frame else _NOT_HUMAN.match(clause)
         blank = False
-        if frame and not _INVOLVED.search(clause[frame.end():]):
+        if watched or (frame and not _INVOLVED.search(clause[frame.end():])):
             blank = True
         elif thing and (thing.group("det") or _THING_VERB.match(clause[thing.end():].lstrip())) \
                 and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
             blank = True
         out.append(" " * len(clause) if blank else clause)
-        carried = blank and m is not None and m.group(0).strip() in ("and", "then")
+        carried = blank and not watched and m is not None \
+            and m.group(0).strip() in ("and", "then")
         if m:
             out.append(m.group(0))
             start = m.end()

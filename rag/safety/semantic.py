@@ -75,4 +75,5 @@ class SemanticLayer:
         """Close to an in-scope example or an article sentence (at ``threshold``, else the
         layer's own)."""
         _, scope = self._vectors()
-        return bool((scope @ self._query(text)).max() >= (threshold or self.scope_threshold))
+        bar = self.scope_threshold if threshold is None else threshold
+        return bool((scope @ self._query(text)).max() >= bar)
