@@ -6,7 +6,7 @@ import re
 
 from rag.models import LEVEL_RANK, PressCheck
 from rag.safety.lexicon import Lexicon
-from rag.safety.rules import negated, not_the_writers
+from rag.safety.rules import in_past, negated, not_the_writers, told_over
 
 _NO_MASSAGE_FLAGS = {"inflammation", "serious_illness"}
 _STOP_FLAGS = {"nerve_sensory", "nerve_weakness", "nerve"}  # "nerve": the semantic layer's name
@@ -24,6 +24,15 @@ _NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
 
 def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = True) -> bool:
     return any(not (negatable and negated(text, m.start(), m.end(), lex))
+               for m in pattern.finditer(text))
+
+
+def _felt_now(text: str, lex: Lexicon, pattern: re.Pattern[str]) -> bool:
+    """A stop feeling said, and not told as over ("pins and needles years ago, never
+    came back", "my hand went numb in the night, fine after a minute")."""
+    return any(not negated(text, m.start(), m.end(), lex)
+               and not told_over(text, m.start(), m.end(), lex)
+               and not in_past(text, m.start(), m.end(), lex)
                for m in pattern.finditer(text))
 
 
@@ -63,7 +72,7 @@ def press_check(question: str, lex: Lexicon, flags: dict[str, str],
         return PressCheck(verdict="do_not_press", reasons=reasons)
     stop_reason, stop_pattern = lex.stop
     # A stop feeling must be the writer's: "the remote's gone numb on me" is not.
-    if _hits(not_the_writers(text, lex), lex, stop_pattern) or set(flags) & _STOP_FLAGS:
+    if _felt_now(not_the_writers(text, lex), lex, stop_pattern) or set(flags) & _STOP_FLAGS:
         return PressCheck(verdict="stop", reasons=[stop_reason])
     return PressCheck(verdict="gently", reasons=[lex.press["gently"]["reason"],
                                                  " ".join(lex.press["gently"]["guidance"].split())])

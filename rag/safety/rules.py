@@ -123,7 +123,7 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     return True
 
 
-def _in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
+def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
     clause = _around(text, start, end, _PAST_SCOPE)
     return bool(lex.past.search(clause)) and not _RECENT.search(clause)
 
@@ -268,10 +268,12 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
     """Concepts mentioned affirmatively in ``text`` (already normalised).
 
     Returns (current, past_only): the second holds concepts mentioned only as clearly
-    past events ("a car accident years ago, fully recovered").
+    past events ("a car accident years ago, fully recovered") or as over ("pins and
+    needles once, never came back"); only a class that marks them `past_ok` lets them go.
     """
     current: set[str] = set()
     past: set[str] = set()
+    over = resolved(text, lex)  # before blanking: "it healed fine" reads as a figure
     text = not_the_writers(text, lex)
     mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
                 for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
@@ -283,11 +285,89 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
         if no or any((a <= start and end <= b) or (start <= a and b == end)
                      for a, b in denied):
             continue
-        if _in_past(text, start, end, lex):
+        if name in over or in_past(text, start, end, lex):
             past.add(name)
             continue
         current.add(name)
     return current, past - current
+
+
+# A sign told as over: "a temperature yesterday, but it's gone now", "pins and needles
+# once, never came back", "the GP said it was nothing". Read only to keep the learned
+# layer from flagging what the rules see was told as finished; the rules' own flags do not
+# change (a face that drooped for a minute and "is fine now" is still a stroke sign).
+_OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
+_CLOSE = r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|so|though|tho|" \
+    r"thankfully|luckily))"
+_RESOLVED = re.compile(
+    # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
+    # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
+    # airbags went off", "gone off my food".
+    rf"\b{_OVER}( (away|completely|totally|fully|itself|by itself|on its own))*{_CLOSE}"
+    r"|\b(went|go|goes|gone|going|faded|fading|disappeared) (\w+ )?away\b(?! (to|into|in|at|on|for|"
+    r"and (came|come)))|\b(wore|worn|wearing|passed|eased|easing) off\b"
+    rf"|\b(completely|totally|fully|soon|quickly|it|that|which|they|this) (went|passed|faded)"
+    rf"{_CLOSE}"
+    r"|\b(all|completely|totally|fully) (sorted|clear|gone|normal|recovered|healed)"
+    r"\b|\b(sorted|fixed|healed) (it|that|them|out|up)\b|\b(it|they|that|which|has|have|"
+    r"had|all) (\w+ )?healed\b|\bhealed (up )?(fine|well|grand|nicely|ok|okay|perfectly)"
+    r"|\b(never|did not|has not) (came|come|coming) back|\bback to normal"
+    r"|\b(fine|better|normal|ok|okay) (now|since|afterwards|after (that|a|about|like|"
+    r"\w+ (minutes?|hours?|seconds?)))"
+    r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
+    r"say|told (me|us|him|her)|reckons|thinks|confirmed|checked)\b[^.;!?]{0,40}\b(normal|fine|"
+    r"nothing|harmless|benign|ok|okay|all clear|hormones|not (serious|worrying|a worry|"
+    r"anything))\b")
+# What says a sign is not over: it is denied to end ("won't go away"), comes back, goes on.
+_NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+){0,2}\s*$")
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+_AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
+                    r"coming )back|again|returns?|returned|returning|recurr\w*|on and off|keeps? "
+                    r"(happening|coming)|worse|worsening|still|every time|each time|whenever|"
+                    r"ever since|since then)\b")
+# An injury is never talked away as over ("fell on friday but i'm totally fine"): only a
+# clear past time lets it go (in_past).
+_NEVER_OVER = frozenset({"trauma"})
+
+
+def _says_over(clause: str) -> bool:
+    return any(not _NOT_OVER.search(clause[: m.start()]) for m in _RESOLVED.finditer(clause))
+
+
+def told_over(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Is the mention at text[start:end] told as over: in its clause, or in a later
+    clause of its sentence before any clause that names a sign of its own ("headache this
+    morning, normal one, gone with a coffee"), in a sentence that says nothing of it
+    coming back?"""
+    sentence = _around(text, start, end, _SENTENCE_END)
+    if _AGAIN.search(sentence):
+        return False
+    stop = _SENTENCE_END.search(text, end)
+    rest = text[end: stop.start() if stop else len(text)]
+    breaks = list(_PAST_SCOPE.finditer(rest))
+    # What follows the mention, its own clause first: told, then told as over.
+    clauses = [rest[: breaks[0].start() if breaks else None]] + [
+        rest[b.end(): breaks[i + 1].start() if i + 1 < len(breaks) else None]
+        for i, b in enumerate(breaks)]
+    for i, clause in enumerate(clauses):
+        if _says_over(clause):
+            return True
+        if i and any(p.search(clause) for name, p in lex.concepts.items()
+                     if name not in _QUALIFIERS):
+            return False
+    return False
+
+
+def resolved(text: str, lex: Lexicon) -> set[str]:
+    """Concepts whose every mention is told as over."""
+    out: set[str] = set()
+    still: set[str] = set()
+    for name, pattern in lex.concepts.items():
+        if name in _NEVER_OVER:
+            continue
+        for m in pattern.finditer(text):
+            (out if told_over(text, m.start(), m.end(), lex) else still).add(name)
+    return out - still
 
 
 # A denial followed by what it is instead ("not chest pain, more like a weight on it"):
@@ -298,14 +378,23 @@ _INSTEAD = re.compile(r"\b(more like|rather|instead|but|though|although|however|
 
 def explained_away(text: str, lex: Lexicon) -> bool:
     """The text (normalised) has a sign's words, and the rules read every one of them as
-    not said: denied ("no numbness, tingling or weakness"), a figure of speech, or someone
-    else's event. A model that cannot read negation or grammar must not flag it then; a
-    text with no sign words at all is the model's to read."""
-    if _INSTEAD.search(text) or not any(
-            p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS):
+    not said: denied ("no numbness, tingling or weakness"), a figure of speech, someone
+    else's event, a past event its class lets go ("came off my bike as a teenager"), or
+    one told as over ("a headache yesterday, gone now"). A model that cannot read
+    negation, time or grammar must not flag it then; a text with no sign words at all is
+    the model's to read."""
+    if any(not _RESOLVED.match(text, m.end(), m.end() + 40)
+           and not _RESOLVED.search(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
+           for m in _INSTEAD.finditer(text)):
+        return False  # not "but it's gone now": that is the sign told as over
+    over = resolved(text, lex)
+    if not any(p.search(text) for name, p in lex.concepts.items()
+               if name not in _QUALIFIERS or name in over):
         return False
     current, past = present_concepts(text, lex)
-    return not (current - _QUALIFIERS) and not (past - _QUALIFIERS)
+    # A past event a class lets go ("a fall years ago, fully healed") is read too.
+    let_go = frozenset().union(*(cls.past_ok for cls in lex.classes))
+    return not (current - _QUALIFIERS - over) and not (past - _QUALIFIERS - let_go - over)
 
 
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:

@@ -1,0 +1,98 @@
+"""Signs told as over, or as someone's death, or as a figure: read as people mean them.
+Wording of our own; every kind has a counterpart where the sign is real now and must
+still count (a sign that passed in minutes can be a stroke or a heart attack)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+from rag.safety.lexicon import load_lexicon
+from rag.safety.rules import resolved
+
+
+def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
+    return pipeline.safety.assess(text, []).triage.level
+
+
+def _verdict(pipeline, text: str) -> str | None:  # type: ignore[no-untyped-def]
+    check = pipeline.safety.assess(text, []).press_check
+    return check.verdict if check else None
+
+
+@pytest.mark.parametrize(("text", "over"), [
+    ("i had a slight temperature on monday but it has gone now", {"fever"}),
+    ("pins and needles in my fingers once, years ago, never came back", {"nerve_sensory"}),
+    ("tingling in my hand, the gp said it was nothing serious", {"nerve_sensory"}),
+])
+def test_a_sign_told_as_over_is_read_as_over(text: str, over: set[str]) -> None:
+    assert over <= resolved(text, load_lexicon())
+
+
+@pytest.mark.parametrize("text", [
+    "my arm has gone numb",  # "gone" that is the sign itself
+    "i passed out in the kitchen",
+    "the tingling went away but it keeps coming back",  # it comes back: not over
+    "the numbness eased off and then came back worse",
+])
+def test_what_only_sounds_over_is_not(text: str) -> None:
+    assert not resolved(text, load_lexicon()) & {"nerve_sensory", "fainting"}
+
+
+@pytest.mark.parametrize("text", [
+    "Came off a horse when I was a wee lass, broke my arm, it healed fine. Now just a knot "
+    "under my shoulder blade from mucking out. Heat or ice?",
+    "Had whiplash three summers ago, fully cleared by the physio. Today it's only a tight "
+    "trap from the commute. Stretch?",
+    "I had a bit of a temperature on Sunday but it's gone now and I feel fine. Knot in my "
+    "upper back from the sofa, how do I loosen it?",
+    "Mild headache last night after the wedding, gone by breakfast. Still got this knot in "
+    "my shoulder, can I roll it?",
+    "Got pins and needles in my fingers years ago, physio sorted it and it never came back. "
+    "Just a knot in my trap now, what helps?",
+    "My uncle died of a stroke in the spring and I've been tense ever since the funeral. "
+    "Shoulders in knots. What helps?",
+    "my traps are literally dying after leg day lol, stretches?",
+    "Lost 2kg this month on purpose with the running club. Knot in my neck from the "
+    "treadmill posture, tips?",
+    "Knot for 5 days, a bit better every day with heat. Keep doing the same?",
+])
+def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
+                                                            ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # Over in minutes, still an emergency: a passing stroke or heart sign.
+    ("My face drooped on one side for ten minutes this morning, it's gone now. Knot in my "
+     "neck too, can I massage it?", "emergency"),
+    ("Crushing chest pain an hour ago that went away after I sat down. My neck knot is "
+     "sore, heat?", "emergency"),
+    # Told as over, then back: a sign now.
+    ("Pins and needles in my hand went away last week but now it's back. Massage my trap?",
+     "urgent"),
+    # A past injury with a new fall: the new one counts.
+    ("Broke my leg years ago, fully healed, but I fell down the stairs yesterday and my "
+     "neck hurts. Ice?", "emergency"),
+    # A fever that "went down" with pills, and a stiff neck now.
+    ("Had a fever that went down with paracetamol and my neck is really stiff now. Rub it?",
+     "emergency"),
+    # The writer's own near-death is not someone else's death.
+    ("I nearly died in a car crash on Friday and my neck has hurt since. Massage?",
+     "emergency"),
+    ("my arm is dead, I can't grip my mug and keep dropping things", "urgent"),
+    ("Knot for 10 days, still the same despite heat and stretching every day. Keep going?",
+     "see_doctor"),
+])
+def test_a_sign_that_is_real_now_still_counts(pipeline, text: str, least: str
+                                             ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    old = ("I had pins and needles in my arm years ago and it never came back. Can I press "
+           "on the knot at the top of my shoulder?")
+    now = ("I get pins and needles in my arm when I press on the knot at the top of my "
+           "shoulder. Can I keep pressing?")
+    assert _verdict(pipeline, old) == "gently"
+    assert _verdict(pipeline, now) in ("stop", "do_not_press")
