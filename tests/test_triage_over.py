@@ -96,3 +96,22 @@ def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # t
            "shoulder. Can I keep pressing?")
     assert _verdict(pipeline, old) == "gently"
     assert _verdict(pipeline, now) in ("stop", "do_not_press")
+
+
+@pytest.mark.parametrize("text", [
+    "saw the boxing on telly and winced at every punch 🙈 my traps are rigid from clenching. "
+    "how do i loosen them",
+    "My brain is about to burst with all these spreadsheets haha. Neck's knotted. Quick fix?",
+])
+def test_an_emoji_ends_a_watched_clause_and_a_busy_head_is_a_figure(pipeline, text: str
+                                                                   ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "got punched in the back of the head at the match 😡 my neck hurts now. ice?",
+    "my head feels like it will burst from the pressure, the worst headache of my life",
+])
+def test_a_sign_beside_an_emoji_or_a_bursting_head_of_pain_still_counts(pipeline, text: str
+                                                                       ) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, text) == "emergency"

@@ -216,8 +216,9 @@ _NOT_INVOLVED = re.compile(r"\b(not|never) (involved|inside|in it|in the (car|cr
                            r"collision))\b")
 _INVOLVED = re.compile(r"\b(i|me|my|mine|myself|we|us|our|he|him|his|she|her|hers|they|them|"
                        r"their|you|your)\b")
-_OTHERS_SCOPE = re.compile(r"[.;!?,\n]|\b(but|however|although|though|yet|and|then|now|"
-                           r"so|because)\b")
+# Emoji end a clause in chat as a full stop does ("flinched at every tackle 😂 my ...").
+_OTHERS_SCOPE = re.compile(r"[.;!?,\n\u2600-\u27bf\U0001f000-\U0001faff]|\b(but|however|"
+                           r"although|though|yet|and|then|now|so|because)\b")
 
 
 # A clause that goes on with the same subject ("my avatar got shot and fell off a
@@ -226,12 +227,18 @@ _SAME_SUBJECT = re.compile(r"^\s*(\w+ed|fell|got|went|hit|broke|keeps?|kept|star
                            r"has|had|came|took|then)\b")
 
 
+# The thing of the clause before, carried on by "it" ("... knocked my vase off the shelf
+# and it fell and smashed"); who it lands on still counts ("and it hit my head").
+_SAME_THING = re.compile(r"^\s*(it|they)\b")
+
+
 def blank_others(text: str) -> str:
     """``text`` with the clauses that tell someone else's event blanked (length kept)."""
     out, start = [], 0
     text = _GAME_SELF.sub("an", text)
     saw_only = bool(_NOT_INVOLVED.search(text))
     carried = False  # the last clause was blanked and "and"/"then" may carry its subject on
+    carried_thing = False  # ... and it was a thing's: "knocked the vase over and it smashed"
     for m in [*_OTHERS_SCOPE.finditer(text), None]:
         end = m.start() if m else len(text)
         clause = text[start:end]
@@ -240,7 +247,8 @@ def blank_others(text: str) -> str:
         # watcher ("... while I was watching and slipped"), not the sight.
         watched = watching is not None and not _INVOLVED.search(clause[: watching.start()])
         frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
-            or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause))
+            or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause)) \
+            or (carried_thing and _SAME_THING.match(clause))
         thing = None if frame else _NOT_HUMAN.match(clause)
         blank = False
         if watched or (frame and not _INVOLVED.search(clause[frame.end():])):
@@ -251,6 +259,7 @@ def blank_others(text: str) -> str:
         out.append(" " * len(clause) if blank else clause)
         carried = blank and not watched and m is not None \
             and m.group(0).strip() in ("and", "then")
+        carried_thing = carried and thing is not None
         if m:
             out.append(m.group(0))
             start = m.end()
@@ -297,8 +306,8 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
 # layer from flagging what the rules see was told as finished; the rules' own flags do not
 # change (a face that drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
-_CLOSE = r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|so|though|tho|" \
-    r"thankfully|luckily))"
+_CLOSE = r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|" \
+    r"so|though|tho|thankfully|luckily))"
 _RESOLVED = re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
     # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
