@@ -122,3 +122,27 @@ def test_a_crash_the_writer_was_not_in_or_a_bad_week_is_not_a_sign(pipeline, tex
 def test_a_knock_told_by_where_it_came_from_still_counts(pipeline, text: str
                                                        ) -> None:  # type: ignore[no-untyped-def]
     assert _level(pipeline, text) == "emergency"
+
+
+def test_caribbean_creole_is_read_as_meant_only_where_it_is_spoken() -> None:
+    assert as_spoken("mi han a shake an mi cyaan hold di cup") == \
+        "my hand shaking an i cannot hold the cup"
+    assert as_spoken("i have a drop of water and mi amigo") == "i have a drop of water and mi amigo"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    ("mi han a shake an mi cyaan hold di cup, it keep a drop, an mi neck tight. rub it?",
+     "urgent"),
+    ("Got shunted on the roundabout this morning, only a small bump, and now my neck aches "
+     "down the back. Heat?", "emergency"),
+    ("a van reversed into the back of us in the car park yesterday and my neck's been sore "
+     "since", "emergency"),
+])
+def test_creole_and_everyday_collision_words_count(pipeline, text: str, least: str
+                                                  ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+def test_an_ordinary_creole_question_raises_no_alarm(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, "Mi go gym every day, mi shoulder dem tight. Wah stretch?") == \
+        "self_care"

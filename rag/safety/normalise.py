@@ -269,6 +269,27 @@ _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"don dey", "has been"), (r"dey", "is"), (r"wetin", "what"), (r"abeg", "please"),
     (r"don(?= (try|take|use|do|go|see|get|start|reach|finish)\b)", "have"),
     (r"e(?= (no|dey|don|is|will|wan|go|be|get|pain|hurt|start)\b)", "it"))]
+# Caribbean English Creole (Jamaican Patois), phrase by phrase: "mi cyaan turn mi neck"
+# (I cannot turn my neck), "mi han nah grip" (my hand is not gripping), "it keep a drop"
+# (keeps dropping), "di pain inna mi chest" (the pain in my chest).
+_BODY = (r"(head|neck|back|arms?|hands?|han|legs?|foot|feet|shoulders?|chest|face|eyes?|"
+         r"fingers?|knees?|jaw|throat|skull|spine|belly|side|body|skin)")
+_ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "shaking",
+        "tingle": "tingling", "burn": "burning", "hurt": "hurting", "pain": "paining",
+        "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
+        "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
+_PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
+    (r"cyaan|cyan|caan|kyaan", "cannot"), (r"nuh|nah(?= [a-z]{3,})", "not"),
+    (rf"mi(?= {_BODY}\b)", "my"), (r"mi", "i"), (r"di", "the"), (r"dem", "them"),
+    (r"han", "hand"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"), (r"deh", "is"),
+    (r"wid", "with"), (r"likkle", "little"), (r"tek", "take"), (r"mek", "make"),
+    (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"))]
+# Spoken Creole shows by its own words ("cyaan", "inna", "likkle"), or by "mi" with "di"
+# or "dem" ("mi" alone is also Spanish or Italian).
+_PATOIS_MARK = re.compile(r"(?<![\w'-])(cyaan|kyaan|caan|inna|likkle|pickney|nuh|deh|wid)(?![\w'-])"
+                          r"|(?<![\w'-])mi(?![\w'-]).*(?<![\w'-])(di|dem)(?![\w'-])"
+                          r"|(?<![\w'-])(di|dem)(?![\w'-]).*(?<![\w'-])mi(?![\w'-])", re.S)
+_PROGRESSIVE = re.compile(rf"(?<![\w'-])a ({'|'.join(_ING)})(?![\w'-])")
 _DIALECT_WORD = re.compile(r"(?<![\w'-])([a-z]+)('s)?(?![\w'-])")
 _DROPPED_G = re.compile(r"(?<![\w'])([a-z]{2,}in)'(?![\w'])")
 
@@ -280,6 +301,10 @@ def as_spoken(text: str) -> str:
     text = _DROPPED_G.sub(r"\1g", text)
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)
+    if _PATOIS_MARK.search(text):  # only where the Creole's own words show it is spoken
+        for pattern, meant in _PATOIS:
+            text = pattern.sub(meant, text)
+        text = _PROGRESSIVE.sub(lambda m: _ING[m.group(1)], text)
     return _DIALECT_WORD.sub(lambda m: DIALECT[m.group(1)] + (" is" if m.group(2) else "")
                              if m.group(1) in DIALECT else m.group(0), text)
 
