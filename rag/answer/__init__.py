@@ -28,6 +28,7 @@ from rag.answer.render import (
     NEARBY,
     OTHER_SENSE,
     REST,
+    not_covered,
     render,
 )
 from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
@@ -36,7 +37,10 @@ from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     ASKING,
     FAR,
+    LOOSE_SENSE,
+    LOOSE_SENSE_FAR,
     MEDICINE,
+    OWN_WORD,
     PHARMACIST,
     absent_subjects,
     anchored,
@@ -44,12 +48,14 @@ from rag.answer.subject import (
     broad,
     named,
     other_body_parts,
+    taken,
 )
 from rag.coverage import words_of
 from rag.models import Citation, Turn
 from rag.retrieval import stem_tokens
 
-__all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "medicine_note"]
+__all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "decline_note",
+           "medicine_note"]
 SOURCES = "**Sources**"
 
 
@@ -65,6 +71,8 @@ class Ask:
     elsewhere: tuple[str, ...] = ()  # body parts the articles never mention
     far: tuple[str, ...] = ()  # the absent subjects unlike every article word
     anchored: bool = True  # uses an article word besides the words of their titles
+    own: bool = True  # uses one of the articles' own words, or a body part they name
+    sense: float | None = None  # how close its topic words come to the articles' uses
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
@@ -172,6 +180,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=tuple(absent_subjects(question, index.coverage, already, FAR)),
                anchored=anchored(question, index.coverage, topic, absent),
+               own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
                broad=broad(question, index.coverage, topic))
 
 
@@ -185,6 +194,22 @@ def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
     if absent:
         return MEDICINES_NAMED.format(subject=named(absent))
     return "" if pharmacist else MEDICINES
+
+
+def decline_note(ask: Ask | None, terms: Sequence[str]) -> str:
+    """The decline when nothing of the articles answers a plain question: a medicine (or
+    something taken, by any name) goes to a pharmacist or doctor; otherwise it names the
+    rare ``terms``, else what the question asks about that the articles never mention."""
+    if ask is None:
+        return not_covered(terms)
+    named_ = list(terms) or list(ask.absent)
+    medicine = (MEDICINE.search(ask.question) and not besides_medicine(ask.question)) \
+        or taken(ask.question, terms)
+    if medicine:
+        return MEDICINES_NAMED.format(subject=named(named_)) if named_ else MEDICINES
+    if terms or not ask.absent:
+        return not_covered(terms)
+    return DECLINE.format(subject=named(ask.absent))
 
 
 # A sentence the previous answer quoted that beats every new one by this much is what the
@@ -228,7 +253,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
-    if ask.absent and (best < DECLINE_SCORE or unrelated):
+    # None of their own words, and "knot" only loosely as they use it: another knot.
+    loose = not ask.own and ask.sense is not None and \
+        ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE)
+    if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
     again = asked_again(fresh, ask, shape)

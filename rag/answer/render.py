@@ -26,10 +26,10 @@ DECLINE = "The articles don't cover {subject}, so I can't answer that from them.
 ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
              "cover the {subject}.")
-MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or doctor can "
-             "advise.")
-MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines and their doses; "
-                   "a pharmacist or doctor can advise.")
+MEDICINES = ("The articles don't cover medicines, prescriptions or doses; a pharmacist or "
+             "doctor can advise.")
+MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines, prescriptions and "
+                   "doses; a pharmacist or doctor can advise.")
 NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
 FOLLOW_UP_NOTE = "Besides what I quoted before, the articles say:"
 ALSO = "The articles also say:"
