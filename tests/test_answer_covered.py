@@ -3,13 +3,13 @@ medicine taken by any name goes to a pharmacist, and a decline names what is mis
 
 from __future__ import annotations
 
-from rag.answer import Ask, decline_note
-from rag.answer.render import DECLINE, MEDICINES, NOT_COVERED, is_connective
+from rag.answer import Ask, decline_note, verdict_intro
+from rag.answer.render import ASPECT, DECLINE, MEDICINES, NOT_COVERED, is_connective
 from rag.answer.subject import OWN_WORD, absent_subjects, taken
 from tests.test_answer_stage import _check_faithful, _headings
 
 
-def test_the_articles_own_words_stand_out_from_everyday_words_they_happen_to_write(pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_the_articles_own_words_stand_out_from_everyday_words_they_write(pipeline) -> None:  # type: ignore[no-untyped-def]
     coverage = pipeline.live.index.coverage
     for own in ("massage", "trapezius", "posture", "stretch"):
         assert coverage.keyness(own) >= OWN_WORD, own
@@ -48,3 +48,33 @@ def test_a_decline_names_what_the_question_asks_about() -> None:
 def test_stretched_emphasis_is_not_a_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
     coverage = pipeline.live.index.coverage
     assert "sooo" not in absent_subjects("why do I get sooo many knots?", coverage)
+
+
+def test_a_figure_the_articles_never_give_is_named_for_what_they_do_discuss(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import topic_of
+    from rag.answer.aspect import asked_aspect, missing_aspect
+
+    assert asked_aspect("is a heating pad expensive?") == "prices"
+    assert asked_aspect("how warm should the towel be?") == "temperatures"
+    assert asked_aspect("how many reps of the chin exercise?") == "how many"
+    assert asked_aspect("how long do I hold it?") == "how long"
+    assert asked_aspect("how much pressure should I use?") == ""  # an amount, not a price
+    assert asked_aspect("how many knots can a person have?") == ""
+    chunks = list(pipeline.live.index.chunks.values())
+    coverage, topic = pipeline.live.index.coverage, topic_of(chunks)
+    assert missing_aspect("is a heating pad expensive?", chunks, coverage, topic) == \
+        ("prices", ["heating", "pad"])
+    assert is_connective(ASPECT.format(aspect="prices", subject='"heating" or "pad"'))
+    # A figure the articles do give next to the subject is not called missing.
+    assert missing_aspect("how long should I hold the ear to shoulder stretch?", chunks,
+                          coverage, topic) == ("", [])
+
+
+def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named() -> None:
+    ask = Ask(question="is massage ok when pregnant?", unspoken=("pregnant",))
+    intro = verdict_intro(ask, (), emergency=False)
+    assert intro == 'The articles don\'t mention "pregnant".\n\nWhat the articles say:'
+    assert is_connective(intro.split("\n")[0])
+    assert verdict_intro(ask, (), emergency=True) == \
+        "What the articles say about when to get help:"
+    assert verdict_intro(Ask(question="why?"), (), emergency=False) == "What the articles say:"
