@@ -40,7 +40,7 @@ supposed meant expected allowed able possible likely
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 # A word at least this many powers of ten commoner among the articles' words than in
 # English is one of their own and ties a question to them (`Coverage.keyness`).
-OWN_WORD = 1.0
+OWN_WORD = 0.9
 # Read in context, a topic word ("knot") whose best matches among the articles' uses of it
 # average under this is only loosely theirs: with a subject they never mention and none of
 # their own words, the question is about something else ("a knot in a garden hose").
