@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from langchain_core.documents import Document
 
-from rag.answer import Ask, answer_body, medicine_note
+from rag.answer import Ask, answer_body, decline_note, medicine_note, verdict_intro
 from rag.answer.parts import by_part
 from rag.answer.render import Citer, not_covered
 from rag.answer.select import Candidate
@@ -203,7 +203,7 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     citations: list[Citation] = []
     if not cands or best < threshold:
         # After a safety verdict, the safety block is the answer: no "don't cover that".
-        body = not_covered(uncovered) if massage_allowed(triage, press) else ""
+        body = decline_note(ask, uncovered) if massage_allowed(triage, press) else ""
     elif ask is not None and plain:
         body, citations, _shape = answer_body(ask, question, docs, cands, score,
                                               lambda d: quotable(d, may_quote),
@@ -212,11 +212,6 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
             body = f"{not_covered(uncovered, rest_answered=True)}\n\n{body}"
     else:
         quoted, citations = cite(pick(cands, max_sentences))
-        intro = ("What the articles say about when to get help:" if triage.level == "emergency"
-                 else "What the articles say:")
-        if uncovered:
-            intro = (f"{not_covered(uncovered, rest_answered=True)}\n\n"
-                     f"On the rest of your question, {intro[0].lower()}{intro[1:]}")
-        body = f"{intro} {quoted}"
+        body = f"{verdict_intro(ask, uncovered, triage.level == 'emergency')} {quoted}"
     parts = [p for p in (head, body, sources_block(citations) if citations else "") if p]
     return "\n\n".join(parts), body, citations

@@ -70,6 +70,10 @@ class Coverage:
         uses = Counter(uses) if uses is not None else \
             Counter(w for t in texts for w in words_of(t))
         self.uses = dict(uses)
+        self._stem_uses = Counter[str]()
+        for w, n in uses.items():
+            self._stem_uses.update({s: n for s in stem_tokens(w)[:1]})
+        self._all_uses = max(sum(uses.values()), 1)
         self.vocabulary = sorted(uses)
         # Most used first: a typo as near to "massage" as to "manage" means "massage" here.
         self._by_use = tuple(sorted(uses, key=lambda w: (-uses[w], w)))
@@ -118,6 +122,14 @@ class Coverage:
         skip = {s for w in topic for s in stem_tokens(w)}
         return frozenset(w for w in self.vocabulary if self.frequency(w) < RARE_ZIPF
                          and not skip & set(stem_tokens(w)))
+
+    def keyness(self, word: str) -> float:
+        """How many powers of ten commoner the word is (in any form) among the articles'
+        words than in English: their own words ("massage", "posture") far above 0, an
+        everyday word they happen to write once ("through", "affect") near or below it."""
+        stems = stem_tokens(word)
+        share = max(self._stem_uses.get(stems[0], 0) if stems else 0, 0.5) / self._all_uses
+        return float(np.log10(share)) - (self.frequency(word) - 9.0)
 
     def in_articles(self, word: str) -> bool:
         """Used by the articles, as such or in another form ("achy" for ache)."""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from langchain_core.documents import Document
 
-from rag.answer.aspect import missing_aspect
+from rag.answer.aspect import missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
 from rag.answer.render import (
@@ -26,8 +26,10 @@ from rag.answer.render import (
     MEDICINES,
     MEDICINES_NAMED,
     NEARBY,
+    NOT_MENTIONED,
     OTHER_SENSE,
     REST,
+    not_covered,
     render,
 )
 from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
@@ -36,7 +38,10 @@ from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     ASKING,
     FAR,
+    LOOSE_SENSE,
+    LOOSE_SENSE_FAR,
     MEDICINE,
+    OWN_WORD,
     PHARMACIST,
     absent_subjects,
     anchored,
@@ -44,12 +49,14 @@ from rag.answer.subject import (
     broad,
     named,
     other_body_parts,
+    taken,
 )
 from rag.coverage import words_of
 from rag.models import Citation, Turn
 from rag.retrieval import stem_tokens
 
-__all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "medicine_note"]
+__all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "decline_note",
+           "medicine_note", "verdict_intro"]
 SOURCES = "**Sources**"
 
 
@@ -64,10 +71,14 @@ class Ask:
     absent: tuple[str, ...] = ()  # what it asks about that the articles never mention
     elsewhere: tuple[str, ...] = ()  # body parts the articles never mention
     far: tuple[str, ...] = ()  # the absent subjects unlike every article word
+    unspoken: tuple[str, ...] = ()  # of those, words only the safety stage knows ("pregnant")
     anchored: bool = True  # uses an article word besides the words of their titles
+    own: bool = True  # uses one of the articles' own words, or a body part they name
+    sense: float | None = None  # how close its topic words come to the articles' uses
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
+    figure_nowhere: bool = False  # the articles give no figure of that kind at all
     topic: frozenset[str] = frozenset()  # the words of the articles' titles
     other_sense: tuple[str, ...] = ()  # their topic words, meant in another sense
     in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
@@ -89,6 +100,7 @@ def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
 _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title words
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
 _CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
+_NOWHERE: dict[str, bool] = {}  # index version and figure -> the articles never give one
 T = TypeVar("T")
 
 
@@ -159,6 +171,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
     absent = tuple(absent_subjects(question, index.coverage, already))
+    far = tuple(absent_subjects(question, index.coverage, already, FAR))
     core = core_words(index)
     sense = getattr(index, "topic_sense", None)
     closeness = sense(question, sorted(core)) if sense is not None else None
@@ -168,10 +181,13 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
+               figure_nowhere=bool(aspect) and _once(
+                   _NOWHERE, f"{index.name} {aspect}", lambda: never_given(aspect, chunks)),
                said=said, absent=absent, other_sense=other_sense,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
-               far=tuple(absent_subjects(question, index.coverage, already, FAR)),
+               far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
                anchored=anchored(question, index.coverage, topic, absent),
+               own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
                broad=broad(question, index.coverage, topic))
 
 
@@ -185,6 +201,36 @@ def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
     if absent:
         return MEDICINES_NAMED.format(subject=named(absent))
     return "" if pharmacist else MEDICINES
+
+
+def decline_note(ask: Ask | None, terms: Sequence[str]) -> str:
+    """The decline when nothing of the articles answers a plain question: a medicine (or
+    something taken, by any name) goes to a pharmacist or doctor; otherwise it names the
+    rare ``terms``, else what the question asks about that the articles never mention."""
+    if ask is None:
+        return not_covered(terms)
+    named_ = list(terms) or list(ask.absent)
+    medicine = (MEDICINE.search(ask.question) and not besides_medicine(ask.question)) \
+        or taken(ask.question, terms)
+    if medicine:
+        return MEDICINES_NAMED.format(subject=named(named_)) if named_ else MEDICINES
+    if terms or not ask.absent:
+        return not_covered(terms)
+    return DECLINE.format(subject=named(ask.absent))
+
+
+def verdict_intro(ask: Ask | None, uncovered: Sequence[str], emergency: bool) -> str:
+    """The words before the quotes that back a safety verdict up: the rare terms the
+    articles don't cover, or else what the question names that only the safety stage
+    knows and the articles never discuss ("pregnant"), so the quotes are not read as
+    being about it."""
+    intro = "What the articles say about when to get help:" if emergency else \
+        "What the articles say:"
+    if uncovered:
+        return (f"{not_covered(uncovered, rest_answered=True)}\n\n"
+                f"On the rest of your question, {intro[0].lower()}{intro[1:]}")
+    unspoken = () if emergency or ask is None else ask.unspoken
+    return f"{NOT_MENTIONED.format(subject=named(unspoken))}\n\n{intro}" if unspoken else intro
 
 
 # A sentence the previous answer quoted that beats every new one by this much is what the
@@ -228,7 +274,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
-    if ask.absent and (best < DECLINE_SCORE or unrelated):
+    # None of their own words, and "knot" only loosely as they use it: another knot.
+    loose = not ask.own and ask.sense is not None and \
+        ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE)
+    if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
     again = asked_again(fresh, ask, shape)
@@ -245,7 +294,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,
                    asked)
     intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
-    if ask.absent and not rest:
+    if ask.missing and ask.figure_nowhere and not rest:  # no price anywhere in them
+        intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    elif ask.absent and not rest:
         intro = NEARBY.format(subject=named(ask.absent))
     elif ask.missing and not rest:
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))

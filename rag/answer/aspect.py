@@ -21,6 +21,12 @@ _OFTEN = re.compile(r"\bhow (?:often|frequently|many times)\b|\btimes? (?:a|per|
                     r"(?:day|week)\b|\bevery (?:day|few)\b|\bdaily\b", re.IGNORECASE)
 _LONG = re.compile(r"\bhow (?:long|many (?:seconds|minutes|hours|secs|mins))\b|\bfor how long\b",
                    re.IGNORECASE)
+# Asking what something costs, how hot it should be, or how many repetitions or sessions.
+_PRICE = re.compile(r"\b(?:costs?|costing|prices?|pricing|expensive|afford\w*|budget|dollars?|"
+                    r"euros?)\b|[$€£]\s*\d", re.IGNORECASE)
+_HEAT = re.compile(r"\bhow (?:hot|warm|cold)\b|\btemperatures?\b", re.IGNORECASE)
+_COUNT = re.compile(r"\b(?:reps|repetitions)\b|\bhow many (?:sets|sessions|treatments|rounds|"
+                    r"appointments|visits)\b", re.IGNORECASE)
 # Wording that gives a figure of each kind.
 FIGURES = {
     "how long": re.compile(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:seconds?|minutes?|hours?|days?|"
@@ -29,19 +35,35 @@ FIGURES = {
     "how often": re.compile(r"\b(?:\d+|once|twice|three|several|many) times\b|\b(?:daily|every "
                             r"day|each day|a day|per day|a week|per week|regularly|repeat\w*)\b",
                             re.IGNORECASE),
+    "prices": re.compile(r"[$€£]\s*\d|\b\d+\s*(?:dollars|euros|pounds)\b|\b(?:costs?|prices?|"
+                         r"fees?)\b", re.IGNORECASE),
+    "temperatures": re.compile(r"\b\d+\s*(?:°|degrees?)|\btemperatures?\b", re.IGNORECASE),
+    "how many": re.compile(r"\b(?:\d+|one|two|three|four|five|six|eight|ten|twelve|fifteen|"
+                           r"twenty)\s*(?:(?:-|–|to)\s*\d+\s*)?(?:reps?|repetitions|sets|"
+                           r"sessions|treatments|rounds|appointments|visits)\b", re.IGNORECASE),
 }
 
 
+_ASKED = (("how often", _OFTEN), ("how long", _LONG), ("prices", _PRICE),
+          ("temperatures", _HEAT), ("how many", _COUNT))
+
+
 def asked_aspect(question: str) -> str:
-    """"how often", "how long" or "" (the question asks for neither figure)."""
-    if _OFTEN.search(question):
-        return "how often"
-    return "how long" if _LONG.search(question) else ""
+    """The figure the question asks for ("how often", "how long", "prices",
+    "temperatures", "how many"), or "" for none."""
+    return next((aspect for aspect, asks in _ASKED if asks.search(question)), "")
+
+
+def never_given(aspect: str, chunks: Sequence[Document]) -> bool:
+    """Do the articles give no figure of this kind anywhere (no price at all)? Then it is
+    what to say first, before any word of the question they don't mention."""
+    return not any(FIGURES[aspect].search(d.page_content) for d in chunks)
 
 
 # The words that ask for the figure, not what it is of.
 AMOUNT = frozenset("seconds second secs minutes minute mins hours hour hrs often frequently "
-                   "many much long times time".split())
+                   "many much long times time cost costs price prices expensive budget hot "
+                   "warm cold temperature reps repetitions sets sessions".split())
 
 
 def subject_words(question: str, coverage: Coverage, topic: frozenset[str]) -> list[str]:

@@ -23,13 +23,15 @@ NEARBY = ("The articles don't mention {subject}, so this may not answer your que
           "What they say nearby:")
 OTHER_SENSE = "The articles don't cover {subject} in that sense, so I can't answer that from them."
 DECLINE = "The articles don't cover {subject}, so I can't answer that from them."
+NOT_MENTIONED = "The articles don't mention {subject}."
 ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
+ASPECTS = ("how long", "how often", "prices", "temperatures", "how many")
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
              "cover the {subject}.")
-MEDICINES = ("The articles don't cover medicines or their doses; a pharmacist or doctor can "
-             "advise.")
-MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines and their doses; "
-                   "a pharmacist or doctor can advise.")
+MEDICINES = ("The articles don't cover medicines, prescriptions or doses; a pharmacist or "
+             "doctor can advise.")
+MEDICINES_NAMED = ("The articles don't cover {subject} or other medicines, prescriptions and "
+                   "doses; a pharmacist or doctor can advise.")
 NOT_COVERED = "The articles don't cover that, so I can't answer it from them."
 FOLLOW_UP_NOTE = "Besides what I quoted before, the articles say:"
 ALSO = "The articles also say:"
@@ -37,9 +39,9 @@ CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
                          "The articles say:"})
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
-                     for t in (NEARBY, DECLINE, ELSEWHERE, MEDICINES_NAMED, OTHER_SENSE,
-                               ASPECT.replace("{aspect}", "how long"),
-                               ASPECT.replace("{aspect}", "how often"))]
+                     for t in (NEARBY, DECLINE, NOT_MENTIONED, ELSEWHERE, MEDICINES_NAMED,
+                               OTHER_SENSE,
+                               *(ASPECT.replace("{aspect}", a) for a in ASPECTS))]
 
 
 def not_covered(terms: Sequence[str], rest_answered: bool = False) -> str:

@@ -38,6 +38,14 @@ one ones per via upon within among
 supposed meant expected allowed able possible likely
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
+# A word at least this many powers of ten commoner among the articles' words than in
+# English is one of their own and ties a question to them (`Coverage.keyness`).
+OWN_WORD = 0.9
+# Read in context, a topic word ("knot") whose best matches among the articles' uses of it
+# average under this is only loosely theirs: with a subject they never mention and none of
+# their own words, the question is about something else ("a knot in a garden hose").
+LOOSE_SENSE = 0.88
+LOOSE_SENSE_FAR = 0.90  # the same, when what it asks about is unlike every article word
 SUBJECT_NEAR = 0.62  # cosine to the closest article word below this: not discussed
 # Parts of the body (general anatomy). Those the articles never name are somewhere else
 # than the knots they are about ("a knot in my calf").
@@ -63,12 +71,28 @@ _BESIDES = re.compile(r"\b(?:apart from|aside from|other than|besides|except(?: 
                       r"instead of|rather than|without)\s+(?:[a-z']+\s+){0,2}$", re.IGNORECASE)
 
 
+_TAKE = re.compile(r"\b(?:take|takes|taking|took)\b", re.IGNORECASE)
+NEAR_TAKE = 4  # words between "take" and a term for the term to be what is taken
+
+
+def taken(question: str, terms: Sequence[str]) -> bool:
+    """Is one of ``terms`` (words the articles never use) something the person takes,
+    within a few words of "take" ("can I take X", "the most X I can take")? A medicine,
+    a supplement: a pharmacist's question, whatever its name."""
+    words = re.findall(r"[a-z]+", question.lower())
+    named = {w for t in terms for w in re.findall(r"[a-z]+", t.lower())}
+    at = [i for i, w in enumerate(words) if _TAKE.fullmatch(w)]
+    return any(abs(i - j) <= NEAR_TAKE + 1 for i in at
+               for j, w in enumerate(words) if w in named)
+
+
 def besides_medicine(question: str) -> bool:
     """Does the question name medicines only to set them aside?"""
     found = list(MEDICINE.finditer(question))
     return bool(found) and all(_BESIDES.search(question[: m.start()]) for m in found)
 
 
+_ELONGATED = re.compile(r"([a-z])\1\1")  # "sooo", "pleeease": emphasis, not a subject
 EVERYDAY = 5.5  # Zipf: words this common ("make", "little") are the question's frame
 COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an article word
 _SPLIT = re.compile(r"[^a-z]+")
@@ -81,6 +105,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     stage knows, "pregnant", is); ``skip`` are already named."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
+             and not _ELONGATED.search(w)
              and not coverage.written(w)
              and coverage.frequency(w) < EVERYDAY
              and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
@@ -119,18 +144,21 @@ def of_a_thing(question: str, part: str, absent: Sequence[str]) -> bool:
 
 
 def anchored(question: str, coverage: Coverage, topic: frozenset[str],
-             absent: Sequence[str] = ()) -> bool:
+             absent: Sequence[str] = (), keyness: float | None = None) -> bool:
     """Does the question use a word the articles write besides their topic words (the
     words of their titles: "knot", "neck"), or name a part of the body they do? "knots in
     my dog's fur" does not: with a subject the articles never mention, nothing of it is
     theirs. "my neck is achy after a long drive" does: it is about a body; "a knot in the
     neck of a balloon" is not. A word the safety stage knows, or one that only shares its
-    first letters with an article word ("interviews", "interfering"), is not theirs."""
+    first letters with an article word ("interviews", "interfering"), is not theirs.
+    With ``keyness``, only a body part or a word at least that `Coverage.keyness` (one of
+    their own words, not "through" or "let") ties the question to them."""
     topical = {s for w in topic for s in stem_tokens(w)}  # "knotting" is the topic too
     return any(coverage.written(w) for w in words_of(question)
                if w not in ASKING and (w in BODY_PARTS or (
                    w not in topic and not topical & set(stem_tokens(w))))
-               and not (w in BODY_PARTS and of_a_thing(question, w, absent)))
+               and not (w in BODY_PARTS and of_a_thing(question, w, absent))
+               and (keyness is None or w in BODY_PARTS or coverage.keyness(w) >= keyness))
 
 
 def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
