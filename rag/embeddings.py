@@ -163,6 +163,30 @@ def load_embeddings(settings: Settings) -> QueryCachedEmbeddings:
                                  encoder=encoder)
 
 
+class PendingEmbeddings:
+    """`load_embeddings` running in a thread from now on: onnxruntime builds its session
+    (a few tenths of a second) mostly outside the interpreter lock, so imports and the
+    safety rules can be built meanwhile. ``result()`` waits, and raises what it raised."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._box: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._load, args=(settings,),
+                                        name="knotbot model load", daemon=True)
+        self._thread.start()
+
+    def _load(self, settings: Settings) -> None:
+        try:
+            self._box["value"] = load_embeddings(settings)
+        except BaseException as err:  # handed to the caller of result() as it is
+            self._box["error"] = err
+
+    def result(self) -> QueryCachedEmbeddings:
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]  # type: ignore[no-any-return]
+
+
 def _model_folder(settings: Settings) -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

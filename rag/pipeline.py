@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from functools import cache, partial
@@ -19,6 +18,7 @@ from rag.errors import QuestionError, StoreError
 from rag.live import LOADING, LiveIndex, reason
 from rag.loaded import LoadedIndex
 from rag.models import Answer, Option, PressForm, Timings, Triage, Turn
+from rag.question import clean_question
 from rag.retrieval import HybridRetriever
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_yaml
@@ -26,17 +26,6 @@ from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
 from rag.store import is_unreachable
 from rag.wordtable import load_word_table
-
-
-def clean_question(question: Any) -> str:
-    """The question as safe text: control characters and lone surrogates replaced."""
-    if not isinstance(question, str):
-        raise QuestionError("the question must be text")
-    text = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> "?"
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text).strip()
-    if not text:
-        raise QuestionError("the question is empty: type a question about a neck or shoulder knot")
-    return text
 
 
 def as_turns(history: Any) -> list[Turn]:
@@ -75,6 +64,17 @@ def _one_blas_thread() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def _warm_rules(settings: Settings) -> None:
+    """The safety stage's lexicon (its regular expressions) and word lists, built into
+    their caches now; `build_safety` then finds them ready."""
+    from rag.safety.lexicon import load_lexicon
+    from rag.safety.normalise import english_vocabulary, forms_of
+
+    load_lexicon()
+    english_vocabulary(settings.model_path())
+    forms_of(frozenset())  # reads wordfreq's English list once
+
+
 class KnotbotPipeline:
     """Loads the model and the safety stage, then the index; answers many questions.
 
@@ -89,10 +89,13 @@ class KnotbotPipeline:
         self.settings = settings
         _one_blas_thread()
         warming = self._warm_languages(settings, background)
-        if embeddings is None:
-            from rag.embeddings import load_embeddings
+        from rag.embeddings import PendingEmbeddings
 
-            embeddings = load_embeddings(settings)
+        if embeddings is None:
+            embeddings = PendingEmbeddings(settings)
+        if isinstance(embeddings, PendingEmbeddings):
+            _warm_rules(settings)  # while onnxruntime builds its session
+            embeddings = embeddings.result()
         self.embeddings = embeddings
         self.word_table = load_word_table(settings.cache_dir, settings.model_path(),
                                           settings.expansion_words, embeddings)

@@ -34,6 +34,7 @@ import numpy as np
 FORMAT = 1  # bump when the files' layout changes
 WORDLIST = "best"
 ENGLISH_FIRST = "english-first.txt"
+EVERYDAY = "everyday-english.txt"  # rag.safety.normalise.everyday_words, once
 ENGLISH_CANDIDATES = 50000  # wordfreq's commonest English words looked at for that file
 _lock = threading.Lock()
 _installed: dict[tuple[str, str], Frequencies] = {}
@@ -133,6 +134,32 @@ def build(root: Path, langs: Sequence[str]) -> None:
         get_frequency_list.cache_clear()  # one language in memory at a time
     if set(langs) >= set(other_languages()) and not (root / ENGLISH_FIRST).is_file():
         write_english_first(root / ENGLISH_FIRST)
+    if not (root / EVERYDAY).is_file():
+        write_everyday(root / EVERYDAY)
+
+
+def write_everyday(path: Path) -> None:
+    """The words retrieval mends typos to, computed as ever: their count, then one a
+    line, atomically."""
+    from rag.safety.normalise import computed_everyday_words
+
+    words = computed_everyday_words()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"{len(words)}\n")
+        fh.writelines(f"{w}\n" for w in words)
+    Path(name).chmod(0o644)
+    os.replace(name, path)
+
+
+def read_everyday(path: Path) -> tuple[str, ...] | None:
+    """The words `write_everyday` wrote; None when the file is missing or cut short."""
+    try:
+        count, *words = path.read_text(encoding="utf-8").splitlines()
+        return tuple(words) if int(count) == len(words) else None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def english_masks(candidates: Sequence[str], langs: Sequence[str]) -> dict[str, int]:
@@ -186,7 +213,7 @@ def ensure(cache_dir: Path, langs: Sequence[str]) -> None:
     """The files of ``langs``, built in a child process if any is missing (about 20 s
     once); a failure (a read-only cache) only leaves wordfreq loading them itself."""
     root = folder(cache_dir)
-    if all((root / lang).is_dir() for lang in langs) and (
+    if all((root / lang).is_dir() for lang in langs) and (root / EVERYDAY).is_file() and (
             (root / ENGLISH_FIRST).is_file() or not set(langs) >= set(other_languages())):
         return
     subprocess.run([sys.executable, "-m", "rag.wordlists", str(root), json.dumps(list(langs))],
@@ -195,8 +222,11 @@ def ensure(cache_dir: Path, langs: Sequence[str]) -> None:
 
 def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
     """Point wordfreq's look-ups for ``langs`` at their files (those that exist); every
-    other language is wordfreq's own. Returns the languages installed."""
+    other language is wordfreq's own; and retrieval's everyday words read from theirs.
+    Returns the languages installed."""
     import wordfreq
+
+    from rag.safety import normalise
 
     global _original, _english_first
     root = folder(cache_dir)
@@ -206,6 +236,8 @@ def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
                 _english_first = read_english_first(root / ENGLISH_FIRST)
             except (OSError, UnicodeDecodeError, ValueError):
                 pass  # unreadable: the identifier decides every message, as before
+        if normalise._everyday is None and (words := read_everyday(root / EVERYDAY)):
+            normalise.use_everyday_words(words)
         for lang in langs:
             if (lang, WORDLIST) not in _installed and (root / lang).is_dir():
                 try:
@@ -229,6 +261,9 @@ def uninstall() -> None:
         _original = None
         _installed.clear()
         _english_first = ((), {})
+    from rag.safety.normalise import use_everyday_words
+
+    use_everyday_words(None)
 
 
 def english_first_words() -> tuple[tuple[str, ...], dict[str, int]]:

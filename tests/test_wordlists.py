@@ -84,3 +84,23 @@ def test_english_is_known_without_the_identifier_and_never_differently(
     monkeypatch.setattr(language, "_identifier", identifier)
     assert [language.language_of(m) for m in messages] == before
     assert before.count("en") >= 4 and {"fr", "tl", "es"} <= set(before)
+
+
+def test_everyday_words_read_from_their_file_are_the_computed_ones(tmp_path: Path) -> None:
+    """Retrieval mends a typo to the same words whether the list was read from the cache
+    folder or computed from wordfreq; a file cut short is never used."""
+    from rag.safety import normalise
+
+    path = wordlists.folder(tmp_path) / wordlists.EVERYDAY
+    wordlists.write_everyday(path)
+    computed = normalise.computed_everyday_words()
+    assert wordlists.read_everyday(path) == computed
+    wordlists.install(tmp_path, [])
+    assert normalise._everyday == computed  # read from the file, not computed again
+    assert normalise.everyday_words() == computed
+    wordlists.uninstall()
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-3]) + "\n",
+                    encoding="utf-8")
+    assert wordlists.read_everyday(path) is None
+    wordlists.install(tmp_path, [])
+    assert normalise._everyday is None and normalise.everyday_words() == computed

@@ -64,20 +64,23 @@ def log_store_calls() -> None:
 def serve(settings: Settings, host: str, port: int) -> None:
     import threading
 
-    import numpy  # noqa: F401 - shared by both threads below: imported once, first
+    from rag.startup import starting
 
-    log_store_calls()
-    # The pipeline is built while gradio is imported (each about 5 s on a loaded 2-core
-    # machine): part of each runs outside the interpreter lock (file reads, onnxruntime,
-    # Chroma), so the first answer comes sooner. load_pipeline never raises.
-    built: list[object] = []
-    loader = threading.Thread(target=lambda: built.append(load_pipeline(settings,
-                                                                         background=True)),
-                              name="knotbot pipeline load", daemon=True)
-    loader.start()
-    from ui.app import launch
+    with starting():  # no cyclic garbage collection while gradio and the pipeline load
+        import numpy  # noqa: F401 - shared by both threads below: imported once, first
 
-    loader.join()
+        log_store_calls()
+        # The pipeline is built while gradio is imported (each about 5 s on a loaded
+        # 2-core machine): part of each runs outside the interpreter lock (file reads,
+        # onnxruntime, Chroma), so the first answer comes sooner. load_pipeline never
+        # raises.
+        built: list[object] = []
+        loader = threading.Thread(target=lambda: built.append(load_pipeline(
+            settings, background=True)), name="knotbot pipeline load", daemon=True)
+        loader.start()
+        from ui.app import launch
+
+        loader.join()
     pipeline = built[0]
     print(f"Knotbot is running on http://{host}:{port} (Ctrl+C to stop)")
     launch(pipeline, host, port, settings=settings,  # type: ignore[arg-type]

@@ -119,10 +119,25 @@ def _english_words() -> tuple[str, ...]:
 EVERYDAY_ZIPF = 3.7  # "stiff" 3.9 and "sore" 4.0 are everyday; "kinetic" 3.4 is not
 
 
-@lru_cache(maxsize=1)
+_everyday: tuple[str, ...] | None = None  # read from the cache folder (rag.wordlists)
+
+
+def use_everyday_words(words: tuple[str, ...] | None) -> None:
+    """`everyday_words` as `rag.wordlists` kept them in a file (None: computed again)."""
+    global _everyday
+    _everyday = words
+
+
 def everyday_words() -> tuple[str, ...]:
     """Everyday English words (Zipf >= EVERYDAY_ZIPF) of three letters or more, commonest
     first: what retrieval mends a misspelt word to (rag.coverage; triage does not)."""
+    return _everyday if _everyday is not None else computed_everyday_words()
+
+
+@lru_cache(maxsize=1)
+def computed_everyday_words() -> tuple[str, ...]:
+    """`everyday_words` from wordfreq: 1 to 3 s and about 11 MB of wordfreq's cache, on
+    the first misspelt question after a start, unless the file is there."""
     return tuple(w for w in _english_words() if len(w) > 2 and zipf(w) >= EVERYDAY_ZIPF)
 
 
