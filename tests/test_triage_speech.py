@@ -149,3 +149,11 @@ def test_creole_and_everyday_collision_words_count(pipeline, text: str, least: s
 def test_an_ordinary_creole_question_raises_no_alarm(pipeline, text: str
                                                                      ) -> None:  # type: ignore[no-untyped-def]
     assert _level(pipeline, text) == "self_care"
+
+
+def test_double_vision_told_of_the_eyes_and_a_sharp_pain_with_a_word_between(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert _level(pipeline, "since breakfast my eyesight's gone double, neck stiff") == "emergency"
+    check = pipeline.safety.assess("My husband was kneading the knot when I felt a sharp "
+                                   "sudden pain shoot up. Should he keep pressing?", []).press_check
+    assert check is not None and check.verdict in ("stop", "do_not_press")
