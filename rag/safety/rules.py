@@ -343,39 +343,49 @@ def _says_over(clause: str) -> bool:
     return any(not _NOT_OVER.search(clause[: m.start()]) for m in _RESOLVED.finditer(clause))
 
 
-def told_over(text: str, start: int, end: int, lex: Lexicon) -> bool:
+def _sign_starts(text: str, lex: Lexicon) -> list[int]:
+    return [m.start() for name, p in lex.concepts.items() if name not in _QUALIFIERS
+            for m in p.finditer(text)]
+
+
+def told_over(text: str, start: int, end: int, lex: Lexicon,
+              signs: list[int] | None = None) -> bool:
     """Is the mention at text[start:end] told as over: in its clause, or in a later
     clause of its sentence before any clause that names a sign of its own ("headache this
     morning, normal one, gone with a coffee"), in a sentence that says nothing of it
-    coming back?"""
-    sentence = _around(text, start, end, _SENTENCE_END)
-    if _AGAIN.search(sentence):
-        return False
+    coming back? ``signs``: where the text's sign words start, if already known."""
     stop = _SENTENCE_END.search(text, end)
-    rest = text[end: stop.start() if stop else len(text)]
-    breaks = list(_PAST_SCOPE.finditer(rest))
+    stop_at = stop.start() if stop else len(text)
+    if not _RESOLVED.search(text, end, stop_at):
+        return False  # the common case: nothing after it says it is over
+    if _AGAIN.search(_around(text, start, end, _SENTENCE_END)):
+        return False
+    if signs is None:
+        signs = _sign_starts(text, lex)
     # What follows the mention, its own clause first: told, then told as over.
-    clauses = [rest[: breaks[0].start() if breaks else None]] + [
-        rest[b.end(): breaks[i + 1].start() if i + 1 < len(breaks) else None]
-        for i, b in enumerate(breaks)]
-    for i, clause in enumerate(clauses):
-        if _says_over(clause):
+    edges = [end, *(x for b in _PAST_SCOPE.finditer(text, end, stop_at)
+                    for x in (b.start(), b.end())), stop_at]
+    for i in range(0, len(edges), 2):
+        left, right = edges[i], edges[i + 1]
+        if _says_over(text[left:right]):
             return True
-        if i and any(p.search(clause) for name, p in lex.concepts.items()
-                     if name not in _QUALIFIERS):
+        if i and any(left <= at < right for at in signs):
             return False
     return False
 
 
 def resolved(text: str, lex: Lexicon) -> set[str]:
     """Concepts whose every mention is told as over."""
+    if not _RESOLVED.search(text):
+        return set()
+    signs = _sign_starts(text, lex)
     out: set[str] = set()
     still: set[str] = set()
     for name, pattern in lex.concepts.items():
         if name in _NEVER_OVER:
             continue
         for m in pattern.finditer(text):
-            (out if told_over(text, m.start(), m.end(), lex) else still).add(name)
+            (out if told_over(text, m.start(), m.end(), lex, signs) else still).add(name)
     return out - still
 
 
