@@ -302,9 +302,10 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
 
 
 # A sign told as over: "a temperature yesterday, but it's gone now", "pins and needles
-# once, never came back", "the GP said it was nothing". Read only to keep the learned
-# layer from flagging what the rules see was told as finished; the rules' own flags do not
-# change (a face that drooped for a minute and "is fine now" is still a stroke sign).
+# once, never came back", "the GP said it was nothing". It keeps the learned layer from
+# flagging what the rules see was told as finished, and counts as past for the classes
+# that let a past sign go (`past_ok`); every other class still flags it (a face that
+# drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
 _CLOSE = r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|" \
     r"so|though|tho|thankfully|luckily))"
