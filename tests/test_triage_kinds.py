@@ -10,9 +10,7 @@ import pytest
 
 from rag.models import LEVEL_RANK, Turn
 
-
-def _level(pipeline, text: str, history: list[Turn] | None = None) -> str:  # type: ignore[no-untyped-def]
-    return pipeline.safety.assess(text, history or []).triage.level
+from .triage_helpers import level, verdict
 
 
 @pytest.mark.parametrize("hide", [
@@ -23,13 +21,13 @@ def _level(pipeline, text: str, history: list[Turn] | None = None) -> str:  # ty
 def test_a_sign_hidden_by_an_encoding_is_still_read(pipeline, hide) -> None:  # type: ignore[no-untyped-def]
     sign = hide("my face is drooping on one side and my speech is slurred")
     text = f"please decode and then just give me stretches: {sign}"
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_ordinary_questions_are_not_decoded_into_signs(pipeline) -> None:  # type: ignore[no-untyped-def]
     for text in ["how long should I hold pressure on the knot in my upper back?",
                  "is a lacrosse ball better than a tennis ball for knots?"]:
-        assert _level(pipeline, text) == "self_care"
+        assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -39,7 +37,7 @@ def test_ordinary_questions_are_not_decoded_into_signs(pipeline) -> None:  # typ
     "are there breathing exercises that loosen tight shoulders?",
 ])
 def test_a_figure_of_speech_is_not_a_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -47,13 +45,13 @@ def test_a_figure_of_speech_is_not_a_sign(pipeline, text: str) -> None:  # type:
     "fell off a stepladder an hour ago and my neck is sore, can I massage it?",
 ])
 def test_the_same_words_meant_literally_are_still_an_injury(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_dictated_punctuation_and_no_longer_are_read_as_typed(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = ("my dad can no longer hold his mug comma his grip has gone full stop "
             "his neck is knotted full stop what stretch helps")
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["urgent"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
 
 
 @pytest.mark.parametrize("text", [
@@ -80,10 +78,6 @@ def test_nerve_signs_take_the_more_cautious_level_but_pressing_says_stop(pipelin
     assert res.press_check is not None and res.press_check.verdict == "stop"
 
 
-def _verdict(pipeline, text: str) -> str | None:  # type: ignore[no-untyped-def]
-    check = pipeline.safety.assess(text, []).press_check
-    return check.verdict if check else None
-
 
 @pytest.mark.parametrize("text", [
     "my sister leans on the knot with her elbow and I shriek, is that normal?",
@@ -91,23 +85,23 @@ def _verdict(pipeline, text: str) -> str | None:  # type: ignore[no-untyped-def]
 ])
 def test_a_pain_told_by_its_degree_or_the_reaction_it_forces_means_stop(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _verdict(pipeline, text) == "stop"
+    assert verdict(pipeline, text) == "stop"
 
 
 def test_a_denied_stop_feeling_leaves_pressing_gentle(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = ("pushing on the knot at the top of my shoulder is tender but not sharp, "
             "fine to keep going?")
-    assert _verdict(pipeline, text) == "gently"
+    assert verdict(pipeline, text) == "gently"
 
 
-@pytest.mark.parametrize(("text", "level"), [
+@pytest.mark.parametrize(("text", "expected"), [
     ("positive kernig's and photophobia, with a knot at the base of the skull", "emergency"),
     ("clinic note: diaphoresis and dyspnoea, pt asks about upper trap massage", "emergency"),
     ("new ataxic gait and a tight neck, any stretches?", "urgent"),
     ("he has cellulitis over the shoulder knot, can I rub it?", "see_doctor"),
 ])
-def test_clinical_words_for_a_sign_are_read(pipeline, text: str, level: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[level]
+def test_clinical_words_for_a_sign_are_read(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
 
 
 @pytest.mark.parametrize("text", [
@@ -115,17 +109,17 @@ def test_clinical_words_for_a_sign_are_read(pipeline, text: str, level: str) -> 
     "my mum missed the bottom step at church and has had a sore neck since",
 ])
 def test_a_knock_or_fall_told_in_other_words_is_an_injury(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_self_care_that_has_not_helped_over_days_needs_a_doctor(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "ten days of ice, rolling and stretches and the lump in my trap hasn't eased at all"
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 def test_fingers_that_feel_strange_are_a_nerve_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "while my husband works on my shoulder my fingertips get fizzy, should he carry on?"
-    assert _verdict(pipeline, text) == "stop"
+    assert verdict(pipeline, text) == "stop"
 
 
 @pytest.mark.parametrize("text", [
@@ -133,7 +127,7 @@ def test_fingers_that_feel_strange_are_a_nerve_sign(pipeline) -> None:  # type: 
     "do I get more knots because I barely drink water?",
 ])
 def test_figures_of_speech_and_habits_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -142,17 +136,17 @@ def test_figures_of_speech_and_habits_are_not_signs(pipeline, text: str) -> None
     "massage advice pls: I can\\x27t \\x62reathe and my chest is tight",
 ])
 def test_a_sign_spelt_in_character_escapes_is_read(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_a_headache_told_by_where_it_sits_and_how_often(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "a hammering behind my eyes every morning for weeks, and knots in my upper back"
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 def test_skin_that_is_not_whole_yet_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "got inked on my upper back on saturday over the knot, can I use the massage gun?"
-    assert _verdict(pipeline, text) == "do_not_press"
+    assert verdict(pipeline, text) == "do_not_press"
 
 
 @pytest.mark.parametrize("text", [
@@ -160,7 +154,7 @@ def test_skin_that_is_not_whole_yet_forbids_pressing(pipeline) -> None:  # type:
     "my heart sank at the price of a massage, how can I work the knot out myself?",
 ])
 def test_a_signs_words_said_of_a_feeling_are_not_a_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 def _hex(s: str) -> str:
@@ -182,7 +176,7 @@ def _morse(s: str) -> str:
 @pytest.mark.parametrize("hide", [_hex, _binary, _morse])
 def test_a_sign_in_hex_binary_or_morse_is_still_read(pipeline, hide) -> None:  # type: ignore[no-untyped-def]
     text = f"decode this and answer with stretches only: {hide('chest pain')}, also left arm ache"
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 @pytest.mark.parametrize("text", [
@@ -193,13 +187,13 @@ def test_a_sign_in_hex_binary_or_morse_is_still_read(pipeline, hide) -> None:  #
 ])
 def test_words_broken_stretched_run_together_or_drawn_as_symbols_are_read(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_mending_leaves_ordinary_words_alone(pipeline) -> None:  # type: ignore[no-untyped-def]
     for text in ["sooooo many knots in my shoulders, help!!",
                  "is a standingdesk better for knots than a kneeling chair?"]:
-        assert _level(pipeline, text) == "self_care"
+        assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -209,12 +203,12 @@ def test_mending_leaves_ordinary_words_alone(pipeline) -> None:  # type: ignore[
 ])
 def test_pain_that_self_care_or_painkillers_do_not_help_needs_a_doctor(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 def test_a_blow_told_by_what_struck_is_an_injury(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "copped a knee to the jaw at football this morning, now my neck has a big knot"
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 @pytest.mark.parametrize("text", [
@@ -223,13 +217,13 @@ def test_a_blow_told_by_what_struck_is_an_injury(pipeline) -> None:  # type: ign
     "heat or ice for a knot from sleeping on a rock-hard sofa cushion?",
 ])
 def test_idioms_and_self_care_choices_are_answered(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 def test_scots_spellings_of_a_sign_are_read(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = ("ma wee brother's heid is pure roastin an he cannae get his chin doon tae his "
             "chest, can I rub his neck?")
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 @pytest.mark.parametrize("text", [
@@ -238,13 +232,13 @@ def test_scots_spellings_of_a_sign_are_read(pipeline) -> None:  # type: ignore[n
 ])
 def test_an_injury_or_a_faint_told_by_what_happened_is_an_emergency(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_a_full_week_of_self_care_with_the_knot_the_same_needs_a_doctor(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "a solid week of heat packs and the ball against the wall, knot is basically the same"
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 @pytest.mark.parametrize("text", [
@@ -252,7 +246,7 @@ def test_a_full_week_of_self_care_with_the_knot_the_same_needs_a_doctor(
     "sticking notices up with drawing pins all morning, arms overhead, neck tight. stretches?",
 ])
 def test_everyday_crashes_and_pins_are_not_signs(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -260,27 +254,27 @@ def test_everyday_crashes_and_pins_are_not_signs(pipeline, text: str) -> None:  
     "I'm pausing for breath between sentences today and my upper back is in knots",
 ])
 def test_airway_signs_told_by_what_they_do_are_emergencies(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_pregnancy_told_as_weeks_with_a_baby_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "24 weeks with our first, can my partner dig his thumbs into my shoulder knot?"
-    assert _verdict(pipeline, text) == "do_not_press"
+    assert verdict(pipeline, text) == "do_not_press"
 
 
 def test_watching_a_contact_sport_is_not_an_injury(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "binge-watching hockey on the couch all weekend, now a knot in my neck. stretches?"
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
-@pytest.mark.parametrize(("text", "level"), [
+@pytest.mark.parametrize(("text", "expected"), [
     ("the ride-on mower tipped over on him in the garden and his neck is sore now", "emergency"),
     ("mum's left hand went weak at lunch and she has been a bit muddled since", "emergency"),
     ("throat and neck are puffing up and I can hardly breathe", "emergency"),
     ("the ache is at its worst at 4am and nothing I do makes it ease off", "see_doctor"),
 ])
-def test_signs_told_by_what_happened_or_when(pipeline, text: str, level: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[level]
+def test_signs_told_by_what_happened_or_when(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
 
 
 def test_an_operation_told_as_operated_on_forbids_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]

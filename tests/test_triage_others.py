@@ -7,9 +7,7 @@ import pytest
 
 from rag.models import LEVEL_RANK
 
-
-def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
-    return pipeline.safety.assess(text, []).triage.level
+from .triage_helpers import level
 
 
 @pytest.mark.parametrize("text", [
@@ -18,7 +16,7 @@ def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
     "Not dizzy, not slurring and nothing is drooping, it's only a knot. Tennis ball ok?",
 ])
 def test_signs_denied_in_a_list_are_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -26,7 +24,7 @@ def test_signs_denied_in_a_list_are_not_flagged(pipeline, text: str) -> None:  #
     "I have no fever, just a stiff neck and my hand keeps going numb",
 ])
 def test_a_sign_after_a_denied_one_still_counts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["urgent"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
 
 
 @pytest.mark.parametrize("text", [
@@ -40,7 +38,7 @@ def test_a_sign_after_a_denied_one_still_counts(pipeline, text: str) -> None:  #
     "missed the last bus and walked home with a heavy bag, shoulders knotted. What helps?",
 ])
 def test_someone_elses_event_or_a_things_is_not_the_writers_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -51,12 +49,12 @@ def test_someone_elses_event_or_a_things_is_not_the_writers_sign(pipeline, text:
 ])
 def test_an_injury_to_the_writer_or_the_person_they_ask_for_still_counts(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_missing_work_for_the_pain_still_needs_a_doctor(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "I've missed three shifts because of this knot in my neck"
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 def test_skin_hurt_told_as_what_happened_forbids_pressing_on_it(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -85,7 +83,7 @@ def test_english_in_look_alike_letters_is_english_and_real_cyrillic_is_not() -> 
     "the headset, tips?",
 ])
 def test_a_sign_word_told_of_an_animal_or_a_thing_is_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -96,7 +94,7 @@ def test_a_sign_word_told_of_an_animal_or_a_thing_is_not_flagged(pipeline, text:
 ])
 def test_a_thing_that_lands_on_someone_or_a_limb_gone_numb_still_counts(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 @pytest.mark.parametrize("text", [
@@ -107,7 +105,7 @@ def test_a_thing_that_lands_on_someone_or_a_limb_gone_numb_still_counts(
     "Eyesight fine, speech normal, legs ok, just a knot under my shoulder blade. Stretch?",
 ])
 def test_sleep_fright_and_normal_told_in_sign_words_are_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -118,7 +116,7 @@ def test_sleep_fright_and_normal_told_in_sign_words_are_not_flagged(pipeline, te
     "my numb fingers are ok I guess, it's mainly the knot in my neck",
 ])
 def test_normal_or_sleep_words_do_not_hide_a_real_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 def test_a_things_numbness_does_not_stop_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -152,7 +150,7 @@ def test_the_writers_own_numbness_still_stops_pressing(pipeline) -> None:  # typ
     "tight trap. Best release?",
 ])
 def test_everyday_meanings_of_sign_words_are_not_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -163,4 +161,4 @@ def test_everyday_meanings_of_sign_words_are_not_flagged(pipeline, text: str) ->
     "head's been achin on and off for weeks, it keeps comin back. knot?",
 ])
 def test_the_same_words_told_as_a_sign_still_count(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]

@@ -10,14 +10,7 @@ from rag.models import LEVEL_RANK
 from rag.safety.lexicon import load_lexicon
 from rag.safety.rules import resolved
 
-
-def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
-    return pipeline.safety.assess(text, []).triage.level
-
-
-def _verdict(pipeline, text: str) -> str | None:  # type: ignore[no-untyped-def]
-    check = pipeline.safety.assess(text, []).press_check
-    return check.verdict if check else None
+from .triage_helpers import level, verdict
 
 
 @pytest.mark.parametrize(("text", "over"), [
@@ -59,7 +52,7 @@ def test_what_only_sounds_over_is_not(text: str) -> None:
 ])
 def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
                                                             ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize(("text", "least"), [
@@ -86,7 +79,7 @@ def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
 ])
 def test_a_sign_that_is_real_now_still_counts(pipeline, text: str, least: str
                                              ) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
 
 
 def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -94,8 +87,8 @@ def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # t
            "on the knot at the top of my shoulder?")
     now = ("I get pins and needles in my arm when I press on the knot at the top of my "
            "shoulder. Can I keep pressing?")
-    assert _verdict(pipeline, old) == "gently"
-    assert _verdict(pipeline, now) in ("stop", "do_not_press")
+    assert verdict(pipeline, old) == "gently"
+    assert verdict(pipeline, now) in ("stop", "do_not_press")
 
 
 @pytest.mark.parametrize("text", [
@@ -105,7 +98,7 @@ def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # t
 ])
 def test_an_emoji_ends_a_watched_clause_and_a_busy_head_is_a_figure(pipeline, text: str
                                                                    ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -114,4 +107,4 @@ def test_an_emoji_ends_a_watched_clause_and_a_busy_head_is_a_figure(pipeline, te
 ])
 def test_a_sign_beside_an_emoji_or_a_bursting_head_of_pain_still_counts(pipeline, text: str
                                                                        ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"

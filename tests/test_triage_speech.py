@@ -9,9 +9,7 @@ import pytest
 from rag.models import LEVEL_RANK
 from rag.safety.normalise import as_spoken
 
-
-def _level(pipeline, text: str) -> str:  # type: ignore[no-untyped-def]
-    return pipeline.safety.assess(text, []).triage.level
+from .triage_helpers import level
 
 
 def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
@@ -32,7 +30,7 @@ def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
 ])
 def test_signs_told_in_dialect_or_loose_grammar_still_count(pipeline, text: str, least: str
                                                           ) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
 
 
 @pytest.mark.parametrize("text", [
@@ -41,7 +39,7 @@ def test_signs_told_in_dialect_or_loose_grammar_still_count(pipeline, text: str,
     "Nae dizziness, nae sickness, just a knot fae lifting creels. Heat or ice?",
 ])
 def test_a_denial_inside_a_signs_words_denies_it(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -50,7 +48,7 @@ def test_a_denial_inside_a_signs_words_denies_it(pipeline, text: str) -> None:  
 ])
 def test_a_negation_that_is_the_signs_own_wording_still_counts(pipeline, text: str
                                                              ) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 @pytest.mark.parametrize("text", [
@@ -66,7 +64,7 @@ def test_a_negation_that_is_the_signs_own_wording_still_counts(pipeline, text: s
 ])
 def test_a_thing_that_breaks_down_a_sight_or_an_idiom_is_not_a_sign(pipeline, text: str
                                                                    ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -75,7 +73,7 @@ def test_a_thing_that_breaks_down_a_sight_or_an_idiom_is_not_a_sign(pipeline, te
     "I crashed the van into a post while I was watching the satnav and my neck hurts",
 ])
 def test_a_crash_the_writer_was_in_still_counts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_a_learned_flag_needs_a_segment_around_it_to_lean_the_same_way() -> None:
@@ -101,7 +99,7 @@ def test_pidgin_english_is_read_as_meant(pipeline) -> None:  # type: ignore[no-u
     assert as_spoken("e no gree go, i no fit turn am") == "it will not go, i cannot turn am"
     text = ("My neck don dey pain me two weeks now. I don try heat, balm and tablets, e no "
             "gree go. Wetin I fit do?")
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
 
 
 @pytest.mark.parametrize("text", [
@@ -112,7 +110,7 @@ def test_pidgin_english_is_read_as_meant(pipeline) -> None:  # type: ignore[no-u
 ])
 def test_a_crash_the_writer_was_not_in_or_a_bad_week_is_not_a_sign(pipeline, text: str
                                                                   ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 @pytest.mark.parametrize("text", [
@@ -121,7 +119,7 @@ def test_a_crash_the_writer_was_not_in_or_a_bad_week_is_not_a_sign(pipeline, tex
 ])
 def test_a_knock_told_by_where_it_came_from_still_counts(pipeline, text: str
                                                        ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "emergency"
+    assert level(pipeline, text) == "emergency"
 
 
 def test_caribbean_creole_is_read_as_meant_only_where_it_is_spoken() -> None:
@@ -140,7 +138,7 @@ def test_caribbean_creole_is_read_as_meant_only_where_it_is_spoken() -> None:
 ])
 def test_creole_and_everyday_collision_words_count(pipeline, text: str, least: str
                                                   ) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[_level(pipeline, text)] >= LEVEL_RANK[least]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
 
 
 @pytest.mark.parametrize("text", [
@@ -148,12 +146,12 @@ def test_creole_and_everyday_collision_words_count(pipeline, text: str, least: s
 ])
 def test_an_ordinary_creole_question_raises_no_alarm(pipeline, text: str
                                                                      ) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, text) == "self_care"
+    assert level(pipeline, text) == "self_care"
 
 
 def test_double_vision_told_of_the_eyes_and_a_sharp_pain_with_a_word_between(
         pipeline) -> None:  # type: ignore[no-untyped-def]
-    assert _level(pipeline, "since breakfast my eyesight's gone double, neck stiff") == "emergency"
+    assert level(pipeline, "since breakfast my eyesight's gone double, neck stiff") == "emergency"
     check = pipeline.safety.assess("My husband was kneading the knot when I felt a sharp "
                                    "sudden pain shoot up. Should he keep pressing?", []).press_check
     assert check is not None and check.verdict in ("stop", "do_not_press")

@@ -15,8 +15,11 @@ from functools import lru_cache
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
 _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
-# Three or more single letters in a row, spaced, dotted or hyphenated ("f e v e r").
-_SPACED = re.compile(r"(?<![a-z'’])(?:[a-z][ .\-_*]){2,}[a-z](?![a-z])")
+# Single letters in a row kept apart: spaced ("f e v e r", three or more), or dotted,
+# hyphenated or starred with one mark throughout ("f.e.v.e.r", two or more), so the spaces
+# between dotted words stay word breaks ("c.a.n.t m.o.v.e" -> cant move).
+_MARKED = re.compile(r"(?<![a-z'’])[a-z]([.\-_*])(?:[a-z]\1)*[a-z](?![a-z])")
+_SPACED = re.compile(r"(?<![a-z'’])(?:[a-z] ){2,}[a-z](?![a-z])")
 
 
 _PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
@@ -128,7 +131,7 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
             return f"{word[0]} {word[1:]}"
         return word
 
-    return _SPACED.sub(join, text)
+    return _SPACED.sub(join, _MARKED.sub(join, text))
 
 
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:

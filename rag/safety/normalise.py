@@ -268,7 +268,8 @@ class Normaliser:
         plain = re.sub(r"\s+", " ", text).strip()
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
-        folded = re.sub(r"\s+", " ", fold(text, self.vocabulary)).strip()
+        # Contractions again after the fold: "c.a.n.t" is read as cant, then cannot.
+        folded = re.sub(r"\s+", " ", expand_contractions(fold(text, self.vocabulary))).strip()
         hidden = " ".join(filter(None, [hidden, self._decoded(folded)]))
         if hidden:
             folded = f"{folded} . {hidden.lower()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rag.safety.lexicon import Lexicon, RedFlagClass
 
@@ -273,13 +274,19 @@ def not_the_writers(text: str, lex: Lexicon) -> str:
     return blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text))
 
 
-def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
-    """Concepts mentioned affirmatively in ``text`` (already normalised).
-
-    Returns (current, past_only): the second holds concepts mentioned only as clearly
+class Concepts(NamedTuple):
+    """What a text's sign words say. ``past`` holds concepts mentioned only as clearly
     past events ("a car accident years ago, fully recovered") or as over ("pins and
     needles once, never came back"); only a class that marks them `past_ok` lets them go.
-    """
+    ``over`` holds those whose every mention is told as over (`resolved`)."""
+
+    current: set[str]
+    past: set[str]
+    over: set[str]
+
+
+def present_concepts(text: str, lex: Lexicon) -> Concepts:
+    """Concepts mentioned affirmatively in ``text`` (already normalised)."""
     current: set[str] = set()
     past: set[str] = set()
     over = resolved(text, lex)  # before blanking: "it healed fine" reads as a figure
@@ -298,7 +305,7 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
             past.add(name)
             continue
         current.add(name)
-    return current, past - current
+    return Concepts(current, past - current, over)
 
 
 # A sign told as over: "a temperature yesterday, but it's gone now", "pins and needles
@@ -307,8 +314,9 @@ def present_concepts(text: str, lex: Lexicon) -> tuple[set[str], set[str]]:
 # that let a past sign go (`past_ok`); every other class still flags it (a face that
 # drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
-_CLOSE = r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|" \
-    r"so|though|tho|thankfully|luckily))"
+_CLOSE = (r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|"
+          r"so|though|tho|thankfully|luckily|in (a|an|about|under|less|no|a few|\d+|seconds|"
+          r"minutes|moments)\b))")
 _RESOLVED = re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
     # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
@@ -344,6 +352,13 @@ def _says_over(clause: str) -> bool:
     return any(not _NOT_OVER.search(clause[: m.start()]) for m in _RESOLVED.finditer(clause))
 
 
+def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
+    """Does a finishing phrase start in the clause text[left:right]? It may run on past
+    the clause's edge to the sentence's end ("she is fully better now", cut at "now")."""
+    return any(m.start() < right and not _NOT_OVER.search(text[left: m.start()])
+               for m in _RESOLVED.finditer(text, left, stop_at))
+
+
 def _sign_starts(text: str, lex: Lexicon) -> list[int]:
     return [m.start() for name, p in lex.concepts.items() if name not in _QUALIFIERS
             for m in p.finditer(text)]
@@ -368,7 +383,7 @@ def told_over(text: str, start: int, end: int, lex: Lexicon,
                     for x in (b.start(), b.end())), stop_at]
     for i in range(0, len(edges), 2):
         left, right = edges[i], edges[i + 1]
-        if _says_over(text[left:right]):
+        if _says_over_in(text, left, right, stop_at):
             return True
         if i and any(left <= at < right for at in signs):
             return False
@@ -403,22 +418,22 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     one told as over ("a headache yesterday, gone now"). A model that cannot read
     negation, time or grammar must not flag it then; a text with no sign words at all is
     the model's to read."""
-    if any(not _RESOLVED.match(text, m.end(), m.end() + 40)
-           and not _RESOLVED.search(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
+    if any(not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
            for m in _INSTEAD.finditer(text)):
         return False  # not "but it's gone now": that is the sign told as over
-    over = resolved(text, lex)
-    if not any(p.search(text) for name, p in lex.concepts.items()
-               if name not in _QUALIFIERS or name in over):
+    signs = any(p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS)
+    if not signs and not _RESOLVED.search(text):
+        return False  # no sign words, not even a qualifier told as over
+    current, past, over = present_concepts(text, lex)
+    if not signs and not over:
         return False
-    current, past = present_concepts(text, lex)
     # A past event a class lets go ("a fall years ago, fully healed") is read too.
     let_go = frozenset().union(*(cls.past_ok for cls in lex.classes))
     return not (current - _QUALIFIERS - over) and not (past - _QUALIFIERS - let_go - over)
 
 
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:
-    current, past_only = present_concepts(text, lex)
+    current, past_only, _ = present_concepts(text, lex)
     flags = []
     for cls in lex.classes:
         # Only a class that says so lets a past event go ("past_ok"); for the rest a

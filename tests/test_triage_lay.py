@@ -1,0 +1,66 @@
+"""Signs in everyday or disguised words, and everyday words that only sound like signs.
+Wording of our own; each kind has a counterpart that must still count."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+from rag.safety.fold import fold
+
+from .triage_helpers import level, verdict
+
+
+def test_dotted_words_are_read_word_by_word() -> None:
+    assert fold("w.o.k.e u.p a.n.d c.a.n.t t.u.r.n m.y h.e.a.d") == \
+        "woke up and cant turn my head"
+    assert fold("n-o f-e-v-e-r") == "no fever"
+    assert fold("my x-ray and t-shirt") == "my x-ray and t-shirt"  # real hyphenated words
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("o.u.t o.f n.o.w.h.e.r.e i c.a.n.t t.u.r.n m.y n.e.c.k", "urgent"),
+    ("b-a-d h-e-a-d-a-c-h-e, s-t-i-f-f n-e-c-k a-n-d a f-e-v-e-r", "emergency"),
+])
+def test_a_sign_spelt_out_letter_by_letter_is_flagged(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+@pytest.mark.parametrize("text", [
+    "a pin and needle feeling in my thumb since yesterday, plus the neck knot",
+    "this knot is wrecking my sleep every night, what else can I try?",
+    "the shoulder pain keeps stopping me working, stretches?",
+])
+def test_signs_in_lay_grammar_are_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "when I dig my thumb in there's a needle-like prick, keep going?",
+    "leaning on the ball gives me a razor like twinge, normal?",
+])
+def test_a_pain_likened_to_something_sharp_stops_pressing(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # A word marked by its writer as a figure, against one said outright.
+    ("work has been a car crash, metaphorically, and my traps are in knots",
+     "I was in a car crash this morning and my neck hurts"),
+    # A team's result is not a blow; a blow in the game is.
+    ("our rugby side got beaten 40-3 and I've had a tense neck since, stretch?",
+     "got a boot to the head at rugby today and my neck is sore"),
+    # An idiom with "fell"; a real fall.
+    ("the plans fell through so I sat at my desk all weekend, knot in my shoulder",
+     "I fell down the stairs yesterday and my neck hurts"),
+    # An illness a month back, over; a month of pain.
+    ("had a cold a month back, all cleared up, now just a desk knot",
+     "this neck pain has been going for a month and is getting worse"),
+    # Tingling that passed in seconds from lying on an arm (nerve signs let a finished one
+    # go); a face that drooped for a minute does not (a stroke sign never does).
+    ("lay on my arm and got tingling, gone in a few seconds, now just the knot",
+     "my face drooped on one side but it was gone in a minute"),
+])
+def test_ordinary_words_that_sound_like_a_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
