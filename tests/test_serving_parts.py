@@ -95,3 +95,48 @@ def test_document_frequency_counts_each_text_once_per_id() -> None:
     expected = Counter(int(i) for t in texts for i in set(t.tolist()))
     assert document_frequency(texts) == dict(expected)
     assert document_frequency([]) == {} and document_frequency([np.zeros(0, np.int64)]) == {}
+
+
+def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> None:
+    """bm25s is imported with SciPy out of sight (`rag.bm25_import`): the keyword index
+    builds, saves, loads and scores without SciPy, with the very scores of bm25s' SciPy
+    build (made in a process where bm25s has SciPy)."""
+    import json
+    import subprocess
+    import sys
+
+    setup = (
+        "import json, sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from rag.settings import Settings\n"
+        "texts = [p for f in sorted(Settings().corpus_dir.glob('*.md')) for p in "
+        "f.read_text(encoding='utf-8').split('\\n\\n') if p.strip()]\n"
+        "texts += ['neck knot ' * 3, 'fever stiff neck']\n"
+        "ids = [str(i) for i in range(len(texts))]\n"
+        "qs = ['what causes knots?', 'stiff neck and fever', 'how long should I hold it']\n")
+    ours = setup + (
+        "from rag.retrieval import KeywordIndex\n"
+        "built = KeywordIndex(ids, texts)\n"
+        "folder = Path(tempfile.mkdtemp())\n"
+        "built.save(folder)\n"
+        "loaded = KeywordIndex.load(folder, ids)\n"
+        "hidden = sorted(m for m in sys.modules if m.split('.')[0] == 'scipy')\n"
+        "same = all(loaded.scores(q) == built.scores(q) for q in qs)\n"
+        "print(json.dumps([hidden, same, [built.scores(q) for q in qs]]))\n")
+    scipy_built = setup + (
+        "import scipy.sparse, bm25s\n"
+        "from rag.retrieval import stem_tokens\n"
+        "ref = bm25s.BM25(csc_backend='scipy')\n"
+        "ref.index([stem_tokens(t) or ['_'] for t in texts], show_progress=False)\n"
+        "print(json.dumps([{ids[i]: float(s) for i, s in "
+        "enumerate(ref.get_scores(stem_tokens(q))) if s > 0} for q in qs]))\n")
+    outs = []
+    for script in (ours, scipy_built):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        outs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    (hidden, same, scores), reference = outs
+    assert hidden == []
+    assert same and scores[0]
+    assert scores == reference
