@@ -45,10 +45,13 @@ class _StandIn(MetaPathFinder, Loader):
 
 def import_chromadb() -> ModuleType:
     """``import chromadb``, with the stand-in exporter unless chromadb (or the real
-    exporter) is imported already."""
+    exporter) is imported already, and httpx without its command-line client."""
+    from rag.lean_import import without
+
     if "chromadb" not in sys.modules and TARGET not in sys.modules and not any(
             isinstance(f, _StandIn) for f in sys.meta_path):
         sys.meta_path.insert(0, _StandIn())
-    import chromadb
+    with without("httpx._main"):  # httpx's command-line client (rag.lean_import)
+        import chromadb
 
     return chromadb

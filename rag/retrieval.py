@@ -57,12 +57,12 @@ class KeywordIndex:
     """BM25 over the chunks (bm25s), returning a score per chunk id."""
 
     def __init__(self, ids: list[str], texts: list[str], model: Any = None) -> None:
-        from rag.bm25_import import import_bm25s
+        from rag.lean_import import import_bm25s
 
         self.ids = ids
         if model is None:
             # NumPy's backend, so no process needs SciPy for it (the same matrix as
-            # SciPy's, the same scores: rag.bm25_import).
+            # SciPy's, the same scores: rag.lean_import).
             model = import_bm25s().BM25(csc_backend="numpy")
             model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
         self.model = model
@@ -74,7 +74,7 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path, ids: list[str]) -> KeywordIndex:
         """The index `save` wrote over the chunks ``ids`` (in its rows' order)."""
-        from rag.bm25_import import import_bm25s
+        from rag.lean_import import import_bm25s
 
         return cls(ids, [], import_bm25s().BM25.load(str(folder), show_progress=False))
 

@@ -91,5 +91,5 @@ def test_ask_answers_without_importing_torch(built_index: Settings) -> None:
     *answer_lines, modules = done.stdout.strip().splitlines()
     answer = json.loads("\n".join(answer_lines))
     assert answer["citations"] and not answer["search_error"]
-    # Nor SciPy, which bm25s imported only to build an index with it (rag.bm25_import).
+    # Nor SciPy, which bm25s imported only to build an index with it (rag.lean_import).
     assert json.loads(modules) == [[], False]

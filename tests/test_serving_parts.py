@@ -74,14 +74,18 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
         "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
         "try:\n    OTLPSpanExporter()\n    said = ''\n"
         "except RuntimeError as err:\n    said = str(err)\n"
-        "print(json.dumps([found, 'grpc' in sys.modules, said]))\n")
+        "import httpx\n"
+        "cli = [m in sys.modules for m in ('httpx._main', 'rich', 'click')]\n"
+        "print(json.dumps([found, 'grpc' in sys.modules, said, cli, callable(httpx.Client)]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    found, grpc, said = json.loads(done.stdout.strip().splitlines()[-1])
+    found, grpc, said, cli, client = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == ["a"]
     assert grpc is False
     assert "chroma_otel_collection_endpoint unset" in said
+    # Nor httpx's command-line client (rich, click: rag.lean_import); httpx itself works.
+    assert cli == [False, False, False] and client
 
 
 def test_document_frequency_counts_each_text_once_per_id() -> None:
@@ -98,7 +102,7 @@ def test_document_frequency_counts_each_text_once_per_id() -> None:
 
 
 def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> None:
-    """bm25s is imported with SciPy out of sight (`rag.bm25_import`): the keyword index
+    """bm25s is imported with SciPy out of sight (`rag.lean_import`): the keyword index
     builds, saves, loads and scores without SciPy, with the very scores of bm25s' SciPy
     build (made in a process where bm25s has SciPy)."""
     import json
