@@ -45,13 +45,19 @@ def test_late_scores_do_not_depend_on_what_was_scored_before(
                 for k in keys]
 
     monkeypatch.setattr("rag.late.UPCAST_BYTES", 4000)  # a few texts fit: evictions happen
+    monkeypatch.setattr("rag.late.QUERIES_KEPT", 2)  # and questions' parts are dropped
     late = LateIndex(chunks)
+    first: dict[tuple[int, int], dict[str, float]] = {}
     for n, q in enumerate(queries * 3):
         keys = ids[n % 7::3]
         got = late.scores(q, keys)
         assert list(got) == keys
         assert np.allclose(list(got.values()), reference(q, keys), atol=1e-5)
+        # Exactly what a fresh index gives, whatever was kept or dropped meanwhile.
+        assert got == LateIndex(chunks).scores(q, keys)
+        assert first.setdefault((id(q), n % 7), got) == got
     assert late._upcast_bytes <= 4000
+    assert len(late._queries) <= 2
 
 
 def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[no-untyped-def]
