@@ -26,19 +26,34 @@ from typing import Any
 
 
 class _Hide(MetaPathFinder):
-    """The modules ``names`` (and their submodules) are not there, for one thread."""
+    """Modules the calling thread is not to find (none unless inside `without`). One
+    finder for the process, put first once and never taken out: taking a finder out of
+    ``sys.meta_path`` while another thread's import walks it can make that import skip
+    the next finder."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
-        self.names = names
-        self.thread = threading.get_ident()
+    def __init__(self) -> None:
+        self.local = threading.local()
 
     def find_spec(self, name: str, path: Any, target: ModuleType | None = None
                   ) -> ModuleSpec | None:
-        if threading.get_ident() == self.thread and any(
-                name == n or name.startswith(f"{n}.") for n in self.names):
+        names: tuple[str, ...] = getattr(self.local, "names", ())
+        if any(name == n or name.startswith(f"{n}.") for n in names):
             raise ModuleNotFoundError(f"No module named {name!r} (hidden while Knotbot "
                                       "imports what needs it: rag.lean_import)", name=name)
         return None
+
+
+_lock = threading.Lock()
+_finder: _Hide | None = None
+
+
+def _hide() -> _Hide:
+    global _finder
+    with _lock:
+        if _finder is None:
+            _finder = _Hide()
+            sys.meta_path.insert(0, _finder)
+        return _finder
 
 
 @contextmanager
@@ -49,16 +64,19 @@ def without(*names: str) -> Iterator[None]:
     if not missing:
         yield
         return
-    hide = _Hide(missing)
-    sys.meta_path.insert(0, hide)
+    local = _hide().local
+    before = getattr(local, "names", ())
+    local.names = before + missing
     try:
         yield
     finally:
-        sys.meta_path.remove(hide)
+        local.names = before
 
 
 def import_bm25s() -> ModuleType:
     """``import bm25s``, without SciPy unless SciPy is imported already."""
+    if "bm25s" in sys.modules:
+        return sys.modules["bm25s"]
     with without("scipy"):
         import bm25s
 
