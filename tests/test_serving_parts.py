@@ -62,7 +62,8 @@ def test_late_scores_do_not_depend_on_what_was_scored_before(
 
 def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """chromadb's trace exporter is a stand-in (`rag.chroma_import`): the store still
-    stores and finds, gRPC is never imported, and making the exporter says what to do."""
+    stores and finds (through `rag.store.connect`), gRPC is never imported, and making
+    the exporter says what to do."""
     import json
     import subprocess
     import sys
@@ -71,9 +72,10 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
         "import json, sys\n"
         "from rag.chroma_import import import_chromadb\n"
         "chromadb = import_chromadb()\n"
-        "from chromadb.config import Settings\n"
-        f"client = chromadb.PersistentClient(path={str(tmp_path)!r}, "
-        "settings=Settings(anonymized_telemetry=False))\n"
+        "from pathlib import Path\n"
+        "from rag.settings import Settings\n"
+        "from rag.store import connect\n"
+        f"client = connect(Settings(data_dir=Path({str(tmp_path)!r})))\n"
         "col = client.create_collection('ccc', embedding_function=None)\n"
         "col.add(ids=['a', 'b'], embeddings=[[1.0, 0.0], [0.0, 1.0]], documents=['x', 'y'])\n"
         "found = col.query(query_embeddings=[[0.9, 0.1]], n_results=1)['ids'][0]\n"
@@ -82,16 +84,28 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
         "except RuntimeError as err:\n    said = str(err)\n"
         "import httpx\n"
         "cli = [m in sys.modules for m in ('httpx._main', 'rich', 'click')]\n"
-        "print(json.dumps([found, 'grpc' in sys.modules, said, cli, callable(httpx.Client)]))\n")
+        "import importlib\n"
+        "from overrides import override\n"
+        "from overrides.signature import ensure_signature_is_compatible\n"
+        "checked = importlib.import_module('overrides.overrides')"
+        ".ensure_signature_is_compatible is ensure_signature_is_compatible\n"
+        "class Base:\n    def f(self, a: int) -> int:\n        return a\n"
+        "try:\n    class Wrong(Base):\n        @override\n"
+        "        def f(self) -> int:\n            return 0\n    caught = False\n"
+        "except TypeError:\n    caught = True\n"
+        "print(json.dumps([found, 'grpc' in sys.modules, said, cli, callable(httpx.Client),"
+        " checked and caught]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    found, grpc, said, cli, client = json.loads(done.stdout.strip().splitlines()[-1])
+    found, grpc, said, cli, client, checked = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == ["a"]
     assert grpc is False
     assert "chroma_otel_collection_endpoint unset" in said
     # Nor httpx's command-line client (rich, click: rag.lean_import); httpx itself works.
     assert cli == [False, False, False] and client
+    # Chroma's classes were made without overrides' signature check; it is back after.
+    assert checked
 
 
 def test_document_frequency_counts_each_text_once_per_id() -> None:
