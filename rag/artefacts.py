@@ -213,8 +213,10 @@ def load(path: Path) -> Derived | None:
         chunk_tokens=dict(zip(meta["chunk_texts"], c_tokens, strict=True)),
         faq_vectors={c: a["faq_vectors"][i] for i, c in enumerate(meta["faq"])},
         coverage_vectors=np.asarray(cov, np.float32) if cov.size else None,
-        table_nearest={w: (vocab[int(i)], float(c)) for w, i, c in zip(
-            meta["table_words"], a["nearest_word"], a["nearest_cos"], strict=True)},
+        # As Python numbers first: 20,000 NumPy scalars converted one by one took 30 ms.
+        table_nearest={w: (vocab[i], c) for w, i, c in zip(
+            meta["table_words"], a["nearest_word"].tolist(), a["nearest_cos"].tolist(),
+            strict=True)},
         uses=meta.get("uses"), idf=meta.get("idf"), keyword=_keyword(path, meta),
         stored_chunks=_stored_chunks(meta, a),
         maps=tuple(m for _, m in mapped.values() if m is not None))

@@ -18,6 +18,7 @@ import numpy as np
 from rag.embeddings import TokenVectors
 
 UPCAST_BYTES = 24 * 2**20
+QUERIES_KEPT = 16  # questions' weights and tokens kept (several people ask at once)
 
 
 def document_frequency(texts: Sequence[np.ndarray]) -> dict[int, int]:
@@ -54,6 +55,8 @@ class LateIndex:
         # here, so its id is never reused while cached.
         self._upcast: OrderedDict[int, tuple[TokenVectors, np.ndarray]] = OrderedDict()
         self._upcast_bytes = 0
+        self._queries: OrderedDict[int, tuple[TokenVectors, np.ndarray, float, np.ndarray]
+                                   ] = OrderedDict()
         self._lock = threading.Lock()
 
     def weights(self, ids: np.ndarray) -> np.ndarray:
@@ -79,22 +82,41 @@ class LateIndex:
         and the sentence it follows): each question token's best match in any of them."""
         if not len(query.vectors):
             return [0.0] * len(groups)
-        w = self.weights(query.ids)
-        total = float(w.sum()) or 1.0
-        q = query.vectors.astype(np.float32)
+        w, total, q = self._query(query)
         texts = [t for g in groups for t in g if len(t.vectors)]
         if not texts:
             return [0.0] * len(groups)
         # One matrix product over every text's tokens, then each text's best per token.
         sims = q @ np.concatenate([self._float32(t) for t in texts]).T
         starts = np.cumsum([0] + [len(t.vectors) for t in texts])[:-1]
-        best = np.maximum.reduceat(sims, starts, axis=1).T  # one row per text
+        # One contiguous row per text: a row is then the very array the maximum over a
+        # group of one gave (the same dot product, without a reduction per text).
+        best = np.ascontiguousarray(np.maximum.reduceat(sims, starts, axis=1).T)
         out, row = [], 0
         for g in groups:
             n = sum(1 for t in g if len(t.vectors))
-            out.append(float(best[row:row + n].max(axis=0) @ w) / total if n else 0.0)
+            if n == 1:
+                out.append(float(best[row] @ w) / total)
+            else:
+                out.append(float(best[row:row + n].max(axis=0) @ w) / total if n else 0.0)
             row += n
         return out
+
+    def _query(self, query: TokenVectors) -> tuple[np.ndarray, float, np.ndarray]:
+        """The question's token weights, their sum and its float32 tokens, worked out once
+        per question (a question's sentences are scored in a dozen calls). Keyed by the
+        TokenVectors object, kept alive here, as in `_float32`."""
+        with self._lock:
+            found = self._queries.get(id(query))
+            if found is not None:
+                return found[1:]
+        w = self.weights(query.ids)
+        parts = (query, w, float(w.sum()) or 1.0, query.vectors.astype(np.float32))
+        with self._lock:
+            self._queries[id(query)] = parts
+            while len(self._queries) > QUERIES_KEPT:
+                self._queries.popitem(last=False)
+        return parts[1:]
 
     def _float32(self, text: TokenVectors) -> np.ndarray:
         with self._lock:

@@ -65,12 +65,16 @@ def _one_blas_thread() -> None:
 
 
 def _warm_rules(settings: Settings) -> None:
-    """The safety stage's lexicon (its regular expressions) and word lists, built into
-    their caches now; `build_safety` then finds them ready."""
+    """The safety stage's lexicon (its regular expressions, compiled from the programs
+    kept in the cache folder: `rag.safety.compiled`) and word lists, built into their
+    caches now; `build_safety` then finds them ready."""
+    from rag.safety import compiled
     from rag.safety.lexicon import load_lexicon
     from rag.safety.normalise import english_vocabulary, forms_of
 
+    compiled.use_cache(settings.cache_dir)
     load_lexicon()
+    compiled.save()
     english_vocabulary(settings.model_path())
     forms_of(frozenset())  # reads wordfreq's English list once
 

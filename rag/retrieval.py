@@ -57,11 +57,13 @@ class KeywordIndex:
     """BM25 over the chunks (bm25s), returning a score per chunk id."""
 
     def __init__(self, ids: list[str], texts: list[str], model: Any = None) -> None:
-        import bm25s
+        from rag.lean_import import import_bm25s
 
         self.ids = ids
         if model is None:
-            model = bm25s.BM25()
+            # NumPy's backend, so no process needs SciPy for it (the same matrix as
+            # SciPy's, the same scores: rag.lean_import).
+            model = import_bm25s().BM25(csc_backend="numpy")
             model.index([stem_tokens(t) or ["_"] for t in texts], show_progress=False)
         self.model = model
 
@@ -72,9 +74,9 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path, ids: list[str]) -> KeywordIndex:
         """The index `save` wrote over the chunks ``ids`` (in its rows' order)."""
-        import bm25s
+        from rag.lean_import import import_bm25s
 
-        return cls(ids, [], bm25s.BM25.load(str(folder), show_progress=False))
+        return cls(ids, [], import_bm25s().BM25.load(str(folder), show_progress=False))
 
     def scores(self, query: str, related: Sequence[str] = (), top: int | None = None
                ) -> dict[str, float]:

@@ -42,19 +42,24 @@ def connect(settings: Settings, http_timeout: float | None = None) -> ClientAPI:
     chromadb = import_chromadb()
     from chromadb.config import Settings as ChromaSettings
 
+    from rag.chroma_import import unchecked_overrides
+
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     try:
+        # The first client imports its API's classes (chromadb.api.rust, .fastapi).
+        with unchecked_overrides():
+            if settings.chroma_host:
+                client = chromadb.HttpClient(host=settings.chroma_host,
+                                             port=settings.chroma_port,
+                                             settings=chroma_settings)
+            else:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(settings.data_dir / "chroma"),
+                                                   settings=chroma_settings)
         if settings.chroma_host:
-            client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-            )
             _bound_http(client, http_timeout or settings.store_timeout)
             client.heartbeat()
-            return client
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(
-            path=str(settings.data_dir / "chroma"), settings=chroma_settings
-        )
+        return client
     except Exception as exc:
         if settings.chroma_host:
             raise StoreError(

@@ -45,18 +45,25 @@ def test_late_scores_do_not_depend_on_what_was_scored_before(
                 for k in keys]
 
     monkeypatch.setattr("rag.late.UPCAST_BYTES", 4000)  # a few texts fit: evictions happen
+    monkeypatch.setattr("rag.late.QUERIES_KEPT", 2)  # and questions' parts are dropped
     late = LateIndex(chunks)
+    first: dict[tuple[int, int], dict[str, float]] = {}
     for n, q in enumerate(queries * 3):
         keys = ids[n % 7::3]
         got = late.scores(q, keys)
         assert list(got) == keys
         assert np.allclose(list(got.values()), reference(q, keys), atol=1e-5)
+        # Exactly what a fresh index gives, whatever was kept or dropped meanwhile.
+        assert got == LateIndex(chunks).scores(q, keys)
+        assert first.setdefault((id(q), n % 7), got) == got
     assert late._upcast_bytes <= 4000
+    assert len(late._queries) <= 2
 
 
 def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """chromadb's trace exporter is a stand-in (`rag.chroma_import`): the store still
-    stores and finds, gRPC is never imported, and making the exporter says what to do."""
+    stores and finds (through `rag.store.connect`), gRPC is never imported, and making
+    the exporter says what to do."""
     import json
     import subprocess
     import sys
@@ -65,23 +72,40 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
         "import json, sys\n"
         "from rag.chroma_import import import_chromadb\n"
         "chromadb = import_chromadb()\n"
-        "from chromadb.config import Settings\n"
-        f"client = chromadb.PersistentClient(path={str(tmp_path)!r}, "
-        "settings=Settings(anonymized_telemetry=False))\n"
+        "from pathlib import Path\n"
+        "from rag.settings import Settings\n"
+        "from rag.store import connect\n"
+        f"client = connect(Settings(data_dir=Path({str(tmp_path)!r})))\n"
         "col = client.create_collection('ccc', embedding_function=None)\n"
         "col.add(ids=['a', 'b'], embeddings=[[1.0, 0.0], [0.0, 1.0]], documents=['x', 'y'])\n"
         "found = col.query(query_embeddings=[[0.9, 0.1]], n_results=1)['ids'][0]\n"
         "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
         "try:\n    OTLPSpanExporter()\n    said = ''\n"
         "except RuntimeError as err:\n    said = str(err)\n"
-        "print(json.dumps([found, 'grpc' in sys.modules, said]))\n")
+        "import httpx\n"
+        "cli = [m in sys.modules for m in ('httpx._main', 'rich', 'click')]\n"
+        "import importlib\n"
+        "from overrides import override\n"
+        "from overrides.signature import ensure_signature_is_compatible\n"
+        "checked = importlib.import_module('overrides.overrides')"
+        ".ensure_signature_is_compatible is ensure_signature_is_compatible\n"
+        "class Base:\n    def f(self, a: int) -> int:\n        return a\n"
+        "try:\n    class Wrong(Base):\n        @override\n"
+        "        def f(self) -> int:\n            return 0\n    caught = False\n"
+        "except TypeError:\n    caught = True\n"
+        "print(json.dumps([found, 'grpc' in sys.modules, said, cli, callable(httpx.Client),"
+        " checked and caught]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    found, grpc, said = json.loads(done.stdout.strip().splitlines()[-1])
+    found, grpc, said, cli, client, checked = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == ["a"]
     assert grpc is False
     assert "chroma_otel_collection_endpoint unset" in said
+    # Nor httpx's command-line client (rich, click: rag.lean_import); httpx itself works.
+    assert cli == [False, False, False] and client
+    # Chroma's classes were made without overrides' signature check; it is back after.
+    assert checked
 
 
 def test_document_frequency_counts_each_text_once_per_id() -> None:
@@ -95,3 +119,48 @@ def test_document_frequency_counts_each_text_once_per_id() -> None:
     expected = Counter(int(i) for t in texts for i in set(t.tolist()))
     assert document_frequency(texts) == dict(expected)
     assert document_frequency([]) == {} and document_frequency([np.zeros(0, np.int64)]) == {}
+
+
+def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> None:
+    """bm25s is imported with SciPy out of sight (`rag.lean_import`): the keyword index
+    builds, saves, loads and scores without SciPy, with the very scores of bm25s' SciPy
+    build (made in a process where bm25s has SciPy)."""
+    import json
+    import subprocess
+    import sys
+
+    setup = (
+        "import json, sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from rag.settings import Settings\n"
+        "texts = [p for f in sorted(Settings().corpus_dir.glob('*.md')) for p in "
+        "f.read_text(encoding='utf-8').split('\\n\\n') if p.strip()]\n"
+        "texts += ['neck knot ' * 3, 'fever stiff neck']\n"
+        "ids = [str(i) for i in range(len(texts))]\n"
+        "qs = ['what causes knots?', 'stiff neck and fever', 'how long should I hold it']\n")
+    ours = setup + (
+        "from rag.retrieval import KeywordIndex\n"
+        "built = KeywordIndex(ids, texts)\n"
+        "folder = Path(tempfile.mkdtemp())\n"
+        "built.save(folder)\n"
+        "loaded = KeywordIndex.load(folder, ids)\n"
+        "hidden = sorted(m for m in sys.modules if m.split('.')[0] == 'scipy')\n"
+        "same = all(loaded.scores(q) == built.scores(q) for q in qs)\n"
+        "print(json.dumps([hidden, same, [built.scores(q) for q in qs]]))\n")
+    scipy_built = setup + (
+        "import scipy.sparse, bm25s\n"
+        "from rag.retrieval import stem_tokens\n"
+        "ref = bm25s.BM25(csc_backend='scipy')\n"
+        "ref.index([stem_tokens(t) or ['_'] for t in texts], show_progress=False)\n"
+        "print(json.dumps([{ids[i]: float(s) for i, s in "
+        "enumerate(ref.get_scores(stem_tokens(q))) if s > 0} for q in qs]))\n")
+    outs = []
+    for script in (ours, scipy_built):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        outs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    (hidden, same, scores), reference = outs
+    assert hidden == []
+    assert same and scores[0]
+    assert scores == reference

@@ -69,6 +69,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
     with starting():  # no cyclic garbage collection while gradio and the pipeline load
         import numpy  # noqa: F401 - shared by both threads below: imported once, first
 
+        # wordfreq maps every module loaded so far to its file when imported (rag.cli.ask)
+        import wordfreq  # noqa: F401
+
         log_store_calls()
         # The pipeline is built while gradio is imported (each about 5 s on a loaded
         # 2-core machine): part of each runs outside the interpreter lock (file reads,

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from rag.safety.compiled import compile_regex
 from rag.safety.normalise import expand_contractions
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -28,7 +29,7 @@ def load_yaml(name: str) -> dict[str, Any]:
 def compile_any(patterns: list[str]) -> re.Pattern[str]:
     """One regex matching any of the patterns as whole words."""
     body = "|".join(f"(?:{expand_contractions(p)})" for p in patterns)
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+    return compile_regex(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
