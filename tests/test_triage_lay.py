@@ -64,3 +64,37 @@ def test_a_pain_likened_to_something_sharp_stops_pressing(pipeline, text: str) -
 def test_ordinary_words_that_sound_like_a_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
     assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # Someone close whose trouble is over, beside the writer's own knot; against the same
+    # person's sign told of their body, or the writer's own sign.
+    ("my brother had a stroke two years ago, he is doing well now. as for me, I just have a "
+     "knot in my shoulder from the drive. stretches?",
+     "my brother had a stroke two years ago, he is doing well now, but today his face is "
+     "drooping on one side"),
+    ("my neighbour fell off his roof in spring, all healed now. I have a knot in my neck "
+     "from helping him fix it. heat or ice?",
+     "my neighbour fell off his roof this morning, he says he is fine but his neck hurts"),
+    ("my sister had cancer, she is all clear now. I have a knot in my traps from stress",
+     "my sister is all clear now. I had cancer two years ago and now I have a knot in my "
+     "neck that aches at night"),
+])
+def test_someone_close_told_as_fine_beside_the_writers_own_knot(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my throat feels puffy and I can't properly breathe, also a neck knot", "emergency"),
+    ("twice this week I've not made it to the toilet in time, and my neck is sore", "emergency"),
+    ("eight days of heat and stretches and the ache is escalating instead of settling",
+     "see_doctor"),
+])
+def test_signs_with_a_word_between_or_in_everyday_words(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+def test_missing_a_bus_in_time_is_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "I didn't make it to the bus stop in time and ran, now my "
+                           "shoulder has a knot, stretch?") == "self_care"

@@ -267,11 +267,57 @@ def blank_others(text: str) -> str:
     return "".join(out)
 
 
+# Someone close, told as the background of the writer's own knot: "my mate had a heart
+# attack last year, he is grand now. me, i am just sat all night with a knotty shoulder".
+_CLOSE_ONE = re.compile(
+    r"\b(my|our) (\w+ ){0,2}?(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|"
+    r"boyfriend|girlfriend|kid|child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|"
+    r"grandson|granddaughter|grandchild|brother|sister|friend|mate|pal|colleague|workmate|"
+    r"co-?worker|boss|neighbou?r|uncle|aunt|auntie|cousin|flatmate|housemate|client)s?\b")
+# ... whose trouble is told as over, or as not the writer's ...
+_THEIRS_OVER = re.compile(
+    r"\b(he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)? (\w+ )?"
+    r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
+    r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
+    r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
+# ... while the writer's own complaint is a knot, and nothing is said of their body.
+_MINE = re.compile(r"\b(me|i|i am|i have|my own|myself)\b(\W+\w+){0,8}?\W+(knot|knots|knotted|"
+                   r"knotty|shoulders?|traps?|trapezius|neck)\b")
+_THEIR_BODY = re.compile(r"\b(his|her|their|him|them) (\w+ )?(neck|head|back|spine|shoulders?|"
+                         r"arms?|hands?|legs?|chest|face|eyes?|jaw|throat|speech|balance)\b")
+
+
+def close_ones_past(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` (normalised) tells of someone close whose trouble is over or is not
+    the writer's, when the writer's own complaint is a knot and nothing is said of the
+    other person's body: the spans of those sentences. "My dad fell, he says he is fine
+    but his neck hurts" is still his sign; so is anything the writer tells of their own
+    body."""
+    if not (_CLOSE_ONE.search(text) and _THEIRS_OVER.search(text)) or _THEIR_BODY.search(text):
+        return []
+    spans = []
+    for m in _CLOSE_ONE.finditer(text):
+        stop = _SENTENCE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        start = max(text.rfind(c, 0, m.start()) for c in ".;!?\n") + 1
+        if _MINE.search(text[:start] + " . " + text[end:]) and not _MINE.search(text[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def blank_close_ones_past(text: str) -> str:
+    """``text`` with the sentences of `close_ones_past` blanked (length kept)."""
+    for start, end in close_ones_past(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def not_the_writers(text: str, lex: Lexicon) -> str:
     """``text`` (normalised) with what is not the writer's sign blanked: figures of speech
     ("a crash course", "my balance is fine") and someone else's or a thing's event. Lengths
     are kept, so clause boundaries stay where they are."""
-    return blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text))
+    return blank_close_ones_past(
+        blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text)))
 
 
 class Concepts(NamedTuple):

@@ -17,7 +17,12 @@ from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
-from rag.safety.rules import explained_away, match_classes, not_the_writers
+from rag.safety.rules import (
+    close_ones_past,
+    explained_away,
+    match_classes,
+    not_the_writers,
+)
 from rag.safety.scope import Scope, message_parts, scope_of
 from rag.safety.semantic import SemanticLayer
 
@@ -191,6 +196,10 @@ class SafetyStage:
         sentence = self.normalise(sentence_of(text, piece))
         if explained_away(sentence, self.lex):
             return False
+        if (theirs := close_ones_past(whole := self.normalise(text))) and any(
+                " ".join(sentence.split()).strip(" .;!?") in " ".join(whole[a:b].split())
+                for a, b in theirs):
+            return False  # someone close's trouble, over, beside the writer's own knot
         kept = " ".join(not_the_writers(sentence, self.lex).split())
         if kept == " ".join(sentence.split()) or self.learned is None:
             return True
