@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.quotefit import fits_reasons
+from rag.quotefit import fits_reasons, spelt_out
 
 MENINGITIS = ("fever or feeling very unwell together with a stiff neck, headache, light "
               "sensitivity, vomiting, drowsiness or a rash (possible meningitis)")
@@ -42,3 +42,12 @@ def test_under_blood_thinners_no_quote_about_the_front_of_the_neck(pipeline) -> 
     ans = pipeline.answer("I take blood thinners, can I press my knot?")
     assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
     assert "front" not in ans.body.lower() and "carotid" not in ans.body.lower()
+
+
+def test_a_reason_naming_only_its_class_is_read_with_the_class_s_own_reason() -> None:
+    """The learned layer's reason names the class ("(meningitis)"); the class's signs are
+    what a quote may share with it."""
+    named = "this sounds like a warning sign (meningitis)"
+    assert fits_reasons("Severe neck stiffness alongside a fever.", [named])
+    assert not fits_reasons("Stop if you feel numbness or tingling in your arms.", [named])
+    assert spelt_out("my own words (no such class)") == "my own words (no such class)"

@@ -56,7 +56,7 @@ from rag.models import Citation, Turn
 from rag.retrieval import stem_tokens
 
 __all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "decline_note",
-           "medicine_note", "verdict_intro"]
+           "medicine_note", "unspoken_note", "verdict_intro"]
 SOURCES = "**Sources**"
 
 
@@ -217,6 +217,15 @@ def decline_note(ask: Ask | None, terms: Sequence[str]) -> str:
     if terms or not ask.absent:
         return not_covered(terms)
     return DECLINE.format(subject=named(ask.absent))
+
+
+def unspoken_note(ask: Ask | None, emergency: bool) -> str:
+    """After a safety verdict that no article sentence backs up: that the articles don't
+    mention the condition the question names that only the safety stage knows
+    ("pregnant"), so the verdict is not read as the articles' answer. "" when none."""
+    if emergency or ask is None or not ask.unspoken:
+        return ""
+    return NOT_MENTIONED.format(subject=named(ask.unspoken))
 
 
 def verdict_intro(ask: Ask | None, uncovered: Sequence[str], emergency: bool) -> str:

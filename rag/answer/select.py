@@ -33,6 +33,7 @@ _SHAPE_CUES: dict[str, re.Pattern[str]] = {
     "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
                              r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
 }
+SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
 SHAPE_BONUS = 0.12  # added to a sentence that has the wording its shape asks for
