@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
+from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.render import (
     ASPECT,
     DECLINE,
@@ -28,11 +29,12 @@ from rag.answer.render import (
     NEARBY,
     NOT_MENTIONED,
     OTHER_SENSE,
+    PASSING,
     REST,
     not_covered,
     render,
 )
-from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
+from rag.answer.select import NARROW_MAX, Candidate, Item, Plan, Quotable, Scorer, plan, shaped
 from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
@@ -83,6 +85,9 @@ class Ask:
     other_sense: tuple[str, ...] = ()  # their topic words, meant in another sense
     in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
     topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
+    # (its word, the one sentence naming it as an item of a list, that sentence's chunk)
+    passing: tuple[tuple[str, str, Document], ...] = ()
+    subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -101,6 +106,7 @@ _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title w
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
 _CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
 _NOWHERE: dict[str, bool] = {}  # index version and figure -> the articles never give one
+_MENTIONS: dict[str, Mentions] = {}  # index version -> its sentences by stem
 T = TypeVar("T")
 
 
@@ -177,7 +183,12 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     closeness = sense(question, sorted(core)) if sense is not None else None
     other_sense = tuple(w for w in words_of(question) if w in core) \
         if closeness is not None and closeness < SENSE else ()
+    found = _once(_MENTIONS, index.name, lambda: mentions(chunks))
+    passing = tuple(p for p in in_passing(question, found, index.coverage, topic)
+                    if p[1] not in filler)
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
+               passing=passing, subjects=frozenset(subject_stems(question, index.coverage,
+                                                                 topic)),
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
@@ -264,6 +275,20 @@ def asked_again(cands: list[Candidate], ask: Ask, shape: Shape) -> str:
     return best.text if clearly and not _MORE.search(ask.question) else ""
 
 
+def passing_first(outline: Plan, passing: Sequence[tuple[str, str, Document]],
+                  asked: frozenset[str]) -> Plan:
+    """The outline with the sentences that name the subjects in passing quoted first; of
+    the rest, only those that share another word of the question that may name a subject
+    (``asked``): a sentence that is only near the topic is not about the subject."""
+    first = [Candidate(text, doc, 0, 0, 1.0)
+             for text in dict.fromkeys(t for _w, t, _d in passing)
+             for doc in [next(d for _w, t, d in passing if t == text)]]
+    other = asked - {s for w, _t, _d in passing for s in stem_tokens(w)}
+    rest = [c for item in outline.items for c in item.quotes
+            if c.text not in {f.text for f in first} and other & set(stem_tokens(c.text))]
+    return Plan(outline.shape, [Item("", [*first, *rest][: max(len(first), NARROW_MAX)])])
+
+
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
                 score: Scorer, quotable: Quotable, rest: bool = False
                 ) -> tuple[str, list[Citation], Shape]:
@@ -309,5 +334,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         intro = NEARBY.format(subject=named(ask.absent))
     elif ask.missing and not rest:
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    if ask.passing and not rest and not outline.as_list:
+        intro = "\n".join(filter(None, (intro, PASSING.format(
+            subject=named([w for w, _s, _d in ask.passing])))))
+        outline = passing_first(outline, ask.passing, ask.subjects)
     body, citations = render(outline, intro)
     return body, citations, shape
