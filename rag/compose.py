@@ -26,7 +26,7 @@ from rag.answer.render import Citer, not_covered
 from rag.answer.select import SEEK_HELP, Candidate, bullets, list_intro
 from rag.chunking import body_of, passage_sentences
 from rag.models import Citation, PressCheck, Triage
-from rag.quotefit import fits_reasons
+from rag.quotefit import fits_reasons, keeps_away
 
 LEVEL_TITLE = {
     "emergency": "Emergency", "urgent": "Get medical advice today",
@@ -114,6 +114,13 @@ def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | Non
     if triage.level == "urgent":
         return sign or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
     if massage_allowed(triage, press):
+        return True
+    # Told not to press on one place ("the bones of the spine"), a sentence that directs
+    # pressure away from that very place ("away from the spinal bones") is the verdict's
+    # own advice, in the article's words. Only where the press check alone spoke (no
+    # level raised for a warning sign).
+    if told_not_to and triage.level == "self_care" and press is not None \
+            and keeps_away(sentence, press.reasons):
         return True
     technique = _TECHNIQUE_SECTION.search(section) or _TECHNIQUE.search(sentence)
     return not technique or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))

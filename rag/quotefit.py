@@ -88,3 +88,15 @@ def fits_reasons(sentence: str, reasons: Iterable[str],
         return True
     others = (_every_reason_word() if known is None else known) - wanted
     return not words & others
+
+
+_AWAY = re.compile(r"\baway from ((?:[\w-]+ ){0,4}[\w-]+)", re.IGNORECASE)
+
+
+def keeps_away(sentence: str, reasons: Iterable[str]) -> bool:
+    """Does the sentence keep away from what a reason forbids: "away from" a place the
+    reason names ("...slightly away from the spinal bones" with "never press on the
+    bones of the spine")? A sentence that only shares a word with it ("the side you are
+    stretching") does not."""
+    wanted = set().union(*(telling_words(r) for r in reasons))
+    return any(telling_words(m.group(1)) & wanted for m in _AWAY.finditer(sentence))

@@ -189,3 +189,13 @@ def test_a_condition_only_the_safety_stage_knows_is_said_to_be_none_of_the_artic
     ans = pipeline.answer("I'm pregnant, can I use a massage cane on my shoulder knot?")
     assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
     assert 'The articles don\'t mention "pregnant".' in ans.body
+
+
+def test_told_not_to_press_on_the_spine_the_articles_say_where_instead(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can I push my massage ball straight onto my spine?")
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert "away from the spinal bones" in ans.body or "away from the cervical spine" in ans.body
+    # Told not to press on the side of the neck, no sentence on pressing there follows.
+    ans = pipeline.answer("how do I rub the knot on the side of my neck?")
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert "gentle pressure on the side" not in ans.body
