@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
-from rag.coverage import Coverage, words_of
+from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
 
 # Words of asking and judging, not subjects (general English, not this corpus's topics).
@@ -105,7 +105,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     stage knows, "pregnant", is); ``skip`` are already named."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
-             and not _ELONGATED.search(w)
+             and not _ELONGATED.search(w) and not describes_asker(question, w)
              and not coverage.written(w)
              and coverage.frequency(w) < EVERYDAY
              and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
