@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
@@ -133,6 +134,13 @@ def help_signs(doc: Document) -> frozenset[str]:
     """The chunk's list items when the sentence introducing the list sends the reader to
     a doctor or another professional ("...time to consult a doctor are -"): each item is
     a sign to get help, in the article's own words."""
+    return _help_signs(doc.page_content, str(doc.metadata.get("section") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _help_signs(text: str, section: str) -> frozenset[str]:
+    """`help_signs` of one chunk's text, worked out once (every answer reads its chunks)."""
+    doc = Document(text, metadata={"section": section})
     intro = list_intro(doc)
     return frozenset(bullets(doc)) if intro and SEEK_HELP.search(intro) else frozenset()
 
