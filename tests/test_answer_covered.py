@@ -84,3 +84,14 @@ def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named(
     assert verdict_intro(ask, (), emergency=True) == \
         "What the articles say about when to get help:"
     assert verdict_intro(Ask(question="why?"), (), emergency=False) == "What the articles say:"
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks_for() -> None:
+    from rag.answer.subject import set_aside
+
+    topic = frozenset({"knot", "knots", "neck"})
+    assert set_aside("Other than heat and ice, what else eases it?", topic) == {"heat", "ice"}
+    assert set_aside("is there a stretch besides the chin one? I forgot it", topic) == {"chin"}
+    # The topic and the body are what every sentence is about: never set aside.
+    assert set_aside("apart from the neck, where else do knots form?", topic) == frozenset()
+    assert set_aside("how do I stretch my neck?", topic) == frozenset()

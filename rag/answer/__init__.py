@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from langchain_core.documents import Document
@@ -51,6 +51,7 @@ from rag.answer.subject import (
     broad,
     named,
     other_body_parts,
+    set_aside,
     taken,
 )
 from rag.coverage import words_of
@@ -93,6 +94,7 @@ class Ask:
 # With a subject the articles never mention, a best sentence scoring below this is not
 # shown as though it answered: the answer is a decline naming the subject.
 DECLINE_SCORE = 0.3
+ASIDE_PENALTY = 0.15  # off a sentence naming what the question sets aside ("besides X")
 _FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
 
 
@@ -314,6 +316,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
+    aside = set_aside(ask.question, ask.topic)
+    if aside:  # what the question sets aside is not what it asks for
+        fresh = [replace(c, score=c.score - ASIDE_PENALTY)
+                 if aside & set(stem_tokens(c.text)) else c for c in fresh]
     again = asked_again(fresh, ask, shape)
     unsaid = [c for c in fresh if c.text not in ask.said or c.text == again]
     repeat = bool(ask.said) and len(unsaid) < len(fresh) and not again
