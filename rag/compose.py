@@ -10,16 +10,24 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from langchain_core.documents import Document
 
-from rag.answer import Ask, answer_body, decline_note, medicine_note, verdict_intro
+from rag.answer import (
+    Ask,
+    answer_body,
+    decline_note,
+    medicine_note,
+    unspoken_note,
+    verdict_intro,
+)
 from rag.answer.parts import by_part
 from rag.answer.render import Citer, not_covered
-from rag.answer.select import Candidate
+from rag.answer.select import SEEK_HELP, Candidate, bullets, list_intro
 from rag.chunking import body_of, passage_sentences
 from rag.models import Citation, PressCheck, Triage
-from rag.quotefit import fits_reasons
+from rag.quotefit import fits_reasons, keeps_away
 
 LEVEL_TITLE = {
     "emergency": "Emergency", "urgent": "Get medical advice today",
@@ -88,8 +96,11 @@ def massage_allowed(triage: Triage, press: PressCheck | None) -> bool:
     return triage.level == "self_care" and (press is None or press.verdict == "gently")
 
 
-def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | None) -> bool:
-    """May this article sentence be quoted to this person, given the safety stage?"""
+def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | None,
+            sign: bool = False) -> bool:
+    """May this article sentence be quoted to this person, given the safety stage? A
+    ``sign`` is an item of a list the article introduces as reasons to get medical help
+    ("seek professional guidance if you experience...:"): it sends the person to help."""
     told_not_to = press is not None and press.verdict in ("do_not_press", "stop")
     raised = triage.level in ("emergency", "urgent")
     if (raised or told_not_to) and _CONDITIONAL_HELP.search(sentence):
@@ -100,25 +111,50 @@ def allowed(sentence: str, section: str, triage: Triage, press: PressCheck | Non
     if not fits_reasons(sentence, reasons):
         return False
     if triage.level == "emergency":
-        return bool(_MEDICAL_HELP.search(sentence))
+        return sign or bool(_MEDICAL_HELP.search(sentence))
     if triage.level == "urgent":
-        return bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
+        return sign or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
     if massage_allowed(triage, press):
+        return True
+    # Told not to press on one place ("the bones of the spine"), a sentence that directs
+    # pressure away from that very place ("away from the spinal bones") is the verdict's
+    # own advice, in the article's words. Only where the press check alone spoke (no
+    # level raised for a warning sign).
+    if told_not_to and triage.level == "self_care" and press is not None \
+            and keeps_away(sentence, press.reasons):
         return True
     technique = _TECHNIQUE_SECTION.search(section) or _TECHNIQUE.search(sentence)
     return not technique or bool(_MEDICAL_HELP.search(sentence) or _PROHIBITION.search(sentence))
 
 
-def quotable(doc: Document, may_quote: Callable[[str, str], bool] = lambda _s, _h: True
-             ) -> list[str]:
+MayQuote = Callable[[str, str, bool], bool]  # (sentence, its heading, a sign to get help)
+
+
+def help_signs(doc: Document) -> frozenset[str]:
+    """The chunk's list items when the sentence introducing the list sends the reader to
+    a doctor or another professional ("...time to consult a doctor are -"): each item is
+    a sign to get help, in the article's own words."""
+    return _help_signs(doc.page_content, str(doc.metadata.get("section") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _help_signs(text: str, section: str) -> frozenset[str]:
+    """`help_signs` of one chunk's text, worked out once (every answer reads its chunks)."""
+    doc = Document(text, metadata={"section": section})
+    intro = list_intro(doc)
+    return frozenset(bullets(doc)) if intro and SEEK_HELP.search(intro) else frozenset()
+
+
+def quotable(doc: Document, may_quote: MayQuote = lambda _s, _h, _g: True) -> list[str]:
     """The chunk's sentences that may be quoted word for word."""
     section = str(doc.metadata.get("section") or "")
+    signs = help_signs(doc)
     return [s for s in passage_sentences(body_of(doc))
-            if len(s) > 25 and s in doc.page_content and may_quote(s, section)]
+            if len(s) > 25 and s in doc.page_content and may_quote(s, section, s in signs)]
 
 
 def candidates(question: str, docs: Sequence[Document], score: SentenceScorer,
-               may_quote: Callable[[str, str], bool] = lambda _s, _h: True,
+               may_quote: MayQuote = lambda _s, _h, _g: True,
                depth: int | None = None) -> list[Candidate]:
     """Sentences of the passages that may be quoted, scored against the question, less a
     little per place their passage stands below the first (no more than at ``depth``)."""
@@ -189,7 +225,8 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
         return "\n\n".join(p for p in (head, note) if p), note, []
     if triage.level == "emergency":
         max_sentences = 1  # one "get medical help" sentence; nothing else follows
-    may_quote = lambda sentence, section: allowed(sentence, section, triage, press)  # noqa: E731
+    may_quote = lambda sentence, section, sign: allowed(  # noqa: E731
+        sentence, section, triage, press, sign)
     plain = ask is not None and massage_allowed(triage, press)
     cands = candidates(question, [*docs, *deeper] if plain else docs, score, may_quote,
                        DEEP_RANK)
@@ -202,8 +239,10 @@ def compose(question: str, triage: Triage, press: PressCheck | None,
     uncovered = () if triage.level == "emergency" else uncovered
     citations: list[Citation] = []
     if not cands or best < threshold:
-        # After a safety verdict, the safety block is the answer: no "don't cover that".
-        body = decline_note(ask, uncovered) if massage_allowed(triage, press) else ""
+        # After a safety verdict, the safety block is the answer: no "don't cover that",
+        # but a condition only the safety stage knows is said to be none of the articles'.
+        body = decline_note(ask, uncovered) if massage_allowed(triage, press) \
+            else unspoken_note(ask, triage.level == "emergency")
     elif ask is not None and plain:
         body, citations, _shape = answer_body(ask, question, docs, cands, score,
                                               lambda d: quotable(d, may_quote),

@@ -211,10 +211,11 @@ class Coverage:
     def check(self, question: str) -> Gap:
         """Split the question into the sentences the articles may cover and the terms of
         the rest, so "is gua sha good? how long do I hold pressure?" still gets its
-        second half answered."""
+        second half answered. A term that only says who is asking ("I'm a retired
+        schoolteacher") is no subject, and keeps its sentence."""
         covered, terms = [], []
         for sentence in _QUESTION_BREAK.split(question):
-            found = self.rare_unknown(sentence)
+            found = [w for w in self.rare_unknown(sentence) if not describes_asker(sentence, w)]
             if found:
                 terms += [as_typed(sentence, w, self) for w in found]
             else:
@@ -226,6 +227,16 @@ class Coverage:
 class Gap:
     covered: str  # the question's sentences with nothing uncovered; "" when none
     terms: list[str]  # how the person wrote each uncovered term ("gua sha", "Tylenol")
+
+
+# "I'm a dental hygienist", "I am a retired schoolteacher", "I work as a welder": who is
+# asking (not "take it as a painkiller").
+_ASKER = r"\b(?:i\s*['’]?\s*a?m|i\s+work\s+as)\s+an?\s+(?:[a-z-]+\s+){{0,2}}{word}\b"
+
+
+def describes_asker(text: str, word: str) -> bool:
+    """Does ``word`` only say who is asking ("I'm a retired schoolteacher")?"""
+    return re.search(_ASKER.format(word=re.escape(word)), fold(text)) is not None
 
 
 def as_typed(text: str, word: str, coverage: Coverage) -> str:

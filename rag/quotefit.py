@@ -54,11 +54,33 @@ def _every_reason_word() -> frozenset[str]:
     return frozenset(set().union(*(telling_words(r) for r in [*reasons, lex.stop[0]])))
 
 
+@lru_cache(maxsize=1)
+def _class_reasons() -> dict[str, str]:
+    """Each warning-sign class's name as a reason may give it ("possible meningitis" as
+    "(meningitis)", "spine injury") -> the class's own reason, which says what its signs are."""
+    from rag.safety.lexicon import load_lexicon
+
+    return {c.id.replace("_", " "): c.reason for c in load_lexicon().classes}
+
+
+_NAMED_CLASS = re.compile(r"\(([a-z _]+)\)\s*$")
+
+
+def spelt_out(reason: str) -> str:
+    """A reason that only names its class ("this sounds like a warning sign
+    (meningitis)"), with that class's own reason after it: its telling words are the
+    signs ("fever", "stiff")."""
+    named = _NAMED_CLASS.search(reason)
+    own = _class_reasons().get(named.group(1)) if named else None
+    return f"{reason} {own}" if own else reason
+
+
 def fits_reasons(sentence: str, reasons: Iterable[str],
                  known: frozenset[str] | None = None) -> bool:
     """True when the sentence speaks to one of the reasons, or names none of the other
     warning signs (``known``: their telling words; all of Knotbot's by default)."""
-    wanted = set().union(*(telling_words(r) for r in reasons))
+    wanted = set().union(*(telling_words(r if known is not None else spelt_out(r))
+                           for r in reasons))
     if not wanted:
         return True
     words = telling_words(sentence)
@@ -66,3 +88,15 @@ def fits_reasons(sentence: str, reasons: Iterable[str],
         return True
     others = (_every_reason_word() if known is None else known) - wanted
     return not words & others
+
+
+_AWAY = re.compile(r"\baway from ((?:[\w-]+ ){0,4}[\w-]+)", re.IGNORECASE)
+
+
+def keeps_away(sentence: str, reasons: Iterable[str]) -> bool:
+    """Does the sentence keep away from what a reason forbids: "away from" a place the
+    reason names ("...slightly away from the spinal bones" with "never press on the
+    bones of the spine")? A sentence that only shares a word with it ("the side you are
+    stretching") does not."""
+    wanted = set().union(*(telling_words(r) for r in reasons))
+    return any(telling_words(m.group(1)) & wanted for m in _AWAY.finditer(sentence))

@@ -9,7 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from langchain_core.documents import Document
 
+from rag.compose import help_signs
 from rag.errors import QuestionError
 from rag.models import Turn
 from rag.settings import PROJECT_DIR, Settings
@@ -135,9 +137,11 @@ def test_no_technique_reaches_someone_told_not_to_press(pipeline, question: str)
                       "30 to 90 seconds", "Heat therapy"):
         assert technique not in ans.body, (question, technique)
     if ans.triage.level in {"urgent", "emergency"}:  # only "get medical help" is quoted
-        quotes = [q for c in ans.citations for q in c.quotes]
-        assert all(re.search(r"doctor|healthcare|medical|diagnosis|never|avoid|stop", q, re.I)
-                   for q in quotes), quotes
+        for c in ans.citations:  # or a sign from the article's list of reasons to get it
+            signs = help_signs(Document(c.text, metadata={"section": c.section}))
+            assert all(q in signs or re.search(
+                r"doctor|healthcare|medical|diagnosis|never|avoid|stop", q, re.I)
+                for q in c.quotes), c.quotes
 
 
 @pytest.mark.parametrize("question", [
@@ -157,4 +161,41 @@ def test_after_a_safety_verdict_nothing_softens_it(pipeline, question: str) -> N
     for soft in ("home remedies", "tried doing everything at home", "self-care", "gently",
                  "relief", "palpation", "don't cover"):
         assert soft not in ans.body, (question, soft)
-    assert not ans.body or re.search(r"\[\d+\]", ans.body), (question, ans.body)
+    # Quotes, or only that the articles don't mention the condition ("osteoporosis").
+    assert not ans.body or re.search(r"\[\d+\]", ans.body) or re.fullmatch(
+        r"The articles don't mention [^\n]+\.", ans.body), (question, ans.body)
+
+
+def test_under_a_verdict_the_articles_own_sign_is_quoted() -> None:
+    """A list the article introduces as reasons to get help: its items are signs to get
+    help, and may back a verdict up in the article's words."""
+    doc = Document("When to get help\n\nSee a doctor if you have:\n\n- A high fever with a "
+                   "stiff neck.\n- Numbness in both hands.",
+                   metadata={"section": "When to get help"})
+    assert help_signs(doc) == {"A high fever with a stiff neck.", "Numbness in both hands."}
+    other = Document("Tools\n\nTry these tools:\n\n- A tennis ball against the wall.",
+                     metadata={"section": "Tools"})
+    assert help_signs(other) == frozenset()
+
+
+def test_a_sign_the_person_tells_is_quoted_from_the_articles_list(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("My neck went stiff and I've got a high temperature, should I worry?")
+    assert ans.triage.level == "emergency"
+    assert "Severe neck stiffness alongside a fever. [1]" in ans.body
+
+
+def test_a_condition_only_the_safety_stage_knows_is_said_to_be_none_of_the_articles(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("I'm pregnant, can I use a massage cane on my shoulder knot?")
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert 'The articles don\'t mention "pregnant".' in ans.body
+
+
+def test_told_not_to_press_on_the_spine_the_articles_say_where_instead(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("can I push my massage ball straight onto my spine?")
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert "away from the spinal bones" in ans.body or "away from the cervical spine" in ans.body
+    # Told not to press on the side of the neck, no sentence on pressing there follows.
+    ans = pipeline.answer("how do I rub the knot on the side of my neck?")
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert "gentle pressure on the side" not in ans.body

@@ -68,6 +68,12 @@ def test_a_figure_the_articles_never_give_is_named_for_what_they_do_discuss(pipe
     # A figure the articles do give next to the subject is not called missing.
     assert missing_aspect("how long should I hold the ear to shoulder stretch?", chunks,
                           coverage, topic) == ("", [])
+    # "Repeat it on the other side" and "daily activities" give no frequency.
+    assert missing_aspect("how many times a day should I do the chin exercise?", chunks,
+                          coverage, topic)[0] == "how often"
+    # The person's own figure, told beside the question, is not asked for.
+    assert asked_aspect("is cycling ok for my knots? I ride 4 times a week") == ""
+    assert asked_aspect("can I stretch 3 times a day") == "how often"
 
 
 def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named() -> None:
@@ -78,3 +84,14 @@ def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named(
     assert verdict_intro(ask, (), emergency=True) == \
         "What the articles say about when to get help:"
     assert verdict_intro(Ask(question="why?"), (), emergency=False) == "What the articles say:"
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks_for() -> None:
+    from rag.answer.subject import set_aside
+
+    topic = frozenset({"knot", "knots", "neck"})
+    assert set_aside("Other than heat and ice, what else eases it?", topic) == {"heat", "ice"}
+    assert set_aside("is there a stretch besides the chin one? I forgot it", topic) == {"chin"}
+    # The topic and the body are what every sentence is about: never set aside.
+    assert set_aside("apart from the neck, where else do knots form?", topic) == frozenset()
+    assert set_aside("how do I stretch my neck?", topic) == frozenset()

@@ -77,3 +77,21 @@ def test_knots_as_a_speed_are_not_the_articles_knots(pipeline) -> None:  # type:
 def test_a_word_only_the_safety_stage_knows_is_named_as_not_in_the_articles(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("can I crack my back myself to loosen a knot?")
     assert "don't mention \"crack\"" in ans.body, ans.body
+
+
+def test_a_question_about_how_much_force_favours_a_sentence_saying_how_much() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import FORCE_ASKED, Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Roll the ball along the muscle.", doc, 0, 0, 0.5),
+             Candidate("Begin gently and build up slowly.", doc, 0, 1, 0.45)]
+    for question in ("how firmly do I push on it?", "can I press really hard on it?",
+                     "should I use full pressure from the start?", "soft or firm massage?"):
+        assert FORCE_ASKED.search(question), question
+    for question in ("how do I roll the ball?", "is it hard to find the knot?"):
+        assert not FORCE_ASKED.search(question), question
+    got = shaped(cands, "technique", force=True)
+    assert max(got, key=lambda c: c.score).text.startswith("Begin gently")
+    assert max(shaped(cands, "technique"), key=lambda c: c.score).text.startswith("Roll")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.coverage import Coverage
+from rag.coverage import Coverage, describes_asker
 from rag.models import Turn
 
 DECLINED = "The articles don't cover"
@@ -99,6 +99,18 @@ def test_coverage_reads_the_articles_it_is_given(embeddings) -> None:  # type: i
     assert cov.check("I'm on warfarin, is that ok?").terms == []
     gap = cov.check("Is ibuprofen ok? Should I use ice?")
     assert gap.terms == ["ibuprofen"] and gap.covered == "Should I use ice?"
+    # Who is asking is no subject: "I'm a <rare job>" keeps its sentence answered.
+    gap = cov.check("I am a retired glassblower and use heat, is that ok?")
+    assert gap.terms == [] and "heat" in gap.covered
+    assert cov.check("can I take naproxen as a painkiller?").terms == ["naproxen", "painkiller"]
+
+
+def test_a_word_saying_who_is_asking() -> None:
+    assert describes_asker("Good morning. I am a retired glassblower and", "glassblower")
+    assert describes_asker("I’m a dental hygienist.", "hygienist")
+    assert describes_asker("i work as a welder", "welder")
+    assert not describes_asker("take it as a painkiller", "painkiller")
+    assert not describes_asker("is a welder's mask ok", "welder")
 
 
 def test_a_cached_word_is_not_lost_when_new_words_arrive(embeddings) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.quotefit import fits_reasons
+from rag.quotefit import fits_reasons, keeps_away, spelt_out
 
 MENINGITIS = ("fever or feeling very unwell together with a stiff neck, headache, light "
               "sensitivity, vomiting, drowsiness or a rash (possible meningitis)")
@@ -42,3 +42,22 @@ def test_under_blood_thinners_no_quote_about_the_front_of_the_neck(pipeline) -> 
     ans = pipeline.answer("I take blood thinners, can I press my knot?")
     assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
     assert "front" not in ans.body.lower() and "carotid" not in ans.body.lower()
+
+
+def test_a_reason_naming_only_its_class_is_read_with_the_class_s_own_reason() -> None:
+    """The learned layer's reason names the class ("(meningitis)"); the class's signs are
+    what a quote may share with it."""
+    named = "this sounds like a warning sign (meningitis)"
+    assert fits_reasons("Severe neck stiffness alongside a fever.", [named])
+    assert not fits_reasons("Stop if you feel numbness or tingling in your arms.", [named])
+    assert spelt_out("my own words (no such class)") == "my own words (no such class)"
+
+
+def test_a_sentence_keeps_away_from_the_place_a_press_reason_forbids() -> None:
+    spine = "never press on the bones of the spine: press on the muscle beside them"
+    front = "the front and sides of the neck hold the carotid arteries: never press there"
+    away = "With a ball, lean slightly away from the spinal bones and onto the muscle."
+    assert keeps_away(away, [spine])
+    assert not keeps_away(away, [front])  # away from another place than the one forbidden
+    # Sharing a word with the reason is not keeping away from it.
+    assert not keeps_away("Use your hand to press gently on the side you stretch.", [front])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from langchain_core.documents import Document
@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
+from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.render import (
     ASPECT,
     DECLINE,
@@ -28,11 +29,12 @@ from rag.answer.render import (
     NEARBY,
     NOT_MENTIONED,
     OTHER_SENSE,
+    PASSING,
     REST,
     not_covered,
     render,
 )
-from rag.answer.select import Candidate, Quotable, Scorer, plan, shaped
+from rag.answer.select import NARROW_MAX, Candidate, Item, Plan, Quotable, Scorer, plan, shaped
 from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
@@ -49,6 +51,7 @@ from rag.answer.subject import (
     broad,
     named,
     other_body_parts,
+    set_aside,
     taken,
 )
 from rag.coverage import words_of
@@ -56,7 +59,7 @@ from rag.models import Citation, Turn
 from rag.retrieval import stem_tokens
 
 __all__ = ["Ask", "answer_body", "ask_for", "classify", "core_words", "decline_note",
-           "medicine_note", "verdict_intro"]
+           "medicine_note", "unspoken_note", "verdict_intro"]
 SOURCES = "**Sources**"
 
 
@@ -83,11 +86,15 @@ class Ask:
     other_sense: tuple[str, ...] = ()  # their topic words, meant in another sense
     in_context: GroupScorer | None = None  # scores a sentence with its heading and neighbour
     topical: TopicScorer | None = None  # how much a sentence is about the topic as a whole
+    # (its word, the one sentence naming it as an item of a list, that sentence's chunk)
+    passing: tuple[tuple[str, str, Document], ...] = ()
+    subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
 # shown as though it answered: the answer is a decline naming the subject.
 DECLINE_SCORE = 0.3
+ASIDE_PENALTY = 0.15  # off a sentence naming what the question sets aside ("besides X")
 _FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
 
 
@@ -101,6 +108,7 @@ _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title w
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
 _CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
 _NOWHERE: dict[str, bool] = {}  # index version and figure -> the articles never give one
+_MENTIONS: dict[str, Mentions] = {}  # index version -> its sentences by stem
 T = TypeVar("T")
 
 
@@ -177,7 +185,12 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     closeness = sense(question, sorted(core)) if sense is not None else None
     other_sense = tuple(w for w in words_of(question) if w in core) \
         if closeness is not None and closeness < SENSE else ()
+    found = _once(_MENTIONS, index.name, lambda: mentions(chunks))
+    passing = tuple(p for p in in_passing(question, found, index.coverage, topic)
+                    if p[1] not in filler)
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
+               passing=passing, subjects=frozenset(subject_stems(question, index.coverage,
+                                                                 topic)),
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
@@ -219,6 +232,15 @@ def decline_note(ask: Ask | None, terms: Sequence[str]) -> str:
     return DECLINE.format(subject=named(ask.absent))
 
 
+def unspoken_note(ask: Ask | None, emergency: bool) -> str:
+    """After a safety verdict that no article sentence backs up: that the articles don't
+    mention the condition the question names that only the safety stage knows
+    ("pregnant"), so the verdict is not read as the articles' answer. "" when none."""
+    if emergency or ask is None or not ask.unspoken:
+        return ""
+    return NOT_MENTIONED.format(subject=named(ask.unspoken))
+
+
 def verdict_intro(ask: Ask | None, uncovered: Sequence[str], emergency: bool) -> str:
     """The words before the quotes that back a safety verdict up: the rare terms the
     articles don't cover, or else what the question names that only the safety stage
@@ -255,6 +277,20 @@ def asked_again(cands: list[Candidate], ask: Ask, shape: Shape) -> str:
     return best.text if clearly and not _MORE.search(ask.question) else ""
 
 
+def passing_first(outline: Plan, passing: Sequence[tuple[str, str, Document]],
+                  asked: frozenset[str]) -> Plan:
+    """The outline with the sentences that name the subjects in passing quoted first; of
+    the rest, only those that share another word of the question that may name a subject
+    (``asked``): a sentence that is only near the topic is not about the subject."""
+    first = [Candidate(text, doc, 0, 0, 1.0)
+             for text in dict.fromkeys(t for _w, t, _d in passing)
+             for doc in [next(d for _w, t, d in passing if t == text)]]
+    other = asked - {s for w, _t, _d in passing for s in stem_tokens(w)}
+    rest = [c for item in outline.items for c in item.quotes
+            if c.text not in {f.text for f in first} and other & set(stem_tokens(c.text))]
+    return Plan(outline.shape, [Item("", [*first, *rest][: max(len(first), NARROW_MAX)])])
+
+
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
                 score: Scorer, quotable: Quotable, rest: bool = False
                 ) -> tuple[str, list[Citation], Shape]:
@@ -280,6 +316,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
+    aside = set_aside(ask.question, ask.topic)
+    if aside:  # what the question sets aside is not what it asks for
+        fresh = [replace(c, score=c.score - ASIDE_PENALTY)
+                 if aside & set(stem_tokens(c.text)) else c for c in fresh]
     again = asked_again(fresh, ask, shape)
     unsaid = [c for c in fresh if c.text not in ask.said or c.text == again]
     repeat = bool(ask.said) and len(unsaid) < len(fresh) and not again
@@ -300,5 +340,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         intro = NEARBY.format(subject=named(ask.absent))
     elif ask.missing and not rest:
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    if ask.passing and not rest and not outline.as_list:
+        intro = "\n".join(filter(None, (intro, PASSING.format(
+            subject=named([w for w, _s, _d in ask.passing])))))
+        outline = passing_first(outline, ask.passing, ask.subjects)
     body, citations = render(outline, intro)
     return body, citations, shape

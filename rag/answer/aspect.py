@@ -32,9 +32,11 @@ FIGURES = {
     "how long": re.compile(r"\b\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:seconds?|minutes?|hours?|days?|"
                            r"weeks?|months?)\b|\b(?:few|several) (?:seconds|minutes|hours|days|"
                            r"weeks)\b|\banywhere from\b", re.IGNORECASE),
-    "how often": re.compile(r"\b(?:\d+|once|twice|three|several|many) times\b|\b(?:daily|every "
-                            r"day|each day|a day|per day|a week|per week|regularly|repeat\w*)\b",
-                            re.IGNORECASE),
+    # "repeat it on the other side" says again, not how often; "daily activities" is no
+    # frequency ("daily" as an adverb ends its phrase: "stretch daily.").
+    "how often": re.compile(r"\b(?:\d+|once|twice|three|several|many) times\b|\b(?:every "
+                            r"day|each day|a day|per day|a week|per week|regularly)\b|"
+                            r"\bdaily\b(?!\s+[a-z])", re.IGNORECASE),
     "prices": re.compile(r"[$€£]\s*\d|\b\d+\s*(?:dollars|euros|pounds)\b|\b(?:costs?|prices?|"
                          r"fees?)\b", re.IGNORECASE),
     "temperatures": re.compile(r"\b\d+\s*(?:°|degrees?)|\btemperatures?\b", re.IGNORECASE),
@@ -48,10 +50,19 @@ _ASKED = (("how often", _OFTEN), ("how long", _LONG), ("prices", _PRICE),
           ("temperatures", _HEAT), ("how many", _COUNT))
 
 
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_ASKS = re.compile(r"\?\s*$|\b(?:how|what|which|when|should|can|could|is it|do i|does it)\b",
+                   re.IGNORECASE)
+
+
 def asked_aspect(question: str) -> str:
     """The figure the question asks for ("how often", "how long", "prices",
-    "temperatures", "how many"), or "" for none."""
-    return next((aspect for aspect, asks in _ASKED if asks.search(question)), "")
+    "temperatures", "how many"), or "" for none. A sentence that only tells ("I swim 3
+    times a week.": no question mark, no question word) gives the person's own figure."""
+    sentences = _SENTENCE.findall(question) or [question]
+    asking = [s for s in sentences if _ASKS.search(s)] or sentences
+    return next((aspect for aspect, asks in _ASKED
+                 if any(asks.search(s) for s in asking)), "")
 
 
 def never_given(aspect: str, chunks: Sequence[Document]) -> bool:

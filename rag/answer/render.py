@@ -24,6 +24,7 @@ NEARBY = ("The articles don't mention {subject}, so this may not answer your que
 OTHER_SENSE = "The articles don't cover {subject} in that sense, so I can't answer that from them."
 DECLINE = "The articles don't cover {subject}, so I can't answer that from them."
 NOT_MENTIONED = "The articles don't mention {subject}."
+PASSING = "The articles mention {subject} only in passing, in a list:"
 ASPECT = "The articles don't cover {aspect} for {subject}. What they say nearby:"
 ASPECTS = ("how long", "how often", "prices", "temperatures", "how many")
 ELSEWHERE = ("The articles are about knots in the neck, shoulders and upper back; they don't "
@@ -40,7 +41,7 @@ CONNECTIVES = frozenset({*LIST_INTRO.values(), REST, FOLLOW_UP_NOTE, ALSO,
 _CONNECTIVE_FORMS = [re.compile(re.escape(t).replace(r"\{subject\}", r'"[^"]+"(?:, "[^"]+")*'
                                                       r'(?: or "[^"]+")?') + "$")
                      for t in (NEARBY, DECLINE, NOT_MENTIONED, ELSEWHERE, MEDICINES_NAMED,
-                               OTHER_SENSE,
+                               OTHER_SENSE, PASSING,
                                *(ASPECT.replace("{aspect}", a) for a in ASPECTS))]
 
 

@@ -33,6 +33,17 @@ _SHAPE_CUES: dict[str, re.Pattern[str]] = {
     "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
                              r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
 }
+# A question about how much force ("how hard should I press?", "full force?", "too hard?")
+# is answered by a sentence saying how much: light, firm, gentle, excessive force.
+FORCE_ASKED = re.compile(r"\bhow (?:hard|firm|firmly|deep|deeply|gentle|gently|strong|much "
+                         r"(?:pressure|force))\b|\b(?:too|really|very|so|go|press\w*|push\w*|"
+                         r"rub\w*) (?:hard|firm|deep|rough|gentle|soft)(?:ly)?\b|"
+                         r"\b(?:full|much|more|less) (?:force|pressure|strength)\b|"
+                         r"\b(?:soft|light|gentle)\b\W+(?:or|vs\.?|versus)\W+(?:hard|strong|firm)",
+                         re.IGNORECASE)
+FORCE_SAID = re.compile(r"\b(?:light|firm|gentle|gently|excessive force|aggressive|intensity|"
+                        r"manageable|gradually increase)\b", re.IGNORECASE)
+SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
 SHAPE_BONUS = 0.12  # added to a sentence that has the wording its shape asks for
@@ -87,9 +98,10 @@ def says_yes_or_no(sentence: str, asked: frozenset[str]) -> bool:
     return bool(_MODAL.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
 
 
-def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozenset()
-           ) -> list[Candidate]:
-    """Scores nudged towards sentences worded as the shape's answer."""
+def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozenset(),
+           force: bool = False) -> list[Candidate]:
+    """Scores nudged towards sentences worded as the shape's answer, and, for a question
+    about how much ``force``, towards sentences saying how much."""
     cue = _SHAPE_CUES.get(shape)
     out = []
     for c in cands:
@@ -97,6 +109,8 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
             bonus = SHAPE_BONUS if says_yes_or_no(c.text, asked) else 0.0
         else:
             bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
+        if force and FORCE_SAID.search(c.text):
+            bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
         out.append(replace(c, score=c.score + bonus, bonus=bonus))
@@ -244,7 +258,7 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
          asked: frozenset[str] = frozenset()) -> Plan:
     """The answer's outline: a list where the shape and the articles have one, else the
     best sentences."""
-    cands = shaped(cands, shape, asked)
+    cands = shaped(cands, shape, asked, bool(FORCE_ASKED.search(question)))
     if shape in LIST_SHAPES and cands and broad:
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.

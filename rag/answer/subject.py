@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
-from rag.coverage import Coverage, words_of
+from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
 
 # Words of asking and judging, not subjects (general English, not this corpus's topics).
@@ -105,7 +105,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     stage knows, "pregnant", is); ``skip`` are already named."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
-             and not _ELONGATED.search(w)
+             and not _ELONGATED.search(w) and not describes_asker(question, w)
              and not coverage.written(w)
              and coverage.frequency(w) < EVERYDAY
              and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
@@ -174,3 +174,19 @@ def broad(question: str, coverage: Coverage, topic: frozenset[str]) -> bool:
 
 
 _BEFORE_PART = re.compile(r"\b([a-z]+)\s+(?=(?:" + "|".join(sorted(BODY_PARTS)) + r")\b)")
+
+
+# "Besides posture and stress, what else...?": what follows is set aside, up to the
+# punctuation or the question word that ends it.
+_ASIDE = re.compile(r"\b(?:besides|apart from|aside from|other than|except(?: for)?)\s+"
+                    r"((?:(?!what|which|how|is|are|do|does|can|could|should|would)[a-z'-]+\s*)"
+                    r"{1,5})", re.IGNORECASE)
+
+
+def set_aside(question: str, topic: frozenset[str]) -> frozenset[str]:
+    """The stems of what the question sets aside ("besides posture and stress" ->
+    posture, stress), but the topic's words and parts of the body (they tie every
+    sentence to the question: "apart from the neck, where else?")."""
+    words = [w for m in _ASIDE.finditer(question) for w in words_of(m.group(1))
+             if w not in topic and w not in BODY_PARTS and w not in ASKING]
+    return frozenset(s for w in words for s in stem_tokens(w))
