@@ -80,7 +80,7 @@ def test_ordinary_words_that_sound_like_a_sign(pipeline, ordinary: str, real: st
      "my sister is all clear now. I had cancer two years ago and now I have a knot in my "
      "neck that aches at night"),
 ])
-def test_someone_close_told_as_fine_beside_the_writers_own_knot(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+def test_someone_close_and_fine_beside_ones_own_knot(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
     assert level(pipeline, real) != "self_care"
 
