@@ -79,6 +79,13 @@ def test_ordinary_words_that_sound_like_a_sign(pipeline, ordinary: str, real: st
     ("my sister had cancer, she is all clear now. I have a knot in my traps from stress",
      "my sister is all clear now. I had cancer two years ago and now I have a knot in my "
      "neck that aches at night"),
+    # Only the sentence told as over is background: another close one's sign still counts.
+    ("my husband had a fall at work, he is fine now. I have a knot in my neck",
+     "my husband is fine now. my wife just collapsed and cannot breathe properly. I have a "
+     "knot in my neck"),
+    ("my dad had a stroke in 2019, he is doing well. I have a knot in my shoulder",
+     "my dad had a stroke in 2019, he was fine until today but now he is slurring his words. "
+     "I have a knot in my shoulder"),
 ])
 def test_someone_close_and_fine_beside_ones_own_knot(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"

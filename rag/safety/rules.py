@@ -300,7 +300,12 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
         stop = _SENTENCE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
         start = max(text.rfind(c, 0, m.start()) for c in ".;!?\n") + 1
-        if _MINE.search(text[:start] + " . " + text[end:]) and not _MINE.search(text[start:end]):
+        sentence = text[start:end]
+        # Told as over in the same sentence, as its last words: "my husband is fine. my
+        # wife collapsed" keeps the wife's sentence, and "he is fine now, but he is
+        # slurring today" its sign.
+        over = [o for o in _THEIRS_OVER.finditer(sentence) if len(sentence[o.end():].split()) <= 3]
+        if over and not _MINE.search(sentence) and _MINE.search(text[:start] + " . " + text[end:]):
             spans.append((start, end))
     return spans
 
