@@ -399,15 +399,15 @@ _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not c
 _NEVER_OVER = frozenset({"trauma"})
 
 
-def _says_over(clause: str) -> bool:
-    return any(not _NOT_OVER.search(clause[: m.start()]) for m in _RESOLVED.finditer(clause))
-
-
 def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
-    """Does a finishing phrase start in the clause text[left:right]? It may run on past
-    the clause's edge to the sentence's end ("she is fully better now", cut at "now")."""
+    """Does a finishing phrase, not denied, start in the clause text[left:right]? It may
+    run on past the clause's edge to ``stop_at`` ("she is fully better now", cut at "now")."""
     return any(m.start() < right and not _NOT_OVER.search(text[left: m.start()])
                for m in _RESOLVED.finditer(text, left, stop_at))
+
+
+def _says_over(clause: str) -> bool:
+    return _says_over_in(clause, 0, len(clause), len(clause))
 
 
 def _sign_starts(text: str, lex: Lexicon) -> list[int]:

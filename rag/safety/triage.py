@@ -188,18 +188,18 @@ class SafetyStage:
             self.learned.encode([p for t in texts for p in (
                 *self.learned.pieces(t), *self.learned.pieces(self.normalise.readings(t)[1]))])
 
-    def _said(self, text: str, piece: str) -> bool:
+    def _said(self, text: str, background: list[str], piece: str) -> bool:
         """May a segment of ``text`` add a learned flag? Not when the rules read every
-        sign word of its sentence as denied, figurative or someone else's; and where they
-        set aside part of it (a thing's or another's event, a figure of speech), only if
-        the head still sees a sign in what is left ("the kettle's gone dead on me")."""
+        sign word of its sentence as denied, figurative or someone else's, or as the
+        ``background`` of the message (someone close's trouble, over, beside the writer's
+        own knot: `close_ones_past`); and where they set aside part of it (a thing's or
+        another's event, a figure of speech), only if the head still sees a sign in what
+        is left ("the kettle's gone dead on me")."""
         sentence = self.normalise(sentence_of(text, piece))
         if explained_away(sentence, self.lex):
             return False
-        if (theirs := close_ones_past(whole := self.normalise(text))) and any(
-                " ".join(sentence.split()).strip(" .;!?") in " ".join(whole[a:b].split())
-                for a, b in theirs):
-            return False  # someone close's trouble, over, beside the writer's own knot
+        if any(" ".join(sentence.split()).strip(" .;!?") in b for b in background):
+            return False
         kept = " ".join(not_the_writers(sentence, self.lex).split())
         if kept == " ".join(sentence.split()) or self.learned is None:
             return True
@@ -214,7 +214,9 @@ class SafetyStage:
         reading = None
         for text in texts:
             plain, mended = self.normalise.readings(text)
-            reading = self.learned.read(text, keep=partial(self._said, text))
+            whole = plain if mended == plain else f"{plain} . {mended}"  # self.normalise(text)
+            background = [" ".join(whole[a:b].split()) for a, b in close_ones_past(whole)]
+            reading = self.learned.read(text, keep=partial(self._said, text, background))
             if mended != plain and reading.flags and \
                     self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
                 # Typos bend a sentence's vector: with them mended, the sign must still be
