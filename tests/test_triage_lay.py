@@ -105,3 +105,81 @@ def test_signs_with_a_word_between_or_in_everyday_words(pipeline, text: str, exp
 def test_missing_a_bus_in_time_is_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "I didn't make it to the bus stop in time and ran, now my "
                            "shoulder has a knot, stretch?") == "self_care"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # Someone else's trouble told as long past, or as an illness they live with, beside the
+    # writer's own knot; against the same person's trouble told as happening now.
+    ("my uncle had a stroke a few years back, but I'm only writing about my own stiff "
+     "traps after a long drive",
+     "my uncle had a stroke a few years back and now his speech is slurred again, and my "
+     "traps are stiff"),
+    ("my best mate's dad has cancer and it's been a rough few weeks, and now my shoulders "
+     "are tight as anything. stretches?",
+     "I had cancer a few years ago and now my neck aches every night, and my shoulders are "
+     "tight"),
+    ("one of the kids in my class passed out in PE last term (she's totally fine). I only "
+     "have a knot from the marking",
+     "one of the kids in my class passed out in PE just now and she is still really drowsy. "
+     "I have a knot from the marking"),
+])
+def test_anothers_past_trouble_is_background(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Someone the writer is with, whose sign is happening now, counts: a carer, a teacher.
+    ("the gentleman I look after is running a fever and his neck won't bend, can I rub his "
+     "shoulders?", "emergency"),
+    ("a lady in the queue fainted and is not breathing right, I'm shaking, my neck is in "
+     "knots", "emergency"),
+    ("my grandad just stopped breathing for a bit in his chair", "emergency"),
+    # A knock from a vehicle told with the writer as what was struck.
+    ("a delivery van rammed us from behind on the ring road and my neck hurts down the middle",
+     "emergency"),
+    ("got clipped by a taxi on my bike this morning, neck is sore now", "emergency"),
+    # Still hurting, told in an everyday word, after a fortnight of self-care.
+    ("two weeks of heat packs and stretching and it's still niggling away", "see_doctor"),
+])
+def test_signs_of_someone_present_count(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+@pytest.mark.parametrize("text", [
+    # A time after something, or how often, is not how long a pain has lasted.
+    "I twisted my ankle at netball and a few weeks later I've got a knot in my shoulder "
+    "from the crutches. heat?",
+    # A figure its writer marks: "dying" as a figure of speech.
+    "this spreadsheet is killing me (figure of speech!) and my traps are tight, stretches?",
+])
+def test_times_and_marked_figures_are_no_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Sharp words in a series before the noun, while pressing.
+    ("when I press into the knot I get a sharp, burning pain", "stop"),
+    ("when I lean on the ball I feel a hot and stabbing twinge", "stop"),
+    # A spine bone named by its shape, or pressing "the bone".
+    ("can I roll the ball over the knobbly bones at the back of my neck?", "do_not_press"),
+    ("should I dig my thumb into the bone where the knot is?", "do_not_press"),
+    # ... against a plain press question on the muscle.
+    ("can I press on the knot on top of my shoulder, it's just tight", "gently"),
+])
+def test_press_words_in_series_and_bone_shapes(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == expected
+
+
+def test_knot_spelt_as_it_sounds_is_in_scope(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "got a massive not in my upper back from the gym, what helps") \
+        == "self_care"
+    assert level(pipeline, "is this not normal? my wrist clicks") == "out_of_scope"
+
+
+def test_how_often_is_not_how_long(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "Twice a year" is how often, not a year of pain; "for a year" still is.
+    flags = pipeline.safety.assess("my traps knot up maybe twice a year, is that normal").flags
+    assert "persistent_pain" not in flags
+    assert "persistent_pain" in pipeline.safety.assess(
+        "my traps have been knotted and sore for a year, is that normal").flags

@@ -339,7 +339,16 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               (re.compile(r"\bme(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
                           r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine)\b)"), "my"),
               (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
-                          r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has ")]
+                          r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has "),
+              # "Knot" spelt as it sounds, where "not" cannot stand ("got a not in my
+              # shoulder", "these nots"): after an article or an adjective of a knot.
+              (re.compile(r"\b(a|the|my|his|her|these|those|big|little|tight|painful|sore|huge|"
+                          r"massive|large|small|tiny|giant|nasty|hard|stubborn|horrible|awful|"
+                          r"weird) "
+                          r"(knott|nott|not|naught)(s?)\b(?! (so|too|very|"
+                          r"really|quite|bad|many|much|only|just|for|to|sure|at|unusual|uncommon|"
+                          r"good|great|entirely|exactly|even|yet|always|fully|completely|a|an|"
+                          r"the|that|in the least|one)\b)"), r"\1 knot\3")]
 
 
 def _as_meant(text: str) -> str:

@@ -228,6 +228,14 @@ _SAME_SUBJECT = re.compile(r"^\s*(\w+ed|fell|got|went|hit|broke|keeps?|kept|star
                            r"has|had|came|took|then)\b")
 
 
+# Someone else's trouble told as happening now ("the resident in room 4 has a high
+# temperature", "a customer collapsed and is not breathing"): the writer is with them, and
+# the sign counts. Only a past event of theirs, or one watched, is set aside.
+_NOW_TOLD = re.compile(r"^\W*(\w+\W+){0,3}?(is|are|has|have|can't|cannot|can not|won't|"
+                       r"will not|isn't|aren't|keeps?|keep on)\b|\b(now|still|currently|"
+                       r"right now|at the moment)\b")
+
+
 # The thing of the clause before, carried on by "it" ("... knocked my vase off the shelf
 # and it fell and smashed"); who it lands on still counts ("and it hit my head").
 _SAME_THING = re.compile(r"^\s*(it|they)\b")
@@ -247,8 +255,11 @@ def blank_others(text: str) -> str:
         # Watched, and nobody named before the watching: "and" after it carries on the
         # watcher ("... while I was watching and slipped"), not the sight.
         watched = watching is not None and not _INVOLVED.search(clause[: watching.start()])
-        frame = _STRANGER.match(clause) or _WITNESSED.match(clause) \
-            or (saw_only and _SAW.match(clause)) or (carried and _SAME_SUBJECT.match(clause)) \
+        subject = _STRANGER.match(clause)
+        person = subject or (carried and not carried_thing and _SAME_SUBJECT.match(clause))
+        if person and _NOW_TOLD.search(clause[person.end() if subject else person.start():]):
+            person = None
+        frame = person or _WITNESSED.match(clause) or (saw_only and _SAW.match(clause)) \
             or (carried_thing and _SAME_THING.match(clause))
         thing = None if frame else _NOT_HUMAN.match(clause)
         blank = False
@@ -267,45 +278,84 @@ def blank_others(text: str) -> str:
     return "".join(out)
 
 
-# Someone close, told as the background of the writer's own knot: "my mate had a heart
-# attack last year, he is grand now. me, i am just sat all night with a knotty shoulder".
+# Someone else, told as the background of the writer's own knot: "my mate had a heart
+# attack last year, he is grand now. me, i am just sat all night with a knotty shoulder";
+# "a student fainted in class last week (she is fine now)"; "my friend's mum has cancer,
+# and now my shoulders are tight". Someone close, or someone the writer met ...
+_PEOPLE = (r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|boyfriend|"
+           r"girlfriend|kid|child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|"
+           r"grandson|granddaughter|grandchild|brother|sister|friend|mate|pal|colleague|workmate|"
+           r"co-?worker|boss|neighbou?r|uncle|aunt|auntie|cousin|flatmate|housemate|client|"
+           r"student|pupil|patient|customer|passenger|resident|teammate|classmate|player|guest|"
+           r"lodger|tenant|niece|nephew|in-law|mother-in-law|father-in-law)s?")
 _CLOSE_ONE = re.compile(
-    r"\b(my|our) (\w+ ){0,2}?(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|"
-    r"boyfriend|girlfriend|kid|child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|"
-    r"grandson|granddaughter|grandchild|brother|sister|friend|mate|pal|colleague|workmate|"
-    r"co-?worker|boss|neighbou?r|uncle|aunt|auntie|cousin|flatmate|housemate|client)s?\b")
+    rf"\b((my|our|his|her|their) ((\w+'s|\w+s') )?(\w+ ){{0,2}}?{_PEOPLE}|"
+    rf"(a|an|the|one of (my|our|the)) (\w+ ){{0,2}}?{_PEOPLE})\b")
 # ... whose trouble is told as over, or as not the writer's ...
 _THEIRS_OVER = re.compile(
-    r"\b(he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)? (\w+ )?"
+    r"\b((he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)?|"
+    r"hes|shes|theyre) (\w+ )?"
     r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
     r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
     r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
+# ... or as long past (not "an hour ago", not "this morning": a recent event may still need
+# care), or as an illness they live with ("has cancer", "is having chemo") ...
+_THEIRS_PAST = re.compile(
+    r"\b(last (week|month|year|summer|winter|spring|autumn|fall|christmas|season|term)|"
+    r"(\d+|a|one|two|three|four|five|six|several|a few|few|a couple of|couple of|many) "
+    r"(weeks|months|years|week|month|year) (ago|back|before)|years ago|back in \d{4}|"
+    r"in (19|20)\d\d|as a (kid|child|baby|teenager))\b")
+_THEIR_ILLNESS = re.compile(
+    r"\b(has|had|have|got|with|is having|was having|having|is on|had to have|"
+    r"(is|was|been) (being )?(treated|diagnosed) (for|with))\b(\s+\w+){0,2}\s+"
+    r"(cancer|tumou?r|lymphoma|leuka?emia|melanoma|chemo\w*|radiotherapy|"
+    r"dementia|alzheimer'?s|parkinson'?s|ms|multiple sclerosis|diabetes|arthritis)\b")
+# ... with nothing in that clause that happens now, ...
+_NOW = re.compile(r"\b(now|today|tonight|this (morning|afternoon|evening)|just|again|still|"
+                  r"currently|at the moment|right now|keeps?|since|started|starting)\b")
 # ... while the writer's own complaint is a knot, and nothing is said of their body.
 _MINE = re.compile(r"\b(me|i|i am|i have|my own|myself)\b(\W+\w+){0,8}?\W+(knot|knots|knotted|"
-                   r"knotty|shoulders?|traps?|trapezius|neck)\b")
+                   r"knotty|shoulders?|traps?|trapezius|neck)\b|\bmy ((?!friend|mate|pal)\w+ ){0,2}"
+                   r"(knot|knots|shoulders?|traps?|trapezius|neck|upper back)\b")
 _THEIR_BODY = re.compile(r"\b(his|her|their|him|them) (\w+ )?(neck|head|back|spine|shoulders?|"
                          r"arms?|hands?|legs?|chest|face|eyes?|jaw|throat|speech|balance)\b")
+# Where the writer turns from the other person to themselves.
+_TURN = re.compile(r"[.;!?\n]|,? \b(but|however|though|although|anyway|whereas|while|as for me|"
+                   r"and now|so now|and i|and me|i am|i have|i only|i just|me,|myself)\b")
 
 
 def close_ones_past(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` (normalised) tells of someone close whose trouble is over or is not
-    the writer's, when the writer's own complaint is a knot and nothing is said of the
-    other person's body: the spans of those sentences. "My dad fell, he says he is fine
-    but his neck hurts" is still his sign; so is anything the writer tells of their own
-    body."""
-    if not (_CLOSE_ONE.search(text) and _THEIRS_OVER.search(text)) or _THEIR_BODY.search(text):
+    """Where ``text`` (normalised) tells of someone else whose trouble is over, long past,
+    an illness they live with, or not the writer's, when the writer's own complaint is a
+    knot and nothing is said of the other person's body: the spans of those clauses (from
+    the sentence's start to where the writer turns to themselves). "My dad fell, he says
+    he is fine but his neck hurts" is still his sign; so is anything the writer tells of
+    their own body, and anything that happens to the other person now."""
+    if not _CLOSE_ONE.search(text) or _THEIR_BODY.search(text):
         return []
-    spans = []
+    spans: list[tuple[int, int]] = []
     for m in _CLOSE_ONE.finditer(text):
-        stop = _SENTENCE_END.search(text, m.end())
-        end = stop.start() if stop else len(text)
         start = max(text.rfind(c, 0, m.start()) for c in ".;!?\n") + 1
-        sentence = text[start:end]
-        # Told as over in the same sentence, as its last words: "my husband is fine. my
-        # wife collapsed" keeps the wife's sentence, and "he is fine now, but he is
-        # slurring today" its sign.
-        over = [o for o in _THEIRS_OVER.finditer(sentence) if len(sentence[o.end():].split()) <= 3]
-        if over and not _MINE.search(sentence) and _MINE.search(text[:start] + " . " + text[end:]):
+        if spans and start < spans[-1][1]:
+            continue
+        if text[start:m.start()].strip(" ,(-") and not re.fullmatch(
+                r"\W*((so|well|ok|okay|anyway|also|btw|and|but|yes|yeah|hi|hello)\W+)*",
+                text[start:m.start()]):
+            continue  # the person is not what the sentence starts with
+        stop = _SENTENCE_END.search(text, m.end())
+        sentence_end = stop.start() if stop else len(text)
+        turn = _TURN.search(text, m.end(), sentence_end)
+        end = turn.start() if turn else sentence_end
+        clause = text[start:end]
+        # Told as over in its own clause, as its last words ("my husband is fine. my wife
+        # collapsed" keeps the wife's sentence; "he is fine now, but he is slurring today"
+        # its sign), or long past or lived with, with nothing of now in it.
+        over = [o for o in _THEIRS_OVER.finditer(clause) if len(clause[o.end():].split()) <= 3]
+        rest = clause[m.end() - start:]
+        past = (_THEIRS_PAST.search(rest) or _THEIR_ILLNESS.search(rest)) \
+            and not _NOW.search(rest)
+        if (over or past) and not _MINE.search(clause) \
+                and _MINE.search(text[:start] + " . " + text[end:]):
             spans.append((start, end))
     return spans
 
