@@ -30,15 +30,14 @@ class OTLPSpanExporter:
 
 
 class _StandIn(MetaPathFinder, Loader):
-    """Answers the import of the exporter module, once, with `OTLPSpanExporter` above."""
+    """Answers the import of the exporter module with `OTLPSpanExporter` above. Put first
+    once and never taken out: taking a finder out of ``sys.meta_path`` while another
+    thread's import walks it can make that import skip the next finder (as in
+    `rag.lean_import`)."""
 
     def find_spec(self, name: str, path: Any, target: ModuleType | None = None
                   ) -> ModuleSpec | None:
-        if name != TARGET:
-            return None
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
-        return ModuleSpec(name, self)
+        return ModuleSpec(name, self) if name == TARGET else None
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return None  # the default module object
@@ -89,9 +88,10 @@ def import_chromadb() -> ModuleType:
     classes without the signature check (`unchecked_overrides`)."""
     from rag.lean_import import without
 
-    if "chromadb" not in sys.modules and TARGET not in sys.modules and not any(
-            isinstance(f, _StandIn) for f in sys.meta_path):
-        sys.meta_path.insert(0, _StandIn())
+    with _lock:
+        if "chromadb" not in sys.modules and TARGET not in sys.modules and not any(
+                isinstance(f, _StandIn) for f in sys.meta_path):
+            sys.meta_path.insert(0, _StandIn())
     with without("httpx._main"), unchecked_overrides():  # (rag.lean_import, above)
         import chromadb
 

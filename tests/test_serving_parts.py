@@ -164,3 +164,23 @@ def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> 
     assert hidden == []
     assert same and scores[0]
     assert scores == reference
+
+
+def test_chroma_import_from_threads_puts_one_stand_in() -> None:
+    """Imports from several threads at once (the app's first questions) put the stand-in
+    finder in once, and it stays: a finder taken out of ``sys.meta_path`` while another
+    thread's import walks it can make that import skip the next finder."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading\n"
+        "from rag.chroma_import import import_chromadb, _StandIn\n"
+        "ts = [threading.Thread(target=import_chromadb) for _ in range(4)]\n"
+        "[t.start() for t in ts]; [t.join() for t in ts]\n"
+        "import chromadb\n"
+        "print(sum(isinstance(f, _StandIn) for f in sys.meta_path), 'grpc' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]
