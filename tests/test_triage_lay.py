@@ -183,3 +183,38 @@ def test_how_often_is_not_how_long(pipeline) -> None:  # type: ignore[no-untyped
     assert "persistent_pain" not in flags
     assert "persistent_pain" in pipeline.safety.assess(
         "my traps have been knotted and sore for a year, is that normal").flags
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # A limb numb from how it lay, that woke up again; against numbness that stays.
+    ("my hand went to sleep from leaning on it at my desk, came back once I shook it. the "
+     "knot in my trap is the real bother",
+     "my hand has gone numb since I leant on it at my desk on Monday and it is still numb"),
+    # A fall that did not happen; against a fall told in an everyday idiom.
+    ("tripped on the rug but steadied myself, no fall at all, just a knotty shoulder",
+     "slipped on the wet step, half caught myself on the rail, I am 80 and my neck aches"),
+    ("tripped on the rug but stayed on my feet, just a knotty shoulder",
+     "my grandad took a tumble in the garden yesterday and his neck hurts now"),
+    # A diagnosis feared, not had; against one had.
+    ("I was terrified the lump was a tumour, the GP says it's a knot in the muscle. stretches?",
+     "I had a tumour removed last year and now my neck aches all night"),
+])
+def test_what_did_not_happen_is_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A figure's words after an inability are the sign: "hard to breathe in".
+    ("it's been hard to breathe in all evening and my neck feels tight", "emergency"),
+    ("I can't draw a full breath and my throat feels thick", "emergency"),
+])
+def test_an_inability_is_no_figure(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == expected
+
+
+def test_an_ache_turning_sharp_means_stop(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "rolling on the spiky ball and it went from a nice ache to "
+                             "stabbing, keep going?") == "stop"
+    assert verdict(pipeline, "rolling on the spiky ball is a nice ache, keep going?") \
+        == "gently"

@@ -294,7 +294,7 @@ _CLOSE_ONE = re.compile(
 # ... whose trouble is told as over, or as not the writer's ...
 _THEIRS_OVER = re.compile(
     r"\b((he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)?|"
-    r"hes|shes|theyre) (\w+ )?"
+    r"hes|shes|theyre) ((?!not|never|no|hardly|barely|far|anything)\w+ )?"
     r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
     r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
     r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
@@ -367,12 +367,19 @@ def blank_close_ones_past(text: str) -> str:
     return text
 
 
+# A figure's words after an inability are no figure: "struggling to breathe in", "can't
+# take a deep breath".
+_UNABLE = re.compile(r"\b(cannot|can not|could not|unable to|not able to|struggl\w*|hard to|"
+                     r"difficult\w*|trouble|barely|hardly|scarcely)\W+(\w+\W+){0,2}$")
+
+
 def not_the_writers(text: str, lex: Lexicon) -> str:
     """``text`` (normalised) with what is not the writer's sign blanked: figures of speech
     ("a crash course", "my balance is fine") and someone else's or a thing's event. Lengths
     are kept, so clause boundaries stay where they are."""
-    return blank_close_ones_past(
-        blank_others(lex.figurative.sub(lambda m: " " * len(m.group(0)), text)))
+    return blank_close_ones_past(blank_others(lex.figurative.sub(
+        lambda m: m.group(0) if _UNABLE.search(text, 0, m.start()) else " " * len(m.group(0)),
+        text)))
 
 
 class Concepts(NamedTuple):
@@ -400,7 +407,7 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
         # "sweats" inside), "my neck is not stiff" (ending in the denied "stiff"). A long
         # mention with a denied word somewhere inside it keeps its own reading.
         if no or any((a <= start and end <= b) or (start <= a and b == end)
-                     for a, b in denied):
+                     for a, b in denied) or _slept_on(text, start, end):
             continue
         if name in over or in_past(text, start, end, lex):
             past.add(name)
@@ -431,6 +438,9 @@ _RESOLVED = re.compile(
     r"\b|\b(sorted|fixed|healed) (it|that|them|out|up)\b|\b(it|they|that|which|has|have|"
     r"had|all) (\w+ )?healed\b|\bhealed (up )?(fine|well|grand|nicely|ok|okay|perfectly)"
     r"|\b(never|did not|has not) (came|come|coming) back|\bback to normal"
+    # "The swelling went down": not "I went down hard" (a fall is never over).
+    r"|\b(swelling|swollen bit|puffiness|redness|it|lump|bump)\b.{0,15}\b(went|gone|goes|going|"
+    r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b"
     r"|\b(fine|better|normal|ok|okay) (now|since|afterwards|after (that|a|about|like|"
     r"\w+ (minutes?|hours?|seconds?)))"
     r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
@@ -465,12 +475,37 @@ def _sign_starts(text: str, lex: Lexicon) -> list[int]:
             for m in p.finditer(text)]
 
 
+# A limb gone numb or "dead" from how it lay, that woke up again: "arm went dead from
+# sleeping on it, came back in a minute", "foot numb from sitting cross-legged, fine as soon
+# as I stood up". Not a nerve sign (red-flags.md asks for numbness that persists).
+_NUMB_WORD = re.compile(r"numb|tingl|pins|needles|dead|asleep|sleep|fuzzy|prickl|fizz")
+_LAY_ON_IT = re.compile(
+    r"\b(slept|sleeping|sleep|lying|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
+    r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
+    r"( \w+){0,3}? (on (it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|crooked)|"
+    r"\bcross[- ]?legged\b|\blegs crossed\b")
+_WOKE_UP = re.compile(
+    r"\b(came|come|coming|comes) back\b|\b(as soon as|once|when) (i|he|she|they) "
+    r"(stood|moved|shifted|got up|shook|stamped|rolled|sat up|changed|stretched|woke)|"
+    r"\b(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|"
+    r"moment)s?\b|\bwent away\b|\b(fine|normal|ok|okay) (a|after a|within a|in a) "
+    r"(minute|moment|second)")
+
+
+def _slept_on(text: str, start: int, end: int) -> bool:
+    sentence = _around(text, start, end, _SENTENCE_END)
+    return bool(_NUMB_WORD.search(text[start:end]) and _LAY_ON_IT.search(sentence)
+                and _WOKE_UP.search(sentence))
+
+
 def told_over(text: str, start: int, end: int, lex: Lexicon,
               signs: list[int] | None = None) -> bool:
     """Is the mention at text[start:end] told as over: in its clause, or in a later
     clause of its sentence before any clause that names a sign of its own ("headache this
     morning, normal one, gone with a coffee"), in a sentence that says nothing of it
     coming back? ``signs``: where the text's sign words start, if already known."""
+    if _slept_on(text, start, end):
+        return True
     stop = _SENTENCE_END.search(text, end)
     stop_at = stop.start() if stop else len(text)
     if not _RESOLVED.search(text, end, stop_at):
@@ -493,7 +528,7 @@ def told_over(text: str, start: int, end: int, lex: Lexicon,
 
 def resolved(text: str, lex: Lexicon) -> set[str]:
     """Concepts whose every mention is told as over."""
-    if not _RESOLVED.search(text):
+    if not _RESOLVED.search(text) and not _LAY_ON_IT.search(text):
         return set()
     signs = _sign_starts(text, lex)
     out: set[str] = set()
@@ -520,6 +555,7 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     negation, time or grammar must not flag it then; a text with no sign words at all is
     the model's to read."""
     if any(not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
+           and not (_LAY_ON_IT.search(text) and _WOKE_UP.search(text))
            for m in _INSTEAD.finditer(text)):
         return False  # not "but it's gone now": that is the sign told as over
     signs = any(p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS)
