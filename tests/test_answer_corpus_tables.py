@@ -56,3 +56,24 @@ def test_the_list_under_a_parent_heading_is_read_from_this_list_of_chunks() -> N
     assert _first_group([], other, "cause") == sorted(other, key=lambda c: c.metadata["position"])
     assert _first_group([], other[:1], "cause") is None  # one section is no list
 
+
+def test_the_best_uses_are_the_highest_highest_first() -> None:
+    import numpy as np
+
+    from rag.answer.sense import best
+
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 3, 4, 50, 5000):
+        sims = rng.standard_normal(n).astype(np.float32)
+        assert np.array_equal(best(sims), np.sort(sims)[::-1][:3])
+
+
+def test_token_vectors_are_read_as_float32_bit_for_bit() -> None:
+    import numpy as np
+
+    from rag.late import upcast
+
+    every = np.arange(2**16, dtype=np.uint16).view(np.float16).reshape(-1, 64)
+    assert np.array_equal(upcast(every).view(np.uint32),
+                          every.astype(np.float32).view(np.uint32))
+    assert upcast(every[::2, ::2]).shape == (512, 32)  # not contiguous
