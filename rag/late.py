@@ -124,7 +124,7 @@ class LateIndex:
             if found is not None:
                 self._upcast.move_to_end(id(text))
                 return found[1]
-        rows = np.asarray(text.vectors, dtype=np.float32)
+        rows = upcast(text.vectors)
         with self._lock:
             if id(text) not in self._upcast:
                 self._upcast[id(text)] = (text, rows)
@@ -132,3 +132,18 @@ class LateIndex:
             while self._upcast_bytes > UPCAST_BYTES and self._upcast:
                 self._upcast_bytes -= self._upcast.popitem(last=False)[1][1].nbytes
         return rows
+
+
+# Every float16 bit pattern's float32 value. Indexing this table gives what
+# ``astype(np.float32)`` gives, bit for bit, in about half its time: a large corpus's
+# candidates are mostly new to each question, and converting them was most of its
+# retrieval time.
+_HALF = np.frombuffer(np.arange(2**16, dtype=np.uint16).tobytes(), np.float16
+                      ).astype(np.float32)
+
+
+def upcast(vectors: np.ndarray) -> np.ndarray:
+    """Token vectors as float32 (float16 ones through the table)."""
+    if vectors.dtype != np.float16:
+        return np.asarray(vectors, dtype=np.float32)
+    return np.take(_HALF, np.ascontiguousarray(vectors).view(np.uint16))

@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 
 from langchain_core.documents import Document
 
-from rag.answer.aspect import missing_aspect, never_given
+from rag.answer.aspect import figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
+from rag.answer.quoted import QuoteFinder
 from rag.answer.render import (
     ASPECT,
     DECLINE,
@@ -107,8 +108,11 @@ def filler_of(name: str, chunks: Sequence[Document]) -> Mapping[str, str]:
 _TOPIC: dict[str, frozenset[str]] = {}  # index version -> its articles' title words
 _PUBLISHER: dict[str, frozenset[str]] = {}  # index version -> words naming its publishers
 _CORE: dict[str, frozenset[str]] = {}  # index version -> `core_of` its chunks
-_NOWHERE: dict[str, bool] = {}  # index version and figure -> the articles never give one
+_NOWHERE: dict[str, dict[str, bool]] = {}  # index version -> figure -> never given one
 _MENTIONS: dict[str, Mentions] = {}  # index version -> its sentences by stem
+_FIGURED: dict[str, dict[str, frozenset[str]]] = {}  # index version -> `figure_stems`
+_QUOTES: dict[str, QuoteFinder] = {}  # index version -> its sentences, filed
+_CHUNKS: dict[str, list[Document]] = {}  # index version -> its chunks
 T = TypeVar("T")
 
 
@@ -121,6 +125,15 @@ def _once(table: dict[str, T], name: str, build: Callable[[], T]) -> T:
         for old in list(table)[:-4]:
             table.pop(old, None)
     return found
+
+
+def _kept(table: dict[str, dict[str, T]], name: str, key: str, build: Callable[[], T]) -> T:
+    """``table[name][key]``, built on first use: one entry per index version (`_once`),
+    holding every key (a key per version and kind of figure kept only the last four)."""
+    found = _once(table, name, dict)
+    if key not in found:
+        found[key] = build()
+    return found[key]
 
 
 # A publisher's word rarer than this (wordfreq Zipf) names it: "rmt", "brampton", not
@@ -165,19 +178,21 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     """The answer stage's view of one question, or None without an index."""
     if index is None:
         return None
-    chunks = list(index.chunks.values())
+    # One list per index version: the answer stage's tables built from it are kept by it.
+    chunks = _once(_CHUNKS, index.name, lambda: list(index.chunks.values()))
     earlier = next((t.content for t in reversed(history) if t.role == "assistant"), "")
     earlier = earlier.split(SOURCES, 1)[0]
     topic = _once(_TOPIC, index.name, lambda: topic_of(chunks))
-    said = frozenset(s for s in index.sentence_vectors if s in earlier) if earlier \
-        else frozenset()
+    said = _once(_QUOTES, index.name, lambda: QuoteFinder(index.sentence_vectors)
+                 ).quoted(earlier) if earlier else frozenset()
     filler = filler_of(index.name, chunks)
     publisher = bool(_once(_PUBLISHER, index.name,
                            lambda: publisher_words(chunks, index.coverage))
                      & set(words_of(question)))
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
-    aspect, subject = missing_aspect(question, chunks, index.coverage, topic)
+    aspect, subject = missing_aspect(question, chunks, index.coverage, topic, lambda a: _kept(
+        _FIGURED, index.name, a, lambda: figure_stems(a, chunks)))
     absent = tuple(absent_subjects(question, index.coverage, already))
     far = tuple(absent_subjects(question, index.coverage, already, FAR))
     core = core_words(index)
@@ -194,8 +209,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
-               figure_nowhere=bool(aspect) and _once(
-                   _NOWHERE, f"{index.name} {aspect}", lambda: never_given(aspect, chunks)),
+               figure_nowhere=bool(aspect) and _kept(
+                   _NOWHERE, index.name, aspect, lambda: never_given(aspect, chunks)),
                said=said, absent=absent, other_sense=other_sense,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),

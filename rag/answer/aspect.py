@@ -9,7 +9,7 @@ rules read only the question's wording and the passages' own words, never a topi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from langchain_core.documents import Document
 
@@ -84,18 +84,25 @@ def subject_words(question: str, coverage: Coverage, topic: frozenset[str]) -> l
             and w not in topic and coverage.in_articles(w)]
 
 
+def figure_stems(aspect: str, chunks: Sequence[Document]) -> frozenset[str]:
+    """Every stemmed word of the passages that give a figure of this kind (worked out once
+    per index: going over every passage for each question grew with the corpus)."""
+    figure = FIGURES[aspect]
+    return frozenset(s for doc in chunks if figure.search(doc.page_content)
+                     for s in stem_tokens(doc.page_content))
+
+
 def missing_aspect(question: str, chunks: Sequence[Document], coverage: Coverage,
-                   topic: frozenset[str]) -> tuple[str, list[str]]:
+                   topic: frozenset[str],
+                   given: Callable[[str], frozenset[str]] | None = None
+                   ) -> tuple[str, list[str]]:
     """(the figure asked for, the subject) when no passage gives that figure and names
     the subject; ("", []) when one does, or the question asks for no figure or names no
-    subject of its own."""
+    subject of its own. ``given``: `figure_stems` of these chunks, kept by the caller."""
     aspect = asked_aspect(question)
     subject = subject_words(question, coverage, topic) if aspect else []
     if not subject:
         return "", []
     stems = {s for w in subject for s in stem_tokens(w)}
-    figure = FIGURES[aspect]
-    for doc in chunks:
-        if figure.search(doc.page_content) and stems & set(stem_tokens(doc.page_content)):
-            return "", []
-    return aspect, subject
+    named = given(aspect) if given is not None else figure_stems(aspect, chunks)
+    return ("", []) if stems & named else (aspect, subject)

@@ -10,8 +10,10 @@ duration for "how long", a cause for "why").
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from langchain_core.documents import Document
 
@@ -166,29 +168,58 @@ def with_shape_answer(chosen: list[Candidate], ranked: list[Candidate],
     return [*chosen[: limit - 1], shaped_best]
 
 
-def _groups(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape
-            ) -> list[list[Document]]:
-    """For each retrieved chunk under a sub-heading whose parent heading asks what the
-    question asks ("What are the Causes...?" for "why do I get them?"), every chunk under
-    that parent in the same article, in reading order (best-retrieved group first)."""
-    out: list[list[Document]] = []
+class _Headings:
+    """One list of chunks by the parent heading they sit under: the headings in reading
+    order, each with its shape, and the chunks under each. Built once per list: going
+    over every chunk of a large index for each question grew with the corpus."""
+
+    def __init__(self, chunks: Sequence[Document]) -> None:
+        self.chunks = chunks  # kept alive, so its id is not reused while cached
+        self.under: dict[tuple[str, str], list[Document]] = {}
+        for c in chunks:
+            self.under.setdefault(_under(c), []).append(c)
+        self.by_shape: dict[Shape, list[tuple[str, str]]] = {}
+        for key in self.under:
+            if key[1]:
+                self.by_shape.setdefault(classify(key[1]), []).append(key)
+
+
+_HEADINGS: dict[int, _Headings] = {}
+_HEADINGS_KEPT = 4
+_HEADINGS_LOCK = threading.Lock()
+
+
+def _headings(chunks: Sequence[Document]) -> _Headings:
+    with _HEADINGS_LOCK:
+        found = _HEADINGS.get(id(chunks))
+    if found is None or found.chunks is not chunks:
+        found = _Headings(chunks)
+        with _HEADINGS_LOCK:
+            _HEADINGS[id(chunks)] = found
+            for old in list(_HEADINGS)[:-_HEADINGS_KEPT]:
+                _HEADINGS.pop(old, None)
+    return found
+
+
+def _first_group(docs: Sequence[Document], chunks: Sequence[Document], shape: Shape
+                 ) -> list[Document] | None:
+    """For the first retrieved chunk (then the first chunk of ``chunks``) under a
+    sub-heading whose parent heading asks what the question asks ("What are the
+    Causes...?" for "why do I get them?"), every chunk under that parent in the same
+    article, in reading order; None when no heading does."""
+    table = _headings(chunks)
     seen: set[tuple[str, str]] = set()  # each heading once, whether it asks that or not
-    under: dict[tuple[str, str], list[Document]] | None = None
-    for d in docs:
-        key = _under(d)
+    keys = chain((_under(d) for d in docs), table.by_shape.get(shape, ()))
+    for key in keys:
         if not key[1] or key in seen:
             continue
         seen.add(key)
         if classify(key[1]) != shape:
             continue
-        if under is None:  # the chunks by heading, in one pass (not one per heading)
-            under = {}
-            for c in chunks:
-                under.setdefault(_under(c), []).append(c)
-        members = under.get(key, [])
+        members = table.under.get(key, [])
         if len({str(c.metadata.get("section")) for c in members}) >= 2:
-            out.append(sorted(members, key=lambda c: int(c.metadata.get("position", 0))))
-    return out
+            return sorted(members, key=lambda c: int(c.metadata.get("position", 0)))
+    return None
 
 
 def _under(doc: Document) -> tuple[str, str]:
@@ -262,9 +293,9 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
     if shape in LIST_SHAPES and cands and broad:
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.
-        groups = _groups([*docs, *chunks], chunks, shape)
-        if groups and shape != "see_doctor":
-            items = sub_section_list(groups[0], cands, score, quotable, question)
+        group = _first_group(docs, chunks, shape)
+        if group and shape != "see_doctor":
+            items = sub_section_list(group, cands, score, quotable, question)
             if len(items) >= 2:
                 return Plan(shape, items, as_list=True, also=_also(items, cands, shape))
         listed = [d for d in docs[:2] if bullets(d)]
