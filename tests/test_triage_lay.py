@@ -218,3 +218,18 @@ def test_an_ache_turning_sharp_means_stop(pipeline) -> None:  # type: ignore[no-
                              "stabbing, keep going?") == "stop"
     assert verdict(pipeline, "rolling on the spiky ball is a nice ache, keep going?") \
         == "gently"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # An old injury told as long healed is background for the learned layer too; against
+    # the same story with something happening now.
+    ("I fractured my wrist at netball as a teenager, fully healed. Now a desk knot in my "
+     "left trap, any stretch?",
+     "I fractured my wrist at netball as a teenager, fully healed, but this morning I fell "
+     "off a chair and my neck hurts"),
+    ("had whiplash in 2015, no problems since. knot from work now, foam roller?",
+     "had whiplash in 2015 and it has flared again since yesterday's crash, neck is agony"),
+])
+def test_an_old_injury_long_healed_is_background(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"

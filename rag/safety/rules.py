@@ -360,6 +360,38 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# An old injury or illness told as long healed: "broke my collarbone skiing years ago, it
+# healed fine", "shrapnel in the leg in '04, long healed". For the learned layer, which
+# cannot read time: the rules read such a sentence themselves (`in_past`, `past_ok`).
+_LONG_AGO = re.compile(
+    r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+    r"thirty|forty) (years?|decades?) (ago|back|before|earlier)|years ago|decades ago|"
+    r"in (19|20)\d\d|in '\d\d|as a (kid|child|teen|teenager|boy|girl|student)|"
+    r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+))\b")
+_HEALED = re.compile(
+    r"\b((long|fully|all|completely|totally) )?(healed|mended|recovered)\b|\b(been|was|were|"
+    r"has been|have been) (fine|ok|okay|grand|good|right|sound) (ever since|since|for (ages|"
+    r"years|a long time))\b|\bno (problems?|issues?|trouble|bother) (since|after|with it)\b|"
+    r"\bwithout (any )?(issues?|problems?|trouble)\b")
+_NOW_AGAIN = re.compile(r"\b(now|today|tonight|this (morning|week)|again|still|recently|"
+                        r"lately|just|currently|flared|flaring|came back|coming back)\b")
+
+
+def blank_healed(text: str) -> str:
+    """``text`` (normalised) with its sentences that tell of something long past and
+    healed, and of nothing now, blanked (length kept)."""
+    out, start = [], 0
+    for m in [*re.finditer(r"[.!?\n]", text), None]:  # "...years ago; it healed fine."
+        end = m.end() if m else len(text)
+        sentence = text[start:end]
+        if _LONG_AGO.search(sentence) and _HEALED.search(sentence) \
+                and not _NOW_AGAIN.search(sentence):
+            sentence = " " * len(sentence)
+        out.append(sentence)
+        start = end
+    return "".join(out)
+
+
 def blank_close_ones_past(text: str) -> str:
     """``text`` with the sentences of `close_ones_past` blanked (length kept)."""
     for start, end in close_ones_past(text):
