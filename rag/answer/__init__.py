@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
+from rag.answer.holder import held_elsewhere
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.render import (
     ASPECT,
@@ -39,6 +40,7 @@ from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     ASKING,
+    BODY_PARTS,
     FAR,
     LOOSE_SENSE,
     LOOSE_SENSE_FAR,
@@ -89,11 +91,15 @@ class Ask:
     # (its word, the one sentence naming it as an item of a list, that sentence's chunk)
     passing: tuple[tuple[str, str, Document], ...] = ()
     subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
+    held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
 # shown as though it answered: the answer is a decline naming the subject.
 DECLINE_SCORE = 0.3
+# A topic noun held by a thing the articles never mention ("a knot in the pine board")
+# whose token vector comes below this near their uses of it is another knot: declined.
+HELD_SENSE = 0.90
 ASIDE_PENALTY = 0.15  # off a sentence naming what the question sets aside ("besides X")
 _FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
 
@@ -201,7 +207,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
                anchored=anchored(question, index.coverage, topic, absent),
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
-               broad=broad(question, index.coverage, topic))
+               broad=broad(question, index.coverage, topic),
+               held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage))
 
 
 def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
@@ -313,7 +320,9 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # None of their own words, and "knot" only loosely as they use it: another knot.
     loose = not ask.own and ask.sense is not None and \
         ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE)
-    if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
+    # What the knot is in is something they never mention ("a celtic knot").
+    held = bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)
+    if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
     aside = set_aside(ask.question, ask.topic)

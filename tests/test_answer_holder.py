@@ -1,0 +1,41 @@
+"""What the knot is in: a thing the articles never mention makes it another knot; a body,
+or one of the articles' own words, keeps it theirs."""
+
+from __future__ import annotations
+
+from rag.answer.holder import held_elsewhere, holders
+from tests.test_answer_stage import _check_faithful, _headings
+
+NOUNS = ("knot", "knots")
+
+
+def test_what_holds_the_noun_is_read_from_where_it_stands() -> None:
+    assert holders("how should I look after a macrame knot on a plant hanger?", NOUNS) == \
+        ["macrame", "plant", "hanger"]
+    assert holders("my headphone wire is knotted inside the drawer", NOUNS) == ["drawer"]
+    # A possessive is a person's knot, and a question word ends the phrase.
+    assert holders("is my daughter's knot something to worry about?", NOUNS) == []
+    assert holders("a knot in my upper back, what helps?", NOUNS) == ["upper", "back"]
+    assert holders("what helps with knots when you sit all day?", NOUNS) == []
+
+
+def test_a_knot_in_a_thing_is_another_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    question = "my bracelet has a knot in the clasp, how do I fix it?"
+    assert held_elsewhere(question, NOUNS, ["bracelet", "clasp"],
+                          pipeline.index.coverage) == ("clasp",)
+    ans = pipeline.answer(question)
+    assert "don't cover" in ans.body and not ans.citations, ans.body
+
+
+def test_a_knot_in_the_body_or_the_muscle_stays_the_articles_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.index.coverage
+    # Named beside a part of the body, or held by the articles' own word ("muscle").
+    assert held_elsewhere("a knot in the clasp of my necklace, right at my neck",
+                          NOUNS, ["clasp", "necklace"], coverage) == ()
+    assert held_elsewhere("is a knot in the muscle really like a knot in a string?",
+                          NOUNS, ["string"], coverage) == ()
+    for question in ("is a knot in the muscle really like a knot in a string?",
+                     "what does a stubborn knot in the upper back feel like?"):
+        ans = pipeline.answer(question)
+        _check_faithful(ans, _headings(pipeline))
+        assert ans.citations and "so I can't answer" not in ans.body, (question, ans.body)
