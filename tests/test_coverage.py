@@ -148,3 +148,21 @@ def test_typos_are_mended_but_real_terms_are_not(pipeline) -> None:  # type: ign
     for term in ("advil", "cupping"):
         ans = pipeline.answer(f"is {term} good for a neck knot?")
         assert f'{DECLINED} "{term}"' in ans.answer, ans.answer
+
+
+def test_a_coined_name_sharing_only_first_letters_is_not_an_article_word(embeddings) -> None:  # type: ignore[no-untyped-def]
+    # "flexorama" is no English word: a name (a product's). It shares "flexi" with the
+    # articles' "flexibility" but is no form of it; "flexi" starts that word, and an
+    # English word sharing the letters ("flexion") keeps being read as theirs.
+    english = {"flexion": 2.5, "flexi": 1.0}
+    cov = Coverage(["Gentle stretches improve flexibility of the neck."], embeddings,
+                   frequency=lambda w: english.get(w, 4.0 if w.isalpha() and len(w) < 9
+                                                   else 0.0))
+    assert not cov.form_of_theirs("flexorama") and not cov.known("flexorama")
+    assert cov.form_of_theirs("flexi") and cov.form_of_theirs("flexion")
+    assert cov.form_of_theirs("stretching")  # the same stem
+
+
+def test_a_product_named_by_a_coined_name_is_named_as_not_covered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("is the Therabliss wand worth buying for my shoulder knots?")
+    assert "therabliss" in ans.answer.lower() and "don't cover" in ans.answer, ans.answer
