@@ -166,3 +166,13 @@ def test_a_coined_name_sharing_only_first_letters_is_not_an_article_word(embeddi
 def test_a_product_named_by_a_coined_name_is_named_as_not_covered(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("is the Therabliss wand worth buying for my shoulder knots?")
     assert "therabliss" in ans.answer.lower() and "don't cover" in ans.answer, ans.answer
+
+
+def test_an_everyday_word_with_a_prefix_is_not_a_rare_term(embeddings) -> None:  # type: ignore[no-untyped-def]
+    english = {"reglazing": 2.0, "glazing": 3.4, "retinol": 2.5, "tinol": 0.0}
+    cov = Coverage(["Apply heat or ice to the knot for fifteen minutes."], embeddings,
+                   frequency=lambda w: english.get(w, 5.0))
+    # "reglazing" is "glazing" done again: an everyday word, not a term to decline.
+    assert cov.check("would reglazing the window near my desk help my knot?").terms == []
+    # "retinol" only starts like a prefix: what is left is no English word.
+    assert cov.check("would retinol help my knot?").terms == ["retinol"]
