@@ -3,6 +3,8 @@ or one of the articles' own words, keeps it theirs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rag.answer.holder import held_elsewhere, holders
 from tests.test_answer_stage import _check_faithful, _headings
 
@@ -39,3 +41,23 @@ def test_a_knot_in_the_body_or_the_muscle_stays_the_articles_knot(pipeline) -> N
         ans = pipeline.answer(question)
         _check_faithful(ans, _headings(pipeline))
         assert ans.citations and "so I can't answer" not in ans.body, (question, ans.body)
+
+
+def test_a_thing_named_beside_a_loosely_meant_knot_raises_the_bar() -> None:
+    from rag.answer import Ask, loosely_meant
+
+    # No word of the articles' own, "knot" read at 0.89 near their uses of it.
+    plain = Ask(question="which knot keeps two hawsers of unequal girth together?",
+                own=False, sense=0.89, absent=("hawsers", "girth"))
+    assert loosely_meant(replace(plain, thing=True))  # "girth" names a thing
+    # Only the frame of a question is absent ("whole"): read as their knot, at 0.89.
+    assert not loosely_meant(replace(plain, absent=("whole",), thing=False))
+    # One of their own words keeps it theirs, whatever the reading.
+    assert not loosely_meant(replace(plain, own=True, thing=True))
+
+
+def test_a_rare_absent_word_names_a_thing_and_a_common_one_does_not(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import ask_for
+
+    assert ask_for("does the girth of my pillow matter for knots?", [], pipeline.index).thing
+    assert not ask_for("will the whole lot of them ever go?", [], pipeline.index).thing

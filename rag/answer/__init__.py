@@ -44,9 +44,11 @@ from rag.answer.subject import (
     FAR,
     LOOSE_SENSE,
     LOOSE_SENSE_FAR,
+    LOOSE_SENSE_THING,
     MEDICINE,
     OWN_WORD,
     PHARMACIST,
+    THING_ZIPF,
     absent_subjects,
     anchored,
     besides_medicine,
@@ -92,6 +94,7 @@ class Ask:
     passing: tuple[tuple[str, str, Document], ...] = ()
     subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
     held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
+    thing: bool = False  # an absent subject rare enough to name a thing ("thickness")
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -208,7 +211,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                anchored=anchored(question, index.coverage, topic, absent),
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
                broad=broad(question, index.coverage, topic),
-               held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage))
+               held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage),
+               thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent))
 
 
 def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
@@ -298,6 +302,16 @@ def passing_first(outline: Plan, passing: Sequence[tuple[str, str, Document]],
     return Plan(outline.shape, [Item("", [*first, *rest][: max(len(first), NARROW_MAX)])])
 
 
+def loosely_meant(ask: Ask) -> bool:
+    """None of the articles' own words, and their topic word only loosely as they use it:
+    another knot. The bar is higher when what it asks about is unlike every article word,
+    or is named by a word rarer than the frame of a question ("thickness", not "whole")."""
+    if ask.own or ask.sense is None:
+        return False
+    return ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE_THING if ask.thing
+                        else LOOSE_SENSE)
+
+
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
                 score: Scorer, quotable: Quotable, rest: bool = False
                 ) -> tuple[str, list[Citation], Shape]:
@@ -317,9 +331,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
-    # None of their own words, and "knot" only loosely as they use it: another knot.
-    loose = not ask.own and ask.sense is not None and \
-        ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE)
+    loose = loosely_meant(ask)
     # What the knot is in is something they never mention ("a celtic knot").
     held = bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):

@@ -46,6 +46,10 @@ OWN_WORD = 0.9
 # their own words, the question is about something else ("a knot in a garden hose").
 LOOSE_SENSE = 0.88
 LOOSE_SENSE_FAR = 0.90  # the same, when what it asks about is unlike every article word
+# ... or names a thing: a word rarer than this (Zipf) names one ("phrase", "thickness");
+# a commoner one ("whole", "comes", "seem") is the frame of the question.
+LOOSE_SENSE_THING = 0.90
+THING_ZIPF = 4.5
 SUBJECT_NEAR = 0.62  # cosine to the closest article word below this: not discussed
 # Parts of the body (general anatomy). Those the articles never name are somewhere else
 # than the knots they are about ("a knot in my calf").
