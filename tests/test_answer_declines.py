@@ -122,3 +122,14 @@ def test_a_deeper_passage_may_be_quoted_but_never_decides_that_there_is_an_answe
     deep = next(c for c in cands if c.rank == 5)
     assert round(deep.score, 2) == round(0.9 - 0.02 * 3, 2)  # costs what the fourth's cost
     assert top_score(cands, 4) == 0.2  # the first four alone decide
+
+
+def test_beside_a_rare_term_the_everyday_subject_is_named_too(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("Which make of hot water bottle is best for a knot? Is the Zephyrix "
+                          "one any good?")
+    _check_faithful(ans, _headings(pipeline))
+    assert 'don\'t cover "Zephyrix"' in ans.body and 'don\'t mention "bottle"' in ans.body
+    assert ans.citations, ans.body
+    # With only the rare term missing, nothing else is said to be missing.
+    plain = pipeline.answer("Is Zephyrix any good? how long should I hold pressure on a knot?")
+    assert "don't mention" not in plain.body and plain.citations, plain.body

@@ -361,6 +361,8 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         intro = NEARBY.format(subject=named(ask.absent))
     elif ask.missing and not rest:
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    elif ask.absent:  # beside a rare term declined: the everyday subjects they never mention
+        intro = f"{NOT_MENTIONED.format(subject=named(ask.absent))}\n{intro}"
     if ask.passing and not rest and not outline.as_list:
         intro = "\n".join(filter(None, (intro, PASSING.format(
             subject=named([w for w, _s, _d in ask.passing])))))
