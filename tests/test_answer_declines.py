@@ -133,3 +133,18 @@ def test_beside_a_rare_term_the_everyday_subject_is_named_too(pipeline) -> None:
     # With only the rare term missing, nothing else is said to be missing.
     plain = pipeline.answer("Is Zephyrix any good? how long should I hold pressure on a knot?")
     assert "don't mention" not in plain.body and plain.citations, plain.body
+
+
+def test_a_name_in_capitals_is_not_a_form_of_the_word_it_spells(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import absent_subjects, acronyms
+
+    cov = pipeline.index.coverage
+    assert absent_subjects("Is a small TENS pad any use for a shoulder knot?", cov) == ["tens"]
+    # Written in lower case it is the everyday word, a form of the articles' "ten".
+    assert absent_subjects("my shoulder knot has lasted tens of days", cov) == []
+    # A name the articles write themselves, and a shouted question, name nothing.
+    assert absent_subjects("is RMT good for a knot in the shoulder?", cov) == []
+    assert acronyms("HOW DO I STRETCH MY NECK FOR A KNOT") == frozenset()
+    ans = pipeline.answer("Is a small TENS pad any use for a shoulder knot?")
+    _check_faithful(ans, _headings(pipeline))
+    assert '"tens"' in ans.body.lower() and "don't" in ans.body, ans.body
