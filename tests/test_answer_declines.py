@@ -148,3 +148,15 @@ def test_a_name_in_capitals_is_not_a_form_of_the_word_it_spells(pipeline) -> Non
     ans = pipeline.answer("Is a small TENS pad any use for a shoulder knot?")
     _check_faithful(ans, _headings(pipeline))
     assert '"tens"' in ans.body.lower() and "don't" in ans.body, ans.body
+
+
+def test_under_a_verdict_a_subject_unlike_every_article_word_is_named(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import Ask, verdict_intro
+
+    ask = Ask(question="is the swelling a cyst or a gland?", absent=("cyst", "gland"),
+              far=("cyst",))
+    assert verdict_intro(ask, (), False).startswith('The articles don\'t mention "cyst".')
+    # An emergency's words stand alone; with nothing far, the intro is plain.
+    assert verdict_intro(ask, (), True) == "What the articles say about when to get help:"
+    assert verdict_intro(Ask(question="q", absent=("gland",)), (), False) == \
+        "What the articles say:"

@@ -255,14 +255,16 @@ def unspoken_note(ask: Ask | None, emergency: bool) -> str:
 def verdict_intro(ask: Ask | None, uncovered: Sequence[str], emergency: bool) -> str:
     """The words before the quotes that back a safety verdict up: the rare terms the
     articles don't cover, or else what the question names that only the safety stage
-    knows and the articles never discuss ("pregnant"), so the quotes are not read as
+    knows and the articles never discuss ("pregnant"), or, below an emergency, what it
+    asks about that is unlike every article word ("lymph"), so the quotes are not read as
     being about it."""
     intro = "What the articles say about when to get help:" if emergency else \
         "What the articles say:"
     if uncovered:
         return (f"{not_covered(uncovered, rest_answered=True)}\n\n"
                 f"On the rest of your question, {intro[0].lower()}{intro[1:]}")
-    unspoken = () if emergency or ask is None else ask.unspoken
+    # Under a lower verdict, what it asks about that is unlike every article word too.
+    unspoken = () if emergency or ask is None else ask.unspoken or ask.far
     return f"{NOT_MENTIONED.format(subject=named(unspoken))}\n\n{intro}" if unspoken else intro
 
 
