@@ -19,6 +19,9 @@ def test_what_holds_the_noun_is_read_from_where_it_stands() -> None:
     assert holders("is my daughter's knot something to worry about?", NOUNS) == []
     assert holders("a knot in my upper back, what helps?", NOUNS) == ["upper", "back"]
     assert holders("what helps with knots when you sit all day?", NOUNS) == []
+    # The phrase an "of" opens after it holds it too.
+    assert holders("how to tie a knot at the neck of a flour sack", NOUNS) == \
+        ["neck", "flour", "sack"]
 
 
 def test_a_knot_in_a_thing_is_another_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -27,6 +30,11 @@ def test_a_knot_in_a_thing_is_another_knot(pipeline) -> None:  # type: ignore[no
                           pipeline.index.coverage) == ("clasp",)
     ans = pipeline.answer(question)
     assert "don't cover" in ans.body and not ans.citations, ans.body
+    # A part of the body that is a thing's ("the neck of a sack") is the thing's.
+    assert held_elsewhere("how to tie a knot at the neck of a flour sack", NOUNS,
+                          ["flour", "sack"], pipeline.index.coverage) == ("flour", "sack")
+    assert held_elsewhere("a knot at the back of my neck, near the sack I carry", NOUNS,
+                          ["sack"], pipeline.index.coverage) == ()
 
 
 def test_a_knot_in_the_body_or_the_muscle_stays_the_articles_knot(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -51,12 +51,23 @@ def holders(question: str, nouns: Iterable[str]) -> list[str]:
         if i > 0 and _content(toks[i - 1]):
             found.append(toks[i - 1])
         if i + 1 < len(toks) and toks[i + 1] in PLACES:
-            phrase = [t for t in toks[i + 2:i + 2 + PHRASE + 1] if t not in _DETERMINERS]
-            for t in phrase[:PHRASE]:
-                if not _content(t):
-                    break
-                found.append(t)
+            found += _phrase(toks, i + 2)
     return list(dict.fromkeys(found))
+
+
+def _phrase(toks: list[str], start: int) -> list[str]:
+    """The content words of the phrase from ``start``, and of the one an "of" after it
+    opens ("the neck of a garbage bag": neck, garbage, bag)."""
+    words: list[str] = []
+    at = start
+    while at < len(toks) and toks[at] in _DETERMINERS:
+        at += 1
+    while at < len(toks) and len(words) < PHRASE and _content(toks[at]):
+        words.append(toks[at])
+        at += 1
+    if words and at < len(toks) and toks[at] == "of":
+        words += _phrase(toks, at + 1)
+    return words
 
 
 def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
@@ -68,6 +79,8 @@ def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
     body = [w for w in _tokens(question) if w in BODY_PARTS and coverage.in_articles(w)
             and not of_a_thing(question, w, absent)]
     held = holders(question, nouns)
-    if body or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS for w in held):
+    # (A part of the body here is a thing's: "the neck of a bag".)
+    if body or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
+                   for w in held if w not in BODY_PARTS):
         return ()
     return tuple(w for w in held if w in absent)
