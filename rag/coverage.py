@@ -82,10 +82,6 @@ class Coverage:
         lexical = [*self.vocabulary, *known]
         self.stems = frozenset(stem_tokens(" ".join(lexical)))
         self.prefixes = frozenset(w[:PREFIX] for w in lexical if len(w) >= PREFIX)
-        self._by_prefix: dict[str, list[str]] = {}
-        for w in lexical:
-            if len(w) >= PREFIX:
-                self._by_prefix.setdefault(w[:PREFIX], []).append(w)
         self.embeddings = embeddings
         self.frequency = frequency
         frequency("knot")  # wordfreq loads its word list on first use (about a second)
@@ -153,22 +149,8 @@ class Coverage:
     def known(self, word: str) -> bool:
         """In the articles, or a typo of a word that is ("usualy") or of an everyday word
         ("shuld"): a typo is not a topic the articles miss."""
-        return (self.form_of_theirs(word) or closest_by_typo(word, self._by_use) is not None
+        return (self.in_articles(word) or closest_by_typo(word, self._by_use) is not None
                 or self.spelling(word) is not None)
-
-    def form_of_theirs(self, word: str) -> bool:
-        """A form of an article word: the same stem, or the same first letters. A word
-        English does not list at all is a coined name: it is a form only where one word
-        starts the other ("physio" of physiotherapy); sharing only the first letters
-        ("theragun" with therapy, "hypervolt" with hyperirritable) makes a name the
-        articles never write."""
-        stems = stem_tokens(word)
-        if not stems or stems[0] in self.stems:
-            return True
-        alike = self._by_prefix.get(word[:PREFIX], ())
-        if self.frequency(word) > 0:
-            return bool(alike)
-        return any(w.startswith(word) or word.startswith(w) for w in alike)
 
     def _spelling(self, word: str) -> str | None:
         """The word ``word`` is a typo of: an article word first ("sholder" -> shoulder),

@@ -150,24 +150,6 @@ def test_typos_are_mended_but_real_terms_are_not(pipeline) -> None:  # type: ign
         assert f'{DECLINED} "{term}"' in ans.answer, ans.answer
 
 
-def test_a_coined_name_sharing_only_first_letters_is_not_an_article_word(embeddings) -> None:  # type: ignore[no-untyped-def]
-    # "flexorama" is no English word: a name (a product's). It shares "flexi" with the
-    # articles' "flexibility" but is no form of it; "flexi" starts that word, and an
-    # English word sharing the letters ("flexion") keeps being read as theirs.
-    english = {"flexion": 2.5, "flexi": 1.0}
-    cov = Coverage(["Gentle stretches improve flexibility of the neck."], embeddings,
-                   frequency=lambda w: english.get(w, 4.0 if w.isalpha() and len(w) < 9
-                                                   else 0.0))
-    assert not cov.form_of_theirs("flexorama") and not cov.known("flexorama")
-    assert cov.form_of_theirs("flexi") and cov.form_of_theirs("flexion")
-    assert cov.form_of_theirs("stretching")  # the same stem
-
-
-def test_a_product_named_by_a_coined_name_is_named_as_not_covered(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("is the Therabliss wand worth buying for my shoulder knots?")
-    assert "therabliss" in ans.answer.lower() and "don't cover" in ans.answer, ans.answer
-
-
 def test_an_everyday_word_with_a_prefix_is_not_a_rare_term(embeddings) -> None:  # type: ignore[no-untyped-def]
     english = {"reglazing": 2.0, "glazing": 3.4, "retinol": 2.5, "tinol": 0.0}
     cov = Coverage(["Apply heat or ice to the knot for fifteen minutes."], embeddings,
