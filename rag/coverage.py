@@ -36,6 +36,8 @@ RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
 COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
+# English prefixes that make a new word of an everyday one ("rearranging", "overstretched").
+_AFFIX = re.compile(r"^(?:re|un|over|under|mis|pre|dis|de|out|non)-?(?=[a-z]{4})")
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
 _LETTERS = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 _WORD = re.compile(r"[a-z]+")
@@ -199,10 +201,17 @@ class Coverage:
         near = self.nearest([w for w in words_of(text) if w not in self._in_vocabulary])
         return [a for a, cos in near.values() if cos >= RELATED]
 
+    def everyday_with_prefix(self, word: str) -> bool:
+        """An everyday word with an English prefix ("rearranging": arranging): rare as a
+        whole, but no term the articles would have to name."""
+        m = _AFFIX.match(word)
+        return m is not None and self.frequency(word[m.end():]) >= RARE_ZIPF
+
     def rare_unknown(self, text: str) -> list[str]:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
-        rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)]
+        rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)
+                and not self.everyday_with_prefix(w)]
         if not rare:
             return []
         near = self.nearest(rare)

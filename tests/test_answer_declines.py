@@ -122,3 +122,41 @@ def test_a_deeper_passage_may_be_quoted_but_never_decides_that_there_is_an_answe
     deep = next(c for c in cands if c.rank == 5)
     assert round(deep.score, 2) == round(0.9 - 0.02 * 3, 2)  # costs what the fourth's cost
     assert top_score(cands, 4) == 0.2  # the first four alone decide
+
+
+def test_beside_a_rare_term_the_everyday_subject_is_named_too(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("Which make of hot water bottle is best for a knot? Is the Zephyrix "
+                          "one any good?")
+    _check_faithful(ans, _headings(pipeline))
+    assert 'don\'t cover "Zephyrix"' in ans.body and 'don\'t mention "bottle"' in ans.body
+    assert ans.citations, ans.body
+    # With only the rare term missing, nothing else is said to be missing.
+    plain = pipeline.answer("Is Zephyrix any good? how long should I hold pressure on a knot?")
+    assert "don't mention" not in plain.body and plain.citations, plain.body
+
+
+def test_a_name_in_capitals_is_not_a_form_of_the_word_it_spells(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import absent_subjects, acronyms
+
+    cov = pipeline.index.coverage
+    assert absent_subjects("Is a small TENS pad any use for a shoulder knot?", cov) == ["tens"]
+    # Written in lower case it is the everyday word, a form of the articles' "ten".
+    assert absent_subjects("my shoulder knot has lasted tens of days", cov) == []
+    # A name the articles write themselves, and a shouted question, name nothing.
+    assert absent_subjects("is RMT good for a knot in the shoulder?", cov) == []
+    assert acronyms("HOW DO I STRETCH MY NECK FOR A KNOT") == frozenset()
+    ans = pipeline.answer("Is a small TENS pad any use for a shoulder knot?")
+    _check_faithful(ans, _headings(pipeline))
+    assert '"tens"' in ans.body.lower() and "don't" in ans.body, ans.body
+
+
+def test_under_a_verdict_a_subject_unlike_every_article_word_is_named(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import Ask, verdict_intro
+
+    ask = Ask(question="is the swelling a cyst or a gland?", absent=("cyst", "gland"),
+              far=("cyst",))
+    assert verdict_intro(ask, (), False).startswith('The articles don\'t mention "cyst".')
+    # An emergency's words stand alone; with nothing far, the intro is plain.
+    assert verdict_intro(ask, (), True) == "What the articles say about when to get help:"
+    assert verdict_intro(Ask(question="q", absent=("gland",)), (), False) == \
+        "What the articles say:"

@@ -62,3 +62,18 @@ def test_an_ordinary_question_is_not_labelled(pipeline) -> None:  # type: ignore
     for question in ("how long should I hold pressure on a knot?",
                      "the knot is under my shoulder blade, how do I reach it?"):
         assert "only in passing" not in pipeline.answer(question).body, question
+
+
+def test_one_of_two_alternatives_is_named_in_passing() -> None:
+    from rag.retrieval import stem_tokens
+
+    said = "A coach trained in pilates\u00a0or yoga can correct the way you sit."
+    assert listed_in(said, stem_tokens("yoga")[0]) and listed_in(said, stem_tokens("pilates")[0])
+    assert not listed_in("Yoga eases a stiff neck over time.", stem_tokens("yoga")[0])
+
+
+def test_a_therapy_named_only_beside_another_is_said_to_be_in_passing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("would seeing someone for acupuncture sort my neck knot out?")
+    assert "only in passing" in ans.body and "acupuncture" in ans.body, ans.body
+    plain = pipeline.answer("how do I use a tennis ball on a knot?")
+    assert "only in passing" not in plain.body and plain.citations, plain.body

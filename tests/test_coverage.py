@@ -148,3 +148,13 @@ def test_typos_are_mended_but_real_terms_are_not(pipeline) -> None:  # type: ign
     for term in ("advil", "cupping"):
         ans = pipeline.answer(f"is {term} good for a neck knot?")
         assert f'{DECLINED} "{term}"' in ans.answer, ans.answer
+
+
+def test_an_everyday_word_with_a_prefix_is_not_a_rare_term(embeddings) -> None:  # type: ignore[no-untyped-def]
+    english = {"reglazing": 2.0, "glazing": 3.4, "retinol": 2.5, "tinol": 0.0}
+    cov = Coverage(["Apply heat or ice to the knot for fifteen minutes."], embeddings,
+                   frequency=lambda w: english.get(w, 5.0))
+    # "reglazing" is "glazing" done again: an everyday word, not a term to decline.
+    assert cov.check("would reglazing the window near my desk help my knot?").terms == []
+    # "retinol" only starts like a prefix: what is left is no English word.
+    assert cov.check("would retinol help my knot?").terms == ["retinol"]

@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
+from rag.answer.holder import held_elsewhere
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.quoted import QuoteFinder
 from rag.answer.render import (
@@ -40,12 +41,15 @@ from rag.answer.sense import SENSE
 from rag.answer.shape import Shape, classify
 from rag.answer.subject import (
     ASKING,
+    BODY_PARTS,
     FAR,
     LOOSE_SENSE,
     LOOSE_SENSE_FAR,
+    LOOSE_SENSE_THING,
     MEDICINE,
     OWN_WORD,
     PHARMACIST,
+    THING_ZIPF,
     absent_subjects,
     anchored,
     besides_medicine,
@@ -90,11 +94,16 @@ class Ask:
     # (its word, the one sentence naming it as an item of a list, that sentence's chunk)
     passing: tuple[tuple[str, str, Document], ...] = ()
     subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
+    held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
+    thing: bool = False  # an absent subject rare enough to name a thing ("thickness")
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
 # shown as though it answered: the answer is a decline naming the subject.
 DECLINE_SCORE = 0.3
+# A topic noun held by a thing the articles never mention ("a knot in the pine board")
+# whose token vector comes below this near their uses of it is another knot: declined.
+HELD_SENSE = 0.90
 ASIDE_PENALTY = 0.15  # off a sentence naming what the question sets aside ("besides X")
 _FILLER: dict[str, Mapping[str, str]] = {}  # index version -> its filler table
 
@@ -216,7 +225,9 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
                anchored=anchored(question, index.coverage, topic, absent),
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
-               broad=broad(question, index.coverage, topic))
+               broad=broad(question, index.coverage, topic),
+               held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage),
+               thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent))
 
 
 def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
@@ -259,14 +270,16 @@ def unspoken_note(ask: Ask | None, emergency: bool) -> str:
 def verdict_intro(ask: Ask | None, uncovered: Sequence[str], emergency: bool) -> str:
     """The words before the quotes that back a safety verdict up: the rare terms the
     articles don't cover, or else what the question names that only the safety stage
-    knows and the articles never discuss ("pregnant"), so the quotes are not read as
+    knows and the articles never discuss ("pregnant"), or, below an emergency, what it
+    asks about that is unlike every article word ("lymph"), so the quotes are not read as
     being about it."""
     intro = "What the articles say about when to get help:" if emergency else \
         "What the articles say:"
     if uncovered:
         return (f"{not_covered(uncovered, rest_answered=True)}\n\n"
                 f"On the rest of your question, {intro[0].lower()}{intro[1:]}")
-    unspoken = () if emergency or ask is None else ask.unspoken
+    # Under a lower verdict, what it asks about that is unlike every article word too.
+    unspoken = () if emergency or ask is None else ask.unspoken or ask.far
     return f"{NOT_MENTIONED.format(subject=named(unspoken))}\n\n{intro}" if unspoken else intro
 
 
@@ -306,6 +319,16 @@ def passing_first(outline: Plan, passing: Sequence[tuple[str, str, Document]],
     return Plan(outline.shape, [Item("", [*first, *rest][: max(len(first), NARROW_MAX)])])
 
 
+def loosely_meant(ask: Ask) -> bool:
+    """None of the articles' own words, and their topic word only loosely as they use it:
+    another knot. The bar is higher when what it asks about is unlike every article word,
+    or is named by a word rarer than the frame of a question ("thickness", not "whole")."""
+    if ask.own or ask.sense is None:
+        return False
+    return ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE_THING if ask.thing
+                        else LOOSE_SENSE)
+
+
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
                 score: Scorer, quotable: Quotable, rest: bool = False
                 ) -> tuple[str, list[Citation], Shape]:
@@ -325,10 +348,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
-    # None of their own words, and "knot" only loosely as they use it: another knot.
-    loose = not ask.own and ask.sense is not None and \
-        ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE)
-    if ask.absent and (best < DECLINE_SCORE or unrelated or loose):
+    loose = loosely_meant(ask)
+    # What the knot is in is something they never mention ("a celtic knot").
+    held = bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)
+    if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
     aside = set_aside(ask.question, ask.topic)
@@ -355,6 +378,8 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         intro = NEARBY.format(subject=named(ask.absent))
     elif ask.missing and not rest:
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))
+    elif ask.absent:  # beside a rare term declined: the everyday subjects they never mention
+        intro = f"{NOT_MENTIONED.format(subject=named(ask.absent))}\n{intro}"
     if ask.passing and not rest and not outline.as_list:
         intro = "\n".join(filter(None, (intro, PASSING.format(
             subject=named([w for w, _s, _d in ask.passing])))))

@@ -63,9 +63,16 @@ def list_items(sentence: str) -> list[str]:
     return [*items, last] if len(last.split()) <= ITEM_WORDS else items
 
 
+# Two things offered as alternatives in passing: "an expert in physiotherapy or
+# acupuncture" (one word each side of "or").
+_EITHER = re.compile(r"\b([a-z]+)\s+or\s+([a-z]+)\b", re.IGNORECASE)
+
+
 def listed_in(sentence: str, stem: str) -> bool:
-    """Is the word of ``stem`` one item of a list run into the sentence?"""
-    return any(stem in stem_tokens(item) for item in list_items(sentence))
+    """Is the word of ``stem`` one item of a list run into the sentence, or one of two
+    alternatives joined by "or"?"""
+    pairs = [w for m in _EITHER.finditer(sentence) for w in m.groups()]
+    return any(stem in stem_tokens(item) for item in [*list_items(sentence), *pairs])
 
 
 def subject_words(question: str, coverage: Coverage, topic: frozenset[str]) -> list[str]:

@@ -46,6 +46,10 @@ OWN_WORD = 0.9
 # their own words, the question is about something else ("a knot in a garden hose").
 LOOSE_SENSE = 0.88
 LOOSE_SENSE_FAR = 0.90  # the same, when what it asks about is unlike every article word
+# ... or names a thing: a word rarer than this (Zipf) names one ("phrase", "thickness");
+# a commoner one ("whole", "comes", "seem") is the frame of the question.
+LOOSE_SENSE_THING = 0.90
+THING_ZIPF = 4.5
 SUBJECT_NEAR = 0.62  # cosine to the closest article word below this: not discussed
 # Parts of the body (general anatomy). Those the articles never name are somewhere else
 # than the knots they are about ("a knot in my calf").
@@ -98,21 +102,36 @@ COMMON = 3.0  # Zipf: a word this common is a real word, not a typo of an articl
 _SPLIT = re.compile(r"[^a-z]+")
 
 
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
+
+def acronyms(question: str) -> frozenset[str]:
+    """Words written in capitals ("TENS", "MRI") in a question that is not shouted: names,
+    not forms of the everyday word they spell ("tens")."""
+    letters = [c for c in question if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) * 2 > len(letters):
+        return frozenset()
+    return frozenset(m.group(0).lower() for m in _CAPITALS.finditer(question))
+
+
 def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
                     near: float = 0.0) -> list[str]:
     """The question's content words the articles never write nor come close to in
     meaning (typos and forms of article words are not absent; a word only the safety
-    stage knows, "pregnant", is); ``skip`` are already named."""
+    stage knows, "pregnant", is); ``skip`` are already named. A name in capitals is
+    absent unless the articles write that very word: "TENS" is not a form of "ten", and
+    no word of theirs is a paraphrase of it."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
+    caps = {w for w in acronyms(question) if w not in coverage.uses}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
              and not _ELONGATED.search(w) and not describes_asker(question, w)
-             and not coverage.written(w)
+             and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
-             and (coverage.frequency(w) >= COMMON or not coverage.known(w))]
+             and (w in caps or coverage.frequency(w) >= COMMON or not coverage.known(w))]
     if not words:
         return []
     closest = coverage.nearest(words)
-    return [w for w in words if closest[w][1] < (near or SUBJECT_NEAR)]
+    return [w for w in words if w in caps or closest[w][1] < (near or SUBJECT_NEAR)]
 
 
 def named(words: Sequence[str]) -> str:

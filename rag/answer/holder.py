@@ -1,0 +1,86 @@
+"""What the knot is in: the thing a question puts the articles' topic noun in or on.
+
+The articles' knots are in a body. "a knot in the pine board", "a celtic knot", "a cable
+all knotted in my bag" put the same word in a thing the articles never mention, so they
+ask about another knot. What holds it is read from where it stands, not from a list of
+things: the word just before the noun, and the phrase a preposition right after it opens.
+A question naming a part of the body the articles name ("a knot near my neck") keeps the
+articles' sense whatever else it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rag.answer.subject import ASKING, BODY_PARTS, of_a_thing
+from rag.coverage import Coverage
+from rag.retrieval import STOPWORDS, stem_tokens
+
+# Prepositions that say where a thing is: "a knot in/on/inside the X".
+PLACES = frozenset("in on of at inside under around within into".split())
+# A holder the articles write this many powers of ten commoner than English does
+# (`Coverage.keyness`: "muscle", "tissue", "trapezius"; not "terms" or "side") is theirs:
+# "a knot in the muscle like a knot in a rope" is still their knot.
+THEIRS = 2.0
+PHRASE = 3  # words of the phrase a preposition opens read as what holds the noun
+_TOKEN = re.compile(r"[a-z][a-z']*|[^a-z'\s]")
+# Within the phrase, what says only which one, not what: "my", "this", "all".
+_DETERMINERS = frozenset("the a an my your his her their our this that these those some its "
+                         "all one".split())
+
+
+def _tokens(question: str) -> list[str]:
+    return _TOKEN.findall(question.lower().replace("\u2019", "'"))
+
+
+def _content(word: str) -> bool:
+    return len(word) > 2 and word.isalpha() and word not in STOPWORDS and word not in ASKING
+
+
+def holders(question: str, nouns: Iterable[str]) -> list[str]:
+    """The words that hold one of ``nouns`` (any form: "knotted"): the word right before
+    it ("celtic knot"; not a possessive, "my son's knot" is his) and the content words of
+    the phrase a preposition right after it opens ("in the pine board": pine, board)."""
+    stems = {s for n in nouns for s in stem_tokens(n)}
+    toks = _tokens(question)
+    found: list[str] = []
+    for i, tok in enumerate(toks):
+        if not (tok.isalpha() and stems & set(stem_tokens(tok))):
+            continue
+        if i > 0 and _content(toks[i - 1]):
+            found.append(toks[i - 1])
+        if i + 1 < len(toks) and toks[i + 1] in PLACES:
+            found += _phrase(toks, i + 2)
+    return list(dict.fromkeys(found))
+
+
+def _phrase(toks: list[str], start: int) -> list[str]:
+    """The content words of the phrase from ``start``, and of the one an "of" after it
+    opens ("the neck of a garbage bag": neck, garbage, bag)."""
+    words: list[str] = []
+    at = start
+    while at < len(toks) and toks[at] in _DETERMINERS:
+        at += 1
+    while at < len(toks) and len(words) < PHRASE and _content(toks[at]):
+        words.append(toks[at])
+        at += 1
+    if words and at < len(toks) and toks[at] == "of":
+        words += _phrase(toks, at + 1)
+    return words
+
+
+def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
+                   coverage: Coverage) -> tuple[str, ...]:
+    """What holds the topic noun that the articles never mention (``absent``), when the
+    question names no part of the body they name (but a part of a thing, "the neck of a
+    bag") and nothing holds it that is one of their own words. () when the noun is held
+    by nothing, by the articles' own words or by a body."""
+    body = [w for w in _tokens(question) if w in BODY_PARTS and coverage.in_articles(w)
+            and not of_a_thing(question, w, absent)]
+    held = holders(question, nouns)
+    # (A part of the body here is a thing's: "the neck of a bag".)
+    if body or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
+                   for w in held if w not in BODY_PARTS):
+        return ()
+    return tuple(w for w in held if w in absent)

@@ -1,0 +1,71 @@
+"""What the knot is in: a thing the articles never mention makes it another knot; a body,
+or one of the articles' own words, keeps it theirs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rag.answer.holder import held_elsewhere, holders
+from tests.test_answer_stage import _check_faithful, _headings
+
+NOUNS = ("knot", "knots")
+
+
+def test_what_holds_the_noun_is_read_from_where_it_stands() -> None:
+    assert holders("how should I look after a macrame knot on a plant hanger?", NOUNS) == \
+        ["macrame", "plant", "hanger"]
+    assert holders("my headphone wire is knotted inside the drawer", NOUNS) == ["drawer"]
+    # A possessive is a person's knot, and a question word ends the phrase.
+    assert holders("is my daughter's knot something to worry about?", NOUNS) == []
+    assert holders("a knot in my upper back, what helps?", NOUNS) == ["upper", "back"]
+    assert holders("what helps with knots when you sit all day?", NOUNS) == []
+    # The phrase an "of" opens after it holds it too.
+    assert holders("how to tie a knot at the neck of a flour sack", NOUNS) == \
+        ["neck", "flour", "sack"]
+
+
+def test_a_knot_in_a_thing_is_another_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    question = "my bracelet has a knot in the clasp, how do I fix it?"
+    assert held_elsewhere(question, NOUNS, ["bracelet", "clasp"],
+                          pipeline.index.coverage) == ("clasp",)
+    ans = pipeline.answer(question)
+    assert "don't cover" in ans.body and not ans.citations, ans.body
+    # A part of the body that is a thing's ("the neck of a sack") is the thing's.
+    assert held_elsewhere("how to tie a knot at the neck of a flour sack", NOUNS,
+                          ["flour", "sack"], pipeline.index.coverage) == ("flour", "sack")
+    assert held_elsewhere("a knot at the back of my neck, near the sack I carry", NOUNS,
+                          ["sack"], pipeline.index.coverage) == ()
+
+
+def test_a_knot_in_the_body_or_the_muscle_stays_the_articles_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.index.coverage
+    # Named beside a part of the body, or held by the articles' own word ("muscle").
+    assert held_elsewhere("a knot in the clasp of my necklace, right at my neck",
+                          NOUNS, ["clasp", "necklace"], coverage) == ()
+    assert held_elsewhere("is a knot in the muscle really like a knot in a string?",
+                          NOUNS, ["string"], coverage) == ()
+    for question in ("is a knot in the muscle really like a knot in a string?",
+                     "what does a stubborn knot in the upper back feel like?"):
+        ans = pipeline.answer(question)
+        _check_faithful(ans, _headings(pipeline))
+        assert ans.citations and "so I can't answer" not in ans.body, (question, ans.body)
+
+
+def test_a_thing_named_beside_a_loosely_meant_knot_raises_the_bar() -> None:
+    from rag.answer import Ask, loosely_meant
+
+    # No word of the articles' own, "knot" read at 0.89 near their uses of it.
+    plain = Ask(question="which knot keeps two hawsers of unequal girth together?",
+                own=False, sense=0.89, absent=("hawsers", "girth"))
+    assert loosely_meant(replace(plain, thing=True))  # "girth" names a thing
+    # Only the frame of a question is absent ("whole"): read as their knot, at 0.89.
+    assert not loosely_meant(replace(plain, absent=("whole",), thing=False))
+    # One of their own words keeps it theirs, whatever the reading.
+    assert not loosely_meant(replace(plain, own=True, thing=True))
+
+
+def test_a_rare_absent_word_names_a_thing_and_a_common_one_does_not(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import ask_for
+
+    assert ask_for("does the girth of my pillow matter for knots?", [], pipeline.index).thing
+    assert not ask_for("will the whole lot of them ever go?", [], pipeline.index).thing
