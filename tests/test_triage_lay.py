@@ -233,3 +233,27 @@ def test_an_ache_turning_sharp_means_stop(pipeline) -> None:  # type: ignore[no-
 def test_an_old_injury_long_healed_is_background(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
     assert level(pipeline, real) != "self_care"
+
+
+def test_dotted_words_kept_apart_by_a_lone_mark_are_one_sentence(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert fold("c.a.n.t. .f.e.e.l. .m.y. .l.e.g.s") == "cant feel my legs"
+    assert level(pipeline, "w.e.t. .m.y.s.e.l.f. .a.n.d. .c.a.n.t. .f.e.e.l. .m.y. "
+                           ".l.e.g.s, neck knot") == "emergency"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # Caribbean Creole: "mi" is "my"; someone else's illness beside the writer's own neck.
+    ("mi cousin have the cancer, God bless, but mi own shoulder just tight from work",
+     "mi have the cancer before, now mi neck a hurt mi every night"),
+])
+def test_creole_someone_elses_illness_is_background(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "my nephew dropped off the top bunk last night and now his neck is sore",
+    "di pickney fall off di wall an lick him head, now him neck a hurt",
+])
+def test_falls_and_knocks_in_everyday_words(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"

@@ -131,7 +131,12 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
             return f"{word[0]} {word[1:]}"
         return word
 
-    return _SPACED.sub(join, _MARKED.sub(join, text))
+    # Dotted words kept apart by a lone mark ("l.e.g.s. .n.u.m.b."): joined, each word
+    # keeps a trailing mark and the words stand ". ." apart, which is no sentence break.
+    return _SPACED.sub(join, _APART.sub(" ", _MARKED.sub(join, text)))
+
+
+_APART = re.compile(r"(?<=\w)[.\-_*] +[.\-_*](?=\w)")
 
 
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:

@@ -289,7 +289,7 @@ _PEOPLE = (r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|boyfri
            r"student|pupil|patient|customer|passenger|resident|teammate|classmate|player|guest|"
            r"lodger|tenant|niece|nephew|in-law|mother-in-law|father-in-law)s?")
 _CLOSE_ONE = re.compile(
-    rf"\b((my|our|his|her|their) ((\w+'s|\w+s') )?(\w+ ){{0,2}}?{_PEOPLE}|"
+    rf"\b((my|mi|me|our|his|her|their) ((\w+'s|\w+s') )?(\w+ ){{0,2}}?{_PEOPLE}|"
     rf"(a|an|the|one of (my|our|the)) (\w+ ){{0,2}}?{_PEOPLE})\b")
 # ... whose trouble is told as over, or as not the writer's ...
 _THEIRS_OVER = re.compile(
@@ -314,8 +314,9 @@ _THEIR_ILLNESS = re.compile(
 _NOW = re.compile(r"\b(now|today|tonight|this (morning|afternoon|evening)|just|again|still|"
                   r"currently|at the moment|right now|keeps?|since|started|starting)\b")
 # ... while the writer's own complaint is a knot, and nothing is said of their body.
-_MINE = re.compile(r"\b(me|i|i am|i have|my own|myself)\b(\W+\w+){0,8}?\W+(knot|knots|knotted|"
-                   r"knotty|shoulders?|traps?|trapezius|neck)\b|\bmy ((?!friend|mate|pal)\w+ ){0,2}"
+_MINE = re.compile(r"\b(me|i|i am|i have|my own|mi own|myself)\b(\W+\w+){0,8}?\W+(knot|knots|"
+                   r"knotted|knotty|shoulders?|traps?|trapezius|neck)\b|"
+                   r"\b(my|mi) ((?!friend|mate|pal)\w+ ){0,2}"
                    r"(knot|knots|shoulders?|traps?|trapezius|neck|upper back)\b")
 _THEIR_BODY = re.compile(r"\b(his|her|their|him|them) (\w+ )?(neck|head|back|spine|shoulders?|"
                          r"arms?|hands?|legs?|chest|face|eyes?|jaw|throat|speech|balance)\b")
