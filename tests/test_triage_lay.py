@@ -198,6 +198,8 @@ def test_how_often_is_not_how_long(pipeline) -> None:  # type: ignore[no-untyped
     # A diagnosis feared, not had; against one had.
     ("I was terrified the lump was a tumour, the GP says it's a knot in the muscle. stretches?",
      "I had a tumour removed last year and now my neck aches all night"),
+    ("I was convinced it was a tumour but the scan says muscle, so just the knot now",
+     "I'm scared it's cancer again, my neck knot aches every night"),
 ])
 def test_what_did_not_happen_is_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
@@ -257,3 +259,9 @@ def test_creole_someone_elses_illness_is_background(pipeline, ordinary: str, rea
 ])
 def test_falls_and_knocks_in_everyday_words(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "emergency"
+
+
+def test_numbness_that_returns_after_lying_on_it_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "Came back" of numbness that returned, not of feeling that woke up again.
+    assert level(pipeline, "slept on my arm, it went numb, came back after a few days and "
+                           "now my hand is numb every morning, neck knot") != "self_care"

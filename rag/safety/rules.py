@@ -518,17 +518,26 @@ _LAY_ON_IT = re.compile(
     r"( \w+){0,3}? (on (it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|crooked)|"
     r"\bcross[- ]?legged\b|\blegs crossed\b")
 _WOKE_UP = re.compile(
-    r"\b(came|come|coming|comes) back\b|\b(as soon as|once|when) (i|he|she|they) "
+    r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
+    r"(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|moment)s?|"
+    r"(as soon as|once|when) (i|he|she|they))\b|\b(as soon as|once|when) (i|he|she|they) "
     r"(stood|moved|shifted|got up|shook|stamped|rolled|sat up|changed|stretched|woke)|"
     r"\b(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|"
     r"moment)s?\b|\bwent away\b|\b(fine|normal|ok|okay) (a|after a|within a|in a) "
     r"(minute|moment|second)")
 
 
+# ... and not numbness that stays or returns ("came back after a week and is numb all day").
+_STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning)|keeps?|again|"
+                    r"not gone|has not gone|won't|will not|for (days|weeks|a week|hours)|since "
+                    r"(yesterday|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                    r"\d)|days|weeks|months|now (it|my|his|her)|getting worse)\b")
+
+
 def _slept_on(text: str, start: int, end: int) -> bool:
     sentence = _around(text, start, end, _SENTENCE_END)
     return bool(_NUMB_WORD.search(text[start:end]) and _LAY_ON_IT.search(sentence)
-                and _WOKE_UP.search(sentence))
+                and _WOKE_UP.search(sentence) and not _STAYS.search(sentence))
 
 
 def told_over(text: str, start: int, end: int, lex: Lexicon,
