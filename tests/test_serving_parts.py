@@ -13,6 +13,17 @@ from rag.errors import StoreTimeout
 from rag.late import LateIndex
 
 
+def _python(script: str) -> str:
+    """Run ``script`` in a fresh interpreter (nothing imported yet); its output."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_a_hung_call_times_out_and_never_holds_up_the_next() -> None:
     release = threading.Event()
     with pytest.raises(StoreTimeout):
@@ -65,8 +76,6 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
     stores and finds (through `rag.store.connect`), gRPC is never imported, and making
     the exporter says what to do."""
     import json
-    import subprocess
-    import sys
 
     script = (
         "import json, sys\n"
@@ -95,10 +104,8 @@ def test_chroma_works_without_importing_grpc(tmp_path) -> None:  # type: ignore[
         "except TypeError:\n    caught = True\n"
         "print(json.dumps([found, 'grpc' in sys.modules, said, cli, callable(httpx.Client),"
         " checked and caught]))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    found, grpc, said, cli, client, checked = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _python(script)
+    found, grpc, said, cli, client, checked = json.loads(out.strip().splitlines()[-1])
     assert found == ["a"]
     assert grpc is False
     assert "chroma_otel_collection_endpoint unset" in said
@@ -126,8 +133,6 @@ def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> 
     builds, saves, loads and scores without SciPy, with the very scores of bm25s' SciPy
     build (made in a process where bm25s has SciPy)."""
     import json
-    import subprocess
-    import sys
 
     setup = (
         "import json, sys, tempfile\n"
@@ -156,10 +161,8 @@ def test_keyword_index_scores_as_bm25s_scipy_build_without_importing_scipy() -> 
         "enumerate(ref.get_scores(stem_tokens(q))) if s > 0} for q in qs]))\n")
     outs = []
     for script in (ours, scipy_built):
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              timeout=120, check=False)
-        assert done.returncode == 0, done.stderr
-        outs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        out = _python(script)
+        outs.append(json.loads(out.strip().splitlines()[-1]))
     (hidden, same, scores), reference = outs
     assert hidden == []
     assert same and scores[0]
@@ -170,8 +173,6 @@ def test_chroma_import_from_threads_puts_one_stand_in() -> None:
     """Imports from several threads at once (the app's first questions) put the stand-in
     finder in once, and it stays: a finder taken out of ``sys.meta_path`` while another
     thread's import walks it can make that import skip the next finder."""
-    import subprocess
-    import sys
 
     script = (
         "import sys, threading\n"
@@ -180,7 +181,5 @@ def test_chroma_import_from_threads_puts_one_stand_in() -> None:
         "[t.start() for t in ts]; [t.join() for t in ts]\n"
         "import chromadb\n"
         "print(sum(isinstance(f, _StandIn) for f in sys.meta_path), 'grpc' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "False"]
+    out = _python(script)
+    assert out.split() == ["1", "False"]

@@ -534,10 +534,16 @@ _STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning
                     r"\d)|days|weeks|months|now (it|my|his|her)|getting worse)\b")
 
 
+def _lay_and_woke(sentence: str) -> bool:
+    """A limb that lay wrong and woke up again, and nothing that stays."""
+    return bool(_LAY_ON_IT.search(sentence) and _WOKE_UP.search(sentence)
+                and not _STAYS.search(sentence))
+
+
 def _slept_on(text: str, start: int, end: int) -> bool:
-    sentence = _around(text, start, end, _SENTENCE_END)
-    return bool(_NUMB_WORD.search(text[start:end]) and _LAY_ON_IT.search(sentence)
-                and _WOKE_UP.search(sentence) and not _STAYS.search(sentence))
+    """Is the numb word at text[start:end] such a limb's (`_lay_and_woke`)?"""
+    return bool(_NUMB_WORD.search(text[start:end])) \
+        and _lay_and_woke(_around(text, start, end, _SENTENCE_END))
 
 
 def told_over(text: str, start: int, end: int, lex: Lexicon,
@@ -596,8 +602,8 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     one told as over ("a headache yesterday, gone now"). A model that cannot read
     negation, time or grammar must not flag it then; a text with no sign words at all is
     the model's to read."""
-    if any(not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
-           and not (_LAY_ON_IT.search(text) and _WOKE_UP.search(text))
+    woke = _lay_and_woke(text)
+    if any(not woke and not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
            for m in _INSTEAD.finditer(text)):
         return False  # not "but it's gone now": that is the sign told as over
     signs = any(p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS)
