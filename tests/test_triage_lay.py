@@ -265,3 +265,40 @@ def test_numbness_that_returns_after_lying_on_it_still_counts(pipeline) -> None:
     # "Came back" of numbness that returned, not of feeling that woke up again.
     assert level(pipeline, "slept on my arm, it went numb, came back after a few days and "
                            "now my hand is numb every morning, neck knot") != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "grandad is 83, he trip over the rug this morning and his neck hurting now",
+    "mum slip in the shower last night, she's 79, now her neck is sore",
+])
+def test_a_fall_told_with_a_bare_verb(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    # The rules' own reason, not only the learned layer's guess.
+    assert "spine_injury" in pipeline.safety.assess(text, []).flags
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("my sister is staying with us for a month and the spare bed gave me a knot, stretches?",
+     "this knot has been with me for a month now, stretches?"),
+    ("had flu in the spring, no temperature for three weeks now; knot from my desk, heat?",
+     "no relief for three weeks from heat or stretching, the knot is still there"),
+])
+def test_how_long_something_else_lasted_is_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("computer at the garden centre crashed, so I was hunched over the till for hours, heat?",
+     "the van in the next lane crashed into us at speed and my neck hurts now"),
+])
+def test_a_thing_with_a_place_that_crashed_is_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "my partner was kneading the knot and I felt a twinge sharp as glass, carry on?",
+    "he dug his thumb in and I hollered, should he keep going?",
+])
+def test_sharpness_after_its_noun_or_told_by_a_yell_means_stop(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "stop"
