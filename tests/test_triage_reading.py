@@ -24,13 +24,26 @@ CYR_E, CYR_O, GREEK_O = "\u0435", "\u043e", "\u03bf"
     (f"f{CYR_E}v{CYR_E}r", "fever"), (f"n{CYR_E}ck", "neck"), (f"bl{GREEK_O}{CYR_O}d", "blood"),
     ("f3v3r", "fever"), ("st1ff", "stiff"), ("n3ck", "neck"), ("b100d", "blood"),
     ("f e v e r", "fever"), ("c-h-e-s-t", "chest"), ("fe\u200bver", "fever"),
+    ("<b>stiff</b> <i>neck</i>", "stiff neck"), ("fe<span>ver</span>", "fever"),
+    ("stiff \U0001f642 neck \u2764\ufe0f at \U0001f642 night", "stiff neck at night"),
+    ("f\u0301e\u0301v\u0301e\u0301r", "fever"),
+    ("s/t/i/f/f n+e+c+k", "stiff neck"), ("s.t.i.f.f . n.e.c.k . f.e.v.e.r", "stiff neck fever"),
 ])
 def test_disguised_words_are_read_as_meant(disguised: str, plain: str) -> None:
-    assert fold(disguised, frozenset({"blood", "fever", "neck", "stiff"})) == plain
+    folded = fold(disguised, frozenset({"blood", "fever", "neck", "stiff"}))
+    assert " ".join(folded.split()) == plain
+
+
+def test_a_starred_word_is_read_only_when_one_word_fits(pipeline) -> None:  # type: ignore[no-untyped-def]
+    _, meant = pipeline.safety.normalise.readings("a f*v*r, 3 * 30 s, f***, st*ff")
+    assert [" ".join(p.split()) for p in meant.split(",")] == ["a fever", "3 30 s", "f", "st ff"]
 
 
 def test_folding_leaves_numbers_and_other_alphabets_alone() -> None:
     assert undo_leet("38.9 degrees for 3 days") == "38.9 degrees for 3 days"
+    french = "caf\u00e9 cr\u00e8me, j'ai de la fi\u00e8vre"
+    assert fold(french) == french  # real accents stay
+    assert fold("if x<y and y>z") == "if x<y and y>z"  # not a tag
     assert fold_confusables("у меня болит шея") == "у меня болит шея"  # Russian stays Russian
     assert join_spaced("i am ok") == "i am ok"
 
@@ -40,6 +53,10 @@ def test_folding_leaves_numbers_and_other_alphabets_alone() -> None:
     "g0t a h1gh f3v3r and a v3ry st1ff n3ck, b3st str3tch?",
     "my chest is t i g h t and the pain goes into my j a w, best massage for my neck knot?",
     "i have a fe\u200bver and a sti\u200bff neck",
+    "<b>high</b> <b>fever</b> <b>and</b> <b>a</b> <b>stiff</b> <b>neck</b>, heat pack?",
+    "high \U0001f525 fever \U0001f912 and \U0001f62d stiff \U0001f62d neck, heat pack?",
+    "h.i.g.h . f.e.v.e.r . a.n.d . s.t.i.f.f . n.e.c.k, heat pack?",
+    "high f*v*r and my n*ck is so stiff i cannot bend it, heat pack?",
 ])
 def test_disguised_red_flags_are_emergencies(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
     res = pipeline.safety.assess(question)

@@ -18,8 +18,10 @@ _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|
 # Single letters in a row kept apart: spaced ("f e v e r", three or more), or dotted,
 # hyphenated or starred with one mark throughout ("f.e.v.e.r", two or more), so the spaces
 # between dotted words stay word breaks ("c.a.n.t m.o.v.e" -> cant move).
-_MARKED = re.compile(r"(?<![a-z'’])[a-z]([.\-_*])(?:[a-z]\1)*[a-z](?![a-z])")
-_SPACED = re.compile(r"(?<![a-z'’])(?:[a-z] ){2,}[a-z](?![a-z])")
+_MARKS = r".\-_*/+·•"
+_GAP = r".\-_*"  # marks that may stand alone between dotted words
+_MARKED = re.compile(rf"(?<![a-z'’])[a-z]([{_MARKS}])(?:[a-z]\1)*[a-z](?![a-z])")
+_SPACED = re.compile(r"(?<![a-z'’])(?:[a-z] ){2,}(?:[a-z'] )*[a-z](?![a-z])")
 
 
 _PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
@@ -58,6 +60,54 @@ def letter_symbols(text: str) -> str:
     """Letters drawn as symbols, which NFKC leaves alone ("🅵🅴🆅🅴🆁", regional-indicator
     letters), read as the letters their Unicode names say they are."""
     return text if text.isascii() else "".join(map(_symbol_letter, text))
+
+
+# Markup tags by name (not any "<...>", which may be "x<y and y>z"): "<b>fever</b>".
+_TAG = re.compile(r"<\s*/?\s*(a|b|i|u|s|em|strong|span|div|p|br|hr|font|mark|small|big|sub|sup|"
+                  r"code|pre|li|ul|ol|h[1-6]|script|style|img|iframe|table|tr|td|th|blockquote|q|"
+                  r"del|ins|center|marquee|body|html|head|title|svg|button|input|form|label|"
+                  r"section|article|nav|header|footer|main|tt|kbd|var|cite|abbr|strike|blink)"
+                  r"\b[^<>]{0,200}?>", re.IGNORECASE)
+
+
+def _pictograph(ch: str) -> bool:
+    return ch >= "\u2000" and unicodedata.category(ch) in ("So", "Sk", "Co")
+
+
+def strip_markup(text: str) -> str:
+    """Markup tags taken out, so they split no phrase ("<b>stiff</b> <b>neck</b>"; a tag
+    inside a word joins it, "fe<i>ver</i>"), and pictographs too where they stand between
+    most words ("neck 🙂 pain 🙂 at 🙂 night"): one at a clause's end stays, as the
+    break it is. Letters drawn as symbols are read first (`letter_symbols`)."""
+    if "<" in text:
+        text = _TAG.sub(lambda m: "" if _inside_word(m) else " ", text)
+    if not text.isascii():
+        marks = sum(map(_pictograph, text))
+        if marks >= 3 and marks >= 0.3 * len(text.split()):
+            text = "".join("" if "\ufe00" <= ch <= "\ufe0f" or ch == "\u20e3" else
+                           " " if _pictograph(ch) else ch for ch in text)
+    return text
+
+
+def _inside_word(m: re.Match[str]) -> bool:
+    before, after = m.string[m.start() - 1:m.start()], m.string[m.end():m.end() + 1]
+    return before.isalnum() and after.isalnum()
+
+
+def strip_marks(text: str) -> str:
+    """Accents piled on Latin letters to dodge a filter ("f́év́ér"), taken off, but only
+    when some will not combine into a real accented letter: French or Spanish accents,
+    which all do, stay as written."""
+    composed = unicodedata.normalize("NFC", text)
+    if not any(unicodedata.category(ch) == "Mn" and i and is_latin(composed[i - 1])
+               for i, ch in enumerate(composed)):
+        return composed
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", composed):
+        if unicodedata.category(ch) == "Mn" and out and is_latin(out[-1]):
+            continue
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def strip_invisible(text: str) -> str:
@@ -126,20 +176,27 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
     """Letters spaced out to dodge a filter joined again: "f e v e r" -> fever (and
     "a f e v e r" -> a fever, when the words are known)."""
     def join(m: re.Match[str]) -> str:
-        word = re.sub(r"[ .\-_*]", "", m.group(0))
+        word = re.sub(rf"[ {_MARKS}]", "", m.group(0))
         if known and word not in known and word[0] in "ai" and word[1:] in known:
             return f"{word[0]} {word[1:]}"
         return word
 
     # Dotted words kept apart by a lone mark ("l.e.g.s. .n.u.m.b."): joined, each word
     # keeps a trailing mark and the words stand ". ." apart, which is no sentence break.
-    return _SPACED.sub(join, _APART.sub(" ", _MARKED.sub(join, text)))
+    # And where most words are dotted, a lone mark between them is a word break too
+    # ("t.r.i.e.d . h.e.a.t"), not the end of a sentence.
+    joined, n = _MARKED.subn(join, text)
+    joined = _APART.sub(" ", joined)
+    if n >= 3:
+        joined = _LONE.sub(" ", joined)
+    return _SPACED.sub(join, joined)
 
 
-_APART = re.compile(r"(?<=\w)[.\-_*] +[.\-_*](?=\w)")
+_APART = re.compile(rf"(?<=\w)[{_GAP}] +[{_GAP}](?=\w)")
+_LONE = re.compile(rf"(?<=\w)[{_GAP},]* +[{_GAP}] +(?=\w)")
 
 
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:
     """Every reading above at once, on lower-cased text."""
-    text = letter_symbols(strip_invisible(unescape(text)))
+    text = strip_markup(letter_symbols(strip_marks(strip_invisible(unescape(text)))))
     return join_spaced(undo_leet(fold_confusables(text).lower(), known), known)

@@ -8,9 +8,10 @@ import re
 from collections.abc import Collection
 
 _RUN = re.compile(r"([a-z])\1{2,}")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 MAX_PART = 6  # a piece of a broken word is short: "fe ver", "sti ff"
 RUN_ON = 12  # letters from which an unknown token may be several words run together
+EVERYDAY_ENOUGH = 2.0  # wordfreq Zipf from which a word may be a piece of a run-on token
 
 
 def unstretch(word: str, known: Collection[str]) -> str:
@@ -42,26 +43,43 @@ def join_broken(text: str, targets: Collection[str], known: Collection[str]) -> 
     return " ".join(out)
 
 
+_CLITICS = ("'s", "'t", "n't", "'re", "'m", "'ll", "'ve", "'d")
+
+
+def _cost(piece: str) -> float:
+    """A piece's cost: rare words cost more (wordfreq's Zipf scale, about 1 to 8), so
+    "she has had" beats "she hash ad" and "incontinent" beats "in continent"."""
+    from wordfreq import zipf_frequency
+
+    return 10.0 - zipf_frequency(piece, "en")
+
+
 def split_run_on(word: str, known: Collection[str], targets: Collection[str]) -> str:
     """An unknown long token that is known words with the spaces left out, one of them a
-    keyword: the fewest such words, or the token as it was."""
+    keyword: the commonest such words (wordfreq's word costs, as a segmenter does), or the
+    token as it was. An apostrophe keeps its clitic ("partner'sneck" -> partner's neck)."""
     if len(word) < RUN_ON or word in known:
         return word
-    # Fewest words; then most keywords; then longer words ("a fever and", not "af eve rand").
-    best: list[tuple[tuple[int, int, int], list[str]] | None] = [((0, 0, 0), [])]
-    best += [None] * len(word)
+    best: list[tuple[float, list[str]] | None] = [(0.0, [])] + [None] * len(word)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 20), end):
             piece, before = word[start:end], best[start]
-            if before is None or piece not in known or (len(piece) == 1 and piece not in "ai"):
+            if before is None:
                 continue
-            (n, keys, square), pieces = before
-            cost = (n + 1, keys - (piece in targets), square - len(piece) ** 2)
-            if best[end] is None or cost < best[end][0]:  # type: ignore[index]
-                best[end] = (cost, [*pieces, piece])
+            if piece in _CLITICS and before[1]:
+                cost = 0.5
+            elif "'" in piece or (len(piece) == 1 and piece not in "ai"):
+                continue
+            else:
+                cost = _cost(piece) - (0.5 if piece in targets else 0.0)
+                if piece not in known and cost > 10.0 - EVERYDAY_ENOUGH:
+                    continue  # neither a word the normaliser knows nor a common one
+            total = before[0] + cost
+            if best[end] is None or total < best[end][0]:  # type: ignore[index]
+                best[end] = (total, [*before[1], piece])
     found = best[-1][1] if best[-1] else None
     if found and len(found) > 1 and any(piece in targets for piece in found):
-        return " ".join(found)
+        return " ".join(found).replace(" '", "'").replace(" n't", "n't")
     return word
 
 

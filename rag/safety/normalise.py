@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.safety.decode import hidden_words
-from rag.safety.fold import fold, unescape
+from rag.safety.fold import fold, letter_symbols, strip_marks, strip_markup, unescape
 from rag.safety.mend import mend
 
 _CONTRACTIONS = [
@@ -196,6 +196,17 @@ class Normaliser:
         self._fixes: dict[str, str] = {}
         self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
 
+    def _unmask(self, m: re.Match[str]) -> str:
+        """A word with letters starred out to dodge a filter ("f*v*r", "st**f"): the one
+        warning-sign word it can be, each star one letter, else as it was."""
+        word = m.group(0)
+        shape = re.compile(word.replace("*", "[a-z]"))
+        for targets in self._targets:  # warning-sign words first, then the other keywords
+            found = {t for t in targets if len(t) == len(word) and shape.fullmatch(t)}
+            if found:
+                return found.pop() if len(found) == 1 else word
+        return word
+
     def correct(self, word: str) -> str:
         if word.endswith("'s") and (word[:-2] in SPELLING or word[:-2] in DIALECT):
             return f"{self.correct(word[:-2])} is"  # "heid's been sair": the head has
@@ -259,7 +270,11 @@ class Normaliser:
         """(as written, as meant): the literal text lower-cased and tidied, and the same
         with disguises undone and typos mended."""
         hidden = hidden_words(text)
-        text = unicodedata.normalize("NFKC", unescape(text)).lower()
+        # Markup, pictographs and piled-up accents split no word ("<b>stiff</b> 🙂 neck").
+        text = strip_markup(letter_symbols(strip_marks(unescape(text))))
+        text = unicodedata.normalize("NFKC", text).lower()
+        if "*" in text:
+            text = _MASKED.sub(self._unmask, text)
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
@@ -276,6 +291,10 @@ class Normaliser:
         # Words broken, stretched or run together read whole ("ne ck", "neeeck").
         folded = mend(folded, self._joinable, self.vocabulary)
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
+
+
+# A word with some letters starred out, at least two letters showing ("f*v*r", "n**k").
+_MASKED = re.compile(r"(?<![\w*])(?=(?:[a-z]*\*){1,3}[a-z]*(?![\w*]))(?=(?:\**[a-z]){2})[a-z*]{3,}")
 
 
 # West African Pidgin English, phrase by phrase: "e no gree go" (it will not go), "I no fit

@@ -1,0 +1,40 @@
+"""Words run together or spelt out letter by letter, read as the words they are (the
+normaliser's mending; wording of our own)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.safety.mend import split_run_on
+
+KNOWN = frozenset("i have a fever she has had my neck stiff partner's in".split())
+TARGETS = frozenset({"fever", "neck", "stiff", "incontinent"})
+
+
+def test_the_commonest_words_win_over_the_fewest() -> None:
+    assert split_run_on("shehashadastiffneck", KNOWN, TARGETS) == "she has had a stiff neck"
+
+
+def test_a_clitic_stays_with_its_word() -> None:
+    assert split_run_on("mypartner'sneckisstiff", KNOWN, TARGETS) == "my partner's neck is stiff"
+
+
+def test_a_long_word_is_not_broken_into_common_ones() -> None:
+    assert split_run_on("becomeincontinent", KNOWN, TARGETS) == "become incontinent"
+
+
+def test_a_token_without_a_keyword_stays_whole() -> None:
+    assert split_run_on("thankyousomuchindeed", KNOWN, TARGETS) == "thankyousomuchindeed"
+
+
+@pytest.mark.parametrize("text", [
+    "m y d a d ' s n e c k h a s s u d d e n l y l o c k e d a n d h e c a n ' t t u r n i t",
+    "mydad'sneckhassuddenlylockedandhecan'tturnit",
+])
+def test_a_sign_with_no_word_breaks_is_flagged(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.safety.assess(text, []).triage.level in ("urgent", "emergency")
+
+
+def test_an_ordinary_question_with_no_word_breaks_stays_self_care(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "howlongshouldiholdpressureonaknotinmyupperback"
+    assert pipeline.safety.assess(text, []).triage.level == "self_care"
