@@ -293,8 +293,8 @@ class Normaliser:
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
 
 
-# A word with some letters starred out, at least two letters showing ("f*v*r", "n**k").
-_MASKED = re.compile(r"(?<![\w*])(?=(?:[a-z]*\*){1,3}[a-z]*(?![\w*]))(?=(?:\**[a-z]){2})[a-z*]{3,}")
+# A word with letters starred out between letters ("f*v*r", "n**k"; not "**bold**").
+_MASKED = re.compile(r"(?<![\w*])[a-z]+(?:\*{1,2}[a-z]+){1,3}(?![\w*])")
 
 
 # West African Pidgin English, phrase by phrase: "e no gree go" (it will not go), "I no fit
