@@ -42,8 +42,9 @@ class LateIndex:
     """Token vectors per chunk id, and the WordPiece IDF over the chunks."""
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
-        # Kept as given (float16, memory-mapped from the index's derived data): each
-        # scoring turns only the few texts it compares into float32.
+        # Kept as given (memory-mapped from the index's derived data: float32 for chunks,
+        # float16 for sentences): each scoring turns only the few float16 texts it
+        # compares into float32.
         self.chunks = {cid: t for cid, t in chunks.items() if len(t.vectors)}
         n = len(self.chunks)
         self._unseen = math.log(1 + n)
@@ -119,6 +120,8 @@ class LateIndex:
         return parts[1:]
 
     def _float32(self, text: TokenVectors) -> np.ndarray:
+        if text.vectors.dtype == np.float32:  # stored so (a chunk's): nothing to convert
+            return text.vectors
         with self._lock:
             found = self._upcast.get(id(text))
             if found is not None:

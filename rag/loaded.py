@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from langchain_core.documents import Document
 
+from rag.answer.aspect import FigureTable, figures_key
 from rag.artefacts import release_pages
 from rag.compose import LEXICAL_WEIGHT, keyword_overlap
 from rag.coverage import Coverage
@@ -48,6 +49,9 @@ class LoadedIndex:
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
     senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
+    # The answer stage's figure table (rag.answer.aspect), kept at ingest; None: built by
+    # an older Knotbot or other figure patterns, so the answer stage works it out itself.
+    figures: FigureTable | None = None
     pages: tuple[mmap.mmap, ...] = ()  # the memory maps of its derived data (rag.artefacts)
 
     def release_pages(self) -> None:
@@ -190,7 +194,9 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                        idf=derived.idf if derived.idf is not None
                        else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
-                       embeddings=embeddings, pages=derived.maps)
+                       embeddings=embeddings, pages=derived.maps,
+                       figures=derived.figures if derived.figures is not None
+                       and derived.figures.key == figures_key() else None)
 
 
 def read_chunks(col: Any) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
