@@ -83,13 +83,32 @@ class LateIndex:
         and the sentence it follows): each question token's best match in any of them."""
         if not len(query.vectors):
             return [0.0] * len(groups)
-        w, total, q = self._query(query)
         texts = [t for g in groups for t in g if len(t.vectors)]
         if not texts:
             return [0.0] * len(groups)
+        return self._scored(query, groups, self._stack(texts))
+
+    def score_each(self, queries: Sequence[TokenVectors], texts: list[TokenVectors]
+                   ) -> list[list[float]]:
+        """`score_texts` of each query against the same texts, their tokens stacked once
+        (the composer matches each new sentence with every article title)."""
+        groups = [[t] for t in texts]
+        kept = [t for t in texts if len(t.vectors)]
+        stacked = self._stack(kept) if kept else None
+        return [self._scored(q, groups, stacked) if len(q.vectors) and stacked is not None
+                else [0.0] * len(groups) for q in queries]
+
+    def _stack(self, texts: list[TokenVectors]) -> tuple[np.ndarray, np.ndarray]:
+        """Every text's tokens as one float32 matrix, and where each text starts in it."""
+        return (np.concatenate([self._float32(t) for t in texts]),
+                np.cumsum([0] + [len(t.vectors) for t in texts])[:-1])
+
+    def _scored(self, query: TokenVectors, groups: Sequence[Sequence[TokenVectors]],
+                stacked: tuple[np.ndarray, np.ndarray]) -> list[float]:
+        w, total, q = self._query(query)
+        matrix, starts = stacked
         # One matrix product over every text's tokens, then each text's best per token.
-        sims = q @ np.concatenate([self._float32(t) for t in texts]).T
-        starts = np.cumsum([0] + [len(t.vectors) for t in texts])[:-1]
+        sims = q @ matrix.T
         # One contiguous row per text: a row is then the very array the maximum over a
         # group of one gave (the same dot product, without a reduction per text).
         best = np.ascontiguousarray(np.maximum.reduceat(sims, starts, axis=1).T)

@@ -102,7 +102,7 @@ class LoadedIndex:
         missing = [s for s in dict.fromkeys(sentences) if s not in self.topical]
         titles = self.topic_titles
         if missing and titles:
-            per_title = [self.score_sentences(t, missing) for t in titles]
+            per_title = self._score_each(titles, missing)
             self.topical.update({s: sum(v) / len(titles)
                                  for s, v in zip(missing, zip(*per_title, strict=True),
                                                  strict=True)})
@@ -134,6 +134,25 @@ class LoadedIndex:
         return [m + LEXICAL_WEIGHT * keyword_overlap(
                     words, sentence_stems(s), self.idf)
                 for m, s in zip(self._meaning(question, sentences), sentences, strict=True)]
+
+    def _score_each(self, questions: Sequence[str], sentences: Sequence[str]
+                    ) -> list[list[float]]:
+        """`score_sentences` of each question, the sentences' tokens stacked once: at
+        10,000 chunks the titles' matches with each answer's new sentences were 8 ms."""
+        late: LateIndex | None = self.retriever.late
+        tokens = getattr(self.embeddings, "tokens", None)
+        qs = [tokens(q) for q in questions] if late is not None and tokens is not None else []
+        if late is None or not qs or any(q is None for q in qs) or \
+                not all(s in self.sentence_tokens for s in sentences):
+            return [self.score_sentences(q, sentences) for q in questions]
+        meanings = late.score_each([q for q in qs if q is not None],
+                                   [self.sentence_tokens[s] for s in sentences])
+        out = []
+        for question, meaning in zip(questions, meanings, strict=True):
+            words = set(stem_tokens(question))
+            out.append([m + LEXICAL_WEIGHT * keyword_overlap(words, sentence_stems(s), self.idf)
+                        for m, s in zip(meaning, sentences, strict=True)])
+        return out
 
     def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Late interaction with each sentence when token vectors exist: it quotes the
