@@ -1,6 +1,6 @@
 """What start-up needs from an index version, computed once (at ingest) and kept on disk.
 
-Sentence splits and vectors, token vectors of sentences and chunks (float16), FAQ
+Sentence splits and vectors, token vectors of sentences and chunks (float16 values), FAQ
 heading vectors and the coverage tables are derived from a version's chunks and the
 model alone, so they are computed when the version is written and stored beside it,
 in one folder per version made atomically (written under a temporary name, then
@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer.aspect import FigureTable
 from rag.embeddings import TokenVectors
 from rag.settings import Settings
 
@@ -55,6 +56,8 @@ class Derived:
     # store only for its ids (reading 10,000 chunks back from Chroma took over a second).
     # None: stored by an older Knotbot, read from the store then.
     stored_chunks: StoredChunks | None = None
+    # The answer stage's figure table (None: stored by an older Knotbot, built on use).
+    figures: FigureTable | None = None
     maps: tuple[mmap.mmap, ...] = ()  # the memory maps the arrays above are read from
 
     def release(self) -> None:
@@ -103,12 +106,13 @@ def prune(settings: Settings, keep: Iterable[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _pack(items: Sequence[TokenVectors]) -> dict[str, np.ndarray]:
+def _pack(items: Sequence[TokenVectors], dtype: type = np.float16) -> dict[str, np.ndarray]:
+    """Token vectors as three arrays; float16 values, stored as ``dtype``."""
     sizes = [len(t.ids) for t in items]
     dim = items[0].vectors.shape[1] if items and items[0].vectors.ndim == 2 else 0
     return {"ids": np.concatenate([t.ids for t in items]) if items else np.zeros(0, np.int64),
             "vecs": np.concatenate([t.vectors.reshape(-1, dim) for t in items]).astype(
-                np.float16) if items else np.zeros((0, 0), np.float16),
+                np.float16).astype(dtype) if items else np.zeros((0, 0), dtype),
             "off": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)}
 
 
@@ -131,8 +135,12 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
             else np.zeros((0, 0), np.float32)}
         tokens = [d.sentence_tokens[s] for s in sentences] if d.sentence_tokens else []
         arrays |= {f"sentence_tok_{k}": v for k, v in _pack(tokens).items()}
+        # The chunks' as float32 (the same float16 values, twice the disk): retrieval
+        # scores a hundred candidates' tokens at each question, and converting them
+        # from float16 was half of that at 10,000 chunks. A sentence's are read a few
+        # at a time.
         arrays |= {f"chunk_tok_{k}": v for k, v in _pack(
-            [d.chunk_tokens[t] for t in chunk_texts]).items()}
+            [d.chunk_tokens[t] for t in chunk_texts], np.float32).items()}
         vocab = {w: i for i, w in enumerate(sorted({a for a, _ in d.table_nearest.values()}))}
         words = [w for w in table_words if w in d.table_nearest]
         arrays["nearest_word"] = np.array([vocab[d.table_nearest[w][0]] for w in words],
@@ -153,6 +161,9 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
         if d.stored_chunks is not None:
             c = d.stored_chunks
             meta["chunks"] = {"ids": c.ids, "texts": c.texts, "metadatas": c.metadatas}
+        if d.figures is not None:
+            meta["figures"] = {"key": d.figures.key, "given": sorted(d.figures.given),
+                               "stems": {k: sorted(v) for k, v in d.figures.stems.items()}}
         if d.keyword is not None:
             d.keyword.save(tmp / "bm25")
             meta["bm25_ids"] = d.keyword.ids
@@ -218,7 +229,7 @@ def load(path: Path) -> Derived | None:
             meta["table_words"], a["nearest_word"].tolist(), a["nearest_cos"].tolist(),
             strict=True)},
         uses=meta.get("uses"), idf=meta.get("idf"), keyword=_keyword(path, meta),
-        stored_chunks=_stored_chunks(meta, a),
+        stored_chunks=_stored_chunks(meta, a), figures=_figures(meta.get("figures")),
         maps=tuple(m for _, m in mapped.values() if m is not None))
 
 
@@ -229,6 +240,13 @@ def _stored_chunks(meta: dict[str, Any], arrays: dict[str, np.ndarray]
         return None
     return StoredChunks(ids=found["ids"], texts=found["texts"], metadatas=found["metadatas"],
                         vectors=vectors)
+
+
+def _figures(found: Any) -> FigureTable | None:
+    if not isinstance(found, dict):
+        return None
+    return FigureTable({k: frozenset(v) for k, v in found["stems"].items()},
+                       frozenset(found["given"]), found["key"])
 
 
 def _keyword(path: Path, meta: dict[str, Any]) -> Any:

@@ -240,12 +240,18 @@ class Gap:
 
 # "I'm a dental hygienist", "I am a retired schoolteacher", "I work as a welder": who is
 # asking (not "take it as a painkiller").
-_ASKER = r"\b(?:i\s*['’]?\s*a?m|i\s+work\s+as)\s+an?\s+(?:[a-z-]+\s+){{0,2}}{word}\b"
+_ASKER_START = r"\b(?:i\s*['’]?\s*a?m|i\s+work\s+as)\s+an?\s+"
+_ASKER = _ASKER_START + r"(?:[a-z-]+\s+){{0,2}}{word}\b"
+# The pattern's start, one program: most questions say no "I'm a", and making a program
+# for each of their words (re's cache holds 512) was 2 ms of every question.
+_ASKS_AS = re.compile(_ASKER_START)
 
 
 def describes_asker(text: str, word: str) -> bool:
     """Does ``word`` only say who is asking ("I'm a retired schoolteacher")?"""
-    return re.search(_ASKER.format(word=re.escape(word)), fold(text)) is not None
+    folded = fold(text)
+    return _ASKS_AS.search(folded) is not None and \
+        re.search(_ASKER.format(word=re.escape(word)), folded) is not None
 
 
 def as_typed(text: str, word: str, coverage: Coverage) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from rag import artefacts
+from rag.answer.aspect import figure_table
 from rag.artefacts import Derived, Reuse, StoredChunks
 from rag.chunking import body_of, passage_sentences, split_sentences
 from rag.compose import inverse_document_frequency
@@ -72,7 +73,8 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    table_nearest=coverage._table_nearest, encoded=reuse.encoded,
                    uses=coverage.uses, idf=sentence_idf(sentence_vectors),
                    keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]),
-                   stored_chunks=_stored(chunks, vectors))
+                   stored_chunks=_stored(chunks, vectors),
+                   figures=figure_table(list(chunks.values())))
 
 
 def _stored(chunks: dict[str, Document], vectors: dict[str, np.ndarray] | None

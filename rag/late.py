@@ -42,8 +42,9 @@ class LateIndex:
     """Token vectors per chunk id, and the WordPiece IDF over the chunks."""
 
     def __init__(self, chunks: Mapping[str, TokenVectors]) -> None:
-        # Kept as given (float16, memory-mapped from the index's derived data): each
-        # scoring turns only the few texts it compares into float32.
+        # Kept as given (memory-mapped from the index's derived data: float32 for chunks,
+        # float16 for sentences): each scoring turns only the few float16 texts it
+        # compares into float32.
         self.chunks = {cid: t for cid, t in chunks.items() if len(t.vectors)}
         n = len(self.chunks)
         self._unseen = math.log(1 + n)
@@ -82,13 +83,32 @@ class LateIndex:
         and the sentence it follows): each question token's best match in any of them."""
         if not len(query.vectors):
             return [0.0] * len(groups)
-        w, total, q = self._query(query)
         texts = [t for g in groups for t in g if len(t.vectors)]
         if not texts:
             return [0.0] * len(groups)
+        return self._scored(query, groups, self._stack(texts))
+
+    def score_each(self, queries: Sequence[TokenVectors], texts: list[TokenVectors]
+                   ) -> list[list[float]]:
+        """`score_texts` of each query against the same texts, their tokens stacked once
+        (the composer matches each new sentence with every article title)."""
+        groups = [[t] for t in texts]
+        kept = [t for t in texts if len(t.vectors)]
+        stacked = self._stack(kept) if kept else None
+        return [self._scored(q, groups, stacked) if len(q.vectors) and stacked is not None
+                else [0.0] * len(groups) for q in queries]
+
+    def _stack(self, texts: list[TokenVectors]) -> tuple[np.ndarray, np.ndarray]:
+        """Every text's tokens as one float32 matrix, and where each text starts in it."""
+        return (np.concatenate([self._float32(t) for t in texts]),
+                np.cumsum([0] + [len(t.vectors) for t in texts])[:-1])
+
+    def _scored(self, query: TokenVectors, groups: Sequence[Sequence[TokenVectors]],
+                stacked: tuple[np.ndarray, np.ndarray]) -> list[float]:
+        w, total, q = self._query(query)
+        matrix, starts = stacked
         # One matrix product over every text's tokens, then each text's best per token.
-        sims = q @ np.concatenate([self._float32(t) for t in texts]).T
-        starts = np.cumsum([0] + [len(t.vectors) for t in texts])[:-1]
+        sims = q @ matrix.T
         # One contiguous row per text: a row is then the very array the maximum over a
         # group of one gave (the same dot product, without a reduction per text).
         best = np.ascontiguousarray(np.maximum.reduceat(sims, starts, axis=1).T)
@@ -119,6 +139,8 @@ class LateIndex:
         return parts[1:]
 
     def _float32(self, text: TokenVectors) -> np.ndarray:
+        if text.vectors.dtype == np.float32:  # stored so (a chunk's): nothing to convert
+            return text.vectors
         with self._lock:
             found = self._upcast.get(id(text))
             if found is not None:

@@ -6,7 +6,7 @@ import random
 
 from langchain_core.documents import Document
 
-from rag.answer.aspect import FIGURES, figure_stems
+from rag.answer.aspect import FIGURES, figure_stems, figure_table, never_given
 from rag.answer.quoted import PREFIX, QuoteFinder
 from rag.answer.select import _first_group
 
@@ -39,6 +39,19 @@ def test_a_figure_is_found_given_next_to_a_subject_in_any_one_passage() -> None:
     assert "stretch" in stems and "ice" not in stems  # only the passage with a duration
     assert figure_stems("prices", chunks) == frozenset()
     assert FIGURES["how long"].search(chunks[0].page_content)
+
+
+def test_the_figure_table_kept_at_ingest_is_what_each_kind_gives_alone() -> None:
+    rng = random.Random(11)
+    words = ("hold it for 30 seconds", "twice a day", "costs $40", "at 40 degrees",
+             "10 reps", "ice the neck", "stretch gently", "rest")
+    for n in (0, 1, 5, 200):
+        chunks = [_chunk(". ".join(rng.choices(words, k=rng.randint(1, 4))) + ".")
+                  for _ in range(n)]
+        table = figure_table(chunks)
+        for kind in FIGURES:
+            assert table.stems[kind] == figure_stems(kind, chunks)
+            assert (kind not in table.given) == never_given(kind, chunks)
 
 
 def test_the_list_under_a_parent_heading_is_read_from_this_list_of_chunks() -> None:

@@ -105,6 +105,37 @@ def test_start_reads_the_derived_data_and_never_calls_the_model(
     sentences = [s for sents in index.chunk_sentences.values() for s in sents][:40]
     assert index.score_sentences(question, sentences) == \
         fresh.score_sentences(question, sentences)
+    # The chunks' token vectors are read as float32 (nothing to convert per question),
+    # holding the very values the float16 ones give: the scores above are equal.
+    assert all(t.vectors.dtype == np.float32 for t in index.retriever.late.chunks.values())
+    # The answer stage's figure table is read, and is what going over the chunks gives.
+    from rag.answer.aspect import FIGURES, figure_stems, never_given
+
+    chunks = list(index.chunks.values())
+    assert index.figures is not None and index.figures.given
+    for kind in FIGURES:
+        assert index.figures.stems[kind] == figure_stems(kind, chunks)
+        assert (kind not in index.figures.given) == never_given(kind, chunks)
+
+
+def test_a_figure_table_kept_for_other_figure_patterns_is_not_used(
+        own: Settings, corpus_copy: Path, embeddings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rag import loaded
+    from rag.answer import ask_for
+
+    ingest(own, corpus_copy, load_embeddings=lambda _s: embeddings)
+    kept = _load(own, embeddings)
+    monkeypatch.setattr(loaded, "figures_key", lambda: "patterns changed since the ingest")
+    index = _load(own, embeddings)
+    assert kept.figures is not None and index.figures is None  # worked out when asked
+    found = []
+    for question in ("how long should I hold the stretch?", "how much does an ice pack cost?",
+                     "how often should I use heat?"):
+        a, b = ask_for(question, [], kept), ask_for(question, [], index)
+        assert a is not None and b is not None
+        assert (a.missing, a.figure_nowhere) == (b.missing, b.figure_nowhere)
+        found.append(b.figure_nowhere)
+    assert found == [False, True, True]  # a duration is given; no price, no frequency
 
 
 def test_start_reads_the_chunks_kept_at_ingest_not_the_store(

@@ -111,6 +111,18 @@ def test_a_word_saying_who_is_asking() -> None:
     assert describes_asker("i work as a welder", "welder")
     assert not describes_asker("take it as a painkiller", "painkiller")
     assert not describes_asker("is a welder's mask ok", "welder")
+    # The quick check of the pattern's start first says what the whole pattern says.
+    import re
+
+    from rag.coverage import _ASKER, fold
+
+    texts = ["I'm a nurse", "Im an old nurse", "i  am a very tired night nurse", "I am nurse",
+             "I am a. nurse", "Iam a nurse", "I work as an ER nurse", "I work as nurse", "",
+             "I ’m a nurse", "Well I am a nurse; I am a welder too", "I AM A NURSE"]
+    for text in texts:
+        for word in ("nurse", "welder", "er", "night", "a"):
+            whole = re.search(_ASKER.format(word=re.escape(word)), fold(text)) is not None
+            assert describes_asker(text, word) == whole, (text, word)
 
 
 def test_a_cached_word_is_not_lost_when_new_words_arrive(embeddings) -> None:  # type: ignore[no-untyped-def]

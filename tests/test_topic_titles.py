@@ -32,3 +32,15 @@ def test_many_titles_are_cut_to_those_with_the_most_chunks(pipeline) -> None:  #
                                        for n in range(TOPIC_TITLES - len(real))}
     sentences = list(index.sentence_vectors)[:5]
     assert len(big.topic_match(sentences)) == len(sentences)
+
+
+def test_the_titles_scored_together_score_as_each_alone(pipeline) -> None:  # type: ignore[no-untyped-def]
+    index = pipeline.index
+    fresh = dataclasses.replace(index, topical={})
+    sentences = [s for sents in index.chunk_sentences.values() for s in sents][:60]
+    questions = [*fresh.topic_titles, "how long should I hold the stretch?", ""]
+    assert fresh._score_each(questions, sentences) == \
+        [fresh.score_sentences(q, sentences) for q in questions]
+    # Each sentence's topic match: the mean of its scores against every title alone.
+    alone = [fresh.score_sentences(t, sentences) for t in fresh.topic_titles]
+    assert fresh.topic_match(sentences) == [sum(v) / len(alone) for v in zip(*alone, strict=True)]

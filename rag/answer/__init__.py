@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from langchain_core.documents import Document
 
-from rag.answer.aspect import figure_stems, missing_aspect, never_given
+from rag.answer.aspect import FigureTable, figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
 from rag.answer.holder import held_elsewhere
@@ -200,8 +200,10 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                      & set(words_of(question)))
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
-    aspect, subject = missing_aspect(question, chunks, index.coverage, topic, lambda a: _kept(
-        _FIGURED, index.name, a, lambda: figure_stems(a, chunks)))
+    figures: FigureTable | None = getattr(index, "figures", None)  # kept at ingest
+    aspect, subject = missing_aspect(
+        question, chunks, index.coverage, topic, lambda a: figures.stems[a] if figures
+        else _kept(_FIGURED, index.name, a, lambda: figure_stems(a, chunks)))
     absent = tuple(absent_subjects(question, index.coverage, already))
     far = tuple(absent_subjects(question, index.coverage, already, FAR))
     core = core_words(index)
@@ -218,8 +220,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                in_context=getattr(index, "score_in_context", None),
                topical=getattr(index, "topic_match", None),
                missing=(aspect, tuple(subject)) if aspect else None,
-               figure_nowhere=bool(aspect) and _kept(
-                   _NOWHERE, index.name, aspect, lambda: never_given(aspect, chunks)),
+               figure_nowhere=bool(aspect) and (aspect not in figures.given if figures else _kept(
+                   _NOWHERE, index.name, aspect, lambda: never_given(aspect, chunks))),
                said=said, absent=absent, other_sense=other_sense,
                elsewhere=tuple(other_body_parts(question, index.coverage)),
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
