@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
-from rag.answer.holder import held_elsewhere
+from rag.answer.holder import held_elsewhere, tied_by_hand
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.quoted import QuoteFinder
 from rag.answer.render import (
@@ -95,6 +95,7 @@ class Ask:
     passing: tuple[tuple[str, str, Document], ...] = ()
     subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
     held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
+    tied: bool = False  # a knot tied or undone by hand ("untie the knot in the twine")
     thing: bool = False  # an absent subject rare enough to name a thing ("thickness")
 
 
@@ -227,6 +228,9 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
                broad=broad(question, index.coverage, topic),
                held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage),
+               # (A follow-up's knot is the one asked about before: "how do I undo it?")
+               tied=not history and tied_by_hand(question, core - BODY_PARTS, absent,
+                                                 index.coverage),
                thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent))
 
 
@@ -350,7 +354,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     unrelated = not ask.anchored and bool(ask.far)
     loose = loosely_meant(ask)
     # What the knot is in is something they never mention ("a celtic knot").
-    held = bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)
+    held = (bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)) or ask.tied
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
