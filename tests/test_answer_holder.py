@@ -123,3 +123,18 @@ def test_a_follow_up_that_unties_it_is_about_the_earlier_knot(pipeline) -> None:
     earlier = [Turn(role="user", content=first),
                Turn(role="assistant", content=pipeline.answer(first).answer)]
     assert not ask_for("how do I undo the knot?", earlier, pipeline.index).tied
+
+
+def test_a_knot_something_is_likened_to_holds_nothing() -> None:
+    # The knot asked about is the one likened to a knot in a thing, not that one.
+    assert holders("does it feel hard under the skin, like a knot in some twine?",
+                   NOUNS) == []
+    assert holders("is mine as hard as a knot in wet rope?", NOUNS) == []
+    # Without the likening, the same thing holds it.
+    assert holders("there is a knot in some twine by the door", NOUNS) == ["twine"]
+
+
+def test_a_question_likening_its_knot_to_a_rope_knot_is_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("under the skin, does it feel firm, like a knot in a string?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body

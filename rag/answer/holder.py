@@ -4,7 +4,8 @@ The articles' knots are in a body. "a knot in the pine board", "a celtic knot", 
 all knotted in my bag" put the same word in a thing the articles never mention, so they
 ask about another knot. What holds it is read from where it stands, not from a list of
 things: the word just before the noun, the phrase a preposition right after it opens, and
-the word right after an adjective made of it ("a knotted mess"). A knot that is tied or
+the word right after an adjective made of it ("a knotted mess"); a knot that something
+is likened to ("like a knot in a rope") holds nothing of the question. A knot tied or
 untied by hand ("tie a knot in the twine") is one of string, whatever holds it. A question
 naming a part of the body the articles name ("a knot near my neck") keeps the articles'
 sense whatever else it holds.
@@ -31,6 +32,8 @@ PHRASE = 3  # words of the phrase a preposition opens read as what holds the nou
 BY_HAND = frozenset("""tie ties tied tying untie unties untied untying retie retied
 undo undoes undid undoing unknot unknotted untangle untangles untangled untangling""".split())
 _TOKEN = re.compile(r"[a-z][a-z']*|[^a-z'\s]")
+_LIKENING = frozenset({"like", "as"})
+SIMILE_REACH = 2  # words between "like" and the noun ("like a granny knot")
 # Within the phrase, what says only which one, not what: "my", "this", "all".
 _DETERMINERS = frozenset("the a an my your his her their our this that these those some its "
                          "all one".split())
@@ -55,7 +58,7 @@ def holders(question: str, nouns: Iterable[str]) -> list[str]:
     toks = _tokens(question)
     found: list[str] = []
     for i, tok in enumerate(toks):
-        if not (tok.isalpha() and stems & set(stem_tokens(tok))):
+        if not (tok.isalpha() and stems & set(stem_tokens(tok))) or _compared(toks, i):
             continue
         if i > 0 and _content(toks[i - 1]):
             found.append(toks[i - 1])
@@ -66,6 +69,17 @@ def holders(question: str, nouns: Iterable[str]) -> list[str]:
         if i + 1 < len(toks) and toks[i + 1] in PLACES:
             found += _phrase(toks, i + 2)
     return list(dict.fromkeys(found))
+
+
+def _compared(toks: list[str], at: int) -> bool:
+    """Is the noun at ``at`` what something is likened to ("feel it under the skin, like a
+    knot in a rope?", "as a granny knot")? The knot asked about is the other one."""
+    back = at - 1
+    for _ in range(SIMILE_REACH):
+        if back < 0 or not (toks[back] in _DETERMINERS or _content(toks[back])):
+            break
+        back -= 1
+    return back >= 0 and toks[back] in _LIKENING
 
 
 def _phrase(toks: list[str], start: int) -> list[str]:
