@@ -69,3 +69,72 @@ def test_a_rare_absent_word_names_a_thing_and_a_common_one_does_not(pipeline) ->
 
     assert ask_for("does the girth of my pillow matter for knots?", [], pipeline.index).thing
     assert not ask_for("will the whole lot of them ever go?", [], pipeline.index).thing
+
+
+def test_an_adjective_of_the_noun_is_held_by_the_word_after_it() -> None:
+    # "knotted" describes what follows it; the noun itself holds nothing after it.
+    assert holders("the garden twine is one knotted tangle", NOUNS) == ["tangle"]
+    assert holders("is knotted timber weaker?", NOUNS) == ["timber"]
+    assert holders("my knotted shoulders ache", NOUNS) == ["shoulders"]
+    assert holders("a knot after work", NOUNS) == []
+
+
+def test_a_knotted_thing_is_another_knot_and_knotted_muscles_are_theirs(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("the garden twine is one knotted tangle, how do I sort it?")
+    assert "don't cover" in ans.body and not ans.citations, ans.body
+    for question in ("my knotted shoulders ache after a day at the desk, what helps?",
+                     "what loosens knotted muscles in the upper back?"):
+        ans = pipeline.answer(question)
+        _check_faithful(ans, _headings(pipeline))
+        assert ans.citations and "so I can't answer" not in ans.body, (question, ans.body)
+
+
+def test_a_knot_tied_by_hand_is_one_of_string(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.holder import tied_by_hand
+
+    coverage = pipeline.index.coverage
+    assert tied_by_hand("how do I untie the double knot in a shoelace?", NOUNS,
+                        ["shoelace"], coverage)
+    from rag.answer import ask_for
+
+    question = "for my climbing course, which knot stays tied best on a wet harness?"
+    assert ask_for(question, [], pipeline.index).tied
+    ans = pipeline.answer(question)
+    assert "don't cover" in ans.body and not ans.citations, ans.body
+    # Tying named beside a part of the body, or the articles' own word, keeps their knot;
+    # without a verb of tying there is nothing to read.
+    assert not tied_by_hand("my scarf is tied tight and there's a knot at my neck",
+                            NOUNS, ["scarf"], coverage)
+    assert not tied_by_hand("are muscle knots tied like a rope?", NOUNS, ["rope"], coverage)
+    assert not tied_by_hand("is the fibre of the muscle literally tied in a knot?", NOUNS,
+                            ["fibre"], coverage)
+    assert not tied_by_hand("how do I loosen a knot?", NOUNS, [], coverage)
+    ans = pipeline.answer("a knot you tie stays put; does a knot under the shoulder blade?")
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
+def test_a_follow_up_that_unties_it_is_about_the_earlier_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer import ask_for
+    from rag.models import Turn
+
+    assert ask_for("how do I undo the knot?", [], pipeline.index).tied
+
+    first = "I have a knot at the top of my shoulder"
+    earlier = [Turn(role="user", content=first),
+               Turn(role="assistant", content=pipeline.answer(first).answer)]
+    assert not ask_for("how do I undo the knot?", earlier, pipeline.index).tied
+
+
+def test_a_knot_something_is_likened_to_holds_nothing() -> None:
+    # The knot asked about is the one likened to a knot in a thing, not that one.
+    assert holders("does it feel hard under the skin, like a knot in some twine?",
+                   NOUNS) == []
+    assert holders("is mine as hard as a knot in wet rope?", NOUNS) == []
+    # Without the likening, the same thing holds it.
+    assert holders("there is a knot in some twine by the door", NOUNS) == ["twine"]
+
+
+def test_a_question_likening_its_knot_to_a_rope_knot_is_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("under the skin, does it feel firm, like a knot in a string?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body

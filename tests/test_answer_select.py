@@ -95,3 +95,23 @@ def test_a_question_about_how_much_force_favours_a_sentence_saying_how_much() ->
     got = shaped(cands, "technique", force=True)
     assert max(got, key=lambda c: c.score).text.startswith("Begin gently")
     assert max(shaped(cands, "technique"), key=lambda c: c.score).text.startswith("Roll")
+
+
+def test_a_duration_asked_in_a_unit_favours_a_figure_in_that_unit() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import Candidate, shaped, unit_cue
+
+    doc = Document("x")
+    cands = [Candidate("Keep the pressure on for 20 to 40 seconds.", doc, 0, 0, 0.5),
+             Candidate("If it lasts beyond a few weeks, have it looked at.", doc, 0, 1, 0.45)]
+    question = "how many weeks of doing this myself before I have it looked at?"
+    assert unit_cue(question) is not None
+    best = max(shaped(cands, "duration", question=question), key=lambda c: c.score)
+    assert best.text.startswith("If it lasts")
+    # Without a unit asked for, any figure is one: the seconds keep their lead; a unit
+    # named only as what happened so far ("three days in") asks for none.
+    for plain in ("how long do I keep pressing?", "three days in, how long will it last?"):
+        assert unit_cue(plain) is None, plain
+        best = max(shaped(cands, "duration", question=plain), key=lambda c: c.score)
+        assert best.text.startswith("Keep the pressure"), plain

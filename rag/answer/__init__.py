@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import FigureTable, figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
-from rag.answer.holder import held_elsewhere
+from rag.answer.holder import held_elsewhere, tied_by_hand
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.quoted import QuoteFinder
 from rag.answer.render import (
@@ -85,6 +85,7 @@ class Ask:
     sense: float | None = None  # how close its topic words come to the articles' uses
     broad: bool = False  # asks about the topic as a whole: the article's list answers it
     publisher: bool = False  # names an article's publisher ("rmt movement", "Brampton")
+    own_voice: frozenset[str] = frozenset()  # then: the sentences the publisher speaks in
     missing: tuple[str, tuple[str, ...]] | None = None  # ("how long", ("ice",)) not given
     figure_nowhere: bool = False  # the articles give no figure of that kind at all
     topic: frozenset[str] = frozenset()  # the words of the articles' titles
@@ -95,6 +96,7 @@ class Ask:
     passing: tuple[tuple[str, str, Document], ...] = ()
     subjects: frozenset[str] = frozenset()  # stems of its words that may name a subject
     held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
+    tied: bool = False  # a knot tied or undone by hand ("untie the knot in the twine")
     thing: bool = False  # an absent subject rare enough to name a thing ("thickness")
 
 
@@ -198,6 +200,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     publisher = bool(_once(_PUBLISHER, index.name,
                            lambda: publisher_words(chunks, index.coverage))
                      & set(words_of(question)))
+    voice = frozenset(s for s, why in filler.items() if why == "advertising") \
+        if publisher else frozenset()
     if publisher:  # the adverts answer a question about the clinic
         filler = {s: why for s, why in filler.items() if why != "advertising"}
     figures: FigureTable | None = getattr(index, "figures", None)  # kept at ingest
@@ -215,6 +219,7 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     passing = tuple(p for p in in_passing(question, found, index.coverage, topic)
                     if p[1] not in filler)
     return Ask(question=question, chunks=chunks, filler=filler, publisher=publisher, topic=topic,
+               own_voice=voice,
                passing=passing, subjects=frozenset(subject_stems(question, index.coverage,
                                                                  topic)),
                in_context=getattr(index, "score_in_context", None),
@@ -229,6 +234,9 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
                broad=broad(question, index.coverage, topic),
                held=held_elsewhere(question, core - BODY_PARTS, absent, index.coverage),
+               # (A follow-up's knot is the one asked about before: "how do I undo it?")
+               tied=not history and tied_by_hand(question, core - BODY_PARTS, absent,
+                                                 index.coverage),
                thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent))
 
 
@@ -321,6 +329,22 @@ def passing_first(outline: Plan, passing: Sequence[tuple[str, str, Document]],
     return Plan(outline.shape, [Item("", [*first, *rest][: max(len(first), NARROW_MAX)])])
 
 
+def in_own_voice(cands: list[Candidate], ask: Ask, shape: Shape) -> Plan | None:
+    """A question about the publisher that its own words answer best ("where is the
+    clinic?"): what it says of itself, in reading order. Its name ties every one of those
+    sentences to the question, but only the sentence that spells it out matches it, so
+    ranking would quote that one alone and leave out where it is or what it does. None
+    when another sentence answers better ("does the clinic say heat or ice?")."""
+    if not ask.own_voice or not cands:
+        return None
+    if max(cands, key=lambda c: c.score).text not in ask.own_voice:
+        return None
+    said = {c.text: c for c in sorted(cands, key=lambda c: (c.rank, c.order))
+            if c.text in ask.own_voice}
+    chosen = sorted(said.values(), key=lambda c: (c.rank, c.order))[:NARROW_MAX]
+    return Plan(shape, [Item("", chosen)])
+
+
 def loosely_meant(ask: Ask) -> bool:
     """None of the articles' own words, and their topic word only loosely as they use it:
     another knot. The bar is higher when what it asks about is unlike every article word,
@@ -352,7 +376,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     unrelated = not ask.anchored and bool(ask.far)
     loose = loosely_meant(ask)
     # What the knot is in is something they never mention ("a celtic knot").
-    held = bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)
+    held = (bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)) or ask.tied
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)
@@ -371,8 +395,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
 
     asked = frozenset(stem_tokens(" ".join(w for w in words_of(ask.question)
                                            if w not in ASKING and w not in ask.topic)))
-    outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,
-                   asked)
+    outline = in_own_voice(fresh, ask, shape) if not rest else None
+    if outline is None:
+        outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,
+                       asked)
     intro = REST if rest else FOLLOW_UP_NOTE if repeat and unsaid else ""
     if ask.missing and ask.figure_nowhere and not rest:  # no price anywhere in them
         intro = ASPECT.format(aspect=ask.missing[0], subject=named(ask.missing[1]))

@@ -3,9 +3,12 @@
 The articles' knots are in a body. "a knot in the pine board", "a celtic knot", "a cable
 all knotted in my bag" put the same word in a thing the articles never mention, so they
 ask about another knot. What holds it is read from where it stands, not from a list of
-things: the word just before the noun, and the phrase a preposition right after it opens.
-A question naming a part of the body the articles name ("a knot near my neck") keeps the
-articles' sense whatever else it holds.
+things: the word just before the noun, the phrase a preposition right after it opens, and
+the word right after an adjective made of it ("a knotted mess"); a knot that something
+is likened to ("like a knot in a rope") holds nothing of the question. A knot tied or
+untied by hand ("tie a knot in the twine") is one of string, whatever holds it. A question
+naming a part of the body the articles name ("a knot near my neck") keeps the articles'
+sense whatever else it holds.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ PLACES = frozenset("in on of at inside under around within into".split())
 # "a knot in the muscle like a knot in a rope" is still their knot.
 THEIRS = 2.0
 PHRASE = 3  # words of the phrase a preposition opens read as what holds the noun
+# Verbs of making and undoing a knot by hand (general English, not this corpus's words):
+# a knot they act on is one of string, rope or thread, not one in a muscle.
+BY_HAND = frozenset("""tie ties tied tying untie unties untied untying retie retied
+undo undoes undid undoing unknot unknotted untangle untangles untangled untangling""".split())
 _TOKEN = re.compile(r"[a-z][a-z']*|[^a-z'\s]")
+_LIKENING = frozenset({"like", "as"})
+SIMILE_REACH = 2  # words between "like" and the noun ("like a granny knot")
 # Within the phrase, what says only which one, not what: "my", "this", "all".
 _DETERMINERS = frozenset("the a an my your his her their our this that these those some its "
                          "all one".split())
@@ -40,19 +49,37 @@ def _content(word: str) -> bool:
 
 def holders(question: str, nouns: Iterable[str]) -> list[str]:
     """The words that hold one of ``nouns`` (any form: "knotted"): the word right before
-    it ("celtic knot"; not a possessive, "my son's knot" is his) and the content words of
-    the phrase a preposition right after it opens ("in the pine board": pine, board)."""
+    it ("celtic knot"; not a possessive, "my son's knot" is his), the content words of
+    the phrase a preposition right after it opens ("in the pine board": pine, board), and
+    the word right after an adjective made of it ("a knotted mess": the noun and its
+    plural name a knot, another form describes what follows it)."""
     stems = {s for n in nouns for s in stem_tokens(n)}
+    plain = {n.lower() for n in nouns}
     toks = _tokens(question)
     found: list[str] = []
     for i, tok in enumerate(toks):
-        if not (tok.isalpha() and stems & set(stem_tokens(tok))):
+        if not (tok.isalpha() and stems & set(stem_tokens(tok))) or _compared(toks, i):
             continue
         if i > 0 and _content(toks[i - 1]):
             found.append(toks[i - 1])
+        described = tok not in plain and tok.rstrip("s") not in plain
+        if described and i + 1 < len(toks) and _content(toks[i + 1]) \
+                and toks[i + 1] not in PLACES:
+            found.append(toks[i + 1])
         if i + 1 < len(toks) and toks[i + 1] in PLACES:
             found += _phrase(toks, i + 2)
     return list(dict.fromkeys(found))
+
+
+def _compared(toks: list[str], at: int) -> bool:
+    """Is the noun at ``at`` what something is likened to ("feel it under the skin, like a
+    knot in a rope?", "as a granny knot")? The knot asked about is the other one."""
+    back = at - 1
+    for _ in range(SIMILE_REACH):
+        if back < 0 or not (toks[back] in _DETERMINERS or _content(toks[back])):
+            break
+        back -= 1
+    return back >= 0 and toks[back] in _LIKENING
 
 
 def _phrase(toks: list[str], start: int) -> list[str]:
@@ -70,17 +97,44 @@ def _phrase(toks: list[str], start: int) -> list[str]:
     return words
 
 
+def _theirs(question: str, held: Sequence[str], absent: Sequence[str],
+            coverage: Coverage) -> bool:
+    """Does the question name a part of the body the articles name (not a thing's part,
+    "the neck of a bag"), or hold the noun in one of their own words ("muscle")?"""
+    body = [w for w in _tokens(question) if w in BODY_PARTS and coverage.in_articles(w)
+            and not of_a_thing(question, w, absent)]
+    return bool(body) or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
+                             for w in held if w not in BODY_PARTS)
+
+
 def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
                    coverage: Coverage) -> tuple[str, ...]:
     """What holds the topic noun that the articles never mention (``absent``), when the
     question names no part of the body they name (but a part of a thing, "the neck of a
     bag") and nothing holds it that is one of their own words. () when the noun is held
     by nothing, by the articles' own words or by a body."""
-    body = [w for w in _tokens(question) if w in BODY_PARTS and coverage.in_articles(w)
-            and not of_a_thing(question, w, absent)]
+    nouns = list(nouns)
     held = holders(question, nouns)
-    # (A part of the body here is a thing's: "the neck of a bag".)
-    if body or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
-                   for w in held if w not in BODY_PARTS):
+    if _theirs(question, held, absent, coverage):
         return ()
     return tuple(w for w in held if w in absent)
+
+
+def tied_by_hand(question: str, nouns: Iterable[str], absent: Sequence[str],
+                 coverage: Coverage) -> bool:
+    """Is the topic noun a knot tied or undone by hand ("how do I untie a knot in the
+    twine?"), with a verb the articles never write, and no part of the body they name nor
+    any of their own words in the question? "A knot I tie stays tied; will this one in my neck
+    stay too?" keeps their knot: it names the neck."""
+    nouns = list(nouns)
+    stems = {s for n in nouns for s in stem_tokens(n)}
+    toks = _tokens(question)
+    if not any(t.isalpha() and stems & set(stem_tokens(t)) for t in toks):
+        return False
+    verbs = [t for t in toks if t in BY_HAND and not coverage.written(t)]
+    # Any of their own words, holding it or not, keeps it theirs: "a knot tied in the
+    # muscle?" asks what their knot is.
+    own = [t for t in toks if t.isalpha() and not stems & set(stem_tokens(t))
+           and t not in BODY_PARTS and coverage.written(t) and coverage.keyness(t) >= THEIRS]
+    return bool(verbs) and not own and not _theirs(question, holders(question, nouns),
+                                                   absent, coverage)

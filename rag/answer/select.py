@@ -100,11 +100,29 @@ def says_yes_or_no(sentence: str, asked: frozenset[str]) -> bool:
     return bool(_MODAL.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
 
 
+# "how many days...?", "...in seconds?": the unit a duration question asks its figure in.
+_ASKED_UNIT = re.compile(r"\b(?:how many|in|how much in)\s+(seconds?|minutes?|hours?|days?|"
+                         r"weeks?|months?)\b", re.IGNORECASE)
+
+
+def unit_cue(question: str) -> re.Pattern[str] | None:
+    """The wording of a figure in the unit the question asks for ("how many days before I
+    see someone?": "several days", not the "30 to 90 seconds" of a technique), or None
+    when it names none."""
+    units = sorted({m.group(1).lower().rstrip("s") for m in _ASKED_UNIT.finditer(question)})
+    if not units:
+        return None
+    unit = "|".join(units)
+    return re.compile(rf"\b(?:\d+(?:\s*(?:-|–|to)\s*\d+)?|a few|few|several|a couple of)\s*"
+                      rf"(?:{unit})s?\b", re.IGNORECASE)
+
+
 def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozenset(),
-           force: bool = False) -> list[Candidate]:
-    """Scores nudged towards sentences worded as the shape's answer, and, for a question
-    about how much ``force``, towards sentences saying how much."""
-    cue = _SHAPE_CUES.get(shape)
+           force: bool = False, question: str = "") -> list[Candidate]:
+    """Scores nudged towards sentences worded as the shape's answer (for a duration in the
+    unit asked for, when the question names one), and, for a question about how much
+    ``force``, towards sentences saying how much."""
+    cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -289,7 +307,7 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
          asked: frozenset[str] = frozenset()) -> Plan:
     """The answer's outline: a list where the shape and the articles have one, else the
     best sentences."""
-    cands = shaped(cands, shape, asked, bool(FORCE_ASKED.search(question)))
+    cands = shaped(cands, shape, asked, bool(FORCE_ASKED.search(question)), question)
     if shape in LIST_SHAPES and cands and broad:
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.
