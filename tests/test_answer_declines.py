@@ -160,3 +160,19 @@ def test_under_a_verdict_a_subject_unlike_every_article_word_is_named(pipeline) 
     assert verdict_intro(ask, (), True) == "What the articles say about when to get help:"
     assert verdict_intro(Ask(question="q", absent=("gland",)), (), False) == \
         "What the articles say:"
+
+
+def test_fingers_named_as_what_a_tool_replaces_keep_a_question_in_scope(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("when is a tool worth it instead of ur fingers?")
+    assert ans.triage.level == "self_care" and ans.citations, ans.answer
+    _check_faithful(ans, _headings(pipeline))
+    # Fingers that are the sore part are still another body part.
+    assert pipeline.answer("my fingers ache from knitting, what helps them?"
+                           ).triage.level == "out_of_scope"
+
+
+def test_another_one_in_a_chat_about_knots_is_another_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("how do I avoid getting another one over a long shift?")
+    assert ans.triage.level == "self_care" and ans.citations, ans.answer
+    assert pipeline.answer("the bakery sold out of croissants, where can I find another one?"
+                           ).triage.level == "out_of_scope"

@@ -23,6 +23,13 @@ def test_a_long_word_is_not_broken_into_common_ones() -> None:
     assert split_run_on("becomeincontinent", KNOWN, TARGETS) == "become incontinent"
 
 
+def test_every_letter_typed_twice_is_read_once() -> None:
+    from rag.safety.mend import unstretch
+
+    assert unstretch("ffeevveerr", KNOWN) == "fever"
+    assert unstretch("sweet", KNOWN) == "sweet" and unstretch("aall", KNOWN | {"aall"}) == "aall"
+
+
 def test_a_token_without_a_keyword_stays_whole() -> None:
     assert split_run_on("thankyousomuchindeed", KNOWN, TARGETS) == "thankyousomuchindeed"
 

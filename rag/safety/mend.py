@@ -16,7 +16,10 @@ EVERYDAY_ENOUGH = 2.0  # wordfreq Zipf from which a word may be a piece of a run
 
 def unstretch(word: str, known: Collection[str]) -> str:
     """A letter held down ("fevvvver", "sooo"): the doubled or single reading that is a
-    word, else the single one (typo mending takes it from there)."""
+    word, else the single one (typo mending takes it from there). A word with every
+    letter typed twice ("ffeevveerr") is read once."""
+    if len(word) >= 4 and word[0::2] == word[1::2] and word not in known:
+        return word[0::2]
     if not _RUN.search(word):
         return word
     double, single = _RUN.sub(r"\1\1", word), _RUN.sub(r"\1", word)

@@ -36,9 +36,11 @@ FOLLOW_UP = re.compile(
 
 # A message that names no subject but a pronoun ("will this thing ever go away?", "is it
 # dangerous to leave them alone?"): in a chat about knots, the pronoun is the knot.
-REFERS = re.compile(r"\b(?:(?:this|that) thing|these things|it|this|these|them|they|those)\b")
+REFERS = re.compile(r"\b(?:(?:this|that) thing|these things|another one|a new one|it|this|these|"
+                    r"them|they|those)\b")
 _THE_KNOT = {"it": "the knot", "this": "this knot", "these": "these knots", "them": "the knots",
-             "they": "the knots", "those": "those knots", "these things": "these knots"}
+             "they": "the knots", "those": "those knots", "these things": "these knots",
+             "another one": "another knot", "a new one": "a new knot"}
 # Read that way, it must come this close to the in-scope examples or an article sentence
 # (stricter than the plain scope threshold: "the knot" alone brings any message nearer).
 # Answerable questions of this form in evals/ (retrieval_blind, answers_blind3) read at
@@ -81,9 +83,10 @@ def elsewhere(norm: str) -> bool:
     return bool(_ELSEWHERE.search(PRESSING_WITH.sub(" ", norm))) and not _OURS.search(norm)
 
 
-# The hand that presses, named as the tool ("with my thumb", "better than just my fingers").
-PRESSING_WITH = re.compile(r"\b(with|using|by|via|than(?: just| only)?) "
-                           r"(my|your|his|her|their|a|the|both) "
+# The hand that presses, named as the tool ("with my thumb", "better than just my fingers",
+# "a tool instead of ur fingers").
+PRESSING_WITH = re.compile(r"\b(with|using|by|via|than|instead of|rather than|versus|vs)"
+                           r"(?: just| only)? (my|your|ur|his|her|their|a|the|both) "
                            r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
                            r"palms?|heel of (my|the) hand)\b")
 
