@@ -39,6 +39,16 @@ def test_a_starred_word_is_read_only_when_one_word_fits(pipeline) -> None:  # ty
     assert [" ".join(p.split()) for p in meant.split(",")] == ["a fever", "3 30 s", "f", "st ff"]
 
 
+def test_a_message_all_in_look_alike_capitals_is_read_as_english(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Greek and Cyrillic capitals that look Latin, with no Latin word to give it away.
+    text = ("\u039c\u03a5 \u039d\u0395\u0421K \u0399\u0405 \u0405\u03a4\u0399FF "
+            "\u0391\u039dD \u0399 \u0397\u0391V\u0395 \u0391 F\u0395V\u0395R")
+    assert pipeline.safety.assess(text, []).triage.level == "emergency"
+    greek = ("\u039c\u039f\u03a5 \u03a0\u039f\u039d\u0391\u0395\u0399 "
+             "\u039f \u039b\u0391\u0399\u039c\u039f\u03a3")
+    assert fold_confusables(greek, frozenset({"my", "neck", "is", "a", "o"})) == greek
+
+
 def test_folding_leaves_numbers_and_other_alphabets_alone() -> None:
     assert undo_leet("38.9 degrees for 3 days") == "38.9 degrees for 3 days"
     french = "caf\u00e9 cr\u00e8me, j'ai de la fi\u00e8vre"

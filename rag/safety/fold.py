@@ -136,19 +136,29 @@ def mostly_latin(text: str) -> bool:
     return bool(letters) and sum(is_latin(ch) for ch in letters) >= 0.5 * len(letters)
 
 
-def fold_confusables(text: str) -> str:
+def fold_confusables(text: str, known: frozenset[str] = frozenset()) -> str:
     """Letters from other alphabets that look Latin ("fеver" with a Cyrillic е) read as
     Latin, in a mostly Latin message and in any word that mixes scripts. A message in
-    another alphabet is left alone: its words are not disguised English."""
+    another alphabet is left alone, its words not being disguised English, unless with
+    ``known`` words given, its look-alikes read as Latin make it mostly English words
+    ("ΜΥ ΝΕСK" in Greek and Cyrillic capitals)."""
     whole = mostly_latin(text)
+
+    def latin(w: str) -> str:
+        return "".join(ch if is_latin(ch) or not ch.isalpha()
+                       else (latin_lookalike(ch) or ch) for ch in w)
 
     def word(m: re.Match[str]) -> str:
         w = m.group(0)
         if not (whole or any(is_latin(ch) for ch in w if ch.isalpha())):
             return w
-        return "".join(ch if is_latin(ch) or not ch.isalpha()
-                       else (latin_lookalike(ch) or ch) for ch in w)
+        return latin(w)
 
+    if not whole and known:
+        every = re.sub(r"\w+", lambda m: latin(m.group(0)), text)
+        words = re.findall(r"\w{2,}", every)  # each must become a known Latin word
+        if words and sum(w.isascii() and w.lower() in known for w in words) >= 0.6 * len(words):
+            return every
     return re.sub(r"\w+", word, text)
 
 
@@ -199,4 +209,4 @@ _LONE = re.compile(rf"(?<=\w)[{_GAP},]* +[{_GAP}] +(?=\w)")
 def fold(text: str, known: frozenset[str] = frozenset()) -> str:
     """Every reading above at once, on lower-cased text."""
     text = strip_markup(letter_symbols(strip_marks(strip_invisible(unescape(text)))))
-    return join_spaced(undo_leet(fold_confusables(text).lower(), known), known)
+    return join_spaced(undo_leet(fold_confusables(text, known).lower(), known), known)

@@ -15,7 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.safety.decode import hidden_words
-from rag.safety.fold import fold, letter_symbols, strip_marks, strip_markup, unescape
+from rag.safety.fold import (
+    fold,
+    fold_confusables,
+    letter_symbols,
+    mostly_latin,
+    strip_marks,
+    strip_markup,
+    unescape,
+)
 from rag.safety.mend import mend
 
 _CONTRACTIONS = [
@@ -272,6 +280,8 @@ class Normaliser:
         hidden = hidden_words(text)
         # Markup, pictographs and piled-up accents split no word ("<b>stiff</b> 🙂 neck").
         text = strip_markup(letter_symbols(strip_marks(unescape(text))))
+        if not mostly_latin(text):  # a message all in look-alike capitals ("ΝΕСK")
+            text = fold_confusables(text, self.vocabulary)
         text = unicodedata.normalize("NFKC", text).lower()
         if "*" in text:
             text = _MASKED.sub(self._unmask, text)
