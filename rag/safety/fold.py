@@ -98,6 +98,8 @@ def strip_marks(text: str) -> str:
     """Accents piled on Latin letters to dodge a filter ("f́év́ér"), taken off, but only
     when some will not combine into a real accented letter: French or Spanish accents,
     which all do, stay as written."""
+    if text.isascii():
+        return text
     composed = unicodedata.normalize("NFC", text)
     if not any(unicodedata.category(ch) == "Mn" and i and is_latin(composed[i - 1])
                for i, ch in enumerate(composed)):
@@ -132,6 +134,8 @@ def is_latin(ch: str) -> bool:
 
 
 def mostly_latin(text: str) -> bool:
+    if text.isascii():
+        return any(ch.isalpha() for ch in text)
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(is_latin(ch) for ch in letters) >= 0.5 * len(letters)
 
@@ -142,6 +146,8 @@ def fold_confusables(text: str, known: frozenset[str] = frozenset()) -> str:
     another alphabet is left alone, its words not being disguised English, unless with
     ``known`` words given, its look-alikes read as Latin make it mostly English words
     ("ΜΥ ΝΕСK" in Greek and Cyrillic capitals)."""
+    if text.isascii():
+        return text
     whole = mostly_latin(text)
 
     def latin(w: str) -> str:
