@@ -7,7 +7,7 @@ import pytest
 
 from rag.safety.mend import split_run_on
 
-KNOWN = frozenset("i have a fever she has had my neck stiff partner's in".split())
+KNOWN = frozenset("i have a fever she has had my neck stiff partner is in become".split())
 TARGETS = frozenset({"fever", "neck", "stiff", "incontinent"})
 
 
@@ -28,6 +28,10 @@ def test_every_letter_typed_twice_is_read_once() -> None:
 
     assert unstretch("ffeevveerr", KNOWN) == "fever"
     assert unstretch("sweet", KNOWN) == "sweet" and unstretch("aall", KNOWN | {"aall"}) == "aall"
+
+
+def test_a_misspelt_word_is_not_cut_into_junk() -> None:
+    assert split_run_on("thunnderclap", KNOWN, TARGETS | {"thunderclap"}) == "thunnderclap"
 
 
 def test_a_token_without_a_keyword_stays_whole() -> None:

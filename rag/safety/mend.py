@@ -11,7 +11,6 @@ _RUN = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 MAX_PART = 6  # a piece of a broken word is short: "fe ver", "sti ff"
 RUN_ON = 12  # letters from which an unknown token may be several words run together
-EVERYDAY_ENOUGH = 2.0  # wordfreq Zipf from which a word may be a piece of a run-on token
 
 
 def unstretch(word: str, known: Collection[str]) -> str:
@@ -73,10 +72,10 @@ def split_run_on(word: str, known: Collection[str], targets: Collection[str]) ->
                 cost = 0.5
             elif "'" in piece or (len(piece) == 1 and piece not in "ai"):
                 continue
+            elif piece not in known and piece not in targets:
+                continue  # pieces of junk ("thunnderclap" as "thu nn der clap") are none
             else:
                 cost = _cost(piece) - (0.5 if piece in targets else 0.0)
-                if piece not in known and cost > 10.0 - EVERYDAY_ENOUGH:
-                    continue  # neither a word the normaliser knows nor a common one
             total = before[0] + cost
             if best[end] is None or total < best[end][0]:  # type: ignore[index]
                 best[end] = (total, [*before[1], piece])
