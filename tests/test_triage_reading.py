@@ -54,6 +54,10 @@ def test_folding_leaves_numbers_and_other_alphabets_alone() -> None:
     french = "caf\u00e9 cr\u00e8me, j'ai de la fi\u00e8vre"
     assert fold(french) == french  # real accents stay
     assert fold("if x<y and y>z") == "if x<y and y>z"  # not a tag
+    # Words in angle brackets are no tag, though they start with a tag's name.
+    assert fold("<i have a fever and a stiff neck>") == "<i have a fever and a stiff neck>"
+    assert " ".join(fold('<img src="x.png" onerror=alert(1)>stiff <br/>neck').split()) == \
+        "stiff neck"
     assert fold_confusables("у меня болит шея") == "у меня болит шея"  # Russian stays Russian
     assert join_spaced("i am ok") == "i am ok"
 
@@ -67,6 +71,7 @@ def test_folding_leaves_numbers_and_other_alphabets_alone() -> None:
     "high \U0001f525 fever \U0001f912 and \U0001f62d stiff \U0001f62d neck, heat pack?",
     "h.i.g.h . f.e.v.e.r . a.n.d . s.t.i.f.f . n.e.c.k, heat pack?",
     "high f*v*r and my n*ck is so stiff i cannot bend it, heat pack?",
+    "<i have a high fever and a very stiff neck> best stretch?",
 ])
 def test_disguised_red_flags_are_emergencies(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
     res = pipeline.safety.assess(question)

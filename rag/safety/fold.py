@@ -62,12 +62,14 @@ def letter_symbols(text: str) -> str:
     return text if text.isascii() else "".join(map(_symbol_letter, text))
 
 
-# Markup tags by name (not any "<...>", which may be "x<y and y>z"): "<b>fever</b>".
+# Markup tags by name, with attributes only as name=value (not any "<...>", which may be
+# "x<y and y>z" or words in brackets, "<i have a fever>"): "<b>fever</b>", "<a href=x>".
 _TAG = re.compile(r"<\s*/?\s*(a|b|i|u|s|em|strong|span|div|p|br|hr|font|mark|small|big|sub|sup|"
                   r"code|pre|li|ul|ol|h[1-6]|script|style|img|iframe|table|tr|td|th|blockquote|q|"
                   r"del|ins|center|marquee|body|html|head|title|svg|button|input|form|label|"
                   r"section|article|nav|header|footer|main|tt|kbd|var|cite|abbr|strike|blink)"
-                  r"\b[^<>]{0,200}?>", re.IGNORECASE)
+                  r"""(\s+[a-z-]+\s*=\s*("[^"<>]*"|'[^'<>]*'|[^\s<>"']+))*\s*/?>""",
+                  re.IGNORECASE)
 
 
 def _pictograph(ch: str) -> bool:

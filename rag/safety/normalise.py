@@ -205,7 +205,7 @@ class Normaliser:
         self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
 
     def _unmask(self, m: re.Match[str]) -> str:
-        """A word with letters starred out to dodge a filter ("f*v*r", "st**f"): the one
+        """A word with letters starred out to dodge a filter ("f*v*r", "n**k"): the one
         warning-sign word it can be, each star one letter, else as it was."""
         word = m.group(0)
         shape = re.compile(word.replace("*", "[a-z]"))
