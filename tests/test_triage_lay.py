@@ -300,5 +300,5 @@ def test_a_thing_with_a_place_that_crashed_is_no_sign(pipeline, ordinary: str, r
     "my partner was kneading the knot and I felt a twinge sharp as glass, carry on?",
     "he dug his thumb in and I hollered, should he keep going?",
 ])
-def test_sharpness_after_its_noun_or_told_by_a_yell_means_stop(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_sharpness_after_its_noun_or_a_holler_means_stop(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, text) == "stop"
