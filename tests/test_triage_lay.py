@@ -302,3 +302,54 @@ def test_a_thing_with_a_place_that_crashed_is_no_sign(pipeline, ordinary: str, r
 ])
 def test_sharpness_after_its_noun_or_a_holler_means_stop(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("my shoulder knot aches, nothing tingles, nothing numb, grip fine. roller ok?",
+     "nothing has helped and now my arm is numb"),
+    ("stiff neck this morning but afebrile all week, no headache. heat?",
+     "stiff neck and I am febrile, 39 degrees"),
+    ("bright lights do not bother me and I have no fever, just a stiff knot",
+     "bright lights hurt my eyes, my neck is stiff and I have a fever"),
+    ("I am not actually dying, it's a dramatic knot from the gym. stretch?",
+     "I feel like I am dying, crushing chest, sweaty"),
+])
+def test_denials_said_other_ways_are_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("visiting my dying aunt every evening, my shoulders are in knots from the ward chairs",
+     "I am dying, can't breathe, chest pain"),
+    ("I am literally dead lol, trap knot from deadlifts. stretch?",
+     "I feel like I am dying and my left arm aches"),
+    ("car accident 3 yrs ago, fully healed, now just a desk knot",
+     "car accident 3 hrs ago and now my neck hurts"),
+    ("a crash of plates in the kitchen made me jump, then my knot twinged",
+     "I was in a crash on the bike this morning and my neck hurts"),
+    ("passed out on the sofa watching tv and woke with a knot",
+     "I passed out in the shower and hit my head"),
+    ("my bestie got diagnosed with lymphoma last month and my traps are knotted from stress",
+     "I was diagnosed with lymphoma last month and now there's a knot in my neck"),
+])
+def test_others_jokes_and_sounds_are_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my son's eye looks half closed on one side and the pupil is smaller, neck sore", "emergency"),
+    ("mi sista drop dung inna di kitchen an now she cyaan get her words out an one side a her "
+     "face a drop", "emergency"),
+    ("mi bredda seh him han dem feel dead an him cyaan lift him arm", "urgent"),
+])
+def test_signs_of_the_eye_and_in_creole(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+def test_a_spinal_level_names_the_surgery_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "had a fusion at c6-7 last month, can I press on the trap knot?") \
+        == "do_not_press"
+    assert verdict(pipeline, "can I press on the trap knot? no surgery ever, just desk work") \
+        == "gently"

@@ -47,7 +47,8 @@ SPELLING = {
     "pls": "please", "bc": "because", "cuz": "because", "w/": "with",
     "tho": "though", "thru": "through", "rly": "really", "v": "very", "wks": "weeks",
     "mths": "months", "yrs": "years", "hrs": "hours", "b4": "before", "2day": "today",
-    "numbess": "numbness", "tingly": "tingling", "pins&needles": "pins and needles",
+    "numbess": "numbness", "afebrile": "no fever", "tingly": "tingling",
+    "pins&needles": "pins and needles",
 }
 # Regional spellings of everyday words, Scots and northern English above all: the negations
 # and little words a sign is said with ("cannae get his chin doon tae his chest").
@@ -319,19 +320,29 @@ _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
 # (keeps dropping), "di pain inna mi chest" (the pain in my chest).
 _BODY = (r"(head|neck|back|arms?|hands?|han|legs?|foot|feet|shoulders?|chest|face|eyes?|"
          r"fingers?|knees?|jaw|throat|skull|spine|belly|side|body|skin)")
+_KIN = (r"(bredda|breda|brother|sista|sistah|sister|mada|mother|madda|mumma|mama|fada|faada|"
+        r"father|puppa|papa|son|daughter|pickney|bwoy|gyal|husband|wife|baby|fren|friend|"
+        r"granny|grandma|grandpa|cousin|uncle|auntie|aunty|neighbour|neighbor|bredren)")
 _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "shaking",
         "tingle": "tingling", "burn": "burning", "hurt": "hurting", "pain": "paining",
         "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
         "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
 _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"cyaan|cyan|caan|kyaan", "cannot"), (r"nuh|nah(?= [a-z]{3,})", "not"),
-    (rf"mi(?= {_BODY}\b)", "my"), (r"mi", "i"), (r"di", "the"), (r"dem", "them"),
+    (rf"mi(?= ({_BODY}|{_KIN})\b)", "my"), (r"mi", "i"), (r"di", "the"), (r"dem", "them"),
     (r"han", "hand"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"), (r"deh", "is"),
     (r"wid", "with"), (r"likkle", "little"), (r"tek", "take"), (r"mek", "make"),
-    (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"))]
+    (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"), (r"seh", "says"),
+    (r"dung", "down"), (r"bredda|breda", "brother"), (r"sista|sistah", "sister"),
+    (r"mada|madda", "mother"), (r"fada|faada", "father"), (r"fren", "friend"),
+    (r"wah", "what"), (r"dat", "that"), (r"fi", "to"),
+    # "him face", "her words": a possessive; "one side a him face": of his face.
+    (r"(?<=side )a(?= (him|her|mi|my|di) )", "of"),
+    (rf"him(?= ({_BODY}|words?|speech|voice|eyes?|mout|mouth)\b)", "his"))]
 # Spoken Creole shows by its own words ("cyaan", "inna", "likkle"), or by "mi" with "di"
 # or "dem" ("mi" alone is also Spanish or Italian).
-_PATOIS_MARK = re.compile(r"(?<![\w'-])(cyaan|kyaan|caan|inna|likkle|pickney|nuh|deh|wid)(?![\w'-])"
+_PATOIS_MARK = re.compile(r"(?<![\w'-])(cyaan|kyaan|caan|inna|likkle|pickney|nuh|deh|wid|bredda|"
+                          r"seh)(?![\w'-])"
                           r"|(?<![\w'-])mi(?![\w'-]).*(?<![\w'-])(di|dem)(?![\w'-])"
                           r"|(?<![\w'-])(di|dem)(?![\w'-]).*(?<![\w'-])mi(?![\w'-])", re.S)
 _PROGRESSIVE = re.compile(rf"(?<![\w'-])a ({'|'.join(_ING)})(?![\w'-])")

@@ -38,7 +38,8 @@ _FILLER = frozenset(
     "a an any the my his her their your some of have has had having got get gets getting feel "
     "feels felt feeling been be is are was were am experienced experiencing noticed notice seen "
     "see signs sign real actual high much really serious bad major obvious proper bit little "
-    "kind type sort or nor history problem problems trouble troubles issue issues with in"
+    "kind type sort or nor history problem problems trouble troubles issue issues with in "
+    "actually literally truly even"
     .split())
 NEGATION_REACH = 4  # filler words a negation may reach across
 
@@ -152,6 +153,8 @@ _STRANGER = re.compile(
     r"spectators?|fans?|staff|workers?|builders?|nurses?|"
     r"audience|crowd|people|folks?)|people|someone|somebody|everyone|"
     r"everybody|nobody)\b")
+_EYE_PUPIL = re.compile(r"\bpupils?\s*$")
+_EYE = re.compile(r"\b(eyes?|eyelids?|eye lids?|lids?|vision|sight)\b")
 # One's own character in a game is not one's body: read "my avatar" as "an avatar".
 _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)")
 # A clause whose subject is an animal or a thing, with any determiner or none ("the remote
@@ -256,6 +259,8 @@ def blank_others(text: str) -> str:
         # watcher ("... while I was watching and slipped"), not the sight.
         watched = watching is not None and not _INVOLVED.search(clause[: watching.start()])
         subject = _STRANGER.match(clause)
+        if subject and _EYE_PUPIL.search(subject.group(0)) and _EYE.search(text):
+            subject = None  # the pupil of an eye, not a school's ("her eye ... the pupil's")
         person = subject or (carried and not carried_thing and _SAME_SUBJECT.match(clause))
         if person and _NOW_TOLD.search(clause[person.end() if subject else person.start():]):
             person = None
@@ -287,7 +292,9 @@ _PEOPLE = (r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|boyfri
            r"grandson|granddaughter|grandchild|brother|sister|friend|mate|pal|colleague|workmate|"
            r"co-?worker|boss|neighbou?r|uncle|aunt|auntie|cousin|flatmate|housemate|client|"
            r"student|pupil|patient|customer|passenger|resident|teammate|classmate|player|guest|"
-           r"lodger|tenant|niece|nephew|in-law|mother-in-law|father-in-law)s?")
+           r"lodger|tenant|niece|nephew|in-law|mother-in-law|father-in-law|buddy|buddie|"
+           r"bestie|bff|bro|fianc[eé]e?|roommate|teacher|coach|pastor|manager|employer|"
+           r"relative)s?")
 _CLOSE_ONE = re.compile(
     rf"\b((my|mi|me|our|his|her|their) ((\w+'s|\w+s') )?(\w+ ){{0,2}}?{_PEOPLE}|"
     rf"(a|an|the|one of (my|our|the)) (\w+ ){{0,2}}?{_PEOPLE})\b")
@@ -307,7 +314,8 @@ _THEIRS_PAST = re.compile(
     r"in (19|20)\d\d|as a (kid|child|baby|teenager))\b")
 _THEIR_ILLNESS = re.compile(
     r"\b(has|had|have|got|with|is having|was having|having|is on|had to have|"
-    r"(is|was|been) (being )?(treated|diagnosed) (for|with))\b(\s+\w+){0,2}\s+"
+    r"(is|was|been) (being )?(treated|diagnosed) (for|with)|diagnosed (for|with)|treated for)"
+    r"\b(\s+\w+){0,2}\s+"
     r"(cancer|tumou?r|lymphoma|leuka?emia|melanoma|chemo\w*|radiotherapy|"
     r"dementia|alzheimer'?s|parkinson'?s|ms|multiple sclerosis|diabetes|arthritis)\b")
 # ... with nothing in that clause that happens now, ...
@@ -322,7 +330,8 @@ _THEIR_BODY = re.compile(r"\b(his|her|their|him|them) (\w+ )?(neck|head|back|spi
                          r"arms?|hands?|legs?|chest|face|eyes?|jaw|throat|speech|balance)\b")
 # Where the writer turns from the other person to themselves.
 _TURN = re.compile(r"[.;!?\n]|,? \b(but|however|though|although|anyway|whereas|while|as for me|"
-                   r"and now|so now|and i|and me|i am|i have|i only|i just|me,|myself)\b")
+                   r"and now|so now|and i|and me|i am|i have|i only|i just|me,|myself|"
+                   r"and my (own )?(\w+ )?(knot|knots|neck|shoulders?|traps?|back))\b")
 
 
 def close_ones_past(text: str) -> list[tuple[int, int]]:
@@ -353,8 +362,11 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
         # its sign), or long past or lived with, with nothing of now in it.
         over = [o for o in _THEIRS_OVER.finditer(clause) if len(clause[o.end():].split()) <= 3]
         rest = clause[m.end() - start:]
-        past = (_THEIRS_PAST.search(rest) or _THEIR_ILLNESS.search(rest)) \
-            and not _NOW.search(rest)
+        # An illness they live with is theirs whenever it was found ("just got diagnosed
+        # with cancer"); only what happens after it may be now.
+        ill = _THEIR_ILLNESS.search(rest)
+        past = (_THEIRS_PAST.search(rest) and not _NOW.search(rest)) \
+            or (ill and not _NOW.search(rest[ill.end():]))
         if (over or past) and not _MINE.search(clause) \
                 and _MINE.search(text[:start] + " . " + text[end:]):
             spans.append((start, end))
