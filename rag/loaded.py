@@ -45,7 +45,8 @@ class LoadedIndex:
     retriever: HybridRetriever
     doctor_docs: list[Document]
     embeddings: Any
-    # Token vectors of texts that are not sentences (headings), encoded on first use.
+    # Token vectors of texts that are not sentences (headings): kept at ingest, else
+    # encoded on first use.
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
     senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
@@ -204,6 +205,7 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
                        else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
                        embeddings=embeddings, pages=derived.maps, topical=topical,
+                       extra_tokens=dict(derived.heading_tokens or {}),
                        figures=derived.figures if derived.figures is not None
                        and derived.figures.key == figures_key() else None)
 

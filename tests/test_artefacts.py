@@ -146,6 +146,27 @@ def test_every_sentences_topic_match_is_read_as_answering_works_it_out(
     assert other.topic_match(sentences) == [index.topical[s] for s in sentences]
 
 
+def test_the_headings_token_vectors_are_read_not_encoded_while_answering(
+        own: Settings, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    model = Recording(embeddings)
+    ingest(own, corpus_copy, load_embeddings=lambda _s: model)
+    index = _load(own, model)
+    headings = sorted({str(d.metadata.get("section") or "") for d in index.chunks.values()}
+                      - {""})
+    assert headings and set(headings) <= set(index.extra_tokens) | set(index.sentence_tokens)
+    sentences = list(index.sentence_vectors)
+    groups = [[s, h] for s, h in zip(sentences, headings * len(sentences), strict=False)]
+    question = "how long should I hold the stretch?"
+    model.refuse = True  # a sentence read with its heading encodes nothing
+    got = index.score_in_context(question, groups)
+    model.refuse = False
+    # What encoding the headings on use gives (but for the last bits of a smaller batch).
+    fresh = dataclasses.replace(index, extra_tokens={})
+    assert got == pytest.approx(fresh.score_in_context(question, groups), abs=1e-6)
+
+
 def test_a_figure_table_kept_for_other_figure_patterns_is_not_used(
         own: Settings, corpus_copy: Path, embeddings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rag import loaded
