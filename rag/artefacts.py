@@ -58,6 +58,13 @@ class Derived:
     stored_chunks: StoredChunks | None = None
     # The answer stage's figure table (None: stored by an older Knotbot, built on use).
     figures: FigureTable | None = None
+    # Each sentence's topic match (rag.topical) and what it was made with (None: stored by
+    # an older Knotbot, or no token vectors; worked out on use then).
+    topical: dict[str, float] | None = None
+    topic_key: str = ""
+    # Token vectors of the chunks' headings, which the answer stage reads with a sentence
+    # (None: stored by an older Knotbot; encoded on first use then).
+    heading_tokens: dict[str, TokenVectors] | None = None
     maps: tuple[mmap.mmap, ...] = ()  # the memory maps the arrays above are read from
 
     def release(self) -> None:
@@ -146,6 +153,12 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
         arrays["nearest_word"] = np.array([vocab[d.table_nearest[w][0]] for w in words],
                                           np.int32)
         arrays["nearest_cos"] = np.array([d.table_nearest[w][1] for w in words], np.float64)
+        if d.heading_tokens is not None:
+            arrays |= {f"heading_tok_{k}": v for k, v in _pack(
+                list(d.heading_tokens.values())).items()}
+        if d.topical is not None:  # aligned with the sentences; NaN: not in the table
+            arrays["topic_match"] = np.array([d.topical.get(s, np.nan) for s in sentences],
+                                             np.float64)
         if d.stored_chunks is not None:
             arrays["chunk_vectors"] = np.asarray(d.stored_chunks.vectors, np.float32)
         for key, value in arrays.items():
@@ -164,6 +177,10 @@ def save(path: Path, d: Derived, table_words: Sequence[str]) -> None:
         if d.figures is not None:
             meta["figures"] = {"key": d.figures.key, "given": sorted(d.figures.given),
                                "stems": {k: sorted(v) for k, v in d.figures.stems.items()}}
+        if d.topical is not None:
+            meta["topic_key"] = d.topic_key
+        if d.heading_tokens is not None:
+            meta["headings"] = list(d.heading_tokens)
         if d.keyword is not None:
             d.keyword.save(tmp / "bm25")
             meta["bm25_ids"] = d.keyword.ids
@@ -230,6 +247,8 @@ def load(path: Path) -> Derived | None:
             strict=True)},
         uses=meta.get("uses"), idf=meta.get("idf"), keyword=_keyword(path, meta),
         stored_chunks=_stored_chunks(meta, a), figures=_figures(meta.get("figures")),
+        topical=_topical(sentences, a.get("topic_match")), topic_key=meta.get("topic_key", ""),
+        heading_tokens=_headings(meta.get("headings"), a),
         maps=tuple(m for _, m in mapped.values() if m is not None))
 
 
@@ -240,6 +259,19 @@ def _stored_chunks(meta: dict[str, Any], arrays: dict[str, np.ndarray]
         return None
     return StoredChunks(ids=found["ids"], texts=found["texts"], metadatas=found["metadatas"],
                         vectors=vectors)
+
+
+def _topical(sentences: list[str], scores: np.ndarray | None) -> dict[str, float] | None:
+    if scores is None or len(scores) != len(sentences):
+        return None
+    return {s: v for s, v in zip(sentences, scores.tolist(), strict=True) if v == v}
+
+
+def _headings(headings: Any, a: dict[str, np.ndarray]) -> dict[str, TokenVectors] | None:
+    if not isinstance(headings, list) or "heading_tok_off" not in a:
+        return None
+    found = _unpack(a["heading_tok_ids"], a["heading_tok_vecs"], a["heading_tok_off"])
+    return dict(zip(headings, found, strict=True)) if len(found) == len(headings) else None
 
 
 def _figures(found: Any) -> FigureTable | None:
@@ -271,6 +303,7 @@ class Reuse:
         if previous:
             self.tokens.update(previous.sentence_tokens)
             self.tokens.update(previous.chunk_tokens)
+            self.tokens.update(previous.heading_tokens or {})
         self.encoded = 0
 
     def embed(self, texts: list[str], embed: Callable[[list[str]], Any]) -> list[np.ndarray]:

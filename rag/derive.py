@@ -22,6 +22,7 @@ from rag.coverage import Coverage
 from rag.retrieval import KeywordIndex, sentence_stems
 from rag.safety.lexicon import load_lexicon
 from rag.settings import Settings
+from rag.topical import topic_table
 from rag.wordtable import WordTable
 
 
@@ -63,7 +64,15 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
         sentence_tokens = dict(zip(texts, reuse.token_vectors(texts, batch) or [], strict=False))
         chunk_tokens = dict(zip(chunk_texts, reuse.token_vectors(chunk_texts, batch) or [],
                                 strict=False))
+    # The headings the answer stage reads with a sentence (rag.answer.context): at 10,000
+    # chunks, an answer in seven encoded one it had not met before.
+    headings = sorted({h for d in chunks.values() if (h := str(d.metadata.get("section") or ""))}
+                      - set(texts))
+    heading_tokens = dict(zip(headings, reuse.token_vectors(headings, batch) or [],
+                              strict=False)) if sentence_tokens and batch is not None else {}
     faq = {c: q for c, d in chunks.items() if (q := str(d.metadata.get("question") or ""))}
+    idf = sentence_idf(sentence_vectors)
+    topical = topic_table(chunks, embeddings, chunk_tokens, texts, sentence_tokens, idf)
     coverage = Coverage((d.page_content for d in chunks.values()), embeddings,
                         known=load_lexicon().contraindications, table=word_table)
     return Derived(chunk_sentences=chunk_sentences, sentence_vectors=sentence_vectors,
@@ -71,10 +80,13 @@ def derive(chunks: dict[str, Document], settings: Settings, embeddings: Any,
                    faq_vectors=reuse.faq_vectors(faq, embeddings.embed_documents),
                    coverage_vectors=coverage.vectors,
                    table_nearest=coverage._table_nearest, encoded=reuse.encoded,
-                   uses=coverage.uses, idf=sentence_idf(sentence_vectors),
+                   uses=coverage.uses, idf=idf,
                    keyword=KeywordIndex(list(chunks), [d.page_content for d in chunks.values()]),
                    stored_chunks=_stored(chunks, vectors),
-                   figures=figure_table(list(chunks.values())))
+                   figures=figure_table(list(chunks.values())),
+                   topical=topical[1] if topical else None,
+                   topic_key=topical[0] if topical else "",
+                   heading_tokens=heading_tokens if len(heading_tokens) == len(headings) else None)
 
 
 def _stored(chunks: dict[str, Document], vectors: dict[str, np.ndarray] | None

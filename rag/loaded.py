@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mmap
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,9 +27,10 @@ from rag.late import LateIndex
 from rag.rerank import build_reranker
 from rag.retrieval import HybridRetriever, KeywordIndex, sentence_stems, stem_tokens
 from rag.settings import Settings
+from rag.topical import TOPIC_TITLES, scores_each, table_key, topic_titles
 
 _DOCTOR = re.compile(r"doctor|specialist|consult", re.IGNORECASE)
-TOPIC_TITLES = 8  # the most titles a sentence's topic match reads (today's corpus has 2)
+__all__ = ["TOPIC_TITLES", "LoadedIndex", "load_index", "read_chunks"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class LoadedIndex:
     retriever: HybridRetriever
     doctor_docs: list[Document]
     embeddings: Any
-    # Token vectors of texts that are not sentences (headings), encoded on first use.
+    # Token vectors of texts that are not sentences (headings): kept at ingest, else
+    # encoded on first use.
     extra_tokens: dict[str, TokenVectors] = field(default_factory=dict)
     topical: dict[str, float] = field(default_factory=dict)  # sentence -> topic_match
     senses: dict[str, Any] = field(default_factory=dict)  # the topic words' uses, once
@@ -86,15 +87,8 @@ class LoadedIndex:
 
     @cached_property
     def topic_titles(self) -> list[str]:
-        """The titles `topic_match` compares with: every article's, up to TOPIC_TITLES;
-        beyond, the TOPIC_TITLES with the most chunks (then by name). Each title is one
-        model call and one scoring of every new sentence: at 10,000 synthetic chunks (624
-        titles) that was seconds of each answer."""
-        counts = Counter(str(d.metadata.get("title") or "") for d in self.chunks.values())
-        counts.pop("", None)
-        if len(counts) <= TOPIC_TITLES:
-            return sorted(counts)
-        return sorted(sorted(counts, key=lambda t: (-counts[t], t))[:TOPIC_TITLES])
+        """The titles `topic_match` compares with (`rag.topical.topic_titles`)."""
+        return topic_titles(self.chunks.values())
 
     def topic_match(self, sentences: Sequence[str]) -> list[float]:
         """Each sentence's match with the articles' titles: how much it is about the topic
@@ -145,14 +139,8 @@ class LoadedIndex:
         if late is None or not qs or any(q is None for q in qs) or \
                 not all(s in self.sentence_tokens for s in sentences):
             return [self.score_sentences(q, sentences) for q in questions]
-        meanings = late.score_each([q for q in qs if q is not None],
-                                   [self.sentence_tokens[s] for s in sentences])
-        out = []
-        for question, meaning in zip(questions, meanings, strict=True):
-            words = set(stem_tokens(question))
-            out.append([m + LEXICAL_WEIGHT * keyword_overlap(words, sentence_stems(s), self.idf)
-                        for m, s in zip(meaning, sentences, strict=True)])
-        return out
+        return scores_each(late, questions, [q for q in qs if q is not None], sentences,
+                           self.sentence_tokens, self.idf)
 
     def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Late interaction with each sentence when token vectors exist: it quotes the
@@ -207,13 +195,17 @@ def load_index(client: Any, col: Any, name: str, settings: Settings, embeddings:
     retriever = _retriever(client, name, settings, embeddings, chunks, vectors, matrices,
                            late, by_chunk, coverage, derived.faq_vectors, keyword)
     doctor = [d for d in chunks.values() if _DOCTOR.search(str(d.metadata.get("section") or ""))]
+    # Every sentence's topic match, worked out at ingest with this encoder and these titles.
+    topical = dict(derived.topical) if derived.topical is not None and derived.topic_key \
+        == table_key(embeddings, topic_titles(chunks.values())) else {}
     return LoadedIndex(name=name, chunks=chunks, chunk_sentences=chunk_sentences,
                        sentence_vectors=sentence_vectors,
                        sentence_tokens=sentence_tokens,
                        idf=derived.idf if derived.idf is not None
                        else sentence_idf(sentence_vectors),
                        coverage=coverage, retriever=retriever, doctor_docs=doctor,
-                       embeddings=embeddings, pages=derived.maps,
+                       embeddings=embeddings, pages=derived.maps, topical=topical,
+                       extra_tokens=dict(derived.heading_tokens or {}),
                        figures=derived.figures if derived.figures is not None
                        and derived.figures.key == figures_key() else None)
 

@@ -118,6 +118,55 @@ def test_start_reads_the_derived_data_and_never_calls_the_model(
         assert (kind not in index.figures.given) == never_given(kind, chunks)
 
 
+def test_every_sentences_topic_match_is_read_as_answering_works_it_out(
+        own: Settings, corpus_copy: Path, embeddings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from rag import loaded
+
+    ingest(own, corpus_copy, load_embeddings=lambda _s: embeddings)
+    index = _load(own, embeddings)
+    sentences = list(index.sentence_vectors)
+    assert set(index.topical) == set(sentences)  # every sentence's, read at start
+    fresh = dataclasses.replace(index, topical={})
+    # All at once, it is what answering works out, to the last bit.
+    assert fresh.topic_match(sentences) == [index.topical[s] for s in sentences]
+    # A few at a time, as each answer asks: the same but for the last bits (BLAS sums a
+    # small product in another order; answering already differed so between questions).
+    for size in (5, 37):
+        again = dataclasses.replace(index, topical={})
+        for start in range(0, len(sentences), size):
+            group = sentences[start:start + size]
+            assert again.topic_match(group) == pytest.approx(
+                [index.topical[s] for s in group], abs=1e-6)
+    # A table kept for other titles or another encoder is not used: worked out on use.
+    monkeypatch.setattr(loaded, "table_key", lambda *_a: "other titles")
+    other = _load(own, embeddings)
+    assert other.topical == {}
+    assert other.topic_match(sentences) == [index.topical[s] for s in sentences]
+
+
+def test_the_headings_token_vectors_are_read_not_encoded_while_answering(
+        own: Settings, corpus_copy: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    model = Recording(embeddings)
+    ingest(own, corpus_copy, load_embeddings=lambda _s: model)
+    index = _load(own, model)
+    headings = sorted({str(d.metadata.get("section") or "") for d in index.chunks.values()}
+                      - {""})
+    assert headings and set(headings) <= set(index.extra_tokens) | set(index.sentence_tokens)
+    sentences = list(index.sentence_vectors)
+    groups = [[s, h] for s, h in zip(sentences, headings * len(sentences), strict=False)]
+    question = "how long should I hold the stretch?"
+    model.refuse = True  # a sentence read with its heading encodes nothing
+    got = index.score_in_context(question, groups)
+    model.refuse = False
+    # What encoding the headings on use gives (but for the last bits of a smaller batch).
+    fresh = dataclasses.replace(index, extra_tokens={})
+    assert got == pytest.approx(fresh.score_in_context(question, groups), abs=1e-6)
+
+
 def test_a_figure_table_kept_for_other_figure_patterns_is_not_used(
         own: Settings, corpus_copy: Path, embeddings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from rag import loaded
