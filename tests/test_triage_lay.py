@@ -353,3 +353,25 @@ def test_a_spinal_level_names_the_surgery_place(pipeline) -> None:  # type: igno
         == "do_not_press"
     assert verdict(pipeline, "can I press on the trap knot? no surgery ever, just desk work") \
         == "gently"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("mi sista did have a fever las year but it done long time, now mi jus have a likkle knot "
+     "pon mi neck", "mi granny have fever an she neck stiff stiff, she cyaan bend it"),
+    ("mi use to get bad headache when mi young, dat done now. only di knot pon mi shoulder",
+     "mi head a hurt mi every day fi three week an it nuh go, an di knot pon mi neck"),
+    ("my neighbour was in hospital with meningitis last spring and recovered fully; I just "
+     "have a knot from gardening", "my neighbour has meningitis and now my neck is stiff and "
+     "I have a fever"),
+    ("my mum says her neck is 'killing her' lol, she's so dramatic, it's a knot from the garden",
+     "my neck is killing me and my arm has gone numb"),
+])
+def test_over_in_creole_recovered_or_joked_no_sign(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+def test_a_story_someone_told_is_no_request_for_one(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "my aunt tell me her story every visit. only a knot in my "
+                 "shoulder, ice or hot?") == "self_care"
+    assert level(pipeline, "tell me a story about a knot") == "out_of_scope"

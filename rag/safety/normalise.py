@@ -335,7 +335,11 @@ _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"), (r"seh", "says"),
     (r"dung", "down"), (r"bredda|breda", "brother"), (r"sista|sistah", "sister"),
     (r"mada|madda", "mother"), (r"fada|faada", "father"), (r"fren", "friend"),
-    (r"wah", "what"), (r"dat", "that"), (r"fi", "to"),
+    (r"wah", "what"), (r"dat", "that"), (r"fi", "to"), (r"las", "last"),
+    # "it done long time": it is over; "when mi young": when I was young.
+    (r"(?:(?<=it )|(?<=that ))done", "is over"),
+    (r"when i(?= (young|small|little|a child|a pickney|a youth)\b)", "when i was"),
+    (r"i use to", "i used to"),
     # "him face", "her words": a possessive; "one side a him face": of his face.
     (r"(?<=side )a(?= (him|her|mi|my|di) )", "of"),
     (rf"him(?= ({_BODY}|words?|speech|voice|eyes?|mout|mouth)\b)", "his"))]

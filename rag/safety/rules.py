@@ -304,6 +304,7 @@ _THEIRS_OVER = re.compile(
     r"hes|shes|theyre) ((?!not|never|no|hardly|barely|far|anything)\w+ )?"
     r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
     r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
+    r"\b(recovered|healed|mended) (fully|completely|totally|well|fine)\b|"
     r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
 # ... or as long past (not "an hour ago", not "this morning": a recent event may still need
 # care), or as an illness they live with ("has cancer", "is having chemo") ...

@@ -15,7 +15,7 @@ from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
 from rag.safety.language import foreign_message, language_name, language_of
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
-from rag.safety.normalise import Normaliser
+from rag.safety.normalise import Normaliser, as_spoken
 from rag.safety.press import is_press_question, only_denied, press_check, tighten
 from rag.safety.rules import (
     blank_healed,
@@ -227,10 +227,12 @@ class SafetyStage:
             whole = plain if mended == plain else f"{plain} . {mended}"  # self.normalise(text)
             background = [" ".join(whole[a:b].split()) for a, b in close_ones_past(whole)]
             reading = self.learned.read(text, keep=partial(self._said, text, background))
-            if mended != plain and reading.flags and \
+            low = " ".join(text.lower().split())
+            if (mended != plain or as_spoken(low) != low) and reading.flags and \
                     self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
-                # Typos bend a sentence's vector: with them mended, the sign must still be
-                # seen, or the head was reading the typos ("masssage ... sore" read as ill).
+                # Typos and dialect bend a sentence's vector: with them mended or read as
+                # standard English, the sign must still be seen, or the head was reading
+                # the typos ("masssage ... sore" read as ill) or the dialect's words.
                 reading = replace(reading, flags=[])
             if elsewhere(f"{plain} {mended}"):
                 continue  # "my wrist hurts from typing": not for this layer
