@@ -74,6 +74,9 @@ def test_a_figure_the_articles_never_give_is_named_for_what_they_do_discuss(pipe
     # The person's own figure, told beside the question, is not asked for.
     assert asked_aspect("is cycling ok for my knots? I ride 4 times a week") == ""
     assert asked_aspect("can I stretch 3 times a day") == "how often"
+    # "daily" before the word it describes asks for no frequency; as an adverb it does.
+    assert asked_aspect("what sort of daily habit keeps the tightness away?") == ""
+    assert asked_aspect("is it fine to do the chin tuck daily?") == "how often"
 
 
 def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named() -> None:

@@ -138,3 +138,33 @@ def test_a_question_likening_its_knot_to_a_rope_knot_is_answered(pipeline) -> No
     ans = pipeline.answer("under the skin, does it feel firm, like a knot in a string?")
     _check_faithful(ans, _headings(pipeline))
     assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
+def test_a_knot_held_by_what_they_never_discuss_is_another_knot_however_it_reads() -> None:
+    from rag.answer import Ask, held_by_other
+
+    # Read close to their knot (0.93), but held by a word unlike any of theirs, and no
+    # word of their own in the question: a knot in the wood.
+    wood = Ask(question="a knot in the walnut slab for my table top, will it split?",
+               own=False, sense=0.93, absent=("walnut", "slab", "split"),
+               far=("walnut", "slab"), held=("walnut", "slab"))
+    assert held_by_other(wood)
+    # One of their own words keeps it theirs ("my trapezius", "muscle").
+    assert not held_by_other(replace(wood, own=True))
+    # Held by a word that is absent but near their words: the reading decides.
+    assert not held_by_other(replace(wood, far=()))
+
+
+def test_a_knot_in_a_part_of_the_body_they_never_name_is_elsewhere(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.holder import held_in_other_part
+
+    coverage = pipeline.index.coverage
+    compared = "I've got a hard knot in my wrist from typing; is it like a knot in the neck?"
+    assert held_in_other_part(compared, NOUNS, coverage) == ("wrist",)
+    ans = pipeline.answer(compared)
+    assert '"wrist"' in ans.body and not ans.citations, ans.body
+    # A knot their part holds too is theirs to answer.
+    both = "I have a knot in my wrist and a knot in my shoulder, which should I work on first?"
+    assert held_in_other_part(both, NOUNS, coverage) == ()
+    assert held_in_other_part("a knot under my shoulder blade, what helps?", NOUNS,
+                              coverage) == ()

@@ -19,8 +19,11 @@ from rag.answer.subject import ASKING
 from rag.coverage import Coverage, words_of
 from rag.retrieval import STOPWORDS, stem_tokens
 
+# "daily" asks how often only as an adverb ("stretch daily?"); before a word it describes
+# ("my daily routine", "which daily habits"), as `FIGURES` reads the articles.
 _OFTEN = re.compile(r"\bhow (?:often|frequently|many times)\b|\btimes? (?:a|per|each|every) "
-                    r"(?:day|week)\b|\bevery (?:day|few)\b|\bdaily\b", re.IGNORECASE)
+                    r"(?:day|week)\b|\bevery (?:day|few)\b|\bdaily\b(?!\s+[a-z])",
+                    re.IGNORECASE)
 _LONG = re.compile(r"\bhow (?:long|many (?:seconds|minutes|hours|secs|mins))\b|\bfor how long\b",
                    re.IGNORECASE)
 # Asking what something costs, how hot it should be, or how many repetitions or sessions.

@@ -138,3 +138,15 @@ def tied_by_hand(question: str, nouns: Iterable[str], absent: Sequence[str],
            and t not in BODY_PARTS and coverage.written(t) and coverage.keyness(t) >= THEIRS]
     return bool(verbs) and not own and not _theirs(question, holders(question, nouns),
                                                    absent, coverage)
+
+
+def held_in_other_part(question: str, nouns: Iterable[str], coverage: Coverage
+                       ) -> tuple[str, ...]:
+    """The parts of the body holding the topic noun ("a knot in my forearm") when the
+    articles name none of them: a knot somewhere else, even when the question also names
+    a part they do to compare ("is it the same as a neck knot?"). () when a part they
+    name holds it too ("a knot in my calf and one in my neck") or no part holds it."""
+    parts = [w for w in holders(question, list(nouns)) if w in BODY_PARTS]
+    if not parts or any(coverage.in_articles(w) for w in parts):
+        return ()
+    return tuple(parts)
