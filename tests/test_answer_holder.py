@@ -168,3 +168,16 @@ def test_a_knot_in_a_part_of_the_body_they_never_name_is_elsewhere(pipeline) -> 
     assert held_in_other_part(both, NOUNS, coverage) == ()
     assert held_in_other_part("a knot under my shoulder blade, what helps?", NOUNS,
                               coverage) == ()
+
+
+def test_one_of_their_own_terms_keeps_the_knot_theirs_whatever_holds_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.index.coverage
+    term = ("I tie knots in climbing rope all day at the crag; in the human neck, where "
+            "does the trapezius attach?")
+    assert held_elsewhere(term, NOUNS, ["climbing", "crag", "human"], coverage) == ()
+    ans = pipeline.answer(term)
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "trapezius" in ans.body.lower(), ans.body
+    # An everyday word they also write ("gently") is no term of theirs.
+    rope = "I tie knots in climbing rope all day at the crag; how do I undo them gently?"
+    assert held_elsewhere(rope, NOUNS, ["climbing", "crag"], coverage) == ("climbing",)
