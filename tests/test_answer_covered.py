@@ -77,6 +77,9 @@ def test_a_figure_the_articles_never_give_is_named_for_what_they_do_discuss(pipe
     # "daily" before the word it describes asks for no frequency; as an adverb it does.
     assert asked_aspect("what sort of daily habit keeps the tightness away?") == ""
     assert asked_aspect("is it fine to do the chin tuck daily?") == "how often"
+    # "how much is a ..." asks what it costs; "how much is it meant to ache" does not.
+    assert asked_aspect("how much is an hour of therapy at the clinic?") == "prices"
+    assert asked_aspect("how much is it meant to ache after a session?") == ""
 
 
 def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named() -> None:
