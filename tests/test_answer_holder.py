@@ -181,3 +181,16 @@ def test_one_of_their_own_terms_keeps_the_knot_theirs_whatever_holds_it(pipeline
     # An everyday word they also write ("gently") is no term of theirs.
     rope = "I tie knots in climbing rope all day at the crag; how do I undo them gently?"
     assert held_elsewhere(rope, NOUNS, ["climbing", "crag"], coverage) == ("climbing",)
+
+
+def test_a_things_part_named_again_is_still_the_things() -> None:
+    from rag.answer.subject import of_a_thing
+
+    # "the neck" after "the banjo neck" is the banjo's; "my neck" is the person's.
+    assert of_a_thing("the banjo neck has a knot in the grain, will the neck bow over time?",
+                      "neck", ["banjo", "grain", "bow"])
+    assert not of_a_thing("the banjo neck has a knot in the grain and my neck aches from it",
+                          "neck", ["banjo", "grain"])
+    # A first "the neck" with no thing named before it is the person's.
+    assert not of_a_thing("the neck is where my knot sits, near my banjo case", "neck",
+                          ["banjo", "case"])

@@ -148,18 +148,31 @@ def other_body_parts(question: str, coverage: Coverage) -> list[str]:
     return [w for w in parts if not coverage.in_articles(w)]
 
 
-# "the neck of a bottle", "a guitar neck": a body part's name for part of a thing.
-_PART_OF = (r"\b{part}\s+of\s+(?:a|an|the|this|that|my|your|his|her)?\s*([a-z]+)",
-            r"\b([a-z]+)\s+{part}\b")
+# "the neck of a bottle", "a guitar neck": a body part's name for part of a thing, read
+# from the word before it or the phrase an "of" after it opens. (Not from the word after
+# it: "my neck FAST", "so my neck doesn't" name no thing.)
+_OF_A = re.compile(r"\s+of\s+(?:(?:a|an|the|this|that|my|your|his|her)\s+)?([a-z]+)")
+_PREV = re.compile(r"([a-z]+)\s+$")
 
 
 def of_a_thing(question: str, part: str, absent: Sequence[str]) -> bool:
     """Is every use of the body part ``part`` in the question the part of a thing the
-    articles never mention ("the neck of a balloon", "my guitar neck")?"""
+    articles never mention ("the neck of a balloon", "my guitar neck")?
+    Once a thing's part is named, a later "the neck" is that thing's too ("my guitar neck
+    has a knot, will the neck warp?"); "my neck" never is."""
     q = " ".join(question.lower().split())
-    uses = re.findall(r"\b" + re.escape(part) + r"\b", q)
-    things = [t for p in _PART_OF for t in re.findall(p.format(part=re.escape(part)), q)]
-    return bool(uses) and len([t for t in things if t in absent]) >= len(uses)
+    uses = list(re.finditer(r"\b" + re.escape(part) + r"\b", q))
+    seen = False
+    for use in uses:
+        before, after = _PREV.search(q[: use.start()]), q[use.end():]
+        of = _OF_A.match(after)
+        thing = (before is not None and before.group(1) in absent) or \
+            (of is not None and of.group(1) in absent)
+        again = seen and before is not None and before.group(1) == "the"
+        if not (thing or again):
+            return False
+        seen = True
+    return bool(uses)
 
 
 def anchored(question: str, coverage: Coverage, topic: frozenset[str],
