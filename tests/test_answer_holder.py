@@ -194,3 +194,18 @@ def test_a_things_part_named_again_is_still_the_things() -> None:
     # A first "the neck" with no thing named before it is the person's.
     assert not of_a_thing("the neck is where my knot sits, near my banjo case", "neck",
                           ["banjo", "case"])
+
+
+def test_a_part_pressing_into_the_knot_is_the_tool_not_the_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import other_body_parts
+
+    coverage = pipeline.index.coverage
+    tool = "My sister leans her elbow into my knot for ages. Is leaning that hard a bad idea?"
+    assert other_body_parts(tool, coverage, NOUNS) == []
+    ans = pipeline.answer(tool)
+    assert ans.citations and "don't cover the" not in ans.body, ans.body
+    # A knot in that part, or the part named on its own, is still somewhere else.
+    assert other_body_parts("my sister has a knot in her elbow, what helps?", coverage,
+                            NOUNS) == ["elbow"]
+    assert other_body_parts("I lean my elbow into my knot, and now the elbow aches",
+                            coverage, NOUNS) == ["elbow"]

@@ -228,7 +228,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                figure_nowhere=bool(aspect) and (aspect not in figures.given if figures else _kept(
                    _NOWHERE, index.name, aspect, lambda: never_given(aspect, chunks))),
                said=said, absent=absent, other_sense=other_sense,
-               elsewhere=tuple(other_body_parts(question, index.coverage)) or held_in_other_part(
+               elsewhere=tuple(other_body_parts(question, index.coverage, sorted(
+                   core - BODY_PARTS))) or held_in_other_part(
                    question, core - BODY_PARTS, index.coverage),
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
                anchored=anchored(question, index.coverage, topic, absent),

@@ -139,13 +139,31 @@ def named(words: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def other_body_parts(question: str, coverage: Coverage) -> list[str]:
+def other_body_parts(question: str, coverage: Coverage, nouns: Sequence[str] = ()
+                     ) -> list[str]:
     """Body parts the question names that the articles never mention, when it names none
-    that they do ("a knot in my calf", not "my elbow into my shoulder")."""
+    that they do ("a knot in my calf", not "my elbow into my shoulder"), nor only as what
+    presses into one of ``nouns`` ("digs his elbow into my knot": the knot is elsewhere)."""
     parts = [w for w in words_of(question) if w in BODY_PARTS]
     if any(coverage.in_articles(w) for w in parts):
         return []
-    return [w for w in parts if not coverage.in_articles(w)]
+    return [w for w in parts if not coverage.in_articles(w)
+            and not presses_into(question, w, nouns)]
+
+
+_INTO = (r"\b{part}\s+(?:[a-z]+\s+)?(?:into|onto|against)\s+(?:(?:the|a|my|his|her|your|"
+         r"this|that)\s+)?(?:[a-z]+\s+)?(?:{nouns})\b")
+
+
+def presses_into(question: str, part: str, nouns: Sequence[str]) -> bool:
+    """Is the body part ``part`` only what presses into the topic noun ("his elbow into
+    my knot", "my knuckles right against the knot")? It is the tool, not the place."""
+    if not nouns:
+        return False
+    q = " ".join(question.lower().split())
+    into = _INTO.format(part=re.escape(part), nouns="|".join(map(re.escape, nouns)))
+    uses = re.findall(r"\b" + re.escape(part) + r"\b", q)
+    return bool(uses) and len(re.findall(into, q)) >= len(uses)
 
 
 # "the neck of a bottle", "a guitar neck": a body part's name for part of a thing, read
