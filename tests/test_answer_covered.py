@@ -101,3 +101,11 @@ def test_what_a_question_sets_aside_is_not_what_it_asks_for() -> None:
     # The topic and the body are what every sentence is about: never set aside.
     assert set_aside("apart from the neck, where else do knots form?", topic) == frozenset()
     assert set_aside("how do I stretch my neck?", topic) == frozenset()
+
+
+def test_words_pointing_at_the_articles_are_no_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.live.index.coverage
+    question = "In the second article's stretching section, what does the author say about yoga?"
+    absent = absent_subjects(question, coverage)
+    assert not {"article", "section", "author"} & set(absent)
+    assert "yoga" in absent  # what it asks about is still named

@@ -15,7 +15,9 @@ from rag.answer.shape import unshaped
 from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
 
-# Words of asking and judging, not subjects (general English, not this corpus's topics).
+# Words of asking and judging, not subjects (general English, not this corpus's topics);
+# and the words that point at the articles themselves ("the first article", "the
+# definition section"): the articles never name themselves, yet they are no subject.
 ASKING = frozenset("""
 good bad best better worse worst okay fine normal safe unsafe right wrong worth useful
 helpful effective work works working worked help helps helped need needs want wants know
@@ -36,6 +38,7 @@ full quick quickly slow slowly his her hers him she he they them their getting g
 keep keeps kept usually always sometimes
 one ones per via upon within among
 supposed meant expected allowed able possible likely
+article articles section sections paragraph paragraphs author authors blog website webpage
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 # A word at least this many powers of ten commoner among the articles' words than in
