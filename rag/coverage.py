@@ -42,6 +42,10 @@ PREFIX = 5  # a word sharing its first letters with an article word is a form of
 _LETTERS = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
+# Words that start giving examples of what was just asked about (general English).
+_EXAMPLES = re.compile(r"\b(?:for example|for instance|such as|e\.g\.|eg|including)\b",
+                       re.IGNORECASE)
+MIN_ASKED = 2  # content words before the examples for them to ask something of their own
 
 Frequency = Callable[[str], float]
 
@@ -227,9 +231,27 @@ class Coverage:
             found = [w for w in self.rare_unknown(sentence) if not describes_asker(sentence, w)]
             if found:
                 terms += [as_typed(sentence, w, self) for w in found]
+                rest = self.before_examples(sentence, found)
+                if rest:  # "can it cause referred pain, for example X?": the rest is asked
+                    covered.append(rest)
             else:
                 covered.append(sentence)
         return Gap(covered=" ".join(covered).strip(), terms=list(dict.fromkeys(terms)))
+
+    def before_examples(self, sentence: str, found: list[str]) -> str:
+        """The sentence up to where it starts giving examples ("..., for example X",
+        "such as X"), when every rare term of it stands among them and what comes before
+        asks something of its own: a rare example does not sink the question it
+        illustrates. "" when a term stands outside the examples."""
+        marker = _EXAMPLES.search(sentence)
+        if marker is None:
+            return ""
+        head = sentence[: marker.start()].rstrip(" ,;:(-")
+        tail = fold(sentence[marker.start():])
+        if any(not re.search(rf"\b{re.escape(w)}\b", tail) for w in found) or \
+                len(words_of(head)) < MIN_ASKED or self.rare_unknown(head):
+            return ""
+        return head + ("?" if sentence.rstrip().endswith("?") else "")
 
 
 @dataclass(frozen=True)

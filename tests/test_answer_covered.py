@@ -74,6 +74,12 @@ def test_a_figure_the_articles_never_give_is_named_for_what_they_do_discuss(pipe
     # The person's own figure, told beside the question, is not asked for.
     assert asked_aspect("is cycling ok for my knots? I ride 4 times a week") == ""
     assert asked_aspect("can I stretch 3 times a day") == "how often"
+    # "daily" before the word it describes asks for no frequency; as an adverb it does.
+    assert asked_aspect("what sort of daily habit keeps the tightness away?") == ""
+    assert asked_aspect("is it fine to do the chin tuck daily?") == "how often"
+    # "how much is a ..." asks what it costs; "how much is it meant to ache" does not.
+    assert asked_aspect("how much is an hour of therapy at the clinic?") == "prices"
+    assert asked_aspect("how much is it meant to ache after a session?") == ""
 
 
 def test_after_a_safety_verdict_a_condition_the_articles_never_discuss_is_named() -> None:
@@ -95,3 +101,11 @@ def test_what_a_question_sets_aside_is_not_what_it_asks_for() -> None:
     # The topic and the body are what every sentence is about: never set aside.
     assert set_aside("apart from the neck, where else do knots form?", topic) == frozenset()
     assert set_aside("how do I stretch my neck?", topic) == frozenset()
+
+
+def test_words_pointing_at_the_articles_are_no_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.live.index.coverage
+    question = "In the second article's stretching section, what does the author say about yoga?"
+    absent = absent_subjects(question, coverage)
+    assert not {"article", "section", "author"} & set(absent)
+    assert "yoga" in absent  # what it asks about is still named

@@ -138,3 +138,74 @@ def test_a_question_likening_its_knot_to_a_rope_knot_is_answered(pipeline) -> No
     ans = pipeline.answer("under the skin, does it feel firm, like a knot in a string?")
     _check_faithful(ans, _headings(pipeline))
     assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
+def test_a_knot_held_by_what_they_never_discuss_is_another_knot_however_it_reads() -> None:
+    from rag.answer import Ask, held_by_other
+
+    # Read close to their knot (0.93), but held by a word unlike any of theirs, and no
+    # word of their own in the question: a knot in the wood.
+    wood = Ask(question="a knot in the walnut slab for my table top, will it split?",
+               own=False, sense=0.93, absent=("walnut", "slab", "split"),
+               far=("walnut", "slab"), held=("walnut", "slab"))
+    assert held_by_other(wood)
+    # One of their own words keeps it theirs ("my trapezius", "muscle").
+    assert not held_by_other(replace(wood, own=True))
+    # Held by a word that is absent but near their words: the reading decides.
+    assert not held_by_other(replace(wood, far=()))
+
+
+def test_a_knot_in_a_part_of_the_body_they_never_name_is_elsewhere(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.holder import held_in_other_part
+
+    coverage = pipeline.index.coverage
+    compared = "I've got a hard knot in my wrist from typing; is it like a knot in the neck?"
+    assert held_in_other_part(compared, NOUNS, coverage) == ("wrist",)
+    ans = pipeline.answer(compared)
+    assert '"wrist"' in ans.body and not ans.citations, ans.body
+    # A knot their part holds too is theirs to answer.
+    both = "I have a knot in my wrist and a knot in my shoulder, which should I work on first?"
+    assert held_in_other_part(both, NOUNS, coverage) == ()
+    assert held_in_other_part("a knot under my shoulder blade, what helps?", NOUNS,
+                              coverage) == ()
+
+
+def test_one_of_their_own_terms_keeps_the_knot_theirs_whatever_holds_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.index.coverage
+    term = ("I tie knots in climbing rope all day at the crag; in the human neck, where "
+            "does the trapezius attach?")
+    assert held_elsewhere(term, NOUNS, ["climbing", "crag", "human"], coverage) == ()
+    ans = pipeline.answer(term)
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "trapezius" in ans.body.lower(), ans.body
+    # An everyday word they also write ("gently") is no term of theirs.
+    rope = "I tie knots in climbing rope all day at the crag; how do I undo them gently?"
+    assert held_elsewhere(rope, NOUNS, ["climbing", "crag"], coverage) == ("climbing",)
+
+
+def test_a_things_part_named_again_is_still_the_things() -> None:
+    from rag.answer.subject import of_a_thing
+
+    # "the neck" after "the banjo neck" is the banjo's; "my neck" is the person's.
+    assert of_a_thing("the banjo neck has a knot in the grain, will the neck bow over time?",
+                      "neck", ["banjo", "grain", "bow"])
+    assert not of_a_thing("the banjo neck has a knot in the grain and my neck aches from it",
+                          "neck", ["banjo", "grain"])
+    # A first "the neck" with no thing named before it is the person's.
+    assert not of_a_thing("the neck is where my knot sits, near my banjo case", "neck",
+                          ["banjo", "case"])
+
+
+def test_a_part_pressing_into_the_knot_is_the_tool_not_the_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import other_body_parts
+
+    coverage = pipeline.index.coverage
+    tool = "My sister leans her elbow into my knot for ages. Is leaning that hard a bad idea?"
+    assert other_body_parts(tool, coverage, NOUNS) == []
+    ans = pipeline.answer(tool)
+    assert ans.citations and "don't cover the" not in ans.body, ans.body
+    # A knot in that part, or the part named on its own, is still somewhere else.
+    assert other_body_parts("my sister has a knot in her elbow, what helps?", coverage,
+                            NOUNS) == ["elbow"]
+    assert other_body_parts("I lean my elbow into my knot, and now the elbow aches",
+                            coverage, NOUNS) == ["elbow"]

@@ -180,3 +180,22 @@ def test_the_eval_report_counts_usefulness_per_shape_and_declines() -> None:
     assert figures["  duration"] == "100.0% (1/1)" and figures["  definition"] == "0.0% (0/1)"
     assert figures["uncovered: declined or named"] == "50.0% (1/2)"
     assert figures["answerable wrongly declined"] == "50.0% (1/2)"
+
+
+def test_a_partial_answer_naming_a_term_is_not_counted_as_a_decline() -> None:
+    from rag.evaluate.answers import declined
+    from rag.models import Answer, Citation, Triage
+
+    partial = ('The articles don\'t cover "bruxism". A doctor or pharmacist can tell you '
+               'more about it.\n\nOn the rest of your question, the articles say: '
+               'Knots are common. [1]')
+    cited = [Citation(n=1, source="a.md", title="t", section="s", text="Knots are common.",
+                      score=0.5)]
+    quoted = Answer(question="q", triage=Triage(level="self_care"), answer=partial,
+                    body=partial, citations=cited)
+    assert not declined(quoted)
+    # The same words with nothing quoted, or a refusal, are declines.
+    outright = 'The articles don\'t cover "bruxism", so I can\'t answer that from them.'
+    assert declined(Answer(question="q", triage=Triage(level="self_care"), answer=outright,
+                           body=outright))
+    assert declined(Answer(question="q", triage=Triage(level="out_of_scope"), answer="Sorry."))

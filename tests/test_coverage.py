@@ -170,3 +170,16 @@ def test_an_everyday_word_with_a_prefix_is_not_a_rare_term(embeddings) -> None: 
     assert cov.check("would reglazing the window near my desk help my knot?").terms == []
     # "retinol" only starts like a prefix: what is left is no English word.
     assert cov.check("would retinol help my knot?").terms == ["retinol"]
+
+
+def test_a_rare_term_given_as_an_example_does_not_sink_the_question(pipeline) -> None:  # type: ignore[no-untyped-def]
+    coverage = pipeline.live.index.coverage
+    gap = coverage.check("Can a knot in the neck cause problems elsewhere, for instance tinnitus?")
+    assert gap.terms == ["tinnitus"]
+    assert gap.covered == "Can a knot in the neck cause problems elsewhere?"
+    ans = pipeline.answer("Can a knot in the neck cause problems elsewhere, for instance tinnitus?")
+    assert f'{DECLINED} "tinnitus".' in ans.answer and ans.citations, ans.answer
+    # The rare term is what is asked about, not an example of it: nothing is left to answer.
+    assert coverage.check("Is tinnitus something a neck knot can cause?").covered == ""
+    # A rare term outside the examples still sinks its sentence.
+    assert coverage.check("Does tinnitus come from knots, for example in the neck?").covered == ""

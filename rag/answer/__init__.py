@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from rag.answer.aspect import FigureTable, figure_stems, missing_aspect, never_given
 from rag.answer.context import GroupScorer, TopicScorer, rescore
 from rag.answer.filler import filler_table
-from rag.answer.holder import held_elsewhere, tied_by_hand
+from rag.answer.holder import held_elsewhere, held_in_other_part, tied_by_hand
 from rag.answer.passing import Mentions, in_passing, mentions, subject_stems
 from rag.answer.quoted import QuoteFinder
 from rag.answer.render import (
@@ -228,7 +228,9 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                figure_nowhere=bool(aspect) and (aspect not in figures.given if figures else _kept(
                    _NOWHERE, index.name, aspect, lambda: never_given(aspect, chunks))),
                said=said, absent=absent, other_sense=other_sense,
-               elsewhere=tuple(other_body_parts(question, index.coverage)),
+               elsewhere=tuple(other_body_parts(question, index.coverage, sorted(
+                   core - BODY_PARTS))) or held_in_other_part(
+                   question, core - BODY_PARTS, index.coverage),
                far=far, unspoken=tuple(w for w in far if index.coverage.in_articles(w)),
                anchored=anchored(question, index.coverage, topic, absent),
                own=anchored(question, index.coverage, topic, absent, OWN_WORD), sense=closeness,
@@ -355,6 +357,16 @@ def loosely_meant(ask: Ask) -> bool:
                         else LOOSE_SENSE)
 
 
+def held_by_other(ask: Ask) -> bool:
+    """Is the knot in something the articles never mention ("a celtic knot"), read loosely
+    as they use the word, or tied by hand? Or is what holds it unlike anything they discuss,
+    in a question using none of their own words ("a knot in the spruce for a violin top"):
+    then however close the knot's vector comes to theirs."""
+    loose = ask.sense is None or ask.sense < HELD_SENSE
+    return (bool(ask.held) and loose) or ask.tied \
+        or (not ask.own and bool(set(ask.held) & set(ask.far)))
+
+
 def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Candidate],
                 score: Scorer, quotable: Quotable, rest: bool = False
                 ) -> tuple[str, list[Citation], Shape]:
@@ -375,8 +387,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
     unrelated = not ask.anchored and bool(ask.far)
     loose = loosely_meant(ask)
-    # What the knot is in is something they never mention ("a celtic knot").
-    held = (bool(ask.held) and (ask.sense is None or ask.sense < HELD_SENSE)) or ask.tied
+    held = held_by_other(ask)
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):
         return DECLINE.format(subject=named(ask.absent)), [], shape
     fresh = rescore(query, fresh, ask.in_context, ask.topical)

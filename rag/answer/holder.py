@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rag.answer.subject import ASKING, BODY_PARTS, of_a_thing
-from rag.coverage import Coverage
+from rag.coverage import RARE_ZIPF, Coverage
 from rag.retrieval import STOPWORDS, stem_tokens
 
 # Prepositions that say where a thing is: "a knot in/on/inside the X".
@@ -98,13 +98,29 @@ def _phrase(toks: list[str], start: int) -> list[str]:
 
 
 def _theirs(question: str, held: Sequence[str], absent: Sequence[str],
-            coverage: Coverage) -> bool:
+            coverage: Coverage, nouns: Sequence[str] = ()) -> bool:
     """Does the question name a part of the body the articles name (not a thing's part,
-    "the neck of a bag"), or hold the noun in one of their own words ("muscle")?"""
-    body = [w for w in _tokens(question) if w in BODY_PARTS and coverage.in_articles(w)
+    "the neck of a bag"), hold the noun in one of their own words ("muscle"), or use one
+    of their own terms anywhere ("trapezius")?"""
+    toks = _tokens(question)
+    body = [w for w in toks if w in BODY_PARTS and coverage.in_articles(w)
             and not of_a_thing(question, w, absent)]
-    return bool(body) or any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
-                             for w in held if w not in BODY_PARTS)
+    own = any(coverage.in_articles(w) and coverage.keyness(w) >= THEIRS
+              for w in held if w not in BODY_PARTS)
+    return bool(body) or own or bool(terms_of_theirs(toks, nouns, coverage))
+
+
+def terms_of_theirs(toks: Sequence[str], nouns: Sequence[str], coverage: Coverage
+                    ) -> list[str]:
+    """The articles' own terms among ``toks``: words they write that are rare in English
+    ("trapezius", "nodule"). A question using one asks about their knot, whatever else it
+    holds ("I work with knots in pine all day; where does the trapezius attach?"); an
+    everyday word they use ("gently", "stretch") ties nothing, nor a form of the topic
+    noun itself ("knotted")."""
+    stems = {s for n in nouns for s in stem_tokens(n)}
+    return [t for t in toks if t.isalpha() and t not in BODY_PARTS and coverage.written(t)
+            and not stems & set(stem_tokens(t))
+            and coverage.frequency(t) < RARE_ZIPF and coverage.keyness(t) >= THEIRS]
 
 
 def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
@@ -115,7 +131,7 @@ def held_elsewhere(question: str, nouns: Iterable[str], absent: Sequence[str],
     by nothing, by the articles' own words or by a body."""
     nouns = list(nouns)
     held = holders(question, nouns)
-    if _theirs(question, held, absent, coverage):
+    if _theirs(question, held, absent, coverage, nouns):
         return ()
     return tuple(w for w in held if w in absent)
 
@@ -137,4 +153,16 @@ def tied_by_hand(question: str, nouns: Iterable[str], absent: Sequence[str],
     own = [t for t in toks if t.isalpha() and not stems & set(stem_tokens(t))
            and t not in BODY_PARTS and coverage.written(t) and coverage.keyness(t) >= THEIRS]
     return bool(verbs) and not own and not _theirs(question, holders(question, nouns),
-                                                   absent, coverage)
+                                                   absent, coverage, nouns)
+
+
+def held_in_other_part(question: str, nouns: Iterable[str], coverage: Coverage
+                       ) -> tuple[str, ...]:
+    """The parts of the body holding the topic noun ("a knot in my forearm") when the
+    articles name none of them: a knot somewhere else, even when the question also names
+    a part they do to compare ("is it the same as a neck knot?"). () when a part they
+    name holds it too ("a knot in my calf and one in my neck") or no part holds it."""
+    parts = [w for w in holders(question, list(nouns)) if w in BODY_PARTS]
+    if not parts or any(coverage.in_articles(w) for w in parts):
+        return ()
+    return tuple(parts)

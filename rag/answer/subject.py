@@ -15,7 +15,9 @@ from rag.answer.shape import unshaped
 from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
 
-# Words of asking and judging, not subjects (general English, not this corpus's topics).
+# Words of asking and judging, not subjects (general English, not this corpus's topics);
+# and the words that point at the articles themselves ("the first article", "the
+# definition section"): the articles never name themselves, yet they are no subject.
 ASKING = frozenset("""
 good bad best better worse worst okay fine normal safe unsafe right wrong worth useful
 helpful effective work works working worked help helps helped need needs want wants know
@@ -36,6 +38,7 @@ full quick quickly slow slowly his her hers him she he they them their getting g
 keep keeps kept usually always sometimes
 one ones per via upon within among
 supposed meant expected allowed able possible likely
+article articles section sections paragraph paragraphs author authors blog website webpage
 """.split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 # A word at least this many powers of ten commoner among the articles' words than in
@@ -139,27 +142,58 @@ def named(words: Sequence[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
-def other_body_parts(question: str, coverage: Coverage) -> list[str]:
+def other_body_parts(question: str, coverage: Coverage, nouns: Sequence[str] = ()
+                     ) -> list[str]:
     """Body parts the question names that the articles never mention, when it names none
-    that they do ("a knot in my calf", not "my elbow into my shoulder")."""
+    that they do ("a knot in my calf", not "my elbow into my shoulder"), nor only as what
+    presses into one of ``nouns`` ("digs his elbow into my knot": the knot is elsewhere)."""
     parts = [w for w in words_of(question) if w in BODY_PARTS]
     if any(coverage.in_articles(w) for w in parts):
         return []
-    return [w for w in parts if not coverage.in_articles(w)]
+    return [w for w in parts if not coverage.in_articles(w)
+            and not presses_into(question, w, nouns)]
 
 
-# "the neck of a bottle", "a guitar neck": a body part's name for part of a thing.
-_PART_OF = (r"\b{part}\s+of\s+(?:a|an|the|this|that|my|your|his|her)?\s*([a-z]+)",
-            r"\b([a-z]+)\s+{part}\b")
+_INTO = (r"\b{part}\s+(?:[a-z]+\s+)?(?:into|onto|against)\s+(?:(?:the|a|my|his|her|your|"
+         r"this|that)\s+)?(?:[a-z]+\s+)?(?:{nouns})\b")
+
+
+def presses_into(question: str, part: str, nouns: Sequence[str]) -> bool:
+    """Is the body part ``part`` only what presses into the topic noun ("his elbow into
+    my knot", "my knuckles right against the knot")? It is the tool, not the place."""
+    if not nouns:
+        return False
+    q = " ".join(question.lower().split())
+    into = _INTO.format(part=re.escape(part), nouns="|".join(map(re.escape, nouns)))
+    uses = re.findall(r"\b" + re.escape(part) + r"\b", q)
+    return bool(uses) and len(re.findall(into, q)) >= len(uses)
+
+
+# "the neck of a bottle", "a guitar neck": a body part's name for part of a thing, read
+# from the word before it or the phrase an "of" after it opens. (Not from the word after
+# it: "my neck FAST", "so my neck doesn't" name no thing.)
+_OF_A = re.compile(r"\s+of\s+(?:(?:a|an|the|this|that|my|your|his|her)\s+)?([a-z]+)")
+_PREV = re.compile(r"([a-z]+)\s+$")
 
 
 def of_a_thing(question: str, part: str, absent: Sequence[str]) -> bool:
     """Is every use of the body part ``part`` in the question the part of a thing the
-    articles never mention ("the neck of a balloon", "my guitar neck")?"""
+    articles never mention ("the neck of a balloon", "my guitar neck")?
+    Once a thing's part is named, a later "the neck" is that thing's too ("my guitar neck
+    has a knot, will the neck warp?"); "my neck" never is."""
     q = " ".join(question.lower().split())
-    uses = re.findall(r"\b" + re.escape(part) + r"\b", q)
-    things = [t for p in _PART_OF for t in re.findall(p.format(part=re.escape(part)), q)]
-    return bool(uses) and len([t for t in things if t in absent]) >= len(uses)
+    uses = list(re.finditer(r"\b" + re.escape(part) + r"\b", q))
+    seen = False
+    for use in uses:
+        before, after = _PREV.search(q[: use.start()]), q[use.end():]
+        of = _OF_A.match(after)
+        thing = (before is not None and before.group(1) in absent) or \
+            (of is not None and of.group(1) in absent)
+        again = seen and before is not None and before.group(1) == "the"
+        if not (thing or again):
+            return False
+        seen = True
+    return bool(uses)
 
 
 def anchored(question: str, coverage: Coverage, topic: frozenset[str],

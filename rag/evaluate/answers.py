@@ -35,8 +35,12 @@ PHARMACIST = "pharmacist"
 
 
 def declined(ans: Answer) -> bool:
-    """Declined outright: "the articles don't cover ..." or refused as out of scope."""
-    return DECLINED in ans.answer or ans.triage.level == "out_of_scope"
+    """Declined outright: "the articles don't cover ..." with nothing of the articles
+    quoted, or refused as out of scope (as an other-meaning question is counted refused).
+    An answer that names a term it does not cover and quotes the rest ('The articles
+    don't cover "SCM". ... On the rest of your question, the articles say: ...') is the
+    partial answer the issue asks for, not a decline."""
+    return ans.triage.level == "out_of_scope" or (DECLINED in ans.answer and not ans.citations)
 
 
 def names_subject(ans: Answer, subject: str) -> bool:
