@@ -375,3 +375,12 @@ def test_a_story_someone_told_is_no_request_for_one(pipeline) -> None:  # type: 
     assert level(pipeline, "my aunt tell me her story every visit. only a knot in my "
                  "shoulder, ice or hot?") == "self_care"
     assert level(pipeline, "tell me a story about a knot") == "out_of_scope"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    ("mi head did hurt mi las week but it done now, jus di knot pon mi neck",
+     "mi head a hurt mi every day from christmas, it nuh wan go, an mi neck have a knot"),
+])
+def test_creole_time_words_read_as_meant(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"

@@ -339,7 +339,14 @@ _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     # "it done long time": it is over; "when mi young": when I was young.
     (r"(?:(?<=it )|(?<=that ))done", "is over"),
     (r"when i(?= (young|small|little|a child|a pickney|a youth)\b)", "when i was"),
-    (r"i use to", "i used to"),
+    (r"i use to", "i used to"), (r"an", "and"),
+    # "from Christmas": since; "it nuh wan done": it will not go.
+    (r"from(?= (christmas|easter|last|monday|tuesday|wednesday|thursday|friday|saturday|"
+     r"sunday|january|february|march|april|may|june|july|august|september|october|"
+     r"november|december|morning|yesterday)\b)", "since"),
+    (r"not wan(t)? (done|go|stop|finish|ease|leave|quit)", "will not go"),
+    (r"(hurt|hurting|pain|paining|tell|told|help|helping|give|gave|bother|bothering) i",
+     r"\1 me"),
     # "him face", "her words": a possessive; "one side a him face": of his face.
     (r"(?<=side )a(?= (him|her|mi|my|di) )", "of"),
     (rf"him(?= ({_BODY}|words?|speech|voice|eyes?|mout|mouth)\b)", "his"))]
