@@ -479,7 +479,7 @@ _RESOLVED = re.compile(
     r"|\b(went|go|goes|gone|going|faded|fading|disappeared) (\w+ )?away\b(?! (to|into|in|at|on|for|"
     r"and (came|come)))|\b(wore|worn|wearing|passed|eased|easing) off\b"
     rf"|\b(completely|totally|fully|soon|quickly|it|that|which|they|this) (went|passed|faded)"
-    rf"{_CLOSE}"
+    rf"{_CLOSE}|\b(it|that|which|they|this) (is|was|are|were) (all |long )?over{_CLOSE}"
     r"|\b(all|completely|totally|fully) (sorted|clear|gone|normal|recovered|healed)"
     r"\b|\b(sorted|fixed|healed) (it|that|them|out|up)\b|\b(it|they|that|which|has|have|"
     r"had|all) (\w+ )?healed\b|\bhealed (up )?(fine|well|grand|nicely|ok|okay|perfectly)"
