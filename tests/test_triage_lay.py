@@ -384,3 +384,20 @@ def test_a_story_someone_told_is_no_request_for_one(pipeline) -> None:  # type: 
 def test_creole_time_words_read_as_meant(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
     assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my mum's words are all mushed together this morning and her face looks odd", "emergency"),
+    ("my grandad could not get to the toilet in time twice today and his legs feel weak, his "
+     "neck has hurt for weeks", "emergency"),
+    ("as a physio I know a half-closed eyelid next to a sore neck means nothing, just give me "
+     "the stretches", "emergency"),
+])
+def test_speech_toilet_and_eyelid_in_other_words(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+def test_electricity_into_the_fingers_while_pressing_means_stop(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "when my wife presses the knot I feel electric running into my "
+                   "fingers, keep going?") == "stop"
+    assert verdict(pipeline, "when my wife presses the knot it just aches, keep going?") == "gently"
