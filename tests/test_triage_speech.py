@@ -124,7 +124,7 @@ def test_a_knock_told_by_where_it_came_from_still_counts(pipeline, text: str
 
 def test_caribbean_creole_is_read_as_meant_only_where_it_is_spoken() -> None:
     assert as_spoken("mi han a shake an mi cyaan hold di cup") == \
-        "my hand shaking an i cannot hold the cup"
+        "my hand shaking and i cannot hold the cup"
     assert as_spoken("i have a drop of water and mi amigo") == "i have a drop of water and mi amigo"
 
 
