@@ -113,14 +113,16 @@ def test_one_sign_buried_in_a_long_story_is_flagged(pipeline) -> None:  # type: 
 
 
 def test_the_learned_layer_only_adds(pipeline) -> None:  # type: ignore[no-untyped-def]
-    """With the head switched off, no level is ever higher: it may add, never clear."""
+    """With the head switched off (and the example layer that stands in for it when there
+    is no head), no level is ever higher: it may add, never clear."""
     learned, pipeline.safety.learned = pipeline.safety.learned, None
+    semantic, pipeline.safety.semantic = pipeline.safety.semantic, None
     cases = load_jsonl(EVALS / "safety" / "red_flags.jsonl")[::7] + \
         load_jsonl(EVALS / "safety" / "near_miss.jsonl")
     try:
         without = [pipeline.safety.assess(c["question"]).triage.level for c in cases]
     finally:
-        pipeline.safety.learned = learned
+        pipeline.safety.learned, pipeline.safety.semantic = learned, semantic
     with_head = [pipeline.safety.assess(c["question"]).triage.level for c in cases]
     assert all(LEVEL_RANK[w] >= LEVEL_RANK[o] or o == "out_of_scope"
                for w, o in zip(with_head, without, strict=True))

@@ -96,7 +96,9 @@ def test_a_bone_that_broke_told_with_a_verb_forbids_pressing(pipeline) -> None: 
 
 
 def test_pidgin_english_is_read_as_meant(pipeline) -> None:  # type: ignore[no-untyped-def]
-    assert as_spoken("e no gree go, i no fit turn am") == "it will not go, i cannot turn am"
+    assert as_spoken("e no gree go, i no fit turn am") == "it will not go, i cannot turn it"
+    assert as_spoken("e no dey move, i am tired") == "it does not move, i am tired"
+    assert as_spoken("the place don turn blue") == "the place has turn blue"
     text = ("My neck don dey pain me two weeks now. I don try heat, balm and tablets, e no "
             "gree go. Wetin I fit do?")
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]

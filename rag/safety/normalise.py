@@ -311,10 +311,17 @@ _MASKED = re.compile(r"(?<![\w*])[a-z]+(?:\*{1,2}[a-z]+){1,3}(?![\w*])")
 # West African Pidgin English, phrase by phrase: "e no gree go" (it will not go), "I no fit
 # sleep" (I cannot sleep), "my chest no dey pain me" (is not paining me).
 _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
-    (r"no fit", "cannot"), (r"no gree", "will not"), (r"no dey", "is not"),
+    (r"no fit", "cannot"), (r"no gree", "will not"),
+    (r"no dey(?= (move|turn|bend|shift|go|stop|comot|ease|work|answer|respond)\b)",
+     "does not"),
+    (r"no dey", "is not"),
     (r"don dey", "has been"), (r"dey", "is"), (r"wetin", "what"), (r"abeg", "please"),
     (r"don(?= (try|take|use|do|go|see|get|start|reach|finish)\b)", "have"),
-    (r"e(?= (no|dey|don|is|will|wan|go|be|get|pain|hurt|start)\b)", "it"))]
+    (r"don(?= (turn|become|swell|change|spoil|scatter|lock|hold|stop|catch|tight|stiff)\b)", "has"),
+    # "Am" after a verb or a place word is "it" ("turn am", "under am"); "I am" stays.
+    (r"(turn|press|move|touch|rub|massage|shake|lift|hold|bend|carry|use|see|feel|push|"
+     r"leave|stretch|squeeze|under|on|top|for|inside|near|give|take|put|do) am", r"\1 it"),
+    (r"e(?= (no|dey|don|is|does|has|will|wan|go|be|get|pain|hurt|start|finish)\b)", "it"))]
 # Caribbean English Creole (Jamaican Patois), phrase by phrase: "mi cyaan turn mi neck"
 # (I cannot turn my neck), "mi han nah grip" (my hand is not gripping), "it keep a drop"
 # (keeps dropping), "di pain inna mi chest" (the pain in my chest).

@@ -297,7 +297,10 @@ _PEOPLE = (r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|boyfri
            r"relative)s?")
 _CLOSE_ONE = re.compile(
     rf"\b((my|mi|me|our|his|her|their) ((\w+'s|\w+s') )?(\w+ ){{0,2}}?{_PEOPLE}|"
-    rf"(a|an|the|one of (my|our|the)) (\w+ ){{0,2}}?{_PEOPLE})\b")
+    rf"(a|an|the|one of (my|our|the)) (\w+ ){{0,2}}?{_PEOPLE}|"
+    # ... or named as people talk of them, with no "my": "mum had a fall", "mate got knocked off".
+    r"(mum|mom|mam|dad|mate|nan|nana|gran|granny|grandma|grandad|grandpa|bro|sis|hubby|"
+    r"wifey|missus|the missus|the wife|the husband))\b")
 # ... whose trouble is told as over, or as not the writer's ...
 _THEIRS_OVER = re.compile(
     r"\b((he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)?|"
@@ -305,7 +308,15 @@ _THEIRS_OVER = re.compile(
     r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
     r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
     r"\b(recovered|healed|mended) (fully|completely|totally|well|fine)\b|"
-    r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
+    # ... or a person who has died: "god rest her", "may he rest in peace", "she passed away".
+    r"\b(god|lord) rest (him|her|them|(his|her|their) souls?)\b|\brest in peace\b|"
+    r"\b(he|she|they) (has |have )?(since )?(passed away|passed on|died)\b")
+# ... or as not the writer's, of something that is not happening to them now ("my son has a
+# fever and a stiff neck, not me" is the son's sign, today) ...
+_NOT_ME = re.compile(r"\bnot me\b|\bi (have )?never had (it|that|one)\b")
+_PRESENT = re.compile(r"\b(has|have|is|are|gets|get|keeps|can ?not|cannot|will not|does|feels|"
+                      r"looks|seems|says)\b")
+_LATE = re.compile(r"\b(my|our|his|her|their) (dear |beloved )?late\b")
 # ... or as long past (not "an hour ago", not "this morning": a recent event may still need
 # care), or as an illness they live with ("has cancer", "is having chemo") ...
 _THEIRS_PAST = re.compile(
@@ -361,8 +372,10 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
         # Told as over in its own clause, as its last words ("my husband is fine. my wife
         # collapsed" keeps the wife's sentence; "he is fine now, but he is slurring today"
         # its sign), or long past or lived with, with nothing of now in it.
-        over = [o for o in _THEIRS_OVER.finditer(clause) if len(clause[o.end():].split()) <= 3]
         rest = clause[m.end() - start:]
+        over = any(len(clause[o.end():].split()) <= 3 for o in _THEIRS_OVER.finditer(clause)) \
+            or bool(_LATE.match(m.group(0))) \
+            or bool(_NOT_ME.search(clause) and not _PRESENT.search(rest))
         # An illness they live with is theirs whenever it was found ("just got diagnosed
         # with cancer"); only what happens after it may be now.
         ill = _THEIR_ILLNESS.search(rest)
@@ -489,6 +502,10 @@ _RESOLVED = re.compile(
     r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b"
     r"|\b(fine|better|normal|ok|okay) (now|since|afterwards|after (that|a|about|like|"
     r"\w+ (minutes?|hours?|seconds?)))"
+    # "... then normal", "and then it was fine", "it finished" (West African English).
+    r"|\b(then|and then|afterwards|soon|quickly|straight away|right away) (it was |it is |it's |"
+    r"was |is |all |back to |back )?(fine|better|normal|ok|okay)\b"
+    rf"|\b(it|that|which|they) (has |have |don )?(finish|finished|stopped|ended){_CLOSE}"
     r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
     r"say|told (me|us|him|her)|reckons|thinks|confirmed|checked)\b[^.;!?]{0,40}\b(normal|fine|"
     r"nothing|harmless|benign|ok|okay|all clear|hormones|not (serious|worrying|a worry|"
@@ -528,7 +545,8 @@ _NUMB_WORD = re.compile(r"numb|tingl|pins|needles|dead|asleep|sleep|fuzzy|prickl
 _LAY_ON_IT = re.compile(
     r"\b(slept|sleeping|sleep|lying|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
-    r"( \w+){0,3}? (on (it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|crooked)|"
+    r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
+    r"crooked)|"
     r"\bcross[- ]?legged\b|\blegs crossed\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
@@ -537,7 +555,12 @@ _WOKE_UP = re.compile(
     r"(stood|moved|shifted|got up|shook|stamped|rolled|sat up|changed|stretched|woke)|"
     r"\b(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|"
     r"moment)s?\b|\bwent away\b|\b(fine|normal|ok|okay) (a|after a|within a|in a) "
-    r"(minute|moment|second)")
+    r"(minute|moment|second)|"
+    # ... or shaken back, told as lasting seconds, or "then normal".
+    r"\b(shook|shake|shaking|shakes|wiggled|wiggle|rubbed|flapped) (it|them|my \w+|the \w+)"
+    r"( out| about| around| off)?\b|\b(\d+|a few|few|couple of|ten|twenty|thirty) (seconds?|"
+    r"secs?|moments?)\b|\b(then|and then|soon|quickly) (it was |it is |it's |was |is |all |"
+    r"back to )?(fine|normal|ok|okay|gone)\b|\b(it|e) (don )?finish(ed)?\b")
 
 
 # ... and not numbness that stays or returns ("came back after a week and is numb all day").

@@ -1,0 +1,101 @@
+"""How a sign is told: of someone who has died, as over, as a figure, in Pidgin, by what a
+surgeon did. Wording of our own; each kind has a counterpart that must still count."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+
+from .triage_helpers import level, verdict
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # Someone who has died: their trouble is over, beside the writer's own knot.
+    ("my late grandad had a weak arm for years. I have a knot in my shoulder, stretches?",
+     "my grandad has had a weak arm since this morning. I have a knot in my shoulder"),
+    ("my aunt had awful headaches every week for years, god rest her. I get a knot in my "
+     "neck from driving, what stretch?",
+     "my aunt has awful headaches every week and they are getting worse. I have a knot"),
+    # Named with no "my", as people talk: still someone else, still over.
+    ("dad came off his bike last year, he is fine now. I have a knot in my shoulder",
+     "dad came off his bike this morning and now his neck hurts. I have a knot too"),
+])
+def test_someone_elses_trouble_that_is_over(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+def test_not_me_does_not_clear_someone_elses_sign_today(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "my cousin crashed his motorbike two years ago, not me. I have a "
+                           "knot in my shoulder, which stretch?") == "self_care"
+    # The son's fever and stiff neck are his, now: the writer is asking for him.
+    assert level(pipeline, "my son has a high temperature and a stiff neck, not me. can I "
+                           "massage my knot?") == "emergency"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # A school year is no stretch of time.
+    ("I teach a year 5 class and have had a knot since yesterday. stretches?",
+     "I have had this knot for a year now and it is getting worse"),
+    # How long a sign has been gone is not how long it has lasted.
+    ("had a temperature at christmas, clear for weeks now. just a knot from painting the "
+     "ceiling, heat?",
+     "a headache that has not cleared for three weeks now, and my traps ache"),
+    # "Not getting worse" after how long it has been.
+    ("knot in my trap, three days old, not getting worse, just sore. heat or ice?",
+     "knot in my trap, three days old and getting worse every day"),
+    # A workout "destroyed" its doer; a muscle "fried": figures for hard work.
+    ("that spin class destroyed me, my quads are trashed and there's a knot in my neck. "
+     "foam roller?",
+     "a car hit me on my bike this morning and my neck is trashed"),
+    # Reading about an illness is not having it.
+    ("I was reading up on lymphoma all night but my knot is just sore from work. heat?",
+     "I was treated for lymphoma and now a lump on my neck keeps growing"),
+    # A limb that lay wrong, shaken back, or gone "then normal".
+    ("my hand went to sleep while I lay on it reading, I shook it out and it was fine. "
+     "knot in my trap, heat?",
+     "my hand went numb while I lay on it and it is still numb hours later"),
+])
+def test_everyday_stories_that_borrow_a_signs_words(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A bladder that "let go" or "gave way" is lost control of it.
+    ("my bladder gave way on the stairs this morning and my legs feel weak", "emergency"),
+    # Turning told by its directions: "can't turn it left or right".
+    ("since I woke up I cannot turn my head left or right, knot in my neck", "urgent"),
+    # West African Pidgin: "no fit turn am" (cannot turn it), "e no dey move" (it does not move).
+    ("my neck don hold one place since morning, I no fit turn am, e no dey move at all",
+     "urgent"),
+])
+def test_signs_told_in_other_words(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[expected]
+
+
+def test_turning_freely_is_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "I can turn my head left and right, it is just tight. "
+                           "stretch?") == "self_care"
+
+
+@pytest.mark.parametrize(("dont", "ok"), [
+    # Surgery told by what was done, against the same verbs said of things.
+    ("they took a disc out of my neck last month and fused it, can I press the knot?",
+     "they took the bins out and put a new shelf up, can I press the knot in my trap?"),
+    ("had a plate and screws put in my neck in the spring. can I press the knot by it?",
+     "I put the screws in the shelf this morning, can I press the knot in my shoulder?"),
+    # A bruise told by the colour it turns.
+    ("the spot has started to turn purple since I hit it on the door, can I press on it?",
+     "the knot is the size of a grape, can I press on it?"),
+])
+def test_what_forbids_pressing_told_plainly(pipeline, dont: str, ok: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, dont) == "do_not_press"
+    assert verdict(pipeline, ok) == "gently"
+
+
+def test_a_remedy_question_is_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "Heat or ice?" sits close to "red, swollen and hot" for the embedding model alone.
+    assert level(pipeline, "I have a knot in my shoulder, heat or ice?") == "self_care"
+    assert level(pipeline, "the skin over my knot is red, puffy and hot to touch") != "self_care"
