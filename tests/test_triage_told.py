@@ -99,3 +99,17 @@ def test_a_remedy_question_is_no_sign(pipeline) -> None:  # type: ignore[no-unty
     # "Heat or ice?" sits close to "red, swollen and hot" for the embedding model alone.
     assert level(pipeline, "I have a knot in my shoulder, heat or ice?") == "self_care"
     assert level(pipeline, "the skin over my knot is red, puffy and hot to touch") != "self_care"
+
+
+@pytest.mark.parametrize(("sudden", "slow"), [
+    ("my left hand suddenly went limp holding my cup, knot in my neck on that side",
+     "my left hand has been getting weaker for a month, knot in my neck on that side"),
+    ("my right arm went heavy in the middle of brushing my hair and it is still not right",
+     "my right arm has gone weak over the last few weeks when I lift things"),
+])
+def test_one_arm_weak_all_at_once_is_a_stroke_sign(pipeline, sudden: str, slow: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, sudden) == "emergency"
+    # Weakness that came on slowly is a nerve sign to the rules (the learned layer may
+    # still add more).
+    flags = pipeline.safety.assess(slow, []).flags
+    assert "nerve_weakness" in flags and "stroke_dissection" not in flags
