@@ -17,7 +17,7 @@ import gradio as gr
 from rag.errors import KnotbotError
 from rag.models import Option, Pipeline, PressForm
 from rag.settings import Settings
-from ui import handlers, render
+from ui import handlers, lean, render
 from ui.style import CSS, JS
 
 EXAMPLES = [
@@ -269,6 +269,7 @@ def build_app(
     # the first one imports pyplot to find one (about 0.3 s of the first answer). Knotbot
     # draws nothing, and a server has no display: the file backend.
     os.environ.setdefault("MPLBACKEND", "agg")
+    lean.lighten()  # no copy of every component's configuration per new session
     settings = settings or Settings()
     feedback = feedback_file or settings.feedback_file
     with KnotbotBlocks(title="Knotbot", analytics_enabled=False) as app:
