@@ -214,11 +214,13 @@ def test_hostile_question_is_escaped_in_the_chat() -> None:
     assert entries[0].question == HOSTILE
 
 
-def test_chat_streams_and_puts_banner_first() -> None:
+def test_chat_shows_the_message_at_once_then_the_reply_banner_first() -> None:
     question = "I have a fever and a stiff neck, how do I massage it?"
     updates = list(handlers.respond(FakePipeline(), question, []))
-    assert len(updates) >= 3
+    shown = updates[0][0]  # before the pipeline is asked: the message and a waiting line
+    assert shown is not None and shown[0]["role"] == "user" and "kb-waiting" in shown[1]["content"]
     reply = updates[-1][0][-1]["content"]
+    assert len(updates) == 2  # no frame of the safety block alone (the reply is complete)
     assert reply.index("kb-banner-emergency") < reply.index("kb-press-do-not-press")
     assert reply.index("kb-press") < reply.index("Please get medical help")
 

@@ -7,17 +7,18 @@ it. All decisions come from the pipeline; this module only lays out and wires th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
 import gradio as gr
 
 from rag.errors import KnotbotError
 from rag.models import Option, Pipeline, PressForm
 from rag.settings import Settings
-from ui import handlers, render
+from ui import handlers, lean, render
 from ui.style import CSS, JS
 
 EXAMPLES = [
@@ -147,7 +148,7 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int)
     # reload the moment the reply lands loses nothing.
     chat_out = [tab.chatbot, tab.box, tab.notice, tab.entries, tab.stored]
 
-    def on_send(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
+    def frames(message: str, log: handlers.ChatLog) -> Iterator[tuple[Any, ...]]:
         written = len(log or [])
         for update in handlers.respond(pipeline, message, log, max_chars=tab.max_chars,
                                        delay=delay):
@@ -156,13 +157,22 @@ def _wire_send(tab: ChatTab, pipeline: Pipeline, delay: float, concurrency: int)
                 written, stored = len(entries), handlers.to_stored(entries)
             yield (*(gr.skip() if part is None else part for part in update), stored)
 
+    async def whole(message: str, log: handlers.ChatLog) -> tuple[Any, ...]:
+        """Without a typing effect, the reply in one frame: every frame costs the server
+        the whole chat's post-processing, and each step of a generator is a hand-over to
+        a worker thread, so the line saying Knotbot is looking in its articles (sent a
+        few ms before the reply) is left out. The queue's notice line shows the wait."""
+        *_, last = await anyio.to_thread.run_sync(lambda: list(frames(message, log)))
+        return last
+
+    on_send: Callable[..., Any] = frames if delay else whole
     # The pipeline is read-only per question (tests/test_concurrency.py), so several
     # people are answered at once, all chat triggers sharing one pool of workers. Someone
     # who must wait sees their place in the queue (and its ETA) on the notice line.
     wait: dict[str, Any] = {"show_progress": "minimal", "show_progress_on": [tab.notice],
             "concurrency_limit": concurrency, "concurrency_id": "chat"}
     gr.on([tab.box.submit, tab.send.click], on_send, [tab.box, tab.entries], chat_out,
-          **wait)
+          api_name="on_send", **wait)
     for button, text in zip(tab.examples, EXAMPLES, strict=True):  # an example is sent
         button.click(partial(on_send, text), [tab.entries], chat_out, **wait, **PAGE_ONLY)
     tab.box.change(None, [tab.box], [tab.counter], js=COUNTER_JS % tab.max_chars)
@@ -269,6 +279,7 @@ def build_app(
     # the first one imports pyplot to find one (about 0.3 s of the first answer). Knotbot
     # draws nothing, and a server has no display: the file backend.
     os.environ.setdefault("MPLBACKEND", "agg")
+    lean.lighten()  # no copy of every component's configuration per new session
     settings = settings or Settings()
     feedback = feedback_file or settings.feedback_file
     with KnotbotBlocks(title="Knotbot", analytics_enabled=False) as app:

@@ -34,8 +34,7 @@ UNEXPECTED = (
     "Sorry, something went wrong on Knotbot's side and it cannot answer right now. "
     "If this is an emergency, call your local emergency number."
 )
-STREAM_FRAMES = 30  # frames of a reply with a typing delay
-QUICK_FRAMES = 1  # ... and without one (the safety block, then the reply)
+STREAM_FRAMES = 30  # frames of a reply with a typing delay (none without one)
 USER_SHOWN_CHARS = 300  # a longer message shows its start only, so the reply stays near
 
 
@@ -156,15 +155,15 @@ def respond(
         return
     key, said = f"m{len(entries)}", earlier_reasons(earlier, answer)
     # A typing delay holds a worker for every frame (0.6 s a reply at 0.02 s), so people
-    # queue behind it: none unless asked for (``delay``). Without it the frames would all
-    # go out at once, and each costs the server the whole chat's post-processing
-    # (sanitising, diffing, sending): then only the safety block goes first. The stream's
+    # queue behind it: none unless asked for (``delay``). Without one the reply goes whole:
+    # the answer is complete before any frame of it could go, so a frame of its safety
+    # block alone would reach the page a few ms before the reply, and each frame costs the
+    # server the whole chat's post-processing (sanitising, diffing, sending). The stream's
     # last frame is the finished reply, which the last update below carries anyway.
-    frames = STREAM_FRAMES if delay else QUICK_FRAMES
-    for frame in list(render.stream_answer(answer, max_frames=frames, key=key,
-                                           earlier=said))[:-1]:
-        yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
-        if delay:
+    if delay:
+        for frame in list(render.stream_answer(answer, max_frames=STREAM_FRAMES, key=key,
+                                               earlier=said))[:-1]:
+            yield chat_messages([*entries, Entry("assistant", frame)]), "", "", entries
             time.sleep(delay)
     html = render.render_answer(answer, key, said)
     entries.append(Entry("assistant", html, question=text, answer=answer))
