@@ -17,7 +17,7 @@ from itertools import chain
 
 from langchain_core.documents import Document
 
-from rag.answer.shape import LIST_SHAPES, Shape, classify
+from rag.answer.shape import LIST_SHAPES, Shape, classify, unshaped
 from rag.chunking import body_of, split_sentences
 from rag.retrieval import stem_tokens
 
@@ -295,6 +295,19 @@ def sub_section_list(group: list[Document], cands: list[Candidate], score: Score
     return out
 
 
+def asked_under_heading(top: Candidate, group: Sequence[Document], shape: Shape,
+                        asked: frozenset[str]) -> bool:
+    """Does the best sentence sit outside the list, under a heading that asks what the
+    question asks in the question's own words ("Why Won't My Muscle Knots Go Away?" for
+    "why does my knot never go away?")? Then the question is that heading's, not the
+    list's: it is answered by the sentences under it."""
+    if top.doc.id in {d.id for d in group}:
+        return False
+    heading = str(top.doc.metadata.get("section") or "")
+    return bool(heading) and classify(heading) == shape \
+        and bool(asked & set(stem_tokens(unshaped(heading))))
+
+
 def _also(items: list[Item], cands: list[Candidate], shape: Shape) -> list[Candidate]:
     """The best-matching sentence outside the list, when the list does not quote it."""
     listed = {c.text for item in items for c in item.quotes}
@@ -312,7 +325,7 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.
         group = _first_group(docs, chunks, shape)
-        if group and shape != "see_doctor":
+        if group and shape != "see_doctor" and not asked_under_heading(top, group, shape, asked):
             items = sub_section_list(group, cands, score, quotable, question)
             if len(items) >= 2:
                 return Plan(shape, items, as_list=True, also=_also(items, cands, shape))
