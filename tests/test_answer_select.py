@@ -115,3 +115,39 @@ def test_a_duration_asked_in_a_unit_favours_a_figure_in_that_unit() -> None:
         assert unit_cue(plain) is None, plain
         best = max(shaped(cands, "duration", question=plain), key=lambda c: c.score)
         assert best.text.startswith("Keep the pressure"), plain
+
+
+def test_a_question_asking_under_what_condition_favours_a_sentence_stating_one() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import CONDITION_ASKED, Candidate, shaped
+    from rag.retrieval import stem_tokens
+
+    doc = Document("x")
+    cands = [Candidate("A physiotherapist works on posture and strength.", doc, 0, 0, 0.5),
+             Candidate("If the stiffness lasts beyond a week, book a physiotherapist.", doc, 0,
+                       1, 0.44),
+             Candidate("If you sit a lot, stand up every hour.", doc, 0, 2, 0.43)]
+    for question in ("at what point is a physiotherapist worth it?",
+                     "when should I go and see a physiotherapist?",
+                     "how do I know when to book a physiotherapist?"):
+        assert CONDITION_ASKED.search(question), question
+        asked = frozenset(stem_tokens("physiotherapist worth book go see"))
+        best = max(shaped(cands, "other", asked, question=question), key=lambda c: c.score)
+        assert best.text.startswith("If the stiffness"), question
+    # Asking what, not when: the sentence that matches best keeps its lead; and a condition
+    # about something the question does not ask about ("if you sit") gains nothing.
+    question = "what does a physiotherapist do for stiffness?"
+    assert not CONDITION_ASKED.search(question)
+    asked = frozenset(stem_tokens("physiotherapist stiffness"))
+    assert max(shaped(cands, "other", asked, question=question),
+               key=lambda c: c.score).text.startswith("A physiotherapist")
+    got = shaped(cands, "other", frozenset(stem_tokens("physiotherapist")),
+                 question="when should I see a physiotherapist?")
+    assert got[2].bonus == 0.0 and got[1].bonus > 0.0
+
+
+def test_at_what_point_to_see_a_therapist_is_answered_by_the_condition(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("my trapezius knot has been sore for ages, at what point is it worth "
+                          "going to a massage therapist?")
+    assert "time to see a massage therapist" in ans.body, ans.body

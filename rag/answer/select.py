@@ -100,6 +100,23 @@ def says_yes_or_no(sentence: str, asked: frozenset[str]) -> bool:
     return bool(_MODAL.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
 
 
+# "At what point should I...?", "when is a tool better?": asks under what condition, and
+# is answered by a sentence that states one ("If ... it is time to see...", "When manual
+# pressure is insufficient ...") about what it asks.
+CONDITION_ASKED = re.compile(r"\b(?:at what point|when (?:should|do|does|would|is|are|can|"
+                             r"must|shall)|how (?:do|will|would|can) (?:i|you|we|one) (?:know|"
+                             r"tell) (?:when|if)|in what (?:cases?|situations?)|under what)\b",
+                             re.IGNORECASE)
+CONDITION_SAID = re.compile(r"\b(?:if|when|whenever|once|unless|until|as soon as)\b",
+                            re.IGNORECASE)
+
+
+def states_condition(sentence: str, asked: frozenset[str]) -> bool:
+    """Does the sentence state a condition ("If these knots are causing you persistent
+    pain...") about something the question asks (``asked``: its own stems)?"""
+    return bool(CONDITION_SAID.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
+
+
 # "how many days...?", "...in seconds?": the unit a duration question asks its figure in.
 _ASKED_UNIT = re.compile(r"\b(?:how many|in|how much in)\s+(seconds?|minutes?|hours?|days?|"
                          r"weeks?|months?)\b", re.IGNORECASE)
@@ -123,6 +140,7 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
     unit asked for, when the question names one), and, for a question about how much
     ``force``, towards sentences saying how much."""
     cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
+    condition = bool(CONDITION_ASKED.search(question))
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -130,6 +148,8 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
         else:
             bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
         if force and FORCE_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if condition and states_condition(c.text, asked):
             bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
