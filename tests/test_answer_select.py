@@ -151,3 +151,22 @@ def test_at_what_point_to_see_a_therapist_is_answered_by_the_condition(pipeline)
     ans = pipeline.answer("my trapezius knot has been sore for ages, at what point is it worth "
                           "going to a massage therapist?")
     assert "time to see a massage therapist" in ans.body, ans.body
+
+
+def test_a_compound_word_brings_in_the_article_word_it_is_made_of(embeddings) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import compound_parts
+    from rag.coverage import Coverage
+
+    english = {"ache": 3.6, "ing": 2.0}
+    cov = Coverage(["Tension can spread to the head and to the arm when stretching."],
+                   embeddings, frequency=lambda w: english.get(w, 5.0))
+    assert "head" in compound_parts("does a knot give me a headache?", cov)
+    # A form of the article word ("stretching") is no compound, and a word with no article
+    # word at its start gives nothing.
+    assert compound_parts("is stretching good for it?", cov) == frozenset()
+    assert compound_parts("is a heating pad any good?", cov) == frozenset()
+
+
+def test_a_yes_no_question_about_a_headache_quotes_the_pain_it_can_refer(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("could a tight knot up by my shoulder blade be giving me a headache?")
+    assert "referred pain" in ans.body, ans.body
