@@ -170,3 +170,21 @@ def test_a_compound_word_brings_in_the_article_word_it_is_made_of(embeddings) ->
 def test_a_yes_no_question_about_a_headache_quotes_the_pain_it_can_refer(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("could a tight knot up by my shoulder blade be giving me a headache?")
     assert "referred pain" in ans.body, ans.body
+
+
+def test_a_definition_under_another_heading_joins_but_a_figure_does_not() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import Candidate, narrow
+
+    one = Document("x", metadata={"section": "Spotting a Knot"})
+    other = Document("y", metadata={"section": "What Is It?"})
+    said = [Candidate("A knot feels like a firm pea under the skin.", one, 0, 0, 0.8),
+            Candidate("It feels like a tight band running through the muscle.", other, 1, 0,
+                      0.7)]
+    got = [c.text for c in narrow(said, "definition")]
+    assert len(got) == 2, got  # the other article's words for the same thing
+    timed = [Candidate("Press on the knot for 20 to 40 seconds.", one, 0, 0, 0.8),
+             Candidate("Hold the stretch for 5 seconds each side.", other, 1, 0, 0.7)]
+    got = [c.text for c in narrow(timed, "duration")]
+    assert got == ["Press on the knot for 20 to 40 seconds."]  # another technique's figure

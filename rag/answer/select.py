@@ -57,6 +57,11 @@ NARROW_MAX = 4
 # well be about it ("keep pushing on the sore spot": by hand or with a ball).
 CLOSE = 0.05
 EXACT_SHAPES: frozenset[Shape] = frozenset({"duration"})  # answered by one figure
+# A figure, a cause or a sign to see a doctor under another heading is about another
+# technique or condition; a definition or a place under another heading is the same
+# thing said in the other article's words ("A neck knot feels like a small, hard lump..."
+# and "It feels like a lump in the neck muscle..."): both may answer.
+OTHER_SECTION_SHAPES: frozenset[Shape] = frozenset({"duration", "cause", "see_doctor"})
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
     """The best sentences, best first (a yes or no leads), near-repeats left out. When
     the best one has the wording the shape asks for (a duration), the same kind of
     wording from another section is left out (unless it scores as well): it is about
-    another technique."""
+    another technique (`OTHER_SECTION_SHAPES`)."""
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     cue = _SHAPE_CUES.get(shape)
     # The margin is taken on the plain scores: the shape's bonus reorders, never narrows;
@@ -181,7 +186,8 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
         words = set(re.findall(r"[a-z]+", c.text.lower()))
         if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
             continue
-        if chosen and cue is not None and cue.search(chosen[0].text) and cue.search(c.text) \
+        if chosen and shape in OTHER_SECTION_SHAPES and cue is not None \
+                and cue.search(chosen[0].text) and cue.search(c.text) \
                 and c.doc.metadata.get("section") != chosen[0].doc.metadata.get("section") \
                 and c.score < chosen[0].score - CLOSE:
             continue
