@@ -188,3 +188,23 @@ def test_a_definition_under_another_heading_joins_but_a_figure_does_not() -> Non
              Candidate("Hold the stretch for 5 seconds each side.", other, 1, 0, 0.7)]
     got = [c.text for c in narrow(timed, "duration")]
     assert got == ["Press on the knot for 20 to 40 seconds."]  # another technique's figure
+
+
+def test_a_question_asking_how_to_make_it_quicker_favours_what_speeds_it_up() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import SPEED_ASKED, Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Warmth loosens the muscle before you stretch.", doc, 0, 0, 0.5),
+             Candidate("Regular gentle stretching speeds up healing.", doc, 0, 1, 0.45)]
+    for question in ("how can I get over it faster?", "will it clear sooner if I rest?",
+                     "any way to speed it up?"):
+        assert SPEED_ASKED.search(question), question
+        best = max(shaped(cands, "other", question=question), key=lambda c: c.score)
+        assert best.text.startswith("Regular gentle"), question
+    # A question asking no speed: the better match keeps its lead.
+    plain = "what loosens the muscle?"
+    assert not SPEED_ASKED.search(plain)
+    assert max(shaped(cands, "other", question=plain),
+               key=lambda c: c.score).text.startswith("Warmth")

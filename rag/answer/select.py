@@ -45,6 +45,12 @@ FORCE_ASKED = re.compile(r"\bhow (?:hard|firm|firmly|deep|deeply|gentle|gently|s
                          re.IGNORECASE)
 FORCE_SAID = re.compile(r"\b(?:light|firm|gentle|gently|excessive force|aggressive|intensity|"
                         r"manageable|gradually increase)\b", re.IGNORECASE)
+# A question asking how to make it go quicker ("heal faster?", "any way to speed it up?")
+# is answered by a sentence saying what makes it quicker ("...can speed up recovery").
+SPEED_ASKED = re.compile(r"\b(?:quicker|faster|sooner|speed\w* (?:it |things |this )?up|"
+                         r"hurry|as (?:quick|fast|soon)(?:ly)? as)\b", re.IGNORECASE)
+SPEED_SAID = re.compile(r"\b(?:speed(?:s|ed|ing)? up|quicker|faster|sooner|hasten\w*|"
+                        r"accelerat\w*)\b", re.IGNORECASE)
 SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
@@ -146,6 +152,7 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
     ``force``, towards sentences saying how much."""
     cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
     condition = bool(CONDITION_ASKED.search(question))
+    speed = bool(SPEED_ASKED.search(question))
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -155,6 +162,8 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
         if force and FORCE_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if condition and states_condition(c.text, asked):
+            bonus += SHAPE_BONUS
+        if speed and SPEED_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
