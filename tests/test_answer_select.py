@@ -208,3 +208,22 @@ def test_a_question_asking_how_to_make_it_quicker_favours_what_speeds_it_up() ->
     assert not SPEED_ASKED.search(plain)
     assert max(shaped(cands, "other", question=plain),
                key=lambda c: c.score).text.startswith("Warmth")
+
+
+def test_a_question_asking_if_it_lasts_for_ever_favours_what_says_whether_it_does() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import LASTING_ASKED, Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Tight shoulders often come from long hours at a desk.", doc, 0, 0, 0.5),
+             Candidate("Such knots are rarely permanent.", doc, 0, 1, 0.42)]
+    for question in ("is this knot in my trap there for good?", "will I have it for life?",
+                     "do these ever go or is it forever?"):
+        assert LASTING_ASKED.search(question), question
+        best = max(shaped(cands, "yes_no", question=question), key=lambda c: c.score)
+        assert best.text.startswith("Such knots"), question
+    plain = "why are my shoulders so tight?"
+    assert not LASTING_ASKED.search(plain)
+    assert max(shaped(cands, "cause", question=plain),
+               key=lambda c: c.score).text.startswith("Tight shoulders")

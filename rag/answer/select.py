@@ -51,6 +51,11 @@ SPEED_ASKED = re.compile(r"\b(?:quicker|faster|sooner|speed\w* (?:it |things |th
                          r"hurry|as (?:quick|fast|soon)(?:ly)? as)\b", re.IGNORECASE)
 SPEED_SAID = re.compile(r"\b(?:speed(?:s|ed|ing)? up|quicker|faster|sooner|hasten\w*|"
                         r"accelerat\w*)\b", re.IGNORECASE)
+# ... and one asking whether it lasts for ever ("stuck with it for good?", "for life?") by
+# a sentence saying whether it is permanent.
+LASTING_ASKED = re.compile(r"\b(?:forever|for ever|for good|for life|permanent\w*|rest of "
+                           r"(?:my|his|her|your) life)\b", re.IGNORECASE)
+LASTING_SAID = re.compile(r"\b(?:permanent\w*|resolved)\b", re.IGNORECASE)
 SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
@@ -153,6 +158,7 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
     cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
     condition = bool(CONDITION_ASKED.search(question))
     speed = bool(SPEED_ASKED.search(question))
+    lasting = bool(LASTING_ASKED.search(question))
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -164,6 +170,8 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
         if condition and states_condition(c.text, asked):
             bonus += SHAPE_BONUS
         if speed and SPEED_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if lasting and LASTING_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
