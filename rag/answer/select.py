@@ -17,6 +17,16 @@ from itertools import chain
 
 from langchain_core.documents import Document
 
+from rag.answer.cues import (
+    CONDITION_ASKED,
+    FORCE_ASKED,
+    FORCE_SAID,
+    LASTING_ASKED,
+    LASTING_SAID,
+    SPEED_ASKED,
+    SPEED_SAID,
+    states_condition,
+)
 from rag.answer.shape import LIST_SHAPES, Shape, classify, unshaped
 from rag.chunking import body_of, split_sentences
 from rag.retrieval import stem_tokens
@@ -35,27 +45,6 @@ _SHAPE_CUES: dict[str, re.Pattern[str]] = {
     "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
                              r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
 }
-# A question about how much force ("how hard should I press?", "full force?", "too hard?")
-# is answered by a sentence saying how much: light, firm, gentle, excessive force.
-FORCE_ASKED = re.compile(r"\bhow (?:hard|firm|firmly|deep|deeply|gentle|gently|strong|much "
-                         r"(?:pressure|force))\b|\b(?:too|really|very|so|go|press\w*|push\w*|"
-                         r"rub\w*) (?:hard|firm|deep|rough|gentle|soft)(?:ly)?\b|"
-                         r"\b(?:full|much|more|less) (?:force|pressure|strength)\b|"
-                         r"\b(?:soft|light|gentle)\b\W+(?:or|vs\.?|versus)\W+(?:hard|strong|firm)",
-                         re.IGNORECASE)
-FORCE_SAID = re.compile(r"\b(?:light|firm|gentle|gently|excessive force|aggressive|intensity|"
-                        r"manageable|gradually increase)\b", re.IGNORECASE)
-# A question asking how to make it go quicker ("heal faster?", "any way to speed it up?")
-# is answered by a sentence saying what makes it quicker ("...can speed up recovery").
-SPEED_ASKED = re.compile(r"\b(?:quicker|faster|sooner|speed\w* (?:it |things |this )?up|"
-                         r"hurry|as (?:quick|fast|soon)(?:ly)? as)\b", re.IGNORECASE)
-SPEED_SAID = re.compile(r"\b(?:speed(?:s|ed|ing)? up|quicker|faster|sooner|hasten\w*|"
-                        r"accelerat\w*)\b", re.IGNORECASE)
-# ... and one asking whether it lasts for ever ("stuck with it for good?", "for life?") by
-# a sentence saying whether it is permanent.
-LASTING_ASKED = re.compile(r"\b(?:forever|for ever|for good|for life|permanent\w*|rest of "
-                           r"(?:my|his|her|your) life)\b", re.IGNORECASE)
-LASTING_SAID = re.compile(r"\b(?:permanent\w*|resolved)\b", re.IGNORECASE)
 SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
@@ -114,23 +103,6 @@ def says_yes_or_no(sentence: str, asked: frozenset[str]) -> bool:
     result from any minor injury", "excessive force can aggravate")? ``asked`` are the
     question's own stems besides the topic's."""
     return bool(_MODAL.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
-
-
-# "At what point should I...?", "when is a tool better?": asks under what condition, and
-# is answered by a sentence that states one ("If ... it is time to see...", "When manual
-# pressure is insufficient ...") about what it asks.
-CONDITION_ASKED = re.compile(r"\b(?:at what point|when (?:should|do|does|would|is|are|can|"
-                             r"must|shall)|how (?:do|will|would|can) (?:i|you|we|one) (?:know|"
-                             r"tell) (?:when|if)|in what (?:cases?|situations?)|under what)\b",
-                             re.IGNORECASE)
-CONDITION_SAID = re.compile(r"\b(?:if|when|whenever|once|unless|until|as soon as)\b",
-                            re.IGNORECASE)
-
-
-def states_condition(sentence: str, asked: frozenset[str]) -> bool:
-    """Does the sentence state a condition ("If these knots are causing you persistent
-    pain...") about something the question asks (``asked``: its own stems)?"""
-    return bool(CONDITION_SAID.search(sentence)) and bool(asked & set(stem_tokens(sentence)))
 
 
 # "how many days...?", "...in seconds?": the unit a duration question asks its figure in.
