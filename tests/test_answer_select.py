@@ -227,3 +227,23 @@ def test_a_question_asking_if_it_lasts_for_ever_favours_what_says_whether_it_doe
     assert not LASTING_ASKED.search(plain)
     assert max(shaped(cands, "cause", question=plain),
                key=lambda c: c.score).text.startswith("Tight shoulders")
+
+
+def test_a_question_about_a_lack_favours_a_sentence_naming_one() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.cues import LACK_ASKED
+    from rag.answer.select import Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Long drives strain the shoulders.", doc, 0, 0, 0.5),
+             Candidate("A lack of daily walking stiffens the upper back.", doc, 0, 1, 0.43)]
+    for question in ("could not walking much be the reason?", "no exercise for months, is "
+                     "that it?", "is it from hardly moving all winter?"):
+        assert LACK_ASKED.search(question), question
+        best = max(shaped(cands, "cause", question=question), key=lambda c: c.score)
+        assert best.text.startswith("A lack"), question
+    plain = "could long drives be the reason?"
+    assert not LACK_ASKED.search(plain)
+    assert max(shaped(cands, "cause", question=plain),
+               key=lambda c: c.score).text.startswith("Long drives")

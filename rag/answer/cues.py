@@ -35,6 +35,12 @@ SPEED_SAID = re.compile(r"\b(?:speed(?:s|ed|ing)? up|quicker|faster|sooner|haste
 LASTING_ASKED = re.compile(r"\b(?:forever|for ever|for good|for life|permanent\w*|rest of "
                            r"(?:my|his|her|your) life)\b", re.IGNORECASE)
 LASTING_SAID = re.compile(r"\b(?:permanent\w*|resolved)\b", re.IGNORECASE)
+# ... and one asking about a lack ("can not moving cause it?", "no exercise lately") by a
+# sentence naming one ("Lack of physical exercise...", "physical inactivity").
+LACK_ASKED = re.compile(r"\b(?:not|no|never|hardly|barely|without|too little|lack of)\s+(?:any\s+|"
+                        r"enough\s+|much\s+)?(?:[a-z]+ing|exercise|movement|activity)\b",
+                        re.IGNORECASE)
+LACK_SAID = re.compile(r"\b(?:lack of|inactiv\w*|sedentary|absence of)\b", re.IGNORECASE)
 # "At what point should I...?", "when is a tool better?": asks under what condition, and
 # is answered by a sentence that states one ("If ... it is time to see...", "When manual
 # pressure is insufficient ...") about what it asks.

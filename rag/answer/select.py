@@ -21,6 +21,8 @@ from rag.answer.cues import (
     CONDITION_ASKED,
     FORCE_ASKED,
     FORCE_SAID,
+    LACK_ASKED,
+    LACK_SAID,
     LASTING_ASKED,
     LASTING_SAID,
     SPEED_ASKED,
@@ -131,6 +133,7 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
     condition = bool(CONDITION_ASKED.search(question))
     speed = bool(SPEED_ASKED.search(question))
     lasting = bool(LASTING_ASKED.search(question))
+    lack = bool(LACK_ASKED.search(question))
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -144,6 +147,8 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
         if speed and SPEED_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if lasting and LASTING_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if lack and LACK_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
