@@ -39,6 +39,20 @@ RELATED = 0.6  # cosine from which an article word joins a question's keyword qu
 # English prefixes that make a new word of an everyday one ("rearranging", "overstretched").
 _AFFIX = re.compile(r"^(?:re|un|over|under|mis|pre|dis|de|out|non)-?(?=[a-z]{4})")
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
+# ... and, for a word English does not know (a name, a coinage, a typo), when they are
+# most of it ("massagin"): one that goes on otherwise ("theragun" after the "thera" of
+# therapy, "hypervolt" after the "hyper" of hyperirritable) is a name of its own.
+PREFIX_SHARE = 0.7
+
+
+def shared_start(a: str, b: str) -> int:
+    """How many first letters two words share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 _LETTERS = re.compile(r"[^\W\d_]+")  # letters, accented ones too
 _WORD = re.compile(r"[a-z]+")
 _QUESTION_BREAK = re.compile(r"(?<=[?!.;])\s+")  # people rarely capitalise the next one
@@ -85,7 +99,10 @@ class Coverage:
         self._by_use = tuple(sorted(uses, key=lambda w: (-uses[w], w)))
         lexical = [*self.vocabulary, *known]
         self.stems = frozenset(stem_tokens(" ".join(lexical)))
-        self.prefixes = frozenset(w[:PREFIX] for w in lexical if len(w) >= PREFIX)
+        self.prefixes: dict[str, list[str]] = {}
+        for w in lexical:
+            if len(w) >= PREFIX:
+                self.prefixes.setdefault(w[:PREFIX], []).append(w)
         self.embeddings = embeddings
         self.frequency = frequency
         frequency("knot")  # wordfreq loads its word list on first use (about a second)
@@ -140,7 +157,12 @@ class Coverage:
     def in_articles(self, word: str) -> bool:
         """Used by the articles, as such or in another form ("achy" for ache)."""
         stems = stem_tokens(word)
-        return not stems or stems[0] in self.stems or word[:PREFIX] in self.prefixes
+        if not stems or stems[0] in self.stems:
+            return True
+        forms = self.prefixes.get(word[:PREFIX], ())
+        if self.frequency(word) > 0:  # an English word: its first letters make it a form
+            return bool(forms)
+        return any(shared_start(word, w) >= PREFIX_SHARE * len(word) for w in forms)
 
     def written(self, word: str) -> bool:
         """Written in the articles themselves, in some form ("pressing" for press): not

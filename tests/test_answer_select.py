@@ -115,3 +115,135 @@ def test_a_duration_asked_in_a_unit_favours_a_figure_in_that_unit() -> None:
         assert unit_cue(plain) is None, plain
         best = max(shaped(cands, "duration", question=plain), key=lambda c: c.score)
         assert best.text.startswith("Keep the pressure"), plain
+
+
+def test_a_question_asking_under_what_condition_favours_a_sentence_stating_one() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import CONDITION_ASKED, Candidate, shaped
+    from rag.retrieval import stem_tokens
+
+    doc = Document("x")
+    cands = [Candidate("A physiotherapist works on posture and strength.", doc, 0, 0, 0.5),
+             Candidate("If the stiffness lasts beyond a week, book a physiotherapist.", doc, 0,
+                       1, 0.44),
+             Candidate("If you sit a lot, stand up every hour.", doc, 0, 2, 0.43)]
+    for question in ("at what point is a physiotherapist worth it?",
+                     "when should I go and see a physiotherapist?",
+                     "how do I know when to book a physiotherapist?"):
+        assert CONDITION_ASKED.search(question), question
+        asked = frozenset(stem_tokens("physiotherapist worth book go see"))
+        best = max(shaped(cands, "other", asked, question=question), key=lambda c: c.score)
+        assert best.text.startswith("If the stiffness"), question
+    # Asking what, not when: the sentence that matches best keeps its lead; and a condition
+    # about something the question does not ask about ("if you sit") gains nothing.
+    question = "what does a physiotherapist do for stiffness?"
+    assert not CONDITION_ASKED.search(question)
+    asked = frozenset(stem_tokens("physiotherapist stiffness"))
+    assert max(shaped(cands, "other", asked, question=question),
+               key=lambda c: c.score).text.startswith("A physiotherapist")
+    got = shaped(cands, "other", frozenset(stem_tokens("physiotherapist")),
+                 question="when should I see a physiotherapist?")
+    assert got[2].bonus == 0.0 and got[1].bonus > 0.0
+
+
+def test_at_what_point_to_see_a_therapist_is_answered_by_the_condition(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("my trapezius knot has been sore for ages, at what point is it worth "
+                          "going to a massage therapist?")
+    assert "time to see a massage therapist" in ans.body, ans.body
+
+
+def test_a_compound_word_brings_in_the_article_word_it_is_made_of(embeddings) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.subject import compound_parts
+    from rag.coverage import Coverage
+
+    english = {"ache": 3.6, "ing": 2.0}
+    cov = Coverage(["Tension can spread to the head and to the arm when stretching."],
+                   embeddings, frequency=lambda w: english.get(w, 5.0))
+    assert "head" in compound_parts("does a knot give me a headache?", cov)
+    # A form of the article word ("stretching") is no compound, and a word with no article
+    # word at its start gives nothing.
+    assert compound_parts("is stretching good for it?", cov) == frozenset()
+    assert compound_parts("is a heating pad any good?", cov) == frozenset()
+
+
+def test_a_yes_no_question_about_a_headache_quotes_the_pain_it_can_refer(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("could a tight knot up by my shoulder blade be giving me a headache?")
+    assert "referred pain" in ans.body, ans.body
+
+
+def test_a_definition_under_another_heading_joins_but_a_figure_does_not() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import Candidate, narrow
+
+    one = Document("x", metadata={"section": "Spotting a Knot"})
+    other = Document("y", metadata={"section": "What Is It?"})
+    said = [Candidate("A knot feels like a firm pea under the skin.", one, 0, 0, 0.8),
+            Candidate("It feels like a tight band running through the muscle.", other, 1, 0,
+                      0.7)]
+    got = [c.text for c in narrow(said, "definition")]
+    assert len(got) == 2, got  # the other article's words for the same thing
+    timed = [Candidate("Press on the knot for 20 to 40 seconds.", one, 0, 0, 0.8),
+             Candidate("Hold the stretch for 5 seconds each side.", other, 1, 0, 0.7)]
+    got = [c.text for c in narrow(timed, "duration")]
+    assert got == ["Press on the knot for 20 to 40 seconds."]  # another technique's figure
+
+
+def test_a_question_asking_how_to_make_it_quicker_favours_what_speeds_it_up() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import SPEED_ASKED, Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Warmth loosens the muscle before you stretch.", doc, 0, 0, 0.5),
+             Candidate("Regular gentle stretching speeds up healing.", doc, 0, 1, 0.45)]
+    for question in ("how can I get over it faster?", "will it clear sooner if I rest?",
+                     "any way to speed it up?"):
+        assert SPEED_ASKED.search(question), question
+        best = max(shaped(cands, "other", question=question), key=lambda c: c.score)
+        assert best.text.startswith("Regular gentle"), question
+    # A question asking no speed: the better match keeps its lead.
+    plain = "what loosens the muscle?"
+    assert not SPEED_ASKED.search(plain)
+    assert max(shaped(cands, "other", question=plain),
+               key=lambda c: c.score).text.startswith("Warmth")
+
+
+def test_a_question_asking_if_it_lasts_for_ever_favours_what_says_whether_it_does() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.select import LASTING_ASKED, Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Tight shoulders often come from long hours at a desk.", doc, 0, 0, 0.5),
+             Candidate("Such knots are rarely permanent.", doc, 0, 1, 0.42)]
+    for question in ("is this knot in my trap there for good?", "will I have it for life?",
+                     "do these ever go or is it forever?"):
+        assert LASTING_ASKED.search(question), question
+        best = max(shaped(cands, "yes_no", question=question), key=lambda c: c.score)
+        assert best.text.startswith("Such knots"), question
+    plain = "why are my shoulders so tight?"
+    assert not LASTING_ASKED.search(plain)
+    assert max(shaped(cands, "cause", question=plain),
+               key=lambda c: c.score).text.startswith("Tight shoulders")
+
+
+def test_a_question_about_a_lack_favours_a_sentence_naming_one() -> None:
+    from langchain_core.documents import Document
+
+    from rag.answer.cues import LACK_ASKED
+    from rag.answer.select import Candidate, shaped
+
+    doc = Document("x")
+    cands = [Candidate("Long drives strain the shoulders.", doc, 0, 0, 0.5),
+             Candidate("A lack of daily walking stiffens the upper back.", doc, 0, 1, 0.43)]
+    for question in ("could not walking much be the reason?", "no exercise for months, is "
+                     "that it?", "is it from hardly moving all winter?"):
+        assert LACK_ASKED.search(question), question
+        best = max(shaped(cands, "cause", question=question), key=lambda c: c.score)
+        assert best.text.startswith("A lack"), question
+    plain = "could long drives be the reason?"
+    assert not LACK_ASKED.search(plain)
+    assert max(shaped(cands, "cause", question=plain),
+               key=lambda c: c.score).text.startswith("Long drives")

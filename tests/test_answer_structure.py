@@ -4,10 +4,15 @@ the articles give their passages."""
 from __future__ import annotations
 
 import pytest
+from langchain_core.documents import Document
 
 from rag.answer.render import parse_body
+from rag.answer.select import Candidate, asked_under_heading
 from rag.answer.shape import classify
+from rag.answer.subject import ASKING
+from rag.coverage import words_of
 from rag.models import Turn
+from rag.retrieval import stem_tokens
 
 
 @pytest.mark.parametrize(("question", "shape"), [
@@ -54,3 +59,34 @@ def test_a_follow_up_gets_the_sentence_that_answers_it_even_if_quoted_before(pip
     more = pipeline.answer("what other things can I try besides those?", history)
     said = {q.sentence for q in parse_body(first.body)}
     assert not said & {q.sentence for q in parse_body(more.body)}, more.body
+
+
+def _doc(cid: str, section: str, text: str) -> Document:
+    return Document(id=cid, page_content=text, metadata={"section": section, "source": "a.md"})
+
+
+@pytest.mark.parametrize(("question", "under_heading"), [
+    ("why does my knot keep coming back after a massage?", True),  # the heading's own words
+    ("why do I keep getting knots?", False),  # only the shape's words: the list answers it
+])
+def test_a_heading_that_asks_the_question_in_its_words_answers_it(question: str,
+                                                                  under_heading: bool) -> None:
+    group = [_doc("c1", "Poor Posture", "Slouching strains the muscle."),
+             _doc("c2", "Stress", "Tension tightens the shoulders.")]
+    faq = _doc("f1", "Why Do Knots Keep Coming Back?", "Knots return when the habit stays.")
+    top = Candidate(faq.page_content, faq, rank=0, order=0, score=0.6)
+    asked = frozenset(stem_tokens(" ".join(w for w in words_of(question)
+                                           if w not in ASKING and w not in {"knot", "knots"})))
+    assert asked_under_heading(top, group, "cause", asked) is under_heading
+    inside = Candidate(group[0].page_content, group[0], rank=0, order=0, score=0.6)
+    assert not asked_under_heading(inside, group, "cause", asked)
+
+
+def test_why_a_knot_never_goes_away_is_answered_by_what_says_why_it_persists(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("why does my neck knot never go away?")
+    _faithful(ans)
+    quoted = " ".join(q.sentence for q in parse_body(ans.body))
+    assert "persist" in quoted and not any(q.label for q in parse_body(ans.body)), ans.body
+    broad = pipeline.answer("why do people get knots in their shoulders?")
+    labels = [q.label for q in parse_body(broad.body) if q.label]
+    assert "Stress and Anxiety" in labels, broad.body

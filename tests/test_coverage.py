@@ -183,3 +183,16 @@ def test_a_rare_term_given_as_an_example_does_not_sink_the_question(pipeline) ->
     assert coverage.check("Is tinnitus something a neck knot can cause?").covered == ""
     # A rare term outside the examples still sinks its sentence.
     assert coverage.check("Does tinnitus come from knots, for example in the neck?").covered == ""
+
+
+def test_a_name_that_only_starts_like_an_article_word_is_not_a_form_of_it(embeddings) -> None:  # type: ignore[no-untyped-def]
+    english = {"stretchomatic": 0.0, "stretchig": 0.0, "stretchable": 2.9, "gentlevolt": 0.0}
+    cov = Coverage(["Gentle stretching eases the knot in your shoulder."], embeddings,
+                   frequency=lambda w: english.get(w, 5.0))
+    # A name English does not know that goes on past the article word's first letters
+    # ("stretch" + "omatic") is a name of its own, not a form of the article's word.
+    assert not cov.in_articles("stretchomatic") and not cov.in_articles("gentlevolt")
+    # Most of the word is the article's: a typo of it; and an English word starting
+    # like it is a form of it, as before.
+    assert cov.in_articles("stretchig") and cov.in_articles("stretchable")
+    assert cov.check("is stretchable tape ok for my knot?").terms == []

@@ -54,6 +54,7 @@ from rag.answer.subject import (
     anchored,
     besides_medicine,
     broad,
+    compound_parts,
     named,
     other_body_parts,
     set_aside,
@@ -98,6 +99,7 @@ class Ask:
     held: tuple[str, ...] = ()  # what the knot is in or on that the articles never mention
     tied: bool = False  # a knot tied or undone by hand ("untie the knot in the twine")
     thing: bool = False  # an absent subject rare enough to name a thing ("thickness")
+    parts: frozenset[str] = frozenset()  # article words its compounds are made of ("head")
 
 
 # With a subject the articles never mention, a best sentence scoring below this is not
@@ -239,7 +241,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
                # (A follow-up's knot is the one asked about before: "how do I undo it?")
                tied=not history and tied_by_hand(question, core - BODY_PARTS, absent,
                                                  index.coverage),
-               thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent))
+               thing=any(index.coverage.frequency(w) < THING_ZIPF for w in absent),
+               parts=compound_parts(question, index.coverage))
 
 
 def medicine_note(question: str, told: str, absent: Sequence[str] = ()) -> str:
@@ -405,7 +408,8 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
         return [s for s in quotable(doc) if s not in ask.filler]
 
     asked = frozenset(stem_tokens(" ".join(w for w in words_of(ask.question)
-                                           if w not in ASKING and w not in ask.topic)))
+                                           if w not in ASKING and w not in ask.topic))
+                       ) | ask.parts
     outline = in_own_voice(fresh, ask, shape) if not rest else None
     if outline is None:
         outline = plan(shape, query, docs, ask.chunks, fresh, score, quotable_fresh, ask.broad,

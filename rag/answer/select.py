@@ -17,7 +17,19 @@ from itertools import chain
 
 from langchain_core.documents import Document
 
-from rag.answer.shape import LIST_SHAPES, Shape, classify
+from rag.answer.cues import (
+    CONDITION_ASKED,
+    FORCE_ASKED,
+    FORCE_SAID,
+    LACK_ASKED,
+    LACK_SAID,
+    LASTING_ASKED,
+    LASTING_SAID,
+    SPEED_ASKED,
+    SPEED_SAID,
+    states_condition,
+)
+from rag.answer.shape import LIST_SHAPES, Shape, classify, unshaped
 from rag.chunking import body_of, split_sentences
 from rag.retrieval import stem_tokens
 
@@ -35,16 +47,6 @@ _SHAPE_CUES: dict[str, re.Pattern[str]] = {
     "see_doctor": re.compile(r"\b(?:doctor|physician|healthcare professional|professional|"
                              r"specialist|consult\w*|diagnosis)\b", re.IGNORECASE),
 }
-# A question about how much force ("how hard should I press?", "full force?", "too hard?")
-# is answered by a sentence saying how much: light, firm, gentle, excessive force.
-FORCE_ASKED = re.compile(r"\bhow (?:hard|firm|firmly|deep|deeply|gentle|gently|strong|much "
-                         r"(?:pressure|force))\b|\b(?:too|really|very|so|go|press\w*|push\w*|"
-                         r"rub\w*) (?:hard|firm|deep|rough|gentle|soft)(?:ly)?\b|"
-                         r"\b(?:full|much|more|less) (?:force|pressure|strength)\b|"
-                         r"\b(?:soft|light|gentle)\b\W+(?:or|vs\.?|versus)\W+(?:hard|strong|firm)",
-                         re.IGNORECASE)
-FORCE_SAID = re.compile(r"\b(?:light|firm|gentle|gently|excessive force|aggressive|intensity|"
-                        r"manageable|gradually increase)\b", re.IGNORECASE)
 SEEK_HELP = _SHAPE_CUES["see_doctor"]  # a sentence that sends the reader to a professional
 # Chosen on evals/retrieval/ (key phrase among the chosen sentences; a sweep of bonus 0,
 # 0.06, 0.12 x FAQ bonus 0, 0.04, 0.1 x 1-4 sentences x margin 0.05-0.2).
@@ -57,6 +59,11 @@ NARROW_MAX = 4
 # well be about it ("keep pushing on the sore spot": by hand or with a ball).
 CLOSE = 0.05
 EXACT_SHAPES: frozenset[Shape] = frozenset({"duration"})  # answered by one figure
+# A figure, a cause or a sign to see a doctor under another heading is about another
+# technique or condition; a definition or a place under another heading is the same
+# thing said in the other article's words ("A neck knot feels like a small, hard lump..."
+# and "It feels like a lump in the neck muscle..."): both may answer.
+OTHER_SECTION_SHAPES: frozenset[Shape] = frozenset({"duration", "cause", "see_doctor"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,10 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
     unit asked for, when the question names one), and, for a question about how much
     ``force``, towards sentences saying how much."""
     cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
+    condition = bool(CONDITION_ASKED.search(question))
+    speed = bool(SPEED_ASKED.search(question))
+    lasting = bool(LASTING_ASKED.search(question))
+    lack = bool(LACK_ASKED.search(question))
     out = []
     for c in cands:
         if shape == "yes_no":
@@ -130,6 +141,14 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
         else:
             bonus = SHAPE_BONUS if cue is not None and cue.search(c.text) else 0.0
         if force and FORCE_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if condition and states_condition(c.text, asked):
+            bonus += SHAPE_BONUS
+        if speed and SPEED_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if lasting and LASTING_SAID.search(c.text):
+            bonus += SHAPE_BONUS
+        if lack and LACK_SAID.search(c.text):
             bonus += SHAPE_BONUS
         if c.order == 0 and c.doc.metadata.get("question"):
             bonus += FAQ_BONUS
@@ -142,7 +161,7 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
     """The best sentences, best first (a yes or no leads), near-repeats left out. When
     the best one has the wording the shape asks for (a duration), the same kind of
     wording from another section is left out (unless it scores as well): it is about
-    another technique."""
+    another technique (`OTHER_SECTION_SHAPES`)."""
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     cue = _SHAPE_CUES.get(shape)
     # The margin is taken on the plain scores: the shape's bonus reorders, never narrows;
@@ -161,7 +180,8 @@ def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_M
         words = set(re.findall(r"[a-z]+", c.text.lower()))
         if any(len(words & w) / max(1, len(words | w)) > 0.6 for w in seen):
             continue
-        if chosen and cue is not None and cue.search(chosen[0].text) and cue.search(c.text) \
+        if chosen and shape in OTHER_SECTION_SHAPES and cue is not None \
+                and cue.search(chosen[0].text) and cue.search(c.text) \
                 and c.doc.metadata.get("section") != chosen[0].doc.metadata.get("section") \
                 and c.score < chosen[0].score - CLOSE:
             continue
@@ -295,6 +315,19 @@ def sub_section_list(group: list[Document], cands: list[Candidate], score: Score
     return out
 
 
+def asked_under_heading(top: Candidate, group: Sequence[Document], shape: Shape,
+                        asked: frozenset[str]) -> bool:
+    """Does the best sentence sit outside the list, under a heading that asks what the
+    question asks in the question's own words ("Why Won't My Muscle Knots Go Away?" for
+    "why does my knot never go away?")? Then the question is that heading's, not the
+    list's: it is answered by the sentences under it."""
+    if top.doc.id in {d.id for d in group}:
+        return False
+    heading = str(top.doc.metadata.get("section") or "")
+    return bool(heading) and classify(heading) == shape \
+        and bool(asked & set(stem_tokens(unshaped(heading))))
+
+
 def _also(items: list[Item], cands: list[Candidate], shape: Shape) -> list[Candidate]:
     """The best-matching sentence outside the list, when the list does not quote it."""
     listed = {c.text for item in items for c in item.quotes}
@@ -312,7 +345,7 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
         top = max(cands, key=lambda c: c.score)
         # A broad question gets the list even when retrieval found other passages first.
         group = _first_group(docs, chunks, shape)
-        if group and shape != "see_doctor":
+        if group and shape != "see_doctor" and not asked_under_heading(top, group, shape, asked):
             items = sub_section_list(group, cands, score, quotable, question)
             if len(items) >= 2:
                 return Plan(shape, items, as_list=True, also=_also(items, cands, shape))

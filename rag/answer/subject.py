@@ -243,3 +243,22 @@ def set_aside(question: str, topic: frozenset[str]) -> frozenset[str]:
     words = [w for m in _ASIDE.finditer(question) for w in words_of(m.group(1))
              if w not in topic and w not in BODY_PARTS and w not in ASKING]
     return frozenset(s for w in words for s in stem_tokens(w))
+
+
+PART = 4  # letters at least of each word a compound is made of ("head" + "ache")
+
+
+def compound_parts(question: str, coverage: Coverage) -> frozenset[str]:
+    """The stems of the article words that a word of the question is made of, joined to
+    another English word ("headache": head + ache, "workstation": work + station): a
+    sentence naming the part speaks to it ("referred pain ... such as the head"). A word
+    that is only a form of its start ("stretching") is no compound."""
+    out: set[str] = set()
+    for word in words_of(question):
+        own = stem_tokens(word)
+        for i in range(PART, len(word) - PART + 1):
+            first, rest = word[:i], word[i:]
+            if first in coverage.uses and coverage.frequency(rest) >= COMMON \
+                    and stem_tokens(first) != own:
+                out.update(stem_tokens(first))
+    return frozenset(out)
