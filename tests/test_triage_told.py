@@ -113,3 +113,13 @@ def test_one_arm_weak_all_at_once_is_a_stroke_sign(pipeline, sudden: str, slow: 
     # still add more).
     flags = pipeline.safety.assess(slow, []).flags
     assert "nerve_weakness" in flags and "stroke_dissection" not in flags
+
+
+def test_the_writers_own_knot_is_read_within_a_sentence(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "I ... what I am doing. [Dad's past cancer.] Now he has neck pain": the writer's "I"
+    # and the father's neck are in different sentences, so the cancer is not background.
+    text = ("I'm a nurse, I know what I'm doing. My uncle had bowel cancer some years ago. "
+            "Now he has a knot in his neck that aches at night. Can he massage it?")
+    assert level(pipeline, text) != "self_care"
+    assert level(pipeline, "My uncle had bowel cancer some years ago, he is fine now. I have "
+                           "a knot in my neck from work, which stretch?") == "self_care"
