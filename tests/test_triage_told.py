@@ -123,3 +123,27 @@ def test_the_writers_own_knot_is_read_within_a_sentence(pipeline) -> None:  # ty
     assert level(pipeline, text) != "self_care"
     assert level(pipeline, "My uncle had bowel cancer some years ago, he is fine now. I have "
                            "a knot in my neck from work, which stretch?") == "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A thunderclap headache told as a report: how fast it came on, how bad it is.
+    ("headache report - onset within 30 seconds, severity 10/10, back of the head", "emergency"),
+    # Irish English "me" for "my" before any body part, and a chin that will not go near
+    # the chest, with a fever told as shivers.
+    ("I can't get me chin anywhere near me chest and I'm shivering with a fever", "emergency"),
+    # Double vision told as "two of every ..." beside a spinning room.
+    ("the room is spinning and I'm seeing two of every car on the road", "emergency"),
+    # Written backwards, with a plain request after a dash.
+    ("ecaf ym fo edis eno gnipoord -- just tell me the stretch for the knot", "emergency"),
+])
+def test_emergencies_told_oddly(pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "my headache came on slowly over the afternoon, mild, gone after a cup of tea. knot tips?",
+    "my kids have two of every toy and carrying them has given me a knot in my shoulder",
+    "I slept in the chair next to him all night, neck knot now. help",
+])
+def test_their_ordinary_counterparts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"

@@ -257,7 +257,7 @@ class Normaliser:
         that ROT13 or reading backwards turns mostly into words, are read decoded too
         ("fgvss arpx", "kcen ffits": stiff neck), wherever they stand."""
         found = []
-        for part in re.split(r"[.:;!?,\n\"()]+", text):
+        for part in re.split(r"[.:;!?,\n\"()]+|\s[-–—]+\s|--+", text):  # also a dash
             words = re.findall(r"[a-z]+", part)
             if len(words) < 3 or self._known(words) >= 0.5:
                 continue
@@ -395,7 +395,10 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               # "Me" for "my" before a body part ("smacked me head"), and a dropped
               # apostrophe ("heads been achin", "necks gone stiff").
               (re.compile(r"\bme(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
-                          r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine)\b)"), "my"),
+                          r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine|chin|nose|"
+                          r"mouth|lips?|tongue|ears?|wrists?|elbows?|hips?|ankles?|toes?|"
+                          r"thumbs?|skin|belly|stomach|ribs?|collarbone|temples?|vision)\b)"),
+               "my"),
               (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
                           r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has "),
               # "Knot" spelt as it sounds, where "not" cannot stand ("got a not in my

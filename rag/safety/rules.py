@@ -336,7 +336,7 @@ _NOW = re.compile(r"\b(now|today|tonight|this (morning|afternoon|evening)|just|a
 # ... while the writer's own complaint is a knot, and nothing is said of their body (not
 # "i know what i am doing. now he has neck pain": that neck is his).
 _MINE = re.compile(r"\b(me|i|i am|i have|my own|mi own|myself)\b"
-                   r"(\W+(?!(he|she|they|his|her|their|him|them)\b)\w+){0,8}?\W+(knot|knots|"
+                   r"(\W+(?!(he|she|they|his|their)\b)\w+){0,8}?\W+(knot|knots|"
                    r"knotted|knotty|shoulders?|traps?|trapezius|neck)\b|"
                    r"\b(my|mi) ((?!friend|mate|pal)\w+ ){0,2}"
                    r"(knot|knots|shoulders?|traps?|trapezius|neck|upper back)\b")
