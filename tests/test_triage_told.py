@@ -147,3 +147,50 @@ def test_emergencies_told_oddly(pipeline, text: str, expected: str) -> None:  # 
 ])
 def test_their_ordinary_counterparts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # Double vision told as what is seen having gone double.
+    ("my hours have gone double since the new boss came; knot in my neck from the desk, tips?",
+     "my dad says the road has gone double since he got up, and his neck is sore. knot rub?"),
+    # Put onto the head by someone else, in a throw or a slam.
+    ("got slammed with work today and my neck is wrecked. knot tips?",
+     "got slammed on my head at training today and my neck is wrecked"),
+])
+def test_a_sign_told_by_what_happened_to_what_is_seen_or_to_the_head(pipeline, ordinary: str,  # type: ignore[no-untyped-def]
+                                                                     real: str) -> None:
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) == "emergency"
+
+
+def test_a_good_pain_when_pressing_is_no_reason_to_stop(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "should I keep pushing on the knot in my shoulder? it feels like "
+                             "a good pain when I press on it") == "gently"
+    # Called good, and then sharp or tingling: stop.
+    assert verdict(pipeline, "it was a good pain at first but now it's gone sharp when I "
+                             "press on the knot") == "stop"
+    assert verdict(pipeline, "a nice ache when I press the knot, but my fingers tingle") == "stop"
+
+
+@pytest.mark.parametrize(("ordinary", "real"), [
+    # "back to normal" is over, not "back" again.
+    ("my hand was tingly this morning, back to normal in 10 minutes. neck knot stretches?",
+     "my hand keeps going tingly, back to normal for a bit, then it comes back. neck knot?"),
+    # "ten years ago" is when something happened, not how long the pain has lasted.
+    ("my mum slipped in the garden about ten years ago and was fine. now she has a knot in "
+     "her neck from sewing. heat?",
+     "my mum has had neck pain for about ten years and it is getting worse, painkillers "
+     "do nothing"),
+    # A swelling told as gone down, not one gone down "a bit".
+    ("I had a swollen gland with a sore throat last winter, it went down long ago. now just "
+     "a neck knot, ice?",
+     "my shoulder was red and swollen over the knot last week, it went down a bit but it is "
+     "still hot. massage?"),
+    # Sweating at night told as the room's doing.
+    ("I sweat at night because the radiator in my room is too hot. knot in my neck, pillow?",
+     "I have been drenched in sweat every night for weeks and lost weight without trying, "
+     "and there is a knot in my neck"),
+])
+def test_a_sign_told_as_over_or_explained(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, ordinary) == "self_care"
+    assert level(pipeline, real) != "self_care"

@@ -22,15 +22,20 @@ from rag.retrieval import STOPWORDS, stem_tokens
 # "daily" asks how often only as an adverb ("stretch daily?"); before a word it describes
 # ("my daily routine", "which daily habits"), as `FIGURES` reads the articles.
 _OFTEN = re.compile(r"\bhow (?:often|frequently|many times)\b|\btimes? (?:a|per|each|every) "
-                    r"(?:day|week)\b|\bevery (?:day|few)\b|\bdaily\b(?!\s+[a-z])",
-                    re.IGNORECASE)
+                    r"(?:day|week|month)\b|\bevery (?:day|few)\b|\bdaily\b(?!\s+[a-z])"
+                    # "how many massages a month?": a count per stretch of time is how often
+                    r"|\bhow many \w+(?: \w+)? (?:a|per|each|every) (?:day|week|fortnight|month|"
+                    r"year)\b", re.IGNORECASE)
 _LONG = re.compile(r"\bhow (?:long|many (?:seconds|minutes|hours|secs|mins))\b|\bfor how long\b",
                    re.IGNORECASE)
 # Asking what something costs, how hot it should be, or how many repetitions or sessions.
 # "how much is a session?" asks a price; "how much is it supposed to hurt?" does not.
 _PRICE = re.compile(r"\b(?:costs?|costing|prices?|pricing|expensive|afford\w*|budget|dollars?|"
-                    r"euros?)\b|[$€£]\s*\d|\bhow much (?:is|are|would|will) (?:a|an|one|each)\b",
-                    re.IGNORECASE)
+                    r"euros?)\b|[$€£]\s*\d|\bhow much (?:is|are|would|will) (?:a|an|one|each)\b"
+                    # "how much per session?", "how much do physios charge?"
+                    r"|\bhow much (?:per|a|each|for (?:a|an|one|each)) (?:session|visit|"
+                    r"appointment|treatment|massage|class|lesson|hour|go)\b|\bhow much (?:do|does|"
+                    r"would|will|did) \w+(?: \w+)? charge\b", re.IGNORECASE)
 _HEAT = re.compile(r"\bhow (?:hot|warm|cold)\b|\btemperatures?\b", re.IGNORECASE)
 _COUNT = re.compile(r"\b(?:reps|repetitions)\b|\bhow many (?:sets|sessions|treatments|rounds|"
                     r"appointments|visits)\b", re.IGNORECASE)

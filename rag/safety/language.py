@@ -132,8 +132,13 @@ def language_of(text: str) -> str:
     if len(words) < MIN_WORDS or english_whatever_guessed(words):
         return "en"
     with _lock:  # the identifier keeps state between calls
-        lang, prob = _identifier().classify(text.lower())
-    if lang == "en" or prob < CONFIDENCE or more_english(words, str(lang)):
+        ranked = _identifier().rank(text.lower())
+    # Two close languages share the probability between them (Malay and Indonesian, say:
+    # 0.7 and 0.3), so the first two together must be sure. Text the model cannot place
+    # (English spelt out letter by letter) spreads it over many: 0.4, 0.2, 0.2...
+    (lang, prob), (second, also) = ranked[0], ranked[1]
+    sure = float(prob) + (float(also) if second != "en" else 0.0)
+    if lang == "en" or sure < CONFIDENCE or more_english(words, str(lang)):
         return "en"
     return str(lang)
 

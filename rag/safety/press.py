@@ -41,6 +41,18 @@ STOP_WORDS = re.compile(r"\b(sharp\w*|stab\w*|shoot\w*|pierc\w*|numb\w*|tingl\w*
                         r"prickl\w*|weak\w*|electric\w*|zap\w*|burn\w*)\b")
 
 
+# The pain named as the kind red-flags.md says to press through: a "good pain".
+GOOD_PAIN = re.compile(r"\b(good|nice|satisfying|sweet|therapeutic|welcome|relieving) "
+                       r"(sort of |kind of |type of )?(pain|ache|hurt|soreness|sore)\b|"
+                       r"\bhurts? (so |in a |the )?(good|nice|right)( way| kind of way)?\b")
+
+
+def only_good_pain(text: str) -> bool:
+    """The pain pressing brings is called a good one, and no stop word is said at all:
+    the learned head, which reads "pain when I press" as a stop, must not override it."""
+    return bool(GOOD_PAIN.search(text)) and not STOP_WORDS.search(text)
+
+
 def only_denied(text: str, lex: Lexicon, pattern: re.Pattern[str] = STOP_WORDS) -> bool:
     """The words are there and every one is denied ("achy but not sharp"): the learned
     head, which cannot read a negation, must not take them as said."""

@@ -401,7 +401,10 @@ _HEALED = re.compile(
     r"\b((long|fully|all|completely|totally) )?(healed|mended|recovered)\b|\b(been|was|were|"
     r"has been|have been) (fine|ok|okay|grand|good|right|sound) (ever since|since|for (ages|"
     r"years|a long time))\b|\bno (problems?|issues?|trouble|bother) (since|after|with it)\b|"
-    r"\bwithout (any )?(issues?|problems?|trouble)\b")
+    r"\bwithout (any )?(issues?|problems?|trouble)\b|"
+    # "... ten years ago and was fine": fine then, in a sentence of long ago.
+    r"\b(was|were|is|are|been) (totally |completely |perfectly |absolutely |all |quite )?(fine|"
+    r"ok|okay|grand|alright|all right|unhurt|uninjured|not hurt)\b")
 _NOW_AGAIN = re.compile(r"\b(now|today|tonight|this (morning|week)|again|still|recently|"
                         r"lately|just|currently|flared|flaring|came back|coming back)\b")
 
@@ -501,7 +504,12 @@ _RESOLVED = re.compile(
     r"|\b(never|did not|has not) (came|come|coming) back|\bback to normal"
     # "The swelling went down": not "I went down hard" (a fall is never over).
     r"|\b(swelling|swollen bit|puffiness|redness|it|lump|bump)\b.{0,15}\b(went|gone|goes|going|"
-    r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b"
+    r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b(?! (a bit|a "
+    r"little|slightly|somewhat|some|partly|a touch)\b)"
+    # ... and swollen glands: "they went down ages ago" (not "they went down the stairs").
+    r"|\b(they|glands?|lymph nodes?|nodes)\b.{0,15}\b(went|gone|goes|going|came|come|has come|"
+    r"have come|are|were) (right |all |back |completely |right back )?down\b(?! (the|a|an|to|"
+    r"on|in|at|into|hard|heavily|badly|stairs|steps|with)\b)"
     r"|\b(fine|better|normal|ok|okay) (now|since|afterwards|after (that|a|about|like|"
     r"\w+ (minutes?|hours?|seconds?)))"
     # "... then normal", "and then it was fine", "it finished" (West African English).
@@ -515,8 +523,10 @@ _RESOLVED = re.compile(
 # What says a sign is not over: it is denied to end ("won't go away"), comes back, goes on.
 _NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+){0,2}\s*$")
 _SENTENCE_END = re.compile(r"[.;!?\n]")
+# "back" as in coming back, not "back to normal".
 _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
-                    r"coming )back|again|returns?|returned|returning|recurr\w*|on and off|keeps? "
+                    r"coming )back(?! to (normal|fine|ok|okay|myself|himself|herself|themselves|"
+                    r"usual))|again|returns?|returned|returning|recurr\w*|on and off|keeps? "
                     r"(happening|coming)|worse|worsening|still|every time|each time|whenever|"
                     r"ever since|since then)\b")
 # An injury is never talked away as over ("fell on friday but i'm totally fine"): only a
