@@ -176,3 +176,15 @@ def test_another_one_in_a_chat_about_knots_is_another_knot(pipeline) -> None:  #
     assert ans.triage.level == "self_care" and ans.citations, ans.answer
     assert pipeline.answer("the bakery sold out of croissants, where can I find another one?"
                            ).triage.level == "out_of_scope"
+
+
+def test_a_medicine_only_told_beside_a_self_care_question_leaves_it_answered(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("I took one dose of ibuprofen this morning and it helped a little. "
+                          "Can I put a heat pack on the knot as well?")
+    assert ans.triage.level != "out_of_scope", ans.answer
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations, ans.body
+    # Asked about the medicine itself, however it was told before: the pharmacist.
+    asked = pipeline.answer("I took one dose of ibuprofen this morning. How many more "
+                            "ibuprofen can I take today?")
+    assert "pharmacist" in asked.body and not asked.citations, asked.body

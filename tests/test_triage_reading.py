@@ -182,6 +182,20 @@ def test_a_language_its_close_neighbour_shares_is_still_not_english(pipeline, qu
     assert "Knotbot reads only English" in answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    "Nina homa kali na shingo yangu imekakamaa, siwezi kuinamisha kichwa.",
+    "Baba yangu alianguka kutoka ngazi na sasa shingo inamuuma sana.",
+])
+def test_a_language_with_no_word_list_is_still_read_as_another_language(  # type: ignore[no-untyped-def]
+        pipeline, question: str) -> None:
+    """Swahili: the identifier knows it, wordfreq has no list to compare English with, so
+    its words are weighed against common English words only."""
+    assert language_of(question) == "sw"
+    answer = pipeline.answer(question)
+    assert answer.triage.level == "emergency"
+    assert "Knotbot reads only English" in answer.answer
+
+
 def test_no_english_question_in_any_set_is_taken_for_another_language() -> None:
     import random
 
@@ -197,3 +211,20 @@ def test_no_english_question_in_any_set_is_taken_for_another_language() -> None:
     foreign = [(q, language_of(q)) for q in questions if language_of(q) != "en"]
     assert len(questions) > 1500
     assert not foreign
+
+
+def test_two_letter_words_spaced_out_among_spaced_words_are_joined() -> None:
+    assert join_spaced("i   c a n ' t   c o n t r o l   m y   b l a d d e r") == \
+        "i   can't   control   my   bladder"
+    assert join_spaced("k n o t   i n   m y   n e c k") == "knot   in   my   neck"
+    # Prose keeps its single letters: "plan a b and c", "an a b  grade".
+    assert join_spaced("plan a b and c") == "plan a b and c"
+    assert join_spaced("an a b  grade") == "an a b  grade"
+
+
+def test_a_sign_spelt_out_with_its_short_words_spaced_too_is_read_by_the_rules(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.rules import match_classes
+
+    norm = pipeline.safety.normalise("neck bad for a week and now I   c a n ' t   c o n t r o "
+                                     "l   m y   b l a d d e r. massage only please")
+    assert any(f.cls.level == "emergency" for f in match_classes(norm, pipeline.safety.lex))

@@ -207,7 +207,12 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
     joined = _APART.sub(" ", joined)
     if n >= 3:
         joined = _LONE.sub(" ", joined)
-    return _SPACED.sub(join, joined)
+    return _PAIR.sub(r"\1\2", _SPACED.sub(join, joined))
+
+
+# A two-letter word spaced out between wide gaps, where spaced words stand ("c a n ' t   h o l d
+# m y   w a t e r": "m y" is too short for `_SPACED`, which leaves "a b" of prose alone).
+_PAIR = re.compile(r"(?<=[a-z'] {3})([a-z]) ([a-z])(?= {3}[a-z]| *$)")
 
 
 _APART = re.compile(rf"(?<=\w)[{_GAP}] +[{_GAP}](?=\w)")

@@ -30,6 +30,10 @@ SCRIPTS = {"DEVANAGARI": "hi", "GURMUKHI": "pa", "CJK": "zh", "ARABIC": "ar",
 # Latin-script languages the identifier may choose between (English among them).
 LATIN = ["en", "fr", "es", "pt", "tl", "de", "it", "nl", "pl", "ro", "tr", "vi", "id", "ms",
          "cs", "sv", "da", "no", "fi", "hu"]
+# Latin-script languages wordfreq has no word list for: the identifier may answer them,
+# and a word counts as English only when it is a common English word (`more_english`).
+UNLISTED = ["sw"]
+COMMON_ENGLISH = 3.0  # zipf: "neck" 4.2, "ya" 3.6, "nina" 2.4, "shingo" 0
 MIN_WORDS = 3
 ENGLISH_SHARE = 0.5  # from this share of English words on, a message is English
 CONFIDENCE = 0.95
@@ -73,7 +77,7 @@ def _identifier() -> Any:
     ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True) \
         if hasattr(LanguageIdentifier, "from_pickled_model") \
         else LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(LATIN)
+    ident.set_languages(LATIN + UNLISTED)
     if hasattr(ident, "_full_model"):  # py3langid keeps all 97 languages' table (28 MB)
         # to restrict it again; ours is restricted once, for good
         ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
@@ -92,7 +96,10 @@ def _zipf(word: str, lang: str) -> float:
 def more_english(words: list[str], lang: str) -> bool:
     """Are most words commoner in English than in ``lang``? Then the message is English
     (with its typos and slang), whatever the character statistics said."""
-    english = sum(1 for w in words if _zipf(w, "en") >= _zipf(w, lang))
+    if lang in UNLISTED:  # nothing to compare with: is the word common in English?
+        english = sum(1 for w in words if _zipf(w, "en") >= COMMON_ENGLISH)
+    else:
+        english = sum(1 for w in words if _zipf(w, "en") >= _zipf(w, lang))
     return english >= ENGLISH_SHARE * len(words)
 
 

@@ -36,9 +36,26 @@ def _gibberish(text: str, vocabulary: frozenset[str]) -> bool:
     return known / len(words) < 0.5
 
 
+_SENTENCES = re.compile(r"[^.?!]+[.?!]*")
+_ASKS = re.compile(r"\?|\b(how|what|which|when|where|why|should|can|could|may|might|is it|is "
+                   r"there|are there|do i|does|will|would|advise|tell me|recommend|suggest)\b")
+
+
+def medicine_asked(text: str, lex: Lexicon) -> bool:
+    """Is a medicine's dose or use what the message asks? A medicine only told ("I took a
+    single paracetamol yesterday and it helped.") beside questions that are each about
+    the knot's self-care ("may I use heat as well?") is background, not the question."""
+    if not lex.scope_medication.search(text):
+        return False
+    asking = [s for s in _SENTENCES.findall(text) if s.strip() and _ASKS.search(s)]
+    if not asking or any(lex.scope_medication.search(s) for s in asking):
+        return True
+    return not all(lex.scope_topic.search(s) for s in asking)
+
+
 def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
     """Lexical scope of one normalised question (the semantic layer may widen it)."""
-    if lex.scope_medication.search(text):
+    if medicine_asked(text, lex):
         return "medication"
     if is_gibberish(text, vocabulary):
         return "gibberish"
