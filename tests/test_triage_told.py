@@ -194,3 +194,24 @@ def test_a_good_pain_when_pressing_is_no_reason_to_stop(pipeline) -> None:  # ty
 def test_a_sign_told_as_over_or_explained(pipeline, ordinary: str, real: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, ordinary) == "self_care"
     assert level(pipeline, real) != "self_care"
+
+
+def test_a_pain_said_not_to_be_good_is_no_good_pain() -> None:
+    from rag.safety.press import only_good_pain
+
+    assert only_good_pain("it feels like a good pain when I press it")
+    assert not only_good_pain("it is not a good pain when I press, it is horrible")
+    assert not only_good_pain("it isnt a nice ache at all when I push on it")
+    assert not only_good_pain("it hurts right where I press")
+
+
+def test_a_swelling_only_long_ago_is_not_let_go_unless_told_as_gone_down(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.rules import match_classes
+
+    def classes(text: str) -> set[str]:
+        return {f.cls.id for f in match_classes(text, pipeline.safety.lex)}
+
+    assert "inflammation" in classes("a few years ago my shoulder was red and swollen, it is "
+                                     "still like that")
+    assert "inflammation" not in classes("my glands were up with a cold a month ago but they "
+                                         "have gone right down")

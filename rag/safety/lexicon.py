@@ -39,6 +39,7 @@ class RedFlagClass:
     reason: str
     when: list[list[str]]
     past_ok: frozenset[str] = frozenset()
+    over_ok: frozenset[str] = frozenset()  # let go only when told as over ("went down")
 
 
 @dataclass
@@ -85,7 +86,8 @@ def load_lexicon() -> Lexicon:
     flags, levels = load_yaml("redflags.yaml"), load_yaml("levels.yaml")
     press, scope = load_yaml("press.yaml"), load_yaml("scope.yaml")
     classes = [
-        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])))
+        RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])),
+                     frozenset(c.get("over_ok", [])))
         for c in flags["classes"]
     ]
     flag_patterns = [p for ps in flags["concepts"].values() for p in ps]

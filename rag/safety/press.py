@@ -44,13 +44,18 @@ STOP_WORDS = re.compile(r"\b(sharp\w*|stab\w*|shoot\w*|pierc\w*|numb\w*|tingl\w*
 # The pain named as the kind red-flags.md says to press through: a "good pain".
 GOOD_PAIN = re.compile(r"\b(good|nice|satisfying|sweet|therapeutic|welcome|relieving) "
                        r"(sort of |kind of |type of )?(pain|ache|hurt|soreness|sore)\b|"
-                       r"\bhurts? (so |in a |the )?(good|nice|right)( way| kind of way)?\b")
+                       r"\bhurts? (so |in a |the )?(good|nice)( way| kind of way)?\b")
+_DENIED_BEFORE = re.compile(r"(\bnot|n't|\b(is|was|are|were|do|does|did|ai|ca|wo|have|has)nt|\bno|"
+                            r"\bnever|\bhardly)\s+(\w+\s+){0,2}$")
 
 
 def only_good_pain(text: str) -> bool:
-    """The pain pressing brings is called a good one, and no stop word is said at all:
-    the learned head, which reads "pain when I press" as a stop, must not override it."""
-    return bool(GOOD_PAIN.search(text)) and not STOP_WORDS.search(text)
+    """The pain pressing brings is called a good one (not "not a good pain"), and no stop
+    word is said at all: the learned head, which reads "pain when I press" as a stop,
+    must not override it."""
+    good = [m for m in GOOD_PAIN.finditer(text)
+            if not _DENIED_BEFORE.search(text, 0, m.start())]
+    return bool(good) and not STOP_WORDS.search(text)
 
 
 def only_denied(text: str, lex: Lexicon, pattern: re.Pattern[str] = STOP_WORDS) -> bool:

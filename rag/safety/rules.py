@@ -666,12 +666,13 @@ def explained_away(text: str, lex: Lexicon) -> bool:
 
 
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:
-    current, past_only, _ = present_concepts(text, lex)
+    current, past_only, over = present_concepts(text, lex)
     flags = []
     for cls in lex.classes:
-        # Only a class that says so lets a past event go ("past_ok"); for the rest a
-        # sign is a sign whenever it happened.
-        concepts = current | (past_only - cls.past_ok)
+        # Only a class that says so lets a past event go ("past_ok"), or only one told as
+        # over ("over_ok": a swelling that went down, not one merely "years ago"); for the
+        # rest a sign is a sign whenever it happened.
+        concepts = current | (past_only - cls.past_ok - (over & cls.over_ok))
         for group in cls.when:
             if all(c in concepts for c in group):
                 flags.append(Flag(cls, tuple(group)))
