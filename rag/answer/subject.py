@@ -94,9 +94,20 @@ def taken(question: str, terms: Sequence[str]) -> bool:
 
 
 def besides_medicine(question: str) -> bool:
-    """Does the question name medicines only to set them aside?"""
+    """Does the question name medicines only to set them aside, or only tell of them
+    ("I took one ibuprofen and it helped.") beside questions that name none ("can I use
+    heat as well?")?"""
+    from rag.safety.scope import asking_sentences, asks_of_its_own
+
     found = list(MEDICINE.finditer(question))
-    return bool(found) and all(_BESIDES.search(question[: m.start()]) for m in found)
+    if not found:
+        return False
+    if all(_BESIDES.search(question[: m.start()]) for m in found):
+        return True
+    asking = asking_sentences(question)
+    told = [s for s in re.split(r"(?<=[.?!])\s+", question) if s.strip()]
+    return asks_of_its_own(question) and len(asking) < len(told) \
+        and not any(MEDICINE.search(s) for s in asking)
 
 
 _ELONGATED = re.compile(r"([a-z])\1\1")  # "sooo", "pleeease": emphasis, not a subject

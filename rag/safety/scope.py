@@ -41,14 +41,29 @@ _ASKS = re.compile(r"\?|\b(how|what|which|when|where|why|should|can|could|may|mi
                    r"there|are there|do i|does|will|would|advise|tell me|recommend|suggest)\b")
 
 
+def asking_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask something (a question mark or a question word)."""
+    return [s for s in _SENTENCES.findall(text) if s.strip() and _ASKS.search(s.lower())]
+
+
+_REFERS = re.compile(r"\b(it|its|they|them|these|those|this|that)\b")
+
+
+def asks_of_its_own(text: str) -> bool:
+    """Some sentence asks, and none of the asking ones points back with a pronoun ("does
+    it help?" may be about the medicine told before)."""
+    asking = asking_sentences(text)
+    return bool(asking) and not any(_REFERS.search(s.lower()) for s in asking)
+
+
 def medicine_asked(text: str, lex: Lexicon) -> bool:
     """Is a medicine's dose or use what the message asks? A medicine only told ("I took a
     single paracetamol yesterday and it helped.") beside questions that are each about
     the knot's self-care ("may I use heat as well?") is background, not the question."""
     if not lex.scope_medication.search(text):
         return False
-    asking = [s for s in _SENTENCES.findall(text) if s.strip() and _ASKS.search(s)]
-    if not asking or any(lex.scope_medication.search(s) for s in asking):
+    asking = asking_sentences(text)
+    if not asks_of_its_own(text) or any(lex.scope_medication.search(s) for s in asking):
         return True
     return not all(lex.scope_topic.search(s) for s in asking)
 
