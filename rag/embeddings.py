@@ -73,6 +73,26 @@ class QueryCachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._lookup(text)[0]
 
+    def embed_query_with(self, text: str, others: list[str]
+                         ) -> tuple[list[float], list[list[float]]]:
+        """The question's vector (kept, with its token vectors, as ``embed_query`` keeps
+        them) and the vectors of ``others``, in one model call (a question and the
+        clauses the learned triage reads pack into one row)."""
+        with self._lock:
+            entry = self._cache.get(text)
+        if self.encoder is None or (entry is not None and not others):
+            vector = entry[0] if entry is not None else self.embed_query(text)
+            return vector, self.inner.embed_documents(others) if others else []
+        outs = self.encoder.encode(([text] if entry is None else []) + list(others))
+        if entry is None:
+            first, outs = outs[0], outs[1:]
+            entry = (first.vector.tolist(), token_vectors(first, self.encoder.special_ids))
+            with self._lock:
+                self._cache[text] = entry
+                if len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        return entry[0], [out.vector.tolist() for out in outs]
+
     def tokens(self, text: str) -> TokenVectors | None:
         """The question's token vectors, from the same model call as its vector."""
         return self._lookup(text)[1]

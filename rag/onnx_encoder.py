@@ -5,6 +5,11 @@ imported), and kept in the cache folder under a key made from the model's own fi
 another model, or new weights under the same name, gets its own export. Answering then
 needs only onnxruntime, tokenizers and NumPy: no torch, transformers or
 sentence-transformers, and a start that opens two files.
+
+Texts are packed side by side into rows rather than padded to the longest: each text
+attends only to itself and counts its positions from 0, so its vectors are what it gets
+on its own (to about 1e-6), and a question with its clauses (the learned triage reads
+them) costs one forward pass over their tokens, not one over each padded to the longest.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1  # bump when the export's inputs, outputs or options change
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+FORMAT = 2  # bump when the export's inputs, outputs or options change (in its file name)
+# attention_mask is per row a tokens x tokens matrix (1: may attend), so texts can share a row.
+INPUTS = ("input_ids", "attention_mask", "token_type_ids", "position_ids")
+PACK_WIDTH = 128  # tokens a packed row holds, or the longest text's if longer
 
 
 @dataclass(frozen=True)
@@ -34,8 +41,9 @@ class Encoded:
 
 
 def export_key(model_path: str) -> str:
-    """A key for this model's export: its config, tokenizer and weights' sizes and names."""
-    digest = hashlib.sha256(f"{FORMAT}".encode())
+    """A key for this model: its config, tokenizer and weights' sizes and names (data
+    derived with the model is kept under it too, so the export's format is not in it)."""
+    digest = hashlib.sha256(b"1")
     for name in sorted(os.listdir(model_path)):
         path = Path(model_path) / name
         if not path.is_file():
@@ -49,7 +57,7 @@ def export_key(model_path: str) -> str:
 
 
 def export_path(cache_dir: Path, model_path: str) -> Path:
-    return cache_dir / f"onnx-{export_key(model_path)}" / "model.onnx"
+    return cache_dir / f"onnx-{export_key(model_path)}" / f"model-f{FORMAT}.onnx"
 
 
 def max_length(model_path: str) -> int:
@@ -73,18 +81,28 @@ def export(model_path: str, target: Path) -> Path:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any,
+                    position_ids: Any) -> Any:
+            # An additive mask per row (batch, 1, tokens, tokens), as BERT's own 2-D mask
+            # becomes inside the model; 0 where a token may attend, the float minimum not.
+            allowed = attention_mask[:, None, :, :].to(torch.float32)
+            additive = (1.0 - allowed) * torch.finfo(torch.float32).min
+            return self.model(input_ids=input_ids, attention_mask=additive,
+                              token_type_ids=token_type_ids,
+                              position_ids=position_ids).last_hidden_state
 
     target.parent.mkdir(parents=True, exist_ok=True)
     sample = torch.ones(2, 8, dtype=torch.long)
-    axes = {n: {0: "batch", 1: "tokens"} for n in (*INPUTS, "last_hidden_state")}
+    axes: dict[str, dict[int, str]] = {n: {0: "batch", 1: "tokens"}
+                                       for n in (*INPUTS, "last_hidden_state")}
+    axes["attention_mask"][2] = "keys"
+    inputs = (sample, torch.ones(2, 8, 8, dtype=torch.long), torch.zeros_like(sample),
+              torch.arange(8).repeat(2, 1))
     fd, name = tempfile.mkstemp(dir=target.parent, suffix=".onnx")
     os.close(fd)
     try:
         with torch.no_grad():
-            torch.onnx.export(Hidden(), (sample, sample, torch.zeros_like(sample)), name,
+            torch.onnx.export(Hidden(), inputs, name,
                               dynamo=False, input_names=list(INPUTS),
                               output_names=["last_hidden_state"], dynamic_axes=axes,
                               opset_version=17)
@@ -92,6 +110,9 @@ def export(model_path: str, target: Path) -> Path:
         Path(name).replace(target)  # atomic: a reader never sees half a model
     finally:
         Path(name).unlink(missing_ok=True)
+    for old in target.parent.glob("model*.onnx"):  # an earlier format's export
+        if old != target:
+            old.unlink(missing_ok=True)
     return target
 
 
@@ -125,33 +146,59 @@ class OnnxEncoder:
                                             providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str], batch_size: int = 32) -> list[Encoded]:
-        """Every text encoded; batches of similar length, so little padding is computed."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """Every text encoded, packed into rows (``batch_size`` rows a model call)."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        lengths = [len(e.ids) for e in encodings]
+        rows = pack(lengths, max(PACK_WIDTH, max(lengths, default=0)))
         out: list[Encoded | None] = [None] * len(texts)
-        for start in range(0, len(order), batch_size):
-            batch = order[start:start + batch_size]
-            for i, enc in zip(batch, self._batch([texts[i] for i in batch]), strict=True):
+        for start in range(0, len(rows), batch_size):
+            for i, enc in self._run(rows[start:start + batch_size], encodings):
                 out[i] = enc
         return [e for e in out if e is not None]
 
-    def _batch(self, texts: list[str]) -> list[Encoded]:
-        encodings = self.tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, e in enumerate(encodings):
-            ids[row, :len(e.ids)] = e.ids
-            mask[row, :len(e.ids)] = 1
+    def _run(self, rows: list[list[int]], encodings: list[Any]) -> list[tuple[int, Encoded]]:
+        width = max(sum(len(encodings[i].ids) for i in row) for row in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        positions = np.zeros_like(ids)
+        mask = np.zeros((len(rows), width, width), dtype=np.int64)
+        spans: list[tuple[int, int, int, int]] = []  # text, row, first token, tokens
+        for r, row in enumerate(rows):
+            at = 0
+            for i in row:
+                n = len(encodings[i].ids)
+                ids[r, at:at + n] = encodings[i].ids
+                positions[r, at:at + n] = np.arange(n)
+                mask[r, at:at + n, at:at + n] = 1
+                spans.append((i, r, at, n))
+                at += n
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids)})[0]
+                                         "token_type_ids": np.zeros_like(ids),
+                                         "position_ids": positions})[0]
         result = []
-        for row, e in enumerate(encodings):
-            n = len(e.ids)
-            rows = np.asarray(hidden[row, :n], dtype=np.float32)
-            vec = rows.mean(axis=0)
+        for i, r, at, n in spans:
+            rows_of_text = np.asarray(hidden[r, at:at + n], dtype=np.float32)
+            vec = rows_of_text.mean(axis=0)
             vec /= max(float(np.linalg.norm(vec)), 1e-12)
-            result.append(Encoded(vector=vec, ids=ids[row, :n].copy(), hidden=rows))
+            result.append((i, Encoded(vector=vec, ids=ids[r, at:at + n].copy(),
+                                      hidden=rows_of_text)))
         return result
+
+
+def pack(lengths: list[int], width: int, open_rows: int = 16) -> list[list[int]]:
+    """Texts (by token count) into rows of at most ``width`` tokens, longest first, each
+    into the first of the last few rows with room (so it stays linear in the texts)."""
+    rows: list[list[int]] = []
+    room: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        first = len(rows) - open_rows
+        at = next((r for r in range(max(first, 0), len(rows)) if room[r] >= lengths[i]), None)
+        if at is None:
+            rows.append([])
+            room.append(width)
+            at = len(rows) - 1
+        rows[at].append(i)
+        room[at] -= lengths[i]
+    return rows
 
 
 def ensure_export(cache_dir: Path, model_path: str) -> Path:

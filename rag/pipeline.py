@@ -216,9 +216,9 @@ class KnotbotPipeline:
     # --- the steps of the chain ---------------------------------------------------------
     def _embed_step(self, state: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
-        vector = self.embeddings.embed_query(state["question"])  # for triage and retrieval
-        # The learned layer's pieces, in one batched call (the whole question reuses this).
-        self.safety.prepare(state["question"], state["history"], vector)
+        # The question (for triage and retrieval) and the learned layer's pieces, in one
+        # model call.
+        self.safety.prepare(state["question"], state["history"], self.embeddings)
         state["index"] = self.live.index  # this question's snapshot, whatever reloads meanwhile
         self.live.refresh_soon()  # a new version from `knotbot ingest`? (background, rate-limited)
         state["t_embed"] = time.perf_counter() - t0

@@ -93,3 +93,44 @@ def test_ask_answers_without_importing_torch(built_index: Settings) -> None:
     assert answer["citations"] and not answer["search_error"]
     # Nor SciPy, which bm25s imported only to build an index with it (rag.lean_import).
     assert json.loads(modules) == [[], False]
+
+
+def test_a_texts_vectors_do_not_depend_on_the_texts_packed_beside_it(embeddings) -> None:  # type: ignore[no-untyped-def]
+    encoder = embeddings.encoder
+    alone = encoder.encode(["my neck is stiff and I have a fever"])[0]
+    company = ["ok", "how do I massage a knot under my shoulder blade with a tennis ball?",
+               "knot " * 200, "my neck is stiff and I have a fever", "thanks!"]
+    packed = encoder.encode(company)
+    assert [len(e.ids) for e in packed] == [len(encoder.tokenizer.encode(t).ids)
+                                            for t in company]
+    beside = packed[3]
+    assert beside.ids.tolist() == alone.ids.tolist()
+    assert float(alone.vector @ beside.vector) >= 0.99999
+    rows = (alone.hidden * beside.hidden).sum(axis=1) / (
+        np.linalg.norm(alone.hidden, axis=1) * np.linalg.norm(beside.hidden, axis=1))
+    assert rows.min() >= 0.99999
+    # Each text is its own: the short ones beside it are not pulled towards it.
+    assert float(packed[0].vector @ encoder.encode(["ok"])[0].vector) >= 0.99999
+
+
+def test_a_question_and_the_clauses_triage_reads_cost_one_model_call(pipeline) -> None:  # type: ignore[no-untyped-def]
+    encoder = pipeline.embeddings.encoder
+    calls: list[list[str]] = []
+    real = encoder.encode
+
+    def counted(texts, batch_size=32):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(texts, batch_size)
+
+    question = ("I was lifting boxes all morning. Now my upper back has a knot, and my left "
+                "hand is weak, how long do I rub it?")
+    encoder.encode = counted
+    try:
+        answer = pipeline.answer(question)
+    finally:
+        del encoder.encode
+    assert answer.triage.level in ("emergency", "urgent")
+    # The question and its clauses went in together; no later call encoded any of them
+    # (the answer stage may still embed a word or two of the articles' own).
+    together = [c for c in calls if question in c or any("hand is weak" in t for t in c)]
+    assert len(together) == 1 and question in together[0] and len(together[0]) > 2

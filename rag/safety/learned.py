@@ -160,6 +160,20 @@ class LearnedLayer:
         with self._lock:
             self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
 
+    def unseen(self, texts: list[str], besides: str = "") -> list[str]:
+        """``texts`` whose vectors are not kept yet (nor ``besides``'s), one of each."""
+        with self._lock:
+            return list({_key(t): t for t in texts
+                         if _key(t) not in self._cache and _key(t) != _key(besides)}.values())
+
+    def keep(self, texts: list[str], vectors: Sequence[Sequence[float]]) -> None:
+        """Vectors embedded elsewhere (with the question, in one model call)."""
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of ``texts``; only the ones not seen before go to the model, at once."""
         with self._lock:

@@ -10,6 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.embeddings import QueryCachedEmbeddings
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
 from rag.safety.language import foreign_message, language_name, language_of
@@ -185,15 +189,24 @@ class SafetyStage:
         return "out_of_scope"
 
     def prepare(self, question: str, history: list[Turn] | None = None,
-                vector: list[float] | None = None) -> None:
-        """Embed every piece the learned layer will read, in one batched model call, so
-        that ``assess`` only does arithmetic (the pipeline times this as embedding)."""
-        if self.learned is not None:
-            if vector is not None:
-                self.learned.remember(question, vector)
-            texts = [t.content for t in history or [] if t.role == "user"] + [question]
-            self.learned.encode([p for t in texts for p in (
-                *self.learned.pieces(t), *self.learned.pieces(self.normalise.readings(t)[1]))])
+                embeddings: QueryCachedEmbeddings | None = None) -> None:
+        """Embed the question (``embeddings.embed_query_with``) and every piece the
+        learned layer will read, in one model call, so that ``assess`` only does
+        arithmetic (the pipeline times this as embedding)."""
+        if self.learned is None:
+            if embeddings is not None:
+                embeddings.embed_query(question)
+            return
+        texts = [t.content for t in history or [] if t.role == "user"] + [question]
+        pieces = [p for t in texts for p in (
+            *self.learned.pieces(t), *self.learned.pieces(self.normalise.readings(t)[1]))]
+        if embeddings is None:
+            self.learned.encode(pieces)
+            return
+        todo = self.learned.unseen(pieces, besides=question)
+        vector, vectors = embeddings.embed_query_with(question, todo)
+        self.learned.remember(question, vector)
+        self.learned.keep(todo, vectors)
 
     def _said(self, text: str, background: list[str], piece: str) -> bool:
         """May a segment of ``text`` add a learned flag? Not when the rules read every
