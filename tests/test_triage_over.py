@@ -49,6 +49,22 @@ def test_what_only_sounds_over_is_not(text: str) -> None:
     "Lost 2kg this month on purpose with the running club. Knot in my neck from the "
     "treadmill posture, tips?",
     "Knot for 5 days, a bit better every day with heat. Keep doing the same?",
+    # A limb that lay wrong or sat too long, and woke up again.
+    "My fingers fizzed for a couple of minutes after I dozed off on my arm, then completely "
+    "fine. Knot under my shoulder blade, can I rub it?",
+    "Pins and needles in my leg from sitting too long at the wedding, gone once I walked "
+    "about. Tight traps as well, any stretches?",
+    # Weight lost by living differently, sweat from a hot room, a topic said to be fine.
+    "Dropped half a stone since spring from cycling to work and cutting out beer. Knot in "
+    "my upper back, heat or ice?",
+    "Woke up drenched because the bedroom is like an oven this week. Knot in my trap, "
+    "what helps?",
+    "My neck went stiff after a long drive. No fever, no chills, otherwise I feel grand. "
+    "Which stretch?",
+    "Bit of a croaky voice after the concert and a knot in my neck. Breathing and "
+    "swallowing are totally fine. Heat pack?",
+    "Stag do last night, woke with a hungover head and a stiff trap. The headache had gone "
+    "by noon. What loosens the trap?",
 ])
 def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
                                                             ) -> None:  # type: ignore[no-untyped-def]
@@ -76,10 +92,42 @@ def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
     ("my arm is dead, I can't grip my mug and keep dropping things", "urgent"),
     ("Knot for 10 days, still the same despite heat and stretching every day. Keep going?",
      "see_doctor"),
+    # A drink the night before does not explain a thunderclap.
+    ("Had a couple of pints, then the worst headache of my life hit me out of nowhere. "
+     "Neck aches. Ice?", "emergency"),
+    # A denial beside the real sign does not clear it.
+    ("No fever, but my neck is so stiff I can't bend it and the light hurts my eyes and "
+     "I feel muddled. Massage?", "emergency"),
+    ("Breathing is fine but swallowing is getting really hard and my neck is swelling. "
+     "Knot?", "emergency"),
+    ("My neck pain comes every night whatever way I lie and never eases off, though in "
+     "the daytime it's ok. Knot?", "see_doctor"),
+    ("A gland under my jaw came up three weeks ago and is still up, I feel rough. Knot "
+     "massage ok?", "see_doctor"),
+    ("Lost a stone without trying since the summer and I sweat through the sheets. "
+     "Shoulder knot, rub it?", "see_doctor"),
 ])
 def test_a_sign_that_is_real_now_still_counts(pipeline, text: str, least: str
                                              ) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "Wrenched my neck this afternoon hauling the wheelie bin and now there's a hard knot. "
+    "Can I dig my thumb into it?",
+    "I strained something in my upper back earlier today at the gym, knot there now, foam "
+    "roll it hard?",
+])
+def test_a_fresh_strain_told_with_its_place_is_not_pressed(pipeline, text: str
+                                                          ) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+def test_an_exclamation_mark_is_no_letter(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.fold import undo_leet
+
+    assert undo_leet("Hiya! My neck is stiff!!") == "Hiya! My neck is stiff!!"
+    assert undo_leet("h!gh fever") == "high fever"
 
 
 def test_pins_and_needles_long_gone_do_not_stop_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -196,6 +196,29 @@ def test_a_language_with_no_word_list_is_still_read_as_another_language(  # type
     assert "Knotbot reads only English" in answer.answer
 
 
+@pytest.mark.parametrize("question", [
+    # Serbian (Latin script) and Lithuanian: languages the identifier was not given.
+    "Moj otac ima visoku temperaturu i ukočen vrat, ne može da savije glavu.",
+    "Mano tėtis nukrito nuo laiptų ir dabar jam labai skauda kaklą.",
+])
+def test_a_language_the_identifier_does_not_know_is_not_english(  # type: ignore[no-untyped-def]
+        pipeline, question: str) -> None:
+    """Its guesses spread over its neighbours (Czech, Polish...), so none is sure; its
+    words are mostly not English words, and it has letters English never uses."""
+    assert language_of(question) != "en"
+    answer = pipeline.answer(question)
+    assert answer.triage.level == "emergency"
+    assert "Knotbot reads only English" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Gur xabg va zl arpx vf gvtug, pna V ehfu vg?",  # ROT13: English in disguise
+    "my nek is reely stif and i cnt muve it, plz halp",
+])
+def test_english_in_disguise_or_full_of_typos_stays_english(question: str) -> None:
+    assert language_of(question) == "en"
+
+
 def test_no_english_question_in_any_set_is_taken_for_another_language() -> None:
     import random
 

@@ -178,6 +178,12 @@ def undo_leet(text: str, known: frozenset[str] = frozenset()) -> str:
     """
     def fix(m: re.Match[str]) -> str:
         w = m.group(0)
+        core = w.rstrip("!")  # "hola!", "stiff!!": an exclamation, not an i
+        if core != w and core:
+            return fix_word(core) + w[len(core):]
+        return fix_word(w)
+
+    def fix_word(w: str) -> str:
         if w.isalpha():
             return w
         plain = w.translate(_LEET)

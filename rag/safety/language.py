@@ -37,6 +37,8 @@ COMMON_ENGLISH = 3.0  # zipf: "neck" 4.2, "ya" 3.6, "nina" 2.4, "shingo" 0
 MIN_WORDS = 3
 ENGLISH_SHARE = 0.5  # from this share of English words on, a message is English
 CONFIDENCE = 0.95
+RARE_IN_ENGLISH = 2.0  # zipf: "vrat" 1.4, "mogu" 1.6, "stif" 1.2; "neck" 4.2
+FOREIGN_SHARE = 0.6  # from this share of rare words on, an unplaced message is not English
 WORDFREQ = {"tl": "fil", "no": "nb"}  # wordfreq's names for these
 _WORD = re.compile(r"[^\W\d_]+")
 _lock = threading.Lock()
@@ -98,9 +100,13 @@ def more_english(words: list[str], lang: str) -> bool:
     (with its typos and slang), whatever the character statistics said."""
     if lang in UNLISTED:  # nothing to compare with: is the word common in English?
         english = sum(1 for w in words if _zipf(w, "en") >= COMMON_ENGLISH)
-    else:
-        english = sum(1 for w in words if _zipf(w, "en") >= _zipf(w, lang))
-    return english >= ENGLISH_SHARE * len(words)
+        return english >= ENGLISH_SHARE * len(words)
+    # A word neither list knows (a typo, or a word of a third language the identifier
+    # took for ``lang``: Serbian read as Czech) says nothing either way.
+    pairs = [(_zipf(w, "en"), _zipf(w, lang)) for w in words]
+    known = [(en, other) for en, other in pairs if en or other]
+    english = sum(1 for en, other in known if en >= other)
+    return english >= ENGLISH_SHARE * len(known)
 
 
 def is_word(text: str) -> bool:
@@ -145,9 +151,27 @@ def language_of(text: str) -> str:
     # (English spelt out letter by letter) spreads it over many: 0.4, 0.2, 0.2...
     (lang, prob), (second, also) = ranked[0], ranked[1]
     sure = float(prob) + (float(also) if second != "en" else 0.0)
-    if lang == "en" or sure < CONFIDENCE or more_english(words, str(lang)):
+    if lang == "en":
         return "en"
-    return str(lang)
+    if sure < CONFIDENCE:
+        # A language the identifier was not given (Serbian, Lithuanian...) spreads its
+        # guesses over its neighbours (Czech 0.76, Polish 0.09...); its words are then
+        # mostly not English words at all.
+        return "other" if not_english_words(words) and accented(text) else "en"
+    return "en" if more_english(words, str(lang)) else str(lang)
+
+
+def accented(text: str) -> bool:
+    """Latin letters with diacritics ("č", "ė", "ë"): a language's own spelling. English
+    in disguise has none (ROT13; look-alikes of another alphabet are not Latin letters)."""
+    return any(not ch.isascii() and ch.isalpha() and is_latin(ch) for ch in text)
+
+
+def not_english_words(words: list[str]) -> bool:
+    """Are most words rare or unknown in English ("glavobolju", "ukočen", "vrat")? English
+    with typos keeps most of its words ("my nek is reely stif": "my", "is", "reely")."""
+    rare = sum(1 for w in words if _zipf(w, "en") < RARE_IN_ENGLISH)
+    return rare >= FOREIGN_SHARE * len(words)
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ class RedFlagClass:
     when: list[list[str]]
     past_ok: frozenset[str] = frozenset()
     over_ok: frozenset[str] = frozenset()  # let go only when told as over ("went down")
+    topic: re.Pattern[str] | None = None  # what its signs are about (`rules.denied_topics`)
 
 
 @dataclass
@@ -87,7 +88,9 @@ def load_lexicon() -> Lexicon:
     press, scope = load_yaml("press.yaml"), load_yaml("scope.yaml")
     classes = [
         RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])),
-                     frozenset(c.get("over_ok", [])))
+                     frozenset(c.get("over_ok", [])),
+                     compile_any([flags["topics"][c["id"]]]) if c["id"] in flags.get("topics", {})
+                     else None)
         for c in flags["classes"]
     ]
     flag_patterns = [p for ps in flags["concepts"].values() for p in ps]

@@ -461,8 +461,11 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
     """Concepts mentioned affirmatively in ``text`` (already normalised)."""
     current: set[str] = set()
     past: set[str] = set()
-    over = resolved(text, lex)  # before blanking: "it healed fine" reads as a figure
-    text = not_the_writers(text, lex)
+    # Over, read before blanking ("it healed fine" reads as a figure), of the mentions that
+    # are the writer's: "a hangover headache ... the headache was gone by lunch".
+    kept = not_the_writers(text, lex)
+    over = resolved(text, lex, kept)
+    text = kept
     mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
                 for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
     denied = [(a, b) for _, a, b, no in mentions if no]
@@ -507,14 +510,15 @@ _RESOLVED = re.compile(
     r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b(?! (a bit|a "
     r"little|slightly|somewhat|some|partly|a touch)\b)"
     # ... and swollen glands: "they went down ages ago" (not "they went down the stairs").
-    r"|\b(they|glands?|lymph nodes?|nodes)\b.{0,15}\b(went|gone|goes|going|came|come|has come|"
-    r"have come|are|were) (right |all |back |completely |right back )?down\b(?! (the|a|an|to|"
-    r"on|in|at|into|hard|heavily|badly|stairs|steps|with)\b)"
+    r"|\b(they|glands?|lymph nodes?|nodes)\b[^.;!?]{0,80}?\b(went|gone|goes|going|came|come|"
+    r"has come|have come|are|were) (right |all |back |completely |right back )?down\b(?! (the|a|"
+    r"an|to|on|in|at|into|hard|heavily|badly|stairs|steps|with)\b)"
     r"|\b(fine|better|normal|ok|okay) (now|since|afterwards|after (that|a|about|like|"
     r"\w+ (minutes?|hours?|seconds?)))"
     # "... then normal", "and then it was fine", "it finished" (West African English).
     r"|\b(then|and then|afterwards|soon|quickly|straight away|right away) (it was |it is |it's |"
-    r"was |is |all |back to |back )?(fine|better|normal|ok|okay)\b"
+    r"was |is |all |back to |back )?((totally|completely|perfectly|fully|quite|all) )?(fine|better|"
+    r"normal|ok|okay)\b"
     rf"|\b(it|that|which|they) (has |have |don )?(finish|finished|stopped|ended){_CLOSE}"
     r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
     r"say|told (me|us|him|her)|reckons|thinks|confirmed|checked)\b[^.;!?]{0,40}\b(normal|fine|"
@@ -537,7 +541,10 @@ _NEVER_OVER = frozenset({"trauma"})
 def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
     """Does a finishing phrase, not denied, start in the clause text[left:right]? It may
     run on past the clause's edge to ``stop_at`` ("she is fully better now", cut at "now")."""
-    return any(m.start() < right and not _NOT_OVER.search(text[left: m.start()])
+    # The denial may sit inside the sign's own words ("pain every night, not | go away"):
+    # read the words just before the phrase, whatever clause they belong to (punctuation
+    # still ends a denial's reach).
+    return any(m.start() < right and not _NOT_OVER.search(text[max(0, m.start() - 40): m.start()])
                for m in _RESOLVED.finditer(text, left, stop_at))
 
 
@@ -559,7 +566,11 @@ _LAY_ON_IT = re.compile(
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
     r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
     r"crooked)|"
-    r"\bcross[- ]?legged\b|\blegs crossed\b")
+    r"\bcross[- ]?legged\b|\blegs crossed\b|"
+    # ... or from sitting or kneeling long ("pins and needles after long sitting").
+    r"\b(after|from) (\w+ ){0,2}?(sitting|kneeling|squatting)\b|"
+    r"\b(sitting|sat|kneeling|knelt|squatting) (\w+ ){0,3}?(too long|so long|for (hours|ages|a "
+    r"long time|too long))\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
     r"(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|moment)s?|"
@@ -572,7 +583,12 @@ _WOKE_UP = re.compile(
     r"\b(shook|shake|shaking|shakes|wiggled|wiggle|rubbed|flapped) (it|them|my \w+|the \w+)"
     r"( out| about| around| off)?\b|\b(\d+|a few|few|couple of|ten|twenty|thirty) (seconds?|"
     r"secs?|moments?)\b|\b(then|and then|soon|quickly) (it was |it is |it's |was |is |all |"
-    r"back to )?(fine|normal|ok|okay|gone)\b|\b(it|e) (don )?finish(ed)?\b")
+    r"back to )?((totally|completely|perfectly|fully|quite|all) )?(fine|normal|ok|okay|gone)\b|"
+    r"\b(it|e) (don )?finish(ed)?\b|"
+    # ... lasting minutes ("tingled for 5 minutes"), or gone once the limb was used again.
+    r"\bfor (a|about|like|\d+|a few|few|couple of|two|three|five|ten) (minute|min|second|sec)s?\b|"
+    r"\b(after|once|when|as soon as) (i|he|she|they) (walk\w*|stood|stand\w*|moved|move|"
+    r"got up|get up|shook|shake|stretch\w*)\b")
 
 
 # ... and not numbness that stays or returns ("came back after a week and is numb all day").
@@ -582,16 +598,16 @@ _STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning
                     r"\d)|days|weeks|months|now (it|my|his|her)|getting worse)\b")
 
 
-def _lay_and_woke(sentence: str) -> bool:
+def lay_and_woke(sentence: str) -> bool:
     """A limb that lay wrong and woke up again, and nothing that stays."""
     return bool(_LAY_ON_IT.search(sentence) and _WOKE_UP.search(sentence)
                 and not _STAYS.search(sentence))
 
 
 def _slept_on(text: str, start: int, end: int) -> bool:
-    """Is the numb word at text[start:end] such a limb's (`_lay_and_woke`)?"""
+    """Is the numb word at text[start:end] such a limb's (`lay_and_woke`)?"""
     return bool(_NUMB_WORD.search(text[start:end])) \
-        and _lay_and_woke(_around(text, start, end, _SENTENCE_END))
+        and lay_and_woke(_around(text, start, end, _SENTENCE_END))
 
 
 def told_over(text: str, start: int, end: int, lex: Lexicon,
@@ -622,8 +638,9 @@ def told_over(text: str, start: int, end: int, lex: Lexicon,
     return False
 
 
-def resolved(text: str, lex: Lexicon) -> set[str]:
-    """Concepts whose every mention is told as over."""
+def resolved(text: str, lex: Lexicon, kept: str | None = None) -> set[str]:
+    """Concepts whose every mention is told as over; with ``kept`` (``text`` with what is
+    not the writer's blanked), of the mentions that are the writer's."""
     if not _RESOLVED.search(text) and not _LAY_ON_IT.search(text):
         return set()
     signs = _sign_starts(text, lex)
@@ -633,6 +650,8 @@ def resolved(text: str, lex: Lexicon) -> set[str]:
         if name in _NEVER_OVER:
             continue
         for m in pattern.finditer(text):
+            if kept is not None and not kept[m.start():m.end()].strip():
+                continue  # a figure of speech, someone else's: neither over nor still
             (out if told_over(text, m.start(), m.end(), lex, signs) else still).add(name)
     return out - still
 
@@ -650,7 +669,7 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     one told as over ("a headache yesterday, gone now"). A model that cannot read
     negation, time or grammar must not flag it then; a text with no sign words at all is
     the model's to read."""
-    woke = _lay_and_woke(text)
+    woke = lay_and_woke(text)
     if any(not woke and not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
            for m in _INSTEAD.finditer(text)):
         return False  # not "but it's gone now": that is the sign told as over
@@ -663,6 +682,30 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     # A past event a class lets go ("a fall years ago, fully healed") is read too.
     let_go = frozenset().union(*(cls.past_ok for cls in lex.classes))
     return not (current - _QUALIFIERS - over) and not (past - _QUALIFIERS - let_go - over)
+
+
+# A topic said to be absent ("no temperature", "without any chest pain") or fine
+# ("breathing and swallowing are fine", "my balance is totally normal"). Not a doubt ("not
+# sure if it is a fever").
+_TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no sign of|no signs of)"
+                           r"\b(\s+(?!(sure|certain|know|knowing|if|whether|only|just)\b)\w+){0,2}"
+                           r"\s*$")
+_TOPIC_FINE = re.compile(
+    r"(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
+    r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
+    r"okay|normal|good|all right|alright|clear|unaffected|grand|perfect|no problem)\b")
+
+
+def denied_topics(text: str, lex: Lexicon) -> set[str]:
+    """Classes whose topic (`RedFlagClass.topic`) ``text`` (normalised) names, and says is
+    absent or fine every time it names it."""
+    out = set()
+    for cls in lex.classes:
+        found = list(cls.topic.finditer(text)) if cls.topic is not None else []
+        if found and all(_TOPIC_DENIED.search(text[max(0, m.start() - 30): m.start()])
+                         or _TOPIC_FINE.match(text, m.end()) for m in found):
+            out.add(cls.id)
+    return out
 
 
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:

@@ -24,7 +24,9 @@ from rag.safety.press import is_press_question, only_denied, only_good_pain, pre
 from rag.safety.rules import (
     blank_healed,
     close_ones_past,
+    denied_topics,
     explained_away,
+    lay_and_woke,
     match_classes,
     not_the_writers,
 )
@@ -255,7 +257,13 @@ class SafetyStage:
                 reading = replace(reading, flags=[])
             if elsewhere(f"{plain} {mended}"):
                 continue  # "my wrist hurts from typing": not for this layer
+            denied = denied_topics(self.normalise(text), self.lex)
             for hit in reading.flags:
+                if hit.cls in denied and hit.cls not in levels:
+                    continue  # "no temperature": the head cannot read a denial
+                if hit.cls == "nerve_sensory" and hit.cls not in levels and \
+                        lay_and_woke(self.normalise(hit.segment)):
+                    continue  # "fizzed after I dozed on my arm, then fine": a limb that lay wrong
                 if not any(LEVEL_RANK[lv] >= LEVEL_RANK[hit.level] for lv in levels.values()):
                     levels[f"learned:{hit.cls}"] = hit.level
                     reasons.append(f"this sounds like a warning sign ({hit.cls.replace('_', ' ')})")
