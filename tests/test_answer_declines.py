@@ -188,3 +188,13 @@ def test_a_medicine_only_told_beside_a_self_care_question_leaves_it_answered(pip
     asked = pipeline.answer("I took one dose of ibuprofen this morning. How many more "
                             "ibuprofen can I take today?")
     assert "pharmacist" in asked.body and not asked.citations, asked.body
+
+
+def test_knots_a_person_gets_are_a_bodys_whatever_else_the_question_names(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("why do I keep getting knots after a long shift stacking crates "
+                          "at the depot?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body
+    # Knots got out of a thing are still that thing's.
+    fur = pipeline.answer("how do I get knots out of my dog's matted fur without a comb?")
+    assert not fur.citations, fur.body

@@ -95,6 +95,13 @@ def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
     # A drink the night before does not explain a thunderclap.
     ("Had a couple of pints, then the worst headache of my life hit me out of nowhere. "
      "Neck aches. Ice?", "emergency"),
+    # A heart attack may come without chest pain, a thunderclap to someone who "never
+    # gets headaches", and "no fit breathe" is Pidgin for cannot breathe.
+    ("Jaw and neck ache every time I climb the stairs at work, easing when I stop. No "
+     "chest pain though. Just a knot?", "emergency"),
+    ("Never had a headache like this, it hit all at once like a hammer to the back of my "
+     "skull ten minutes ago. Neck hurts. Ice?", "emergency"),
+    ("my neck swell for front and i no fit breathe well since morning. knot?", "emergency"),
     # A denial beside the real sign does not clear it.
     ("No fever, but my neck is so stiff I can't bend it and the light hurts my eyes and "
      "I feel muddled. Massage?", "emergency"),

@@ -350,11 +350,26 @@ def in_own_voice(cands: list[Candidate], ask: Ask, shape: Shape) -> Plan | None:
     return Plan(shape, [Item("", chosen)])
 
 
+# Someone who gets or has knots, not a thing that holds one: "why do I get knots after a
+# heavy day on site?", "what leads to someone getting so many knots?".
+_HAS_KNOTS = re.compile(
+    r"\b(i|we|you|he|she|they|someone|people|anyone|everyone)\b(\s+\w+){0,2}?\s+(get|gets|"
+    r"getting|got|have|has|having|had|develops?|developing|developed|end up with|keeps? "
+    r"getting)\s+(\w+\s+){0,3}?knots?\b(?!\s+(out|off|undone|untied|loose|free)\b)",
+    re.IGNORECASE)
+
+
+def bodys_knots(ask: Ask) -> bool:
+    """Knots someone gets or has ("why do I keep getting knots after a shift?"): a body's."""
+    return _HAS_KNOTS.search(ask.question) is not None
+
+
 def loosely_meant(ask: Ask) -> bool:
     """None of the articles' own words, and their topic word only loosely as they use it:
     another knot. The bar is higher when what it asks about is unlike every article word,
-    or is named by a word rarer than the frame of a question ("thickness", not "whole")."""
-    if ask.own or ask.sense is None:
+    or is named by a word rarer than the frame of a question ("thickness", not "whole").
+    Knots a person gets are a body's (a thing that holds one is `held_by_other`)."""
+    if ask.own or ask.sense is None or bodys_knots(ask):
         return False
     return ask.sense < (LOOSE_SENSE_FAR if ask.far else LOOSE_SENSE_THING if ask.thing
                         else LOOSE_SENSE)
@@ -388,7 +403,7 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     best = max((c.score for c in fresh if c.rank < len(docs)), default=0.0)
     # Nothing of the question is the articles' but their topic, and what it asks about is
     # unlike anything they discuss ("knots in my dog's fur"): no quote is an answer.
-    unrelated = not ask.anchored and bool(ask.far)
+    unrelated = not ask.anchored and bool(ask.far) and not bodys_knots(ask)
     loose = loosely_meant(ask)
     held = held_by_other(ask)
     if ask.absent and (best < DECLINE_SCORE or unrelated or loose or held):

@@ -687,13 +687,16 @@ def explained_away(text: str, lex: Lexicon) -> bool:
 # A topic said to be absent ("no temperature", "without any chest pain") or fine
 # ("breathing and swallowing are fine", "my balance is totally normal"). Not a doubt ("not
 # sure if it is a fever").
-_TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no sign of|no signs of)"
-                           r"\b(\s+(?!(sure|certain|know|knowing|if|whether|only|just)\b)\w+){0,2}"
-                           r"\s*$")
+_TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? of)\s+(any\s+|a\s+|"
+                           r"real\s+|signs? of\s+)?$")
 _TOPIC_FINE = re.compile(
     r"(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
     r"okay|normal|good|all right|alright|clear|unaffected|grand|perfect|no problem)\b")
+# ... but not "can't breathe fine", "trouble swallowing ok".
+_UNABLE_BEFORE = re.compile(r"\b(not|no|never|cannot|can't|cant|can not|could not|couldn't|"
+                            r"unable|hardly|barely|trouble|hard|struggl\w*|difficult\w*)\b"
+                            r"(\s+\w+){0,2}\s*$")
 
 
 def denied_topics(text: str, lex: Lexicon) -> set[str]:
@@ -703,7 +706,8 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
     for cls in lex.classes:
         found = list(cls.topic.finditer(text)) if cls.topic is not None else []
         if found and all(_TOPIC_DENIED.search(text[max(0, m.start() - 30): m.start()])
-                         or _TOPIC_FINE.match(text, m.end()) for m in found):
+                         or (_TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(
+                             text[max(0, m.start() - 30): m.start()])) for m in found):
             out.add(cls.id)
     return out
 
