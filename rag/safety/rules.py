@@ -685,8 +685,9 @@ def explained_away(text: str, lex: Lexicon) -> bool:
 
 
 # A topic said to be absent ("no temperature", "without any chest pain") or fine
-# ("breathing and swallowing are fine", "my balance is totally normal"). Not a doubt ("not
-# sure if it is a fever").
+# ("breathing and swallowing are fine", "my balance is totally normal"). The denial names
+# the topic at once: not a doubt ("not sure if it is a fever"), nor Pidgin's "I no fit
+# breathe" (I cannot breathe).
 _TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? of)\s+(any\s+|a\s+|"
                            r"real\s+|signs? of\s+)?$")
 _TOPIC_FINE = re.compile(
