@@ -65,6 +65,12 @@ def test_what_only_sounds_over_is_not(text: str) -> None:
     "swallowing are totally fine. Heat pack?",
     "Stag do last night, woke with a hungover head and a stiff trap. The headache had gone "
     "by noon. What loosens the trap?",
+    # A thing named after a sign's word, a past told in the singular, a training session.
+    "My crash mat at the climbing wall is too thin and my traps knot up from all the "
+    "overhead reaching. Stretches?",
+    "Slipped on ice two year ago, all healed, doctor said fine. Knot now from my desk. Heat?",
+    "Our scrum sessions on Tuesdays leave my traps in knots, what stretch helps?",
+    "ugh this fr**king knot from w*rk, how do I r*b it out",
 ])
 def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
                                                             ) -> None:  # type: ignore[no-untyped-def]
@@ -102,6 +108,10 @@ def test_a_sign_long_over_or_not_the_writers_raises_no_alarm(pipeline, text: str
     ("Never had a headache like this, it hit all at once like a hammer to the back of my "
      "skull ten minutes ago. Neck hurts. Ice?", "emergency"),
     ("my neck swell for front and i no fit breathe well since morning. knot?", "emergency"),
+    # Starred words that could be several words are read each way.
+    ("After a f*ll down the st*irs I h*t my h**d, neck sore now, r*b it?", "emergency"),
+    ("My f*ce is dr**ping and my arm feels w**k on one side. Just the neck stretches "
+     "please.", "emergency"),
     # A denial beside the real sign does not clear it.
     ("No fever, but my neck is so stiff I can't bend it and the light hurts my eyes and "
      "I feel muddled. Massage?", "emergency"),

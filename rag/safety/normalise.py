@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -205,16 +205,37 @@ class Normaliser:
         self._fixes: dict[str, str] = {}
         self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
 
+    def _fits(self, word: str) -> list[str]:
+        """The words a starred word can be, each star one letter: warning-sign words
+        first, else the other keywords (in their order)."""
+        shape = re.compile(word.replace("*", "[a-z]"))
+        for targets in self._targets:
+            found = [t for t in targets if len(t) == len(word) and shape.fullmatch(t)]
+            if found:
+                return found
+        return []
+
     def _unmask(self, m: re.Match[str]) -> str:
         """A word with letters starred out to dodge a filter ("f*v*r", "n**k"): the one
-        warning-sign word it can be, each star one letter, else as it was."""
-        word = m.group(0)
-        shape = re.compile(word.replace("*", "[a-z]"))
-        for targets in self._targets:  # warning-sign words first, then the other keywords
-            found = {t for t in targets if len(t) == len(word) and shape.fullmatch(t)}
-            if found:
-                return found.pop() if len(found) == 1 else word
-        return word
+        warning-sign word it can be, else as it was."""
+        found = self._fits(m.group(0))
+        return found[0] if len(found) == 1 else m.group(0)
+
+    def _masked_readings(self, text: str, most: int = 3) -> list[str]:
+        """Where a starred word can be several warning-sign words ("f*ll": fall or fell,
+        "w**k": weak or walk), the message read with each in turn (at most ``most``
+        readings): a disguised sign must not hide behind its own ambiguity."""
+        fits = {m.group(0): self._fits(m.group(0)) for m in _MASKED.finditer(text)}
+        many = max((len(f) for f in fits.values()), default=0)
+        if many < 2:
+            return []
+        def pick(k: int) -> Callable[[re.Match[str]], str]:
+            def one(m: re.Match[str]) -> str:
+                found = fits[m.group(0)]
+                return found[min(k, len(found) - 1)] if found else m.group(0)
+            return one
+
+        return [_MASKED.sub(pick(k), text) for k in range(min(many, most))]
 
     def correct(self, word: str) -> str:
         if word.endswith("'s") and (word[:-2] in SPELLING or word[:-2] in DIALECT):
@@ -284,7 +305,9 @@ class Normaliser:
         if not mostly_latin(text):  # a message all in look-alike capitals ("ΝΕСK")
             text = fold_confusables(text, self.vocabulary)
         text = unicodedata.normalize("NFKC", text).lower()
+        masked: list[str] = []
         if "*" in text:
+            masked = self._masked_readings(text)
             text = _MASKED.sub(self._unmask, text)
         # Soft hyphens and zero-width characters are invisible but split words ("fe\u00adver").
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
@@ -297,6 +320,8 @@ class Normaliser:
         # Contractions again after the fold: "c.a.n.t" is read as cant, then cannot.
         folded = re.sub(r"\s+", " ", expand_contractions(fold(text, self.vocabulary))).strip()
         hidden = " ".join(filter(None, [hidden, self._decoded(folded)]))
+        if masked:  # each reading of the ambiguous starred words, after the message
+            hidden = " . ".join(filter(None, [hidden, *masked]))
         if hidden:
             folded = f"{folded} . {hidden.lower()}"
         # Words broken, stretched or run together read whole ("ne ck", "neeeck").
