@@ -38,6 +38,7 @@ NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a parap
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
 # English prefixes that make a new word of an everyday one ("rearranging", "overstretched").
 _AFFIX = re.compile(r"^(?:re|un|over|under|mis|pre|dis|de|out|non)-?(?=[a-z]{4})")
+DROPPED_G_ZIPF = 1.5  # "hunching" 1.85: an -ing form this common is a word
 PREFIX = 5  # a word sharing its first letters with an article word is a form of it
 # ... and, for a word English does not know (a name, a coinage, a typo), when they are
 # most of it ("massagin"): one that goes on otherwise ("theragun" after the "thera" of
@@ -233,11 +234,19 @@ class Coverage:
         m = _AFFIX.match(word)
         return m is not None and self.frequency(word[m.end():]) >= RARE_ZIPF
 
+    def dropped_g(self, word: str) -> bool:
+        """A word said with its g dropped ("drinkin", "hunchin"): the -ing form is a word,
+        and far commoner (not "aspirin", nearly as common as "aspiring")."""
+        if len(word) < 5 or not word.endswith("in"):
+            return False
+        whole = self.frequency(word + "g")
+        return whole >= DROPPED_G_ZIPF and whole >= self.frequency(word) + 1.0
+
     def rare_unknown(self, text: str) -> list[str]:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
         rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)
-                and not self.everyday_with_prefix(w)]
+                and not self.everyday_with_prefix(w) and not self.dropped_g(w)]
         if not rare:
             return []
         near = self.nearest(rare)

@@ -198,3 +198,9 @@ def test_knots_a_person_gets_are_a_bodys_whatever_else_the_question_names(pipeli
     # Knots got out of a thing are still that thing's.
     fur = pipeline.answer("how do I get knots out of my dog's matted fur without a comb?")
     assert not fur.citations, fur.body
+
+
+def test_a_dropped_g_is_no_subject_the_articles_miss(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("is hunchin over a laptop all day what's givin me these neck knots?")
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "hunchin" not in ans.body and "givin" not in ans.body, ans.body

@@ -139,6 +139,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     caps = {w for w in acronyms(question) if w not in coverage.uses}
     words = [w for w in words_of(question) if w not in ASKING and w not in skipped
              and not _ELONGATED.search(w) and not describes_asker(question, w)
+             and not coverage.dropped_g(w)
              and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
              and (w in caps or coverage.frequency(w) >= COMMON or not coverage.known(w))]
