@@ -34,9 +34,18 @@ def test_disguised_words_are_read_as_meant(disguised: str, plain: str) -> None:
     assert " ".join(folded.split()) == plain
 
 
-def test_a_starred_word_is_read_only_when_one_word_fits(pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_a_starred_word_is_read_as_the_one_word_that_fits_and_each_way_when_several_do(  # type: ignore[no-untyped-def]
+        pipeline) -> None:
     _, meant = pipeline.safety.normalise.readings("a f*v*r, 3 * 30 s, f***, st*ff")
-    assert [" ".join(p.split()) for p in meant.split(",")] == ["a fever", "3 30 s", "f", "st ff"]
+    message, *each_way = meant.split(" . ")
+    # The message itself: the one word that fits, and an ambiguous word left as written.
+    assert [" ".join(p.split()) for p in message.split(",")] == ["a fever", "3 30 s", "f", "st ff"]
+    # After it, a reading for each warning word the ambiguous one can be; numbers and a
+    # word that fits none stay as they are.
+    assert [" ".join(r.split()) for r in each_way] == ["a fever, 3 30 s, f , stiff",
+                                                      "a fever, 3 30 s, f , stuff"]
+    _, plain = pipeline.safety.normalise.readings("my f*v*r is high")
+    assert " . " not in plain  # nothing ambiguous, nothing added
 
 
 def test_a_message_all_in_look_alike_capitals_is_read_as_english(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,16 @@ class PrefetchedEmbeddings(Embeddings):
         vec = self.vectors.get(text)
         return list(vec) if vec is not None else self.inner.embed_query(text)
 
+    def embed_query_with(self, text: str, others: list[str]
+                         ) -> tuple[list[float], list[list[float]]]:
+        """The question's vector (prefetched, or from the wrapped model with ``others`` in
+        one call) and the vectors of ``others``."""
+        vec = self.vectors.get(text)
+        together = getattr(self.inner, "embed_query_with", None)
+        if vec is None and together is not None:
+            return together(text, others)  # type: ignore[no-any-return]
+        return self.embed_query(text), self.inner.embed_documents(others) if others else []
+
     def tokens(self, text: str) -> TokenVectors | None:
         if text in self.token_vectors:
             return self.token_vectors[text]

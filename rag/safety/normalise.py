@@ -235,7 +235,7 @@ class Normaliser:
                 return found[min(k, len(found) - 1)] if found else m.group(0)
             return one
 
-        return [_MASKED.sub(pick(k), text) for k in range(min(many, most))]
+        return [re.sub(r"\*+", " ", _MASKED.sub(pick(k), text)) for k in range(min(many, most))]
 
     def correct(self, word: str) -> str:
         if word.endswith("'s") and (word[:-2] in SPELLING or word[:-2] in DIALECT):

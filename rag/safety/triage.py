@@ -13,6 +13,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
     from rag.embeddings import QueryCachedEmbeddings
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
@@ -191,7 +193,7 @@ class SafetyStage:
         return "out_of_scope"
 
     def prepare(self, question: str, history: list[Turn] | None = None,
-                embeddings: QueryCachedEmbeddings | None = None) -> None:
+                embeddings: QueryCachedEmbeddings | Embeddings | None = None) -> None:
         """Embed the question (``embeddings.embed_query_with``) and every piece the
         learned layer will read, in one model call, so that ``assess`` only does
         arithmetic (the pipeline times this as embedding)."""
@@ -206,7 +208,12 @@ class SafetyStage:
             self.learned.encode(pieces)
             return
         todo = self.learned.unseen(pieces, besides=question)
-        vector, vectors = embeddings.embed_query_with(question, todo)
+        together = getattr(embeddings, "embed_query_with", None)
+        if together is not None:
+            vector, vectors = together(question, todo)
+        else:  # any LangChain Embeddings: two calls
+            vector = embeddings.embed_query(question)
+            vectors = embeddings.embed_documents(todo) if todo else []
         self.learned.remember(question, vector)
         self.learned.keep(todo, vectors)
 
