@@ -64,11 +64,14 @@ class QueryCachedEmbeddings(Embeddings):
         else:
             out = self.encoder.encode([text])[0]
             entry = (out.vector.tolist(), token_vectors(out, self.encoder.special_ids))
+        self._keep(text, entry)
+        return entry
+
+    def _keep(self, text: str, entry: tuple[list[float], TokenVectors | None]) -> None:
         with self._lock:
             self._cache[text] = entry
             if len(self._cache) > self._size:
                 self._cache.popitem(last=False)
-        return entry
 
     def embed_query(self, text: str) -> list[float]:
         return self._lookup(text)[0]
@@ -87,10 +90,7 @@ class QueryCachedEmbeddings(Embeddings):
         if entry is None:
             first, outs = outs[0], outs[1:]
             entry = (first.vector.tolist(), token_vectors(first, self.encoder.special_ids))
-            with self._lock:
-                self._cache[text] = entry
-                if len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
+            self._keep(text, entry)
         return entry[0], [out.vector.tolist() for out in outs]
 
     def tokens(self, text: str) -> TokenVectors | None:

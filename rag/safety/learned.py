@@ -179,12 +179,7 @@ class LearnedLayer:
         with self._lock:
             todo = {_key(t): t for t in texts if _key(t) not in self._cache}
         if todo:
-            fresh = np.asarray(self.embed(list(todo.values())), dtype=np.float32)
-            with self._lock:
-                for k, v in zip(todo, fresh, strict=True):
-                    self._cache[k] = v
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
+            self.keep(list(todo.values()), self.embed(list(todo.values())))
         with self._lock:
             found = {k: self._cache.get(k) for k in map(_key, texts)}
         missing = [t for t in texts if found[_key(t)] is None]  # evicted meanwhile

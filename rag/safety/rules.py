@@ -703,12 +703,15 @@ _UNABLE_BEFORE = re.compile(r"\b(not|no|never|cannot|can't|cant|can not|could no
 def denied_topics(text: str, lex: Lexicon) -> set[str]:
     """Classes whose topic (`RedFlagClass.topic`) ``text`` (normalised) names, and says is
     absent or fine every time it names it."""
+    def denied(m: re.Match[str]) -> bool:
+        before = text[max(0, m.start() - 30): m.start()]
+        return bool(_TOPIC_DENIED.search(before) or (
+            _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before)))
+
     out = set()
     for cls in lex.classes:
         found = list(cls.topic.finditer(text)) if cls.topic is not None else []
-        if found and all(_TOPIC_DENIED.search(text[max(0, m.start() - 30): m.start()])
-                         or (_TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(
-                             text[max(0, m.start() - 30): m.start()])) for m in found):
+        if found and all(denied(m) for m in found):
             out.add(cls.id)
     return out
 

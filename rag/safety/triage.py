@@ -264,7 +264,7 @@ class SafetyStage:
                 reading = replace(reading, flags=[])
             if elsewhere(f"{plain} {mended}"):
                 continue  # "my wrist hurts from typing": not for this layer
-            denied = denied_topics(self.normalise(text), self.lex)
+            denied = denied_topics(whole, self.lex)
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
