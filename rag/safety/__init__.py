@@ -20,8 +20,8 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
                                  settings.semantic_flag_threshold,
                                  settings.semantic_scope_threshold)
     # Warning signs and the press check's contraindications win a typo's ties.
-    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems,
-                            lex.flag_words | lex.contraindications, lex.flag_stems)
+    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems, lex.flag_words,
+                            lex.flag_stems, lex.contraindications)
     return SafetyStage(normaliser, vocabulary, semantic, lex,
                        learned_layer(settings, embeddings, lex))
 

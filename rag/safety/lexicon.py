@@ -71,14 +71,18 @@ class Lexicon:
     flag_stems: set[str] = field(default_factory=set)
 
 
+# A look-around's words are what a pattern must not meet ("(?!number)numb\\w*"): no sign's.
+_LOOK_AROUND = re.compile(r"\(\?<?[!=][^()]*\)")
+
+
 def _stems(patterns: list[str]) -> set[str]:
     """Word stems the patterns extend with \\w* ("tingl", "numb")."""
-    joined = " ".join(patterns).replace("\\b", " ")
+    joined = _LOOK_AROUND.sub(" ", " ".join(patterns)).replace("\\b", " ")
     return set(re.findall(r"([a-z]{4,})\\w[*+]", joined))
 
 
 def _words(patterns: list[str]) -> set[str]:
-    plain = re.sub(r"\\[a-zA-Z]", " ", " ".join(patterns))
+    plain = re.sub(r"\\[a-zA-Z]", " ", _LOOK_AROUND.sub(" ", " ".join(patterns)))
     return set(re.findall(r"[a-z]{4,}", plain))
 
 

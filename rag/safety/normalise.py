@@ -118,8 +118,26 @@ def expand_contractions(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1)
+_english_top: tuple[str, ...] | None = None  # read from the cache folder (rag.wordlists)
+
+
+def use_english_words(words: tuple[str, ...] | None) -> None:
+    """`_english_words` as `rag.wordlists` kept them in a file (None: computed again)."""
+    global _english_top
+    _english_top = words
+    _english_set.cache_clear()
+    computed_everyday_words.cache_clear()
+
+
 def _english_words() -> tuple[str, ...]:
+    """wordfreq's 50,000 commonest English words, the alphabetic ones."""
+    return _english_top if _english_top is not None else computed_english_words()
+
+
+@lru_cache(maxsize=1)
+def computed_english_words() -> tuple[str, ...]:
+    """`_english_words` from wordfreq, whose whole English list (about 20 MB) then stays
+    in its cache, unless the file is there."""
     from wordfreq import top_n_list
 
     return tuple(w for w in top_n_list("en", 50000) if w.isalpha())
@@ -188,22 +206,26 @@ class Normaliser:
 
     def __init__(self, keywords: Iterable[str], vocabulary: Iterable[str] = (),
                  stems: Iterable[str] = (), flag_words: Iterable[str] = (),
-                 flag_stems: Iterable[str] = ()) -> None:
+                 flag_stems: Iterable[str] = (), press_words: Iterable[str] = ()) -> None:
         self.keywords = sorted(set(keywords))
         self.vocabulary = frozenset(vocabulary) | frozenset(self.keywords)
         self._stems = frozenset(stems)
         flag_stems, flag_words = frozenset(flag_stems), set(flag_words)
         # Ties go to the earlier list: red-flag words and their inflected forms ("faint"
-        # -> fainted) first, then the other keywords and theirs.
+        # -> fainted) first, then the press check's contraindications' words (many of
+        # them everyday: "numnes" is numbness, not "numbers" of "expecting number two"),
+        # then the other keywords and theirs.
         roots = flag_stems | frozenset(w for w in flag_words if len(w) >= 5)
         flag_forms = forms_of(roots)
         # A spelling variant of a warning sign's word ("tingly") is a target too.
         variants = {k for k, v in SPELLING.items() if k.isalpha() and len(k) >= 4
                     and v in flag_words | flag_forms}
-        self._targets = (sorted(flag_words | flag_forms | variants),
+        first = flag_words | flag_forms | variants
+        press = set(press_words) | forms_of(frozenset(w for w in press_words if len(w) >= 5))
+        self._targets = (sorted(first), sorted(press - first),
                          sorted(set(self.keywords) | forms_of(self._stems - flag_stems)))
         self._fixes: dict[str, str] = {}
-        self._joinable = frozenset(self._targets[0]) | frozenset(self._targets[1])
+        self._joinable = frozenset().union(*self._targets)
 
     def _fits(self, word: str) -> list[str]:
         """The words a starred word can be, each star one letter: warning-sign words

@@ -22,8 +22,14 @@ def is_press_question(text: str, lex: Lexicon) -> bool:
 _NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
 
 
+# ... except a place itself said not to be the one: "in the muscle, not on the spine".
+_PLACE_DENIED = re.compile(r"\b(not|never|and not|but not)\s+$")
+_AT_PLACE = re.compile(r"(on|onto|directly on|right on|straight on|over|into|against|at)\b")
+
+
 def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = True) -> bool:
-    return any(not (negatable and negated(text, m.start(), m.end(), lex))
+    return any(not (negated(text, m.start(), m.end(), lex) if negatable else
+                    _AT_PLACE.match(m.group(0)) and _PLACE_DENIED.search(text, 0, m.start()))
                for m in pattern.finditer(text))
 
 
@@ -37,8 +43,17 @@ def _felt_now(text: str, lex: Lexicon, pattern: re.Pattern[str]) -> bool:
 
 
 # The words of a "stop" feeling, bare: enough to tell whether a message denies them.
-STOP_WORDS = re.compile(r"\b(sharp\w*|stab\w*|shoot\w*|pierc\w*|numb\w*|tingl\w*|pins and needles|"
-                        r"prickl\w*|weak\w*|electric\w*|zap\w*|burn\w*)\b")
+STOP_WORDS = re.compile(r"\b(sharp\w*|stab\w*|shoot\w*|pierc\w*|(?!number)numb\w*|tingl\w*|"
+                        r"pins and needles|prickl\w*|weak\w*|electric\w*|zap\w*|burn\w*)\b")
+
+
+# The words of a place or a condition not to press, bare: enough to tell whether a message
+# denies them all ("in the muscle, not on the bone").
+PLACE_WORDS = re.compile(r"\b((on|onto|at|near|over|against|into|in|to|by|touching) )?"
+                         r"((the|my|his|her|a|any|its) )?"
+                         r"(spines?|spinal|vertebra\w*|backbone|bones?|bony|throat|windpipe|"
+                         r"front of (my|the|his|her) neck|sides? of (my|the|his|her) neck|"
+                         r"bruis\w*|swollen|swelling|inflamed|injur\w*)\b")
 
 
 # The pain named as the kind red-flags.md says to press through: a "good pain".

@@ -305,8 +305,10 @@ _CLOSE_ONE = re.compile(
 _THEIRS_OVER = re.compile(
     r"\b((he|she|they|who)( is| are|'s|'re| was| were| has been| have been| got| seems)?|"
     r"hes|shes|theyre) ((?!not|never|no|hardly|barely|far|anything)\w+ )?"
-    r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|doing well|"
-    r"right as rain)\b|\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
+    r"(fine|ok|okay|grand|better|recovered|mended|healed|all clear|alright|all right|"
+    r"doing (well|great|good|fine|brilliantly)|good|great|well|healthy|fit|fighting fit|thriving|"
+    r"back to normal|back to (his|her|their) (old )?(self|selves)|on the mend|right as rain)\b|"
+    r"\b(all|fully) (mended|healed|recovered|better)\b|\bbenign\b|"
     r"\b(recovered|healed|mended) (fully|completely|totally|well|fine)\b|"
     # ... or a person who has died: "god rest her", "may he rest in peace", "she passed away".
     r"\b(god|lord) rest (him|her|them|(his|her|their) souls?)\b|\brest in peace\b|"

@@ -22,7 +22,14 @@ from rag.safety.language import foreign_message, language_name, language_of
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser, as_spoken
-from rag.safety.press import is_press_question, only_denied, only_good_pain, press_check, tighten
+from rag.safety.press import (
+    PLACE_WORDS,
+    is_press_question,
+    only_denied,
+    only_good_pain,
+    press_check,
+    tighten,
+)
 from rag.safety.rules import (
     blank_healed,
     close_ones_past,
@@ -347,7 +354,8 @@ class SafetyStage:
                 # override them; a contraindication the rules missed still can.
                 head = self.learned.head
                 press = tighten(press, reading.press_do_not >= head.do_not_threshold
-                                and not SAFE_PLACE.search(norm),
+                                and not SAFE_PLACE.search(norm)
+                                and not only_denied(norm, self.lex, PLACE_WORDS),
                                 reading.press_stop >= head.stop_threshold
                                 and not only_denied(norm, self.lex)
                                 and not only_good_pain(norm),

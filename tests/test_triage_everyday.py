@@ -1,0 +1,89 @@
+"""Everyday words that share a sign's letters or images, read as people mean them, each
+beside a counterpart where the sign is real and must still count. Wording of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+
+from .triage_helpers import level, verdict
+
+
+@pytest.mark.parametrize("text", [
+    # "number" is no "numb" (nor "numbers", "numbered").
+    "Give me a number: how many seconds do I hold the tennis ball on the knot?",
+    "What's the number one habit that keeps neck knots away?",
+    # Air that blows is no blow; falling asleep is no fall; a wreck of a week is no wreck.
+    "The office fan blows on my neck all afternoon and now there's a knot. Why?",
+    "Is it ok to fall asleep with a wheat bag on my shoulder knot?",
+    "I've been a total wreck this week with deadlines and my traps are in knots. Stretch?",
+    "Does wrecked sleep from night shifts make knots worse?",
+    # Someone else's old event, told as over with everyday words.
+    "My aunt had a stroke four years ago and she's doing great now. My own neck knot is from "
+    "the laptop, which stretch?",
+    # A knock told on a limb, a place told as not involved.
+    "Took a knock on the knee at netball, bruised leg, nothing near my head or neck. The "
+    "trap knot is from carrying my kit bag. Massage the trap?",
+    # Breathing as part of the technique.
+    "Should I be doing anything with my breathing while I stretch the knot out?",
+    "I always hold my breath when I press on the knot, is that bad?",
+])
+def test_everyday_words_raise_no_alarm(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    ("My fingers have gone numb and I keep dropping my pen. Knot in my neck, massage?",
+     "urgent"),
+    ("Took a blow to the back of the neck in training an hour ago, it's really sore. Ice?",
+     "emergency"),
+    ("I fell asleep at the wheel and went into a ditch this morning, neck sore. Heat?",
+     "emergency"),
+    # A limb that "falls asleep" is numb.
+    ("Pressing the knot a while, my fingers feel like they've fallen asleep. Keep going?",
+     "urgent"),
+    ("My arm keeps falling asleep since this knot came up. Massage it?", "urgent"),
+    ("I was in a car wreck on Saturday and my neck has ached since. Massage?", "emergency"),
+    ("My aunt had a stroke four years ago. Now my own face feels droopy on one side and my "
+     "words are slurring. Is it my neck knot?", "emergency"),
+    ("I'm short of breath when I stretch and my chest feels tight and heavy. Knot?",
+     "emergency"),
+    ("My breathing gets noisy at night and the front of my neck is swelling. Knot?",
+     "emergency"),
+    ("Took a knock at hockey this afternoon and my neck really hurts now. Ice?",
+     "emergency"),
+])
+def test_the_same_images_told_as_a_sign_still_count(pipeline, text: str, least: str
+                                                    ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    # An activity missed for the pain, or not even managed.
+    "The knot's so bad I had to sit out choir practice and couldn't even finish my shift.",
+    "I had to skip my swimming lessons twice this week because of this shoulder knot.",
+    # A week of daily self-care and the knot still there.
+    "Been like this a full week, even though I use the heat pad every night. What now?",
+])
+def test_pain_that_stops_the_day_or_outlasts_daily_self_care_needs_a_doctor(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+
+
+def test_a_busy_day_missed_for_something_else_is_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "I missed the train this morning, anyway, any knot tips?") == \
+        "self_care"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The knot is in the muscle next to my neck, not on the bone. Can I press it?", "gently"),
+    ("It's in the meaty bit of my trap, not on the spine. OK to push on it?", "gently"),
+    # Still not to be pressed: the place itself, or a denial of something else.
+    ("Can I press right on the bony lumps down the back of my neck?", "do_not_press"),
+    ("No pain when I press on the side of my neck, can I keep going?", "do_not_press"),
+    ("I push on the spine rather than the muscle, is that ok?", "do_not_press"),
+])
+def test_a_place_said_not_to_be_the_one(pipeline, text: str, expected: str
+                                        ) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == expected
