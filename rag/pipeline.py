@@ -92,6 +92,9 @@ class KnotbotPipeline:
                  background: bool = False) -> None:
         self.settings = settings
         _one_blas_thread()
+        from rag import wordlists
+
+        wordlists.install_english(settings.cache_dir)  # before anything reads English
         warming = self._warm_languages(settings, background)
         from rag.embeddings import PendingEmbeddings
 

@@ -9,14 +9,16 @@ sorted UTF-8 words with their frequency bucket, and `install` points wordfreq's 
 dictionary look-up at a read-only view of those files: the frequencies are the same
 numbers (the same bucket, turned into a frequency by wordfreq's own ``cB_to_freq``). A
 look-up is a binary search by small reads (about 40 of them, some 50 microseconds), not
-a memory map: mapped, each step's page fault brought 64 KB in, 4 MB a look-up. English
-stays wordfreq's own dict: it is read for every word of every message, where a dict
-look-up is fastest.
+a memory map: mapped, each step's page fault brought 64 KB in, 4 MB a look-up. English is
+read for every word of every message, so it stays in memory, but as two small arrays
+(each word's 64-bit hash, sorted, and its bucket: 3 MB, a look-up in a few microseconds)
+instead of wordfreq's dict (about 25 MB, a quarter of a second to load at every start).
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import os
 import shutil
@@ -35,9 +37,11 @@ FORMAT = 1  # bump when the files' layout changes
 WORDLIST = "best"
 ENGLISH_FIRST = "english-first.txt"
 EVERYDAY = "everyday-english.txt"  # rag.safety.normalise.everyday_words, once
+ENGLISH = "en-hashed"  # English's list as hashes and buckets (`HashedFrequencies`)
+ENGLISH_TOP = "english-top.txt"  # rag.safety.normalise._english_words, once
 ENGLISH_CANDIDATES = 50000  # wordfreq's commonest English words looked at for that file
 _lock = threading.Lock()
-_installed: dict[tuple[str, str], Frequencies] = {}
+_installed: dict[tuple[str, str], Mapping[str, float]] = {}
 _original: Callable[..., Any] | None = None
 _english_first: tuple[tuple[str, ...], dict[str, int]] = ((), {})
 
@@ -95,6 +99,74 @@ class Frequencies(Mapping[str, float]):
         return self._n
 
 
+def word_hash(word: str) -> int:
+    """A word's 64-bit hash, the same in every process (unlike ``hash``)."""
+    digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+class HashedFrequencies(Mapping[str, float]):
+    """One language's {word: frequency} held as its words' sorted hashes and their buckets
+    (what `write_hashed` wrote). A word not in the list is missing, as in wordfreq's own
+    dict; the words themselves are not kept, so the mapping cannot be iterated."""
+
+    def __init__(self, path: Path) -> None:
+        from wordfreq import cB_to_freq
+
+        self._freq = cB_to_freq
+        self._keys = np.load(path / "keys.npy", allow_pickle=False)
+        self._buckets = np.load(path / "buckets.npy", allow_pickle=False)
+        if self._keys.dtype != np.uint64 or self._keys.shape != self._buckets.shape:
+            raise ValueError(f"the word list in {path} is damaged")
+
+    def _find(self, word: object) -> int:
+        if not isinstance(word, str):
+            return -1
+        key = np.uint64(word_hash(word))
+        i = int(np.searchsorted(self._keys, key))
+        return i if i < len(self._keys) and self._keys[i] == key else -1
+
+    def __getitem__(self, word: str) -> float:
+        i = self._find(word)
+        if i < 0:
+            raise KeyError(word)
+        return float(self._freq(-int(self._buckets[i])))
+
+    def __contains__(self, word: object) -> bool:
+        return self._find(word) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a hashed word list keeps no words to iterate")
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def write_hashed(path: Path, pack: Sequence[Sequence[str]]) -> None:
+    """One language's `HashedFrequencies` files from wordfreq's list of buckets,
+    atomically (a word in two buckets keeps the later one, as in wordfreq's own dict)."""
+    bucket: dict[int, int] = {}
+    words: dict[int, str] = {}
+    for index, group in enumerate(pack):
+        for word in group:
+            key = word_hash(word)
+            if words.setdefault(key, word) != word:
+                raise ValueError(f"two words share a hash: {word!r}, {words[key]!r}")
+            bucket[key] = index
+    keys = np.array(sorted(bucket), dtype=np.uint64)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    try:
+        np.save(tmp / "keys.npy", keys)
+        np.save(tmp / "buckets.npy", np.array([bucket[int(k)] for k in keys], dtype=np.int16))
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        tmp.chmod(0o755)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def write(path: Path, pack: Sequence[Sequence[str]]) -> None:
     """One language's files from wordfreq's list of buckets, atomically. A word in two
     buckets keeps the later one, as in wordfreq's own dict."""
@@ -132,10 +204,17 @@ def build(root: Path, langs: Sequence[str]) -> None:
             continue
         write(root / lang, pack)
         get_frequency_list.cache_clear()  # one language in memory at a time
+    if not (root / ENGLISH).is_dir():
+        write_hashed(root / ENGLISH, get_frequency_list("en", WORDLIST))
+        get_frequency_list.cache_clear()
     if set(langs) >= set(other_languages()) and not (root / ENGLISH_FIRST).is_file():
         write_english_first(root / ENGLISH_FIRST)
     if not (root / EVERYDAY).is_file():
         write_everyday(root / EVERYDAY)
+    if not (root / ENGLISH_TOP).is_file():
+        from rag.safety.normalise import computed_english_words
+
+        write_words(root / ENGLISH_TOP, computed_english_words())
 
 
 def write_everyday(path: Path) -> None:
@@ -143,7 +222,11 @@ def write_everyday(path: Path) -> None:
     line, atomically."""
     from rag.safety.normalise import computed_everyday_words
 
-    words = computed_everyday_words()
+    write_words(path, computed_everyday_words())
+
+
+def write_words(path: Path, words: Sequence[str]) -> None:
+    """Words as `read_everyday` reads them: their count, then one a line, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -213,7 +296,8 @@ def ensure(cache_dir: Path, langs: Sequence[str]) -> None:
     """The files of ``langs``, built in a child process if any is missing (about 20 s
     once); a failure (a read-only cache) only leaves wordfreq loading them itself."""
     root = folder(cache_dir)
-    if all((root / lang).is_dir() for lang in langs) and (root / EVERYDAY).is_file() and (
+    if all((root / lang).is_dir() for lang in [*langs, ENGLISH]) and all(
+            (root / name).is_file() for name in (EVERYDAY, ENGLISH_TOP)) and (
             (root / ENGLISH_FIRST).is_file() or not set(langs) >= set(other_languages())):
         return
     subprocess.run([sys.executable, "-m", "rag.wordlists", str(root), json.dumps(list(langs))],
@@ -244,10 +328,38 @@ def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
                     _installed[(lang, WORDLIST)] = Frequencies(root / lang)
                 except (OSError, ValueError):
                     continue  # damaged: wordfreq's own list, as before
+        _install_english(root)
         if _original is None:
             _original = wordfreq.get_frequency_dict
             wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
-        return sorted(lang for lang, _ in _installed)
+        return sorted(lang for lang, _ in _installed if lang in langs)
+
+
+def _install_english(root: Path) -> None:
+    from rag.safety import normalise
+
+    if normalise._english_top is None and (words := read_everyday(root / ENGLISH_TOP)):
+        normalise.use_english_words(words)
+    if ("en", WORDLIST) not in _installed and (root / ENGLISH).is_dir():
+        try:
+            _installed[("en", WORDLIST)] = HashedFrequencies(root / ENGLISH)
+        except (OSError, ValueError):
+            pass  # damaged: wordfreq's own dict, as before
+
+
+def install_english(cache_dir: Path) -> bool:
+    """Point wordfreq's English look-ups at the hashed list, before anything reads English
+    (else wordfreq loads its own dict for the life of the process). False when the file is
+    missing (`ensure` builds it; until then wordfreq's own dict is used)."""
+    import wordfreq
+
+    global _original
+    with _lock:
+        _install_english(folder(cache_dir))
+        if ("en", WORDLIST) in _installed and _original is None:
+            _original = wordfreq.get_frequency_dict
+            wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
+        return ("en", WORDLIST) in _installed
 
 
 def uninstall() -> None:
@@ -261,9 +373,10 @@ def uninstall() -> None:
         _original = None
         _installed.clear()
         _english_first = ((), {})
-    from rag.safety.normalise import use_everyday_words
+    from rag.safety.normalise import use_english_words, use_everyday_words
 
     use_everyday_words(None)
+    use_english_words(None)
 
 
 def english_first_words() -> tuple[tuple[str, ...], dict[str, int]]:

@@ -104,3 +104,38 @@ def test_everyday_words_read_from_their_file_are_the_computed_ones(tmp_path: Pat
     assert wordlists.read_everyday(path) is None
     wordlists.install(tmp_path, [])
     assert normalise._everyday is None and normalise.everyday_words() == computed
+
+
+def test_english_held_as_hashes_gives_wordfreqs_own_numbers(tmp_path: Path) -> None:
+    """English, read for every word of every message, is held as hashes and buckets: the
+    same frequency for every word wordfreq knows (a sample) and none for others, and the
+    commonest words read from their file are the computed ones."""
+    from rag.safety import normalise
+
+    own = wordfreq.get_frequency_dict("en")
+    root = wordlists.folder(tmp_path)
+    wordlists.write_hashed(root / wordlists.ENGLISH, wordfreq.get_frequency_list("en"))
+    table = wordlists.HashedFrequencies(root / wordlists.ENGLISH)
+    words = random.Random(1).sample(sorted(own), 5000)
+    assert len(table) == len(own)
+    assert all(table[w] == own[w] for w in words)
+    assert all(w not in table for w in ("xqztknot", "neckk", "ñandúes", ""))
+    with pytest.raises(KeyError):
+        table["xqztknot"]
+    computed = normalise.computed_english_words()
+    wordlists.write_words(root / wordlists.ENGLISH_TOP, computed)
+    zipf = [wordfreq.zipf_frequency(w, "en") for w in ("knot", "stiff", "xqzt", "trapezius")]
+    wordfreq._wf_cache.clear()
+    assert wordlists.install_english(tmp_path)
+    assert wordfreq.get_frequency_dict("en") is table or isinstance(
+        wordfreq.get_frequency_dict("en"), wordlists.HashedFrequencies)
+    assert [wordfreq.zipf_frequency(w, "en") for w in ("knot", "stiff", "xqzt", "trapezius")] \
+        == zipf
+    assert normalise._english_words() == computed and normalise._english_top == computed
+
+
+def test_hashed_words_that_collide_are_refused(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wordlists, "word_hash", lambda word: 7)
+    with pytest.raises(ValueError, match="share a hash"):
+        wordlists.write_hashed(tmp_path / "xx", [["one", "two"]])
