@@ -87,3 +87,24 @@ def test_a_busy_day_missed_for_something_else_is_no_sign(pipeline) -> None:  # t
 def test_a_place_said_not_to_be_the_one(pipeline, text: str, expected: str
                                         ) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "My left foot went numb after kneeling to weed the garden for ages, it's fine now. Neck "
+    "knot, tips?",
+    "Toes go tingly in my work boots by the end of a shift, fine once I take them off. Knot "
+    "in my trap, which stretch?",
+])
+def test_a_limb_squeezed_by_a_posture_or_a_boot_and_fine_again_is_no_sign(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "My foot went numb after sitting cross-legged and it's still numb two days later. Knot "
+    "in my neck too.",
+    "Numb feet in my boots all week, and they stay numb when I take them off. Neck knot "
+    "as well.",
+])
+def test_a_limb_that_stays_numb_still_counts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]

@@ -572,7 +572,10 @@ _LAY_ON_IT = re.compile(
     # ... or from sitting or kneeling long ("pins and needles after long sitting").
     r"\b(after|from) (\w+ ){0,2}?(sitting|kneeling|squatting)\b|"
     r"\b(sitting|sat|kneeling|knelt|squatting) (\w+ ){0,3}?(too long|so long|for (hours|ages|a "
-    r"long time|too long))\b")
+    r"long time|too long))\b|"
+    # ... or squeezed by what is worn ("toes tingle in my work boots").
+    r"\b(in|wearing|from|after) (my |the |these |those |a pair of |new |tight |high )*(heels|"
+    r"stilettos|shoes|boots|work boots|skates|ski boots|trainers|wetsuit|waders|brace|sling)\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
     r"(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|moment)s?|"
@@ -590,11 +593,16 @@ _WOKE_UP = re.compile(
     # ... lasting minutes ("tingled for 5 minutes"), or gone once the limb was used again.
     r"\bfor (a|about|like|\d+|a few|few|couple of|two|three|five|ten) (minute|min|second|sec)s?\b|"
     r"\b(after|once|when|as soon as) (i|he|she|they) (walk\w*|stood|stand\w*|moved|move|"
-    r"got up|get up|shook|shake|stretch\w*)\b")
+    r"got up|get up|shook|shake|stretch\w*)\b|"
+    # ... told as fine now, or gone once what squeezed it came off.
+    r"\b(it is|it's|its|they are|they're|all|feels?|feeling|back to) (\w+ )?(fine|normal|ok|okay)"
+    r" now\b|\b(once|when|as soon as|after) (they are|they're|it is|it's|they come|it comes|"
+    r"(i|he|she) (take|took|takes|get|got|gets|kick|kicked|pull|pulled) (them|it)) off\b")
 
 
 # ... and not numbness that stays or returns ("came back after a week and is numb all day").
 _STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning)|keeps?|again|"
+                    r"stays?|stayed|staying|remains?|remained|all (day|week|night|month)|"
                     r"not gone|has not gone|won't|will not|for (days|weeks|a week|hours)|since "
                     r"(yesterday|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                     r"\d)|days|weeks|months|now (it|my|his|her)|getting worse)\b")
