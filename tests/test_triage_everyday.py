@@ -108,3 +108,24 @@ def test_a_limb_squeezed_by_a_posture_or_a_boot_and_fine_again_is_no_sign(
 ])
 def test_a_limb_that_stays_numb_still_counts(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+def test_very_unwell_in_everyday_words_with_a_stiff_neck_is_an_emergency(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Shivers told as sweating and shaking, and feeling very unwell told as feeling like
+    rubbish, with a neck that will not bend: possible meningitis. Said of a neck, the same
+    words are the knot."""
+    ill = ("My flatmate's been sweatin and shakin since lunch, says she feels like total "
+           "rubbish, and her neck is so stiff she can't look down. Just a knot?")
+    knot = "My neck feels like garbage after the gym, a bit stiff. Stretches?"
+    assert level(pipeline, ill) == "emergency"
+    assert level(pipeline, knot) == "self_care"
+
+
+def test_weeks_in_a_clinicians_shorthand(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """"4/52" is four weeks: with self-care that has not helped, persistent pain; "3/52
+    ago" is when, not how long."""
+    assert level(pipeline, "Pt: trap knot 4/52, heat and stretches daily, no improvement. "
+                           "Advice?") == "see_doctor"
+    assert level(pipeline, "Sprained wrist 3/52 ago, healed. Trap knot today, massage?") \
+        == "self_care"

@@ -112,6 +112,7 @@ def test_english_held_as_hashes_gives_wordfreqs_own_numbers(tmp_path: Path) -> N
     commonest words read from their file are the computed ones."""
     from rag.safety import normalise
 
+    wordlists.uninstall()  # a pipeline built earlier in the session may have installed it
     own = wordfreq.get_frequency_dict("en")
     root = wordlists.folder(tmp_path)
     wordlists.write_hashed(root / wordlists.ENGLISH, wordfreq.get_frequency_list("en"))
