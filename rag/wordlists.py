@@ -27,7 +27,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,32 @@ class Frequencies(Mapping[str, float]):
         return self._n
 
 
+@contextmanager
+def _new_folder(path: Path) -> Iterator[Path]:
+    """A folder to fill, put in place as ``path`` at once when the block ends (files
+    world-readable); left nowhere if the block fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
+    try:
+        yield tmp
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        tmp.chmod(0o755)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
+    """A text file of these lines (each ending in a newline), put in place at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.writelines(f"{line}\n" for line in lines)
+    Path(name).chmod(0o644)
+    os.replace(name, path)
+
+
 def word_hash(word: str) -> int:
     """A word's 64-bit hash, the same in every process (unlike ``hash``)."""
     digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
@@ -154,17 +181,9 @@ def write_hashed(path: Path, pack: Sequence[Sequence[str]]) -> None:
                 raise ValueError(f"two words share a hash: {word!r}, {words[key]!r}")
             bucket[key] = index
     keys = np.array(sorted(bucket), dtype=np.uint64)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-    try:
+    with _new_folder(path) as tmp:
         np.save(tmp / "keys.npy", keys)
         np.save(tmp / "buckets.npy", np.array([bucket[int(k)] for k in keys], dtype=np.int16))
-        for f in tmp.iterdir():
-            f.chmod(0o644)
-        tmp.chmod(0o755)
-        os.replace(tmp, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write(path: Path, pack: Sequence[Sequence[str]]) -> None:
@@ -175,19 +194,11 @@ def write(path: Path, pack: Sequence[Sequence[str]]) -> None:
         for word in words:
             bucket[word.encode("utf-8", "surrogatepass")] = index
     keys = sorted(bucket)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".tmp-"))
-    try:
+    with _new_folder(path) as tmp:
         (tmp / "words.bin").write_bytes(b"".join(keys))
         (tmp / "offsets.bin").write_bytes(np.concatenate(
             [[0], np.cumsum([len(k) for k in keys])]).astype("<i8").tobytes())
         (tmp / "buckets.bin").write_bytes(np.array([bucket[k] for k in keys], "<i2").tobytes())
-        for f in tmp.iterdir():
-            f.chmod(0o644)
-        tmp.chmod(0o755)
-        os.replace(tmp, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build(root: Path, langs: Sequence[str]) -> None:
@@ -227,13 +238,7 @@ def write_everyday(path: Path) -> None:
 
 def write_words(path: Path, words: Sequence[str]) -> None:
     """Words as `read_everyday` reads them: their count, then one a line, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(f"{len(words)}\n")
-        fh.writelines(f"{w}\n" for w in words)
-    Path(name).chmod(0o644)
-    os.replace(name, path)
+    _write_lines(path, [str(len(words)), *words])
 
 
 def read_everyday(path: Path) -> tuple[str, ...] | None:
@@ -274,12 +279,7 @@ def write_english_first(path: Path) -> None:
     langs = [lang for lang in LATIN if lang != "en"]
     words = [w for w in top_n_list("en", ENGLISH_CANDIDATES) if is_word(w) and w == w.lower()]
     masks = english_masks(list(dict.fromkeys(words)), langs)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(" ".join(langs) + "\n")
-        fh.writelines(f"{w} {m:x}\n" for w, m in masks.items())
-    Path(name).chmod(0o644)
-    os.replace(name, path)
+    _write_lines(path, [" ".join(langs), *(f"{w} {m:x}" for w, m in masks.items())])
 
 
 def read_english_first(path: Path) -> tuple[tuple[str, ...], dict[str, int]]:
@@ -308,11 +308,9 @@ def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
     """Point wordfreq's look-ups for ``langs`` at their files (those that exist); every
     other language is wordfreq's own; and retrieval's everyday words read from theirs.
     Returns the languages installed."""
-    import wordfreq
-
     from rag.safety import normalise
 
-    global _original, _english_first
+    global _english_first
     root = folder(cache_dir)
     with _lock:
         if not _english_first[1] and (root / ENGLISH_FIRST).is_file():
@@ -329,10 +327,18 @@ def install(cache_dir: Path, langs: Sequence[str]) -> list[str]:
                 except (OSError, ValueError):
                     continue  # damaged: wordfreq's own list, as before
         _install_english(root)
-        if _original is None:
-            _original = wordfreq.get_frequency_dict
-            wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
+        _hook()
         return sorted(lang for lang, _ in _installed if lang in langs)
+
+
+def _hook() -> None:
+    """wordfreq's dictionary look-up pointed at `_frequency_dict` (under ``_lock``)."""
+    import wordfreq
+
+    global _original
+    if _original is None:
+        _original = wordfreq.get_frequency_dict
+        wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
 
 
 def _install_english(root: Path) -> None:
@@ -351,14 +357,10 @@ def install_english(cache_dir: Path) -> bool:
     """Point wordfreq's English look-ups at the hashed list, before anything reads English
     (else wordfreq loads its own dict for the life of the process). False when the file is
     missing (`ensure` builds it; until then wordfreq's own dict is used)."""
-    import wordfreq
-
-    global _original
     with _lock:
         _install_english(folder(cache_dir))
-        if ("en", WORDLIST) in _installed and _original is None:
-            _original = wordfreq.get_frequency_dict
-            wordfreq.get_frequency_dict = _frequency_dict  # type: ignore[assignment]
+        if ("en", WORDLIST) in _installed:
+            _hook()
         return ("en", WORDLIST) in _installed
 
 
