@@ -129,3 +129,56 @@ def test_weeks_in_a_clinicians_shorthand(pipeline) -> None:  # type: ignore[no-u
                            "Advice?") == "see_doctor"
     assert level(pipeline, "Sprained wrist 3/52 ago, healed. Trap knot today, massage?") \
         == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # Crashing into bed is sleep; an old break told as healed by seasons is over.
+    "After night shifts I crash into bed without a pillow and wake up with a knot. Pillow tips?",
+    "Fractured my thumb at netball two winters ago, fully healed. This week I've got a knot "
+    "under my shoulder blade, massage?",
+    # A limb numbed by a posture or the cold, fine again (said in the next short sentence).
+    "My toes went fuzzy after kneeling to weed the garden. Fine once I got up. Knot in my "
+    "neck, heat or ice?",
+    "His fingers tingled out in the snow without gloves, back to normal once he warmed up. "
+    "Knot massage for him?",
+    # A head "exploding" with work is still a figure.
+    "My head is going to explode with all this revision, and my shoulders are knotted. Stretch?",
+])
+def test_sleep_old_breaks_and_chilled_limbs_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # Chills told by what the body does, with a neck that will not bend.
+    "My teeth won't stop chattering even under two duvets and my neck is too stiff to nod. "
+    "Heat pad on the knot?",
+    # Speech that comes out wrong, and confusion said after the person.
+    "Since this morning Grandad keeps saying the wrong words and seems muddled, and his neck "
+    "aches. Rub it?",
+    "Mum's sentences aren't coming out properly since lunch. Can I massage her neck knot?",
+    # A head that "exploded" with pain is no figure.
+    "My head exploded with the most horrendous pain twenty minutes ago and my neck has gone "
+    "rigid. Stretch?",
+])
+def test_signs_told_by_what_is_seen_are_emergencies(pipeline, text: str
+                                                    ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # Languages the language check has no name for (Zulu, Somali): never refused.
+    "Umama wami unemfiva ephezulu futhi intamo yakhe iqinile kakhulu, angikwazi ukumthinta",
+    "Aabahay wuxuu ka dhacay jaranjarada, qoortiisa aad ayey u xanuunaysaa. Ma duugi karaa?",
+])
+def test_words_knotbot_cannot_read_get_the_emergency_signs(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = pipeline.safety.assess(text, [])
+    assert result.triage.level == "emergency"
+    assert "English" in result.triage.message
+
+
+def test_keyboard_mash_and_english_off_topic_are_still_refused(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "qwf kjh aaaa zzz") == "out_of_scope"
+    assert level(pipeline, "what is the best recipe for banana bread?") == "out_of_scope"

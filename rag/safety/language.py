@@ -174,6 +174,28 @@ def not_english_words(words: list[str]) -> bool:
     return rare >= FOREIGN_SHARE * len(words)
 
 
+READABLE_SHARE = 0.4  # English, typos and slang included, keeps most of its common words
+_VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿāēīōūǎěǐǒǔạẹịọụ]")
+_RUN = re.compile(r"(.)\1\1")  # "aaaa", "zzz": keys held down, not a word
+
+
+def unreadable(text: str) -> bool:
+    """Words, but few of them English: a language Knotbot has no name for (the identifier
+    placed it nowhere, or took it for English). A message that would be refused as off-topic
+    is then answered as one in another language: it may be telling of an emergency.
+    Keyboard mash ("kjh aaaa zzz") is not words; English, with its typos, keeps most of its
+    common words ("my nek is reely stif": "my", "is")."""
+    text = latin_lookalikes(unicodedata.normalize("NFKC", text))
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
+        return False
+    wordlike = sum(1 for w in words if _VOWEL.search(w) and not _RUN.search(w))
+    if wordlike < 0.8 * len(words):
+        return False
+    common = sum(1 for w in words if _zipf(w, "en") >= COMMON_ENGLISH)
+    return common < READABLE_SHARE * len(words)
+
+
 @lru_cache(maxsize=1)
 def _messages() -> dict[str, Any]:
     from rag.safety.lexicon import load_yaml

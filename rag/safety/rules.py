@@ -396,7 +396,9 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
 # cannot read time: the rules read such a sentence themselves (`in_past`, `past_ok`).
 _LONG_AGO = re.compile(
     r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|twenty|"
-    r"thirty|forty) (years?|decades?) (ago|back|before|earlier)|years ago|decades ago|"
+    r"thirty|forty) (years?|decades?|months|seasons|summers|winters|springs|autumns|terms|"
+    r"semesters|christmases) (ago|back|before|earlier)|years ago|decades ago|"
+    r"(the )?(summer|winter|spring|autumn|season|year) before last|"
     r"in (19|20)\d\d|in '\d\d|as a (kid|child|teen|teenager|boy|girl|student)|"
     r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+))\b")
 _HEALED = re.compile(
@@ -565,6 +567,7 @@ def _sign_starts(text: str, lex: Lexicon) -> list[int]:
 _NUMB_WORD = re.compile(r"numb|tingl|pins|needles|dead|asleep|sleep|fuzzy|prickl|fizz")
 _LAY_ON_IT = re.compile(
     r"\b(slept|sleeping|sleep|lying|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
+    r"sleepin|lyin|layin|sittin|kneelin|leanin|restin|"
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
     r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
     r"crooked)|"
@@ -575,7 +578,10 @@ _LAY_ON_IT = re.compile(
     r"long time|too long))\b|"
     # ... or squeezed by what is worn ("toes tingle in my work boots").
     r"\b(in|wearing|from|after) (my |the |these |those |a pair of |new |tight |high )*(heels|"
-    r"stilettos|shoes|boots|work boots|skates|ski boots|trainers|wetsuit|waders|brace|sling)\b")
+    r"stilettos|shoes|boots|work boots|skates|ski boots|trainers|wetsuit|waders|brace|sling)\b|"
+    # ... or numbed by the cold ("fingers tingly out in the frost without gloves").
+    r"\b(in|out in|from|after) (the )?(cold|frost|snow|ice|icy water|cold water|freezer|"
+    r"cold store|sea)\b|\bwithout (my |his |her )?(gloves|mittens|socks)\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
     r"(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|moment)s?|"
@@ -597,7 +603,15 @@ _WOKE_UP = re.compile(
     # ... told as fine now, or gone once what squeezed it came off.
     r"\b(it is|it's|its|they are|they're|all|feels?|feeling|back to) (\w+ )?(fine|normal|ok|okay)"
     r" now\b|\b(once|when|as soon as|after) (they are|they're|it is|it's|they come|it comes|"
-    r"(i|he|she) (take|took|takes|get|got|gets|kick|kicked|pull|pulled) (them|it)) off\b")
+    r"(i|he|she) (take|took|takes|get|got|gets|kick|kicked|pull|pulled) (them|it)) off\b|"
+    # ... gone once the limb was used or warmed ("gone after standing up", "fine as soon as
+    # he warmed up"), shaken ("gave it a shake"), or told as fine ("and it's fine").
+    r"\bgone (after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
+    r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|once|when|after) (i|he|she|"
+    r"they|it|they) (warmed|warm|got warm|get warm|came in|went in|got inside|got home)\b|"
+    r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(and|but|then|now) (it is|it's|"
+    r"its|they are|they're|they were|it was|was|were|is|are) (\w+ )?(fine|normal|ok|okay|gone|"
+    r"back to normal)\b")
 
 
 # ... and not numbness that stays or returns ("came back after a week and is numb all day").
@@ -617,7 +631,26 @@ def lay_and_woke(sentence: str) -> bool:
 def _slept_on(text: str, start: int, end: int) -> bool:
     """Is the numb word at text[start:end] such a limb's (`lay_and_woke`)?"""
     return bool(_NUMB_WORD.search(text[start:end])) \
-        and lay_and_woke(_around(text, start, end, _SENTENCE_END))
+        and lay_and_woke(with_next_short(text, start, end))
+
+
+def limb_woke(text: str) -> bool:
+    """Does ``text`` (normalised) tell of a numb limb, every mention of it one that lay
+    wrong or was squeezed or chilled, and woke up again (`lay_and_woke`)?"""
+    found = list(_NUMB_WORD.finditer(text))
+    return bool(found) and all(lay_and_woke(with_next_short(text, m.start(), m.end()))
+                               for m in found)
+
+
+def with_next_short(text: str, start: int, end: int, words: int = 8) -> str:
+    """The sentence around text[start:end], and the next one if it is short: "Foot tingled
+    after sitting cross-legged. Gone once I stood up." tells one story."""
+    here = _around(text, start, end, _SENTENCE_END)
+    stop = _SENTENCE_END.search(text, end)
+    if not stop:
+        return here
+    following = _around(text, stop.end(), stop.end(), _SENTENCE_END)
+    return f"{here} . {following}" if len(following.split()) <= words else here
 
 
 def told_over(text: str, start: int, end: int, lex: Lexicon,

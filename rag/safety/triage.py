@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rag.embeddings import QueryCachedEmbeddings
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
-from rag.safety.language import foreign_message, language_name, language_of
+from rag.safety.language import foreign_message, language_name, language_of, unreadable
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser, as_spoken
@@ -36,6 +36,7 @@ from rag.safety.rules import (
     denied_topics,
     explained_away,
     lay_and_woke,
+    limb_woke,
     match_classes,
     not_the_writers,
 )
@@ -113,6 +114,20 @@ def sentence_of(text: str, segment: str) -> str:
     """The sentence a clause came from, so its negation is read with it ("no numbness,
     tingling or weakness" for the clause "tingling or weakness")."""
     return next((s for s in SENTENCE.split(text) if s and segment in s), segment)
+
+
+# The learned classes a numb limb alone can raise (arms and hands; legs).
+LIMB_CLASSES = ("nerve_sensory", "cord_compression_legs")
+
+
+def story_of(text: str, segment: str, words: int = 8) -> str:
+    """`sentence_of`, with the next sentence when that is short ("Gone once I stood up.")."""
+    parts = [s for s in SENTENCE.split(text) if s and s.strip()]
+    for i, sentence in enumerate(parts):
+        if segment in sentence:
+            after = parts[i + 1] if i + 1 < len(parts) else ""
+            return f"{sentence} {after}" if after and len(after.split()) <= words else sentence
+    return segment
 
 
 @dataclass
@@ -275,8 +290,9 @@ class SafetyStage:
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
-                if hit.cls == "nerve_sensory" and hit.cls not in levels and \
-                        lay_and_woke(self.normalise(hit.segment)):
+                if hit.cls in LIMB_CLASSES and hit.cls not in levels and (
+                        lay_and_woke(self.normalise(hit.segment))
+                        or limb_woke(self.normalise(story_of(text, hit.segment)))):
                     continue  # "fizzed after I dozed on my arm, then fine": a limb that lay wrong
                 if not any(LEVEL_RANK[lv] >= LEVEL_RANK[hit.level] for lv in levels.values()):
                     levels[f"learned:{hit.cls}"] = hit.level
@@ -333,7 +349,13 @@ class SafetyStage:
         scope: Scope = "in_scope"
         if level == "self_care":
             scope = self._scope(question, norm, earlier, reading)
-            if scope != "in_scope":
+            if scope != "in_scope" and unreadable(question):
+                # Not refused: words Knotbot cannot read may tell of an emergency.
+                foreign, scope, level = "other", "in_scope", "emergency"
+                levels["language:other"] = level
+                reasons.append("written in words Knotbot cannot read: the emergency signs "
+                               "are listed in case one applies")
+            elif scope != "in_scope":
                 level = "out_of_scope"
         # Layer hits are stored as "semantic:<class>" / "learned:<class>"; the press check
         # reads the class.
