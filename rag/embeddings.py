@@ -35,7 +35,8 @@ class QueryCachedEmbeddings(Embeddings):
         self._cache: OrderedDict[str, tuple[list[float], TokenVectors | None]] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
-        self._kept: dict[str, TokenVectors] | None = None
+        # An ingest's texts: their vector and token vectors, from one model call each.
+        self._kept: dict[str, tuple[np.ndarray, TokenVectors]] | None = None
 
     def keep_tokens(self) -> None:
         """From now on (an ingest), ``embed_documents`` keeps each text's token vectors
@@ -49,10 +50,13 @@ class QueryCachedEmbeddings(Embeddings):
         encoder = self.encoder
         if self._kept is None or encoder is None or not texts:
             return self.inner.embed_documents(texts)
-        outs = encoder.encode(list(texts))
-        for text, out in zip(texts, outs, strict=True):
-            self._kept[text] = token_vectors(out, encoder.special_ids)
-        return [out.vector.tolist() for out in outs]
+        kept = self._kept
+        # A text met before in this ingest (an FAQ question repeated in many articles, a
+        # one-sentence chunk that is also a sentence) goes to the model once.
+        missing = [t for t in dict.fromkeys(texts) if t not in kept]
+        for text, out in zip(missing, encoder.encode(missing), strict=True):
+            kept[text] = (out.vector, token_vectors(out, encoder.special_ids))
+        return [kept[t][0].tolist() for t in texts]
 
     def _lookup(self, text: str) -> tuple[list[float], TokenVectors | None]:
         with self._lock:
@@ -106,7 +110,7 @@ class QueryCachedEmbeddings(Embeddings):
         fresh = dict(zip(missing, (token_vectors(o, self.encoder.special_ids)
                                    for o in self.encoder.encode(missing, batch_size=16)),
                          strict=True)) if missing else {}
-        return [kept[t] if t in kept else fresh[t] for t in texts]
+        return [kept[t][1] if t in kept else fresh[t] for t in texts]
 
 
 def token_vectors(out: Any, special_ids: np.ndarray) -> TokenVectors:
