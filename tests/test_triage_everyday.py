@@ -182,3 +182,82 @@ def test_keyboard_mash_and_english_off_topic_are_still_refused(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "qwf kjh aaaa zzz") == "out_of_scope"
     assert level(pipeline, "what is the best recipe for banana bread?") == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", [
+    # Years of a job or a hobby are not years of pain.
+    "I've been a plumber for 25 years and this is my first neck knot. Which stretch?",
+    "Been playing cello for decades; the knot by my shoulder blade is new. Tennis ball?",
+    # Dying as a topic or a wish; a moment's light-headedness on jumping up.
+    "Our book club is reading a novel about dying and I sit hunched for hours. Knot stretch?",
+    "I'm dying to try a massage gun on my traps. Good idea?",
+    "I get light-headed for a second if I jump up off the sofa, then it passes. Shoulder "
+    "knot, heat?",
+    # An old fall dated by its year; a limb that lay wrong or knelt, and woke again.
+    "Took a tumble off my horse back in 2004, broke a rib, fully healed. Now a desk knot. "
+    "Stretch?",
+    "My arm goes to sleep if I lie on it at night, it's fine a minute later. Knot in my neck, "
+    "what helps?",
+    "My legs prickle after kneeling on the floor with the kids, it wears off quickly. Neck "
+    "knot tips?",
+    # Sweating at night with its warm cause; a headache over, and a knot still there.
+    "Soaked in sweat at night lately but the radiator in our bedroom is stuck on full. Neck "
+    "knot, heat pad?",
+    "Headache yesterday, gone after a nap. The knot is still there. Heat or ice?",
+])
+def test_jobs_wishes_old_years_and_explained_sweat_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    ("I've had this knot for three months and it never really goes away. What can I do?",
+     "see_doctor"),
+    ("Turned my head to reverse the car and it just locked, I can't shift it in any "
+     "direction. Knot?", "urgent"),
+    ("My little finger and ring finger keep going fuzzy on the left. Massage the knot?",
+     "see_doctor"),
+    ("Felt like I was dying last night, chest tight and sweaty. Neck knot too, stretch?",
+     "emergency"),
+    ("So dizzy I can barely stand and I keep tipping sideways. Neck knot, massage?",
+     "emergency"),
+    # The bladder by its everyday name.
+    ("Since Sunday Grandad keeps having little accidents with his waterworks and his feet "
+     "drag when he walks. Neck knot too, massage?", "emergency"),
+])
+def test_the_same_kinds_told_as_signs_still_count(pipeline, text: str, least: str
+                                                  ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "Had a sore throat and a temperature last week, all better now. Just a knot in my trap "
+    "from the gym, stretch?",
+    "Had flu with a high temperature last week, I'm fine again now. Neck knot from lying in "
+    "bed, stretch?",
+])
+def test_an_illness_told_as_over_now_raises_no_alarm(pipeline, text: str
+                                                    ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_an_illness_over_then_a_new_sign_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Had a temperature last week, all better now, but today my neck "
+                           "is rigid and light hurts my eyes. Massage?") == "emergency"
+
+
+def test_a_double_shift_is_no_double_dose(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """A medicine told in passing beside a double shift is not a dose question: the knot
+    question is answered; asking to double a dose still gets the medicines reply."""
+    told = ("Worked a double shift, had one ibuprofen with dinner. The knot in my neck is "
+            "still tight. Should I stretch it?")
+    asked = "Can I double up on ibuprofen for my neck knot?"
+    assert pipeline.safety.assess(told, []).scope == "in_scope"
+    assert pipeline.safety.assess(asked, []).scope == "medication"
+
+
+def test_a_limb_gone_sort_of_dead_is_not_gone(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """"Gone sort of dead-feeling" is a limb going numb, not a sign gone away ("gone so")."""
+    assert LEVEL_RANK[level(pipeline, "Her fingers have gone sort of dead-feeling, like they "
+                                      "belong to someone else, since the weekend. Knot "
+                                      "massage ok?")] >= LEVEL_RANK["urgent"]

@@ -186,7 +186,8 @@ def unreadable(text: str) -> bool:
     Keyboard mash ("kjh aaaa zzz") is not words; English, with its typos, keeps most of its
     common words ("my nek is reely stif": "my", "is")."""
     text = latin_lookalikes(unicodedata.normalize("NFKC", text))
-    words = [w.lower() for w in _WORD.findall(text)]
+    # One-letter words say nothing: every list holds them ("m" is Igbo's "I", "a" English's).
+    words = [w.lower() for w in _WORD.findall(text) if len(w) > 1]
     if len(words) < MIN_WORDS:
         return False
     wordlike = sum(1 for w in words if _VOWEL.search(w) and not _RUN.search(w))

@@ -413,15 +413,36 @@ _NOW_AGAIN = re.compile(r"\b(now|today|tonight|this (morning|week)|again|still|r
                         r"lately|just|currently|flared|flaring|came back|coming back)\b")
 
 
+_ALL_BETTER = re.compile(r"\b(all|much|loads|lots) better( now)?\b|\b(feel|feels|feeling|felt|am|"
+                         r"is|was|i'm|im|he's|she's) (totally |completely |fully |back to )?"
+                         r"(fine|better|normal|myself|himself|herself) (now|again)( now)?\b")
+_UNDONE = re.compile(r"\b(not|never|no|nothing|hardly|barely|if|until|till|unless|hope|"
+                     r"hoping|wish|want|wants|needs?|whether)\b")
+_CONTRAST = re.compile(r"\b(but|however|though|although|except|apart from|yet|whereas)\b")
+
+
+def _over_now(sentence: str) -> bool:
+    """A sentence that tells of something over now ("had a temp last week, all better now",
+    "it's cleared up", "heat and stretches sorted it"), and of nothing that stays, comes back
+    or is new after it ("..., but now my arm is numb")."""
+    found = _RESOLVED.search(sentence) or _ALL_BETTER.search(sentence)
+    if not found or "?" in sentence or _UNDONE.search(sentence[max(0, found.start() - 30):
+                                                               found.start()]):
+        return False  # asked ("will it go away?") or denied ("it will not go away")
+    rest = sentence[:found.start()] + " " + sentence[found.end():]
+    return not (_AGAIN.search(rest) or _NOW_AGAIN.search(rest) or " since " in f" {rest} "
+                or _CONTRAST.search(sentence, found.end()))
+
+
 def blank_healed(text: str) -> str:
     """``text`` (normalised) with its sentences that tell of something long past and
-    healed, and of nothing now, blanked (length kept)."""
+    healed, or over now (`_over_now`), and of nothing now, blanked (length kept)."""
     out, start = [], 0
     for m in [*re.finditer(r"[.!?\n]", text), None]:  # "...years ago; it healed fine."
         end = m.end() if m else len(text)
         sentence = text[start:end]
         if _LONG_AGO.search(sentence) and _HEALED.search(sentence) \
-                and not _NOW_AGAIN.search(sentence):
+                and not _NOW_AGAIN.search(sentence) or _over_now(sentence):
             sentence = " " * len(sentence)
         out.append(sentence)
         start = end
@@ -493,9 +514,9 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
 # that let a past sign go (`past_ok`); every other class still flags it (a face that
 # drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
-_CLOSE = (r"(?=\s*($|[,.;!?)]|now|since|after|overnight|with|within|by|before|again|and|but|"
+_CLOSE = (r"(?=\s*($|[,.;!?)]|(now|since|after|overnight|with|within|by|before|again|and|but|"
           r"so|though|tho|thankfully|luckily|in (a|an|about|under|less|no|a few|\d+|seconds|"
-          r"minutes|moments)\b))")
+          r"minutes|moments))\b))")  # whole words: "gone sort of numb" is not "gone so"
 _RESOLVED = re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
     # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
@@ -566,7 +587,7 @@ def _sign_starts(text: str, lex: Lexicon) -> list[int]:
 # as I stood up". Not a nerve sign (red-flags.md asks for numbness that persists).
 _NUMB_WORD = re.compile(r"numb|tingl|pins|needles|dead|asleep|sleep|fuzzy|prickl|fizz")
 _LAY_ON_IT = re.compile(
-    r"\b(slept|sleeping|sleep|lying|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
+    r"\b(slept|sleeping|sleep|lying|lie|lies|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
     r"sleepin|lyin|layin|sittin|kneelin|leanin|restin|"
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
     r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
@@ -609,8 +630,12 @@ _WOKE_UP = re.compile(
     r"\bgone (after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
     r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|once|when|after) (i|he|she|"
     r"they|it|they) (warmed|warm|got warm|get warm|came in|went in|got inside|got home)\b|"
-    r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(and|but|then|now) (it is|it's|"
-    r"its|they are|they're|they were|it was|was|were|is|are) (\w+ )?(fine|normal|ok|okay|gone|"
+    r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(it|they|that) (pass|passes|passed|"
+    r"wear|wears|wore|go|goes|went|wears off|wore off) (off |away )?(quick|quickly|fast|soon|"
+    r"straight away|right away|in (a|one|\d+) (minute|min|second|sec))|\b(it|they) (fine|ok|okay|"
+    r"normal) (in|after|within) (a|one|\d+|a few|few) (minute|min|second|sec)|"
+    r"\b(and|but|then|now) (it is|it's|its|they are|they're|they were|it was|was|were|is|are) "
+    r"(\w+ )?(fine|normal|ok|okay|gone|"
     r"back to normal)\b")
 
 
