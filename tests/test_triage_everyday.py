@@ -261,3 +261,24 @@ def test_a_limb_gone_sort_of_dead_is_not_gone(pipeline) -> None:  # type: ignore
     assert LEVEL_RANK[level(pipeline, "Her fingers have gone sort of dead-feeling, like they "
                                       "belong to someone else, since the weekend. Knot "
                                       "massage ok?")] >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize("text", [
+    # A thunderclap told by how fast it came ("in about two seconds", "from fine to").
+    "Went from completely fine to a 10/10 headache in about two seconds while cooking. Neck "
+    "is stiff. Knot?",
+    # Speech told as speaking that is not clear; the bladder not felt.
+    "Dad's speaking isn't clear since lunch and his left hand is weak. Rub his neck knot?",
+    "Mum can't feel when she needs to go to the toilet any more and her legs are clumsy. "
+    "Neck knot massage?",
+    # Catalan, which the language check does not name: never read as English.
+    "El meu pare té febre alta i el coll molt rígid des d'ahir. Li puc fer un massatge?",
+])
+def test_signs_told_another_way_are_emergencies(pipeline, text: str
+                                                ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+def test_quote_marks_split_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "When I rubbed the knot my fingers went 'all funny and weird'. "
+                             "Keep going?") == "stop"

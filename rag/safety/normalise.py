@@ -336,6 +336,8 @@ class Normaliser:
         text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
         text = expand_contractions(_IS.sub(r"\1 is", as_spoken(text)))
+        # Quote marks around words split no phrase: her hand went 'all funny'.
+        text = _QUOTES.sub(" ", text)
         plain = re.sub(r"\s+", " ", text).strip()
         # Disguises undone (look-alike letters, "f3v3r", "f e v e r"), then typos mended.
         # Before spaces collapse: "c h e s t   p a i n" is two words spelt out.
@@ -349,6 +351,10 @@ class Normaliser:
         # Words broken, stretched or run together read whole ("ne ck", "neeeck").
         folded = mend(folded, self._joinable, self.vocabulary)
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
+
+
+# A quote mark that opens or closes words, not an apostrophe inside one ("mum's", "'98").
+_QUOTES = re.compile(r"(?<!\w)'(?=[a-z])|(?<=[a-z])'(?!\w)|\"")
 
 
 # A word with letters starred out between letters ("f*v*r", "n**k"; not "**bold**").

@@ -640,7 +640,8 @@ _WOKE_UP = re.compile(
 
 
 # ... and not numbness that stays or returns ("came back after a week and is numb all day").
-_STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning)|keeps?|again|"
+_STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning)|keeps?|"
+                    r"(?<!fine )(?<!normal )(?<!ok )(?<!okay )(?<!better )(?<!warm )again|"
                     r"stays?|stayed|staying|remains?|remained|all (day|week|night|month)|"
                     r"not gone|has not gone|won't|will not|for (days|weeks|a week|hours)|since "
                     r"(yesterday|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
