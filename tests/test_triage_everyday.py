@@ -254,6 +254,8 @@ def test_a_double_shift_is_no_double_dose(pipeline) -> None:  # type: ignore[no-
     asked = "Can I double up on ibuprofen for my neck knot?"
     assert pipeline.safety.assess(told, []).scope == "in_scope"
     assert pipeline.safety.assess(asked, []).scope == "medication"
+    named_before = "My GP suggested naproxen for the knots. How many mg is usual?"
+    assert pipeline.safety.assess(named_before, []).scope == "medication"
 
 
 def test_a_limb_gone_sort_of_dead_is_not_gone(pipeline) -> None:  # type: ignore[no-untyped-def]
