@@ -629,7 +629,7 @@ _WOKE_UP = re.compile(
     # he warmed up"), shaken ("gave it a shake"), or told as fine ("and it's fine").
     r"\bgone (after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
     r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|once|when|after) (i|he|she|"
-    r"they|it|they) (warmed|warm|got warm|get warm|came in|went in|got inside|got home)\b|"
+    r"they|it) (warmed|warm|got warm|get warm|came in|went in|got inside|got home)\b|"
     r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(it|they|that) (pass|passes|passed|"
     r"wear|wears|wore|go|goes|went|wears off|wore off) (off |away )?(quick|quickly|fast|soon|"
     r"straight away|right away|in (a|one|\d+) (minute|min|second|sec))|\b(it|they) (fine|ok|okay|"
@@ -664,11 +664,13 @@ def limb_woke(text: str) -> bool:
     """Does ``text`` (normalised) tell of a numb limb, every mention of it one that lay
     wrong or was squeezed or chilled, and woke up again (`lay_and_woke`)?"""
     found = list(_NUMB_WORD.finditer(text))
-    return bool(found) and all(lay_and_woke(with_next_short(text, m.start(), m.end()))
-                               for m in found)
+    return bool(found) and all(_slept_on(text, m.start(), m.end()) for m in found)
 
 
-def with_next_short(text: str, start: int, end: int, words: int = 8) -> str:
+NEXT_SHORT = 8  # words: a next sentence this short belongs to the one before it
+
+
+def with_next_short(text: str, start: int, end: int, words: int = NEXT_SHORT) -> str:
     """The sentence around text[start:end], and the next one if it is short: "Foot tingled
     after sitting cross-legged. Gone once I stood up." tells one story."""
     here = _around(text, start, end, _SENTENCE_END)

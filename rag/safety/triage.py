@@ -31,6 +31,7 @@ from rag.safety.press import (
     tighten,
 )
 from rag.safety.rules import (
+    NEXT_SHORT,
     blank_healed,
     close_ones_past,
     denied_topics,
@@ -120,8 +121,9 @@ def sentence_of(text: str, segment: str) -> str:
 LIMB_CLASSES = ("nerve_sensory", "cord_compression_legs")
 
 
-def story_of(text: str, segment: str, words: int = 8) -> str:
-    """`sentence_of`, with the next sentence when that is short ("Gone once I stood up.")."""
+def story_of(text: str, segment: str, words: int = NEXT_SHORT) -> str:
+    """`sentence_of`, with the next sentence when that is short ("Gone once I stood up."):
+    `with_next_short` for raw text, split as the learned layer splits it."""
     parts = [s for s in SENTENCE.split(text) if s and s.strip()]
     for i, sentence in enumerate(parts):
         if segment in sentence:
