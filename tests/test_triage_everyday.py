@@ -284,3 +284,77 @@ def test_signs_told_another_way_are_emergencies(pipeline, text: str
 def test_quote_marks_split_no_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, "When I rubbed the knot my fingers went 'all funny and weird'. "
                              "Keep going?") == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    # Persistence told in fragments, with a count and a singular unit ("three week").
+    "Knot in shoulder three week. Heat and stretch every day. Still bad. Help?",
+    "Massage, ice, one month. No better. Help?",
+])
+def test_pain_that_lasts_told_in_fragments_needs_a_doctor(pipeline, text: str
+                                                         ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "see_doctor"
+
+
+def test_me_for_my_before_the_bladder(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Can't hold me bladder since Tuesday and me legs are wobbly. "
+                           "Neck knot rub?") == "emergency"
+
+
+def test_a_sharp_pain_the_person_being_pressed_tells_is_a_stop(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "I was rubbing my client's shoulder knot and the client said it "
+                             "felt like a sharp zap. Keep going?") == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    # "Crashed" for fell asleep, told by the sleep in its sentence.
+    "Crashed hard after the wedding and slept ten hours on a bad pillow, knot in my neck now. "
+    "Stretch?",
+    # An old event told with two verbs, its time at the end of the second.
+    "Fell and cracked a rib years ago, all healed. Knot in my shoulder from painting, tips?",
+    # An illness over, a fever denied: no fever is neither over nor still.
+    "Had the flu with chills last week, better now, no fever for days. Knot in my upper back "
+    "from the sofa, heat?",
+    # Toes asleep from sitting cross-legged, fine in a minute.
+    "My toes went tingly from crossing my legs at the cinema, fine in a minute. Knot massage "
+    "tips?",
+    # A lump said not to grow; "last week" is when, not how long.
+    "There's a little lump in my trapezius, not growing at all, from carrying the toddler. "
+    "Rub it?",
+    "Had a cold last week, fine now, but this knot is still there from the drive. Massage tips?",
+])
+def test_sleep_old_events_and_denied_growth_raise_no_alarm(pipeline, text: str
+                                                           ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "Crashed my scooter and slept badly, now my neck hurts. Stretch?",
+    "I crashed and hit my head, slept all day, neck hurts",
+    "The lump in my neck has not stopped growing. Massage?",
+])
+def test_a_crash_and_a_lump_that_grows_still_count(pipeline, text: str
+                                                   ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+def test_words_knotbot_cannot_read_are_never_answered_as_a_knot_question(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    """Somali, which the identifier does not name, with a word or two the scope guard
+    takes for a knot question: the emergency signs, not a knot answer."""
+    assert level(pipeline, "Madaxa ayaa i xanuunaya, qoortana way adag tahay, qandho ayaan "
+                           "qabaa. Ma duugi karaa?") == "emergency"
+
+
+def test_a_body_knot_from_rope_work_is_still_in_scope(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """A rope named as the knot's cause, with a stretch asked for, is a body's knot; a
+    knot tied in a rope is still another kind."""
+    assert level(pipeline, "My son's knot is from hauling ropes on the boat. Which stretch "
+                           "helps it?") == "self_care"
+    assert level(pipeline, "how do I tie a knot in a rope that won't slip?") == "out_of_scope"
+
+
+def test_worse_denied_as_not_get_worse_is_no_persistence(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Knot two days now, it not get worse, just tight. How to ease "
+                           "it?") == "self_care"

@@ -450,8 +450,15 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               (re.compile(r"\bme(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
                           r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine|chin|nose|"
                           r"mouth|lips?|tongue|ears?|wrists?|elbows?|hips?|ankles?|toes?|"
-                          r"thumbs?|skin|belly|stomach|ribs?|collarbone|temples?|vision)\b)"),
+                          r"thumbs?|skin|belly|stomach|ribs?|collarbone|temples?|vision|"
+                          r"bladder|bowels?|waterworks|guts|bum|backside|balance|grip|speech|"
+                          r"sight|memory|breathing|heart|brain|muscles?|nerves?|glands?)\b)"),
                "my"),
+              # A count said with a singular unit ("two week now", "3 day"), as people
+              # writing a second language often do: read as the plural.
+              (re.compile(r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                          r"several|few|many) (day|week|month|year|hour|minute)(?![\w'-])"),
+               r"\1 \2s"),
               (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
                           r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has "),
               # "Knot" spelt as it sounds, where "not" cannot stand ("got a not in my

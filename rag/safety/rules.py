@@ -125,8 +125,20 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     return True
 
 
+# A verb that goes on with the clause's own subject after "and" ("i fell and broke my
+# wrist years ago"): the time said at its end is the whole event's.
+_AND_SAME_EVENT = re.compile(r"\s*and\s+(\w+ed|fell|broke|hit|got|went|came|took|cracked|"
+                             r"smashed|bust|tore|split|landed|spent|had|needed|ended up)\b")
+
+
 def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
     clause = _around(text, start, end, _PAST_SCOPE)
+    if not lex.past.search(clause):
+        right = _PAST_SCOPE.search(text, end)
+        same = right and _AND_SAME_EVENT.match(text, right.start())
+        if not same:
+            return False
+        clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
     return bool(lex.past.search(clause)) and not _RECENT.search(clause)
 
 
@@ -235,7 +247,8 @@ _SAME_SUBJECT = re.compile(r"^\s*(\w+ed|fell|got|went|hit|broke|keeps?|kept|star
 # temperature", "a customer collapsed and is not breathing"): the writer is with them, and
 # the sign counts. Only a past event of theirs, or one watched, is set aside.
 _NOW_TOLD = re.compile(r"^\W*(\w+\W+){0,3}?(is|are|has|have|can't|cannot|can not|won't|"
-                       r"will not|isn't|aren't|keeps?|keep on)\b|\b(now|still|currently|"
+                       r"will not|isn't|aren't|keeps?|keep on|said|says|told|tells|complain\w*|"
+                       r"report\w*|mention\w*)\b|\b(now|still|currently|"
                        r"right now|at the moment)\b")
 
 
@@ -592,7 +605,7 @@ _LAY_ON_IT = re.compile(
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
     r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
     r"crooked)|"
-    r"\bcross[- ]?legged\b|\blegs crossed\b|"
+    r"\bcross[- ]?legged\b|\blegs crossed\b|\bcross(ed|ing)? (my |his |her |their |your )?legs\b|"
     # ... or from sitting or kneeling long ("pins and needles after long sitting").
     r"\b(after|from) (\w+ ){0,2}?(sitting|kneeling|squatting)\b|"
     r"\b(sitting|sat|kneeling|knelt|squatting) (\w+ ){0,3}?(too long|so long|for (hours|ages|a "
@@ -723,6 +736,8 @@ def resolved(text: str, lex: Lexicon, kept: str | None = None) -> set[str]:
         for m in pattern.finditer(text):
             if kept is not None and not kept[m.start():m.end()].strip():
                 continue  # a figure of speech, someone else's: neither over nor still
+            if negated(text, m.start(), m.end(), lex):
+                continue  # denied ("no fever for days"): neither over nor still
             (out if told_over(text, m.start(), m.end(), lex, signs) else still).add(name)
     return out - still
 

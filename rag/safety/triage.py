@@ -351,8 +351,10 @@ class SafetyStage:
         scope: Scope = "in_scope"
         if level == "self_care":
             scope = self._scope(question, norm, earlier, reading)
-            if scope != "in_scope" and unreadable(question):
-                # Not refused: words Knotbot cannot read may tell of an emergency.
+            if unreadable(question):
+                # Not refused, nor answered as a knot question it may not be (a word or
+                # two the scope guard knows): words Knotbot cannot read may tell of an
+                # emergency.
                 foreign, scope, level = "other", "in_scope", "emergency"
                 levels["language:other"] = level
                 reasons.append("written in words Knotbot cannot read: the emergency signs "
