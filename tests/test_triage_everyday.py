@@ -358,3 +358,18 @@ def test_a_body_knot_from_rope_work_is_still_in_scope(pipeline) -> None:  # type
 def test_worse_denied_as_not_get_worse_is_no_persistence(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "Knot two days now, it not get worse, just tight. How to ease "
                            "it?") == "self_care"
+
+
+def test_speech_told_as_words_in_a_muddle_is_a_stroke_sign(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Since lunch Grandad's words keep coming out in a muddle and his "
+                           "left hand is useless. Neck rub?") == "emergency"
+
+
+def test_a_knot_not_shifting_after_weeks_of_self_care(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Three weeks of ice, stretching and the foam roller. Not budging. "
+                           "What now?") == "see_doctor"
+
+
+def test_thin_bones_said_in_lay_words_forbid_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "Mum's bones are really thin now, she's 80. Can I press on her "
+                             "shoulder knot?") == "do_not_press"
