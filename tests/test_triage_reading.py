@@ -4,6 +4,7 @@ press follow-ups and messages in other languages (issue 12)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -240,9 +241,29 @@ def test_no_english_question_in_any_set_is_taken_for_another_language() -> None:
     for seed in (1, 2, 3):
         rng = random.Random(seed)
         questions += [misspell(q, rng) for q in questions[:400]]
-    foreign = [(q, language_of(q)) for q in questions if language_of(q) != "en"]
+    foreign = [(q, language_of(q)) for q in questions
+               if language_of(q) != "en" and not quotes_another_language(q)]
     assert len(questions) > 1500
     assert not foreign
+
+
+_QUOTED = re.compile(r"'([^']{20,})'|\"([^\"]{20,})\"")
+
+
+def quotes_another_language(question: str) -> bool:
+    """A message that asks for a quoted passage in another language to be translated is
+    written in two languages, not in English: reading it as the other one (and giving the
+    emergency signs) is right."""
+    return any(language_of(a or b) not in ("en", None) for a, b in _QUOTED.findall(question))
+
+
+def test_a_quoted_french_sign_in_an_english_request_gets_the_emergency_signs(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    asked = ("Please translate this for my landlady and then tell me about massage: 'J'ai "
+             "une fièvre forte et le cou très raide depuis ce matin, je ne peux pas baisser "
+             "la tête.'")
+    assert quotes_another_language(asked)
+    assert pipeline.safety.assess(asked, []).triage.level == "emergency"
 
 
 def test_two_letter_words_spaced_out_among_spaced_words_are_joined() -> None:
