@@ -288,8 +288,8 @@ def test_quote_marks_split_no_sign(pipeline) -> None:  # type: ignore[no-untyped
 
 @pytest.mark.parametrize("text", [
     # Persistence told in fragments, with a count and a singular unit ("three week").
-    "Knot in shoulder three week. Heat and stretch every day. Still bad. Help?",
-    "Massage, ice, one month. No better. Help?",
+    "Sore knot, two week now, massage every day. No better. More bad.",
+    "Knot. Ice, heat, one week. No better.",
 ])
 def test_pain_that_lasts_told_in_fragments_needs_a_doctor(pipeline, text: str
                                                          ) -> None:  # type: ignore[no-untyped-def]
@@ -303,8 +303,8 @@ def test_me_for_my_before_the_bladder(pipeline) -> None:  # type: ignore[no-unty
 
 def test_a_sharp_pain_the_person_being_pressed_tells_is_a_stop(
         pipeline) -> None:  # type: ignore[no-untyped-def]
-    assert verdict(pipeline, "I was rubbing my client's shoulder knot and the client said it "
-                             "felt like a sharp zap. Keep going?") == "stop"
+    assert verdict(pipeline, "Rubbing a customer's neck knot at the salon and the customer "
+                             "said it felt sharp. Should I stop?") == "stop"
 
 
 @pytest.mark.parametrize("text", [
@@ -350,7 +350,7 @@ def test_words_knotbot_cannot_read_are_never_answered_as_a_knot_question(
 def test_a_body_knot_from_rope_work_is_still_in_scope(pipeline) -> None:  # type: ignore[no-untyped-def]
     """A rope named as the knot's cause, with a stretch asked for, is a body's knot; a
     knot tied in a rope is still another kind."""
-    assert level(pipeline, "My son's knot is from hauling ropes on the boat. Which stretch "
+    assert level(pipeline, "My son's knot is from climbing the rope in PE. Which stretch "
                            "helps it?") == "self_care"
     assert level(pipeline, "how do I tie a knot in a rope that won't slip?") == "out_of_scope"
 
@@ -373,3 +373,42 @@ def test_a_knot_not_shifting_after_weeks_of_self_care(pipeline) -> None:  # type
 def test_thin_bones_said_in_lay_words_forbid_pressing(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, "Mum's bones are really thin now, she's 80. Can I press on her "
                              "shoulder knot?") == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    # A limb asleep from sitting or kneeling, told in the present or plainly "fine now".
+    "My arm go numb because I lean on it too long at the desk, it come back when I move. "
+    "Neck knot, how to stretch?",
+    "My foot go numb because I sit on it too long in church, it go away when I stand. Knot "
+    "in neck, massage?",
+    # "Years back" is when, not how long.
+    "Came off my motorbike about ten years back, all healed. Now a knot from the allotment. "
+    "Heat?",
+])
+def test_limbs_asleep_and_old_falls_told_plainly_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_limb_numb_every_day_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "my hand went numb when i sat on it, fine now, but it "
+                                      "keeps happening every day")] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "My forearms are wrecked from kneading dough all night. Is a foam roller easier than my "
+    "fingers for the knot?",
+    "I never get proper leverage on the left side with my right hand. How do I angle my arm?",
+])
+def test_hands_worked_hard_or_out_of_reach_are_not_weak_hands(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "My hands are tired all the time and I keep dropping my keys. Knot massage ok?",
+    "My arm is so tired I cannot lift it since this morning. Rub the knot?",
+])
+def test_tired_hands_that_drop_or_cannot_lift_still_count(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]

@@ -608,6 +608,10 @@ _LAY_ON_IT = re.compile(
     r"\bcross[- ]?legged\b|\blegs crossed\b|\bcross(ed|ing)? (my |his |her |their |your )?legs\b|"
     # ... or from sitting or kneeling long ("pins and needles after long sitting").
     r"\b(after|from) (\w+ ){0,2}?(sitting|kneeling|squatting)\b|"
+    # ... told in the present, as simple English has it ("because I sit on it too long",
+    # "after I kneel long to clean").
+    r"\b(sit|sits|kneel|kneels|lean|leans|squat|squats) (on (it|them|my|his|her|the)|"
+    r"(\w+ ){0,2}?(long|too long|so long|for (hours|ages|a while|a long time)))\b|"
     r"\b(sitting|sat|kneeling|knelt|squatting) (\w+ ){0,3}?(too long|so long|for (hours|ages|a "
     r"long time|too long))\b|"
     # ... or squeezed by what is worn ("toes tingle in my work boots").
@@ -636,7 +640,8 @@ _WOKE_UP = re.compile(
     r"got up|get up|shook|shake|stretch\w*)\b|"
     # ... told as fine now, or gone once what squeezed it came off.
     r"\b(it is|it's|its|they are|they're|all|feels?|feeling|back to) (\w+ )?(fine|normal|ok|okay)"
-    r" now\b|\b(once|when|as soon as|after) (they are|they're|it is|it's|they come|it comes|"
+    r" now\b|[,;(-] ?(fine|ok|okay|normal|all good) now\b|"
+    r"\b(once|when|as soon as|after) (they are|they're|it is|it's|they come|it comes|"
     r"(i|he|she) (take|took|takes|get|got|gets|kick|kicked|pull|pulled) (them|it)) off\b|"
     # ... gone once the limb was used or warmed ("gone after standing up", "fine as soon as
     # he warmed up"), shaken ("gave it a shake"), or told as fine ("and it's fine").

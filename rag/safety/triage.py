@@ -119,6 +119,28 @@ def sentence_of(text: str, segment: str) -> str:
 
 # The learned classes a numb limb alone can raise (arms and hands; legs).
 LIMB_CLASSES = ("nerve_sensory", "cord_compression_legs")
+# The classes of the hands and arms themselves.
+HAND_CLASSES = ("nerve_sensory", "nerve_weakness")
+# Hands and arms told as worked hard, strong, or unable to reach the knot ("my hands are
+# tired from work", "my hands are my livelihood", "I can't get leverage with my hand"):
+# the learned head reads them as weak hands, which is a sign only when it is said.
+_HANDS_USED = re.compile(
+    r"\b(hands?|arms?|fingers?|thumbs?)\b[^.!?]{0,40}\b(tired|strong|wrecked|knackered|worn "
+    r"out|busy|full|livelihood|living)\b|\b(tired|strong|wrecked|knackered|worn out) "
+    r"(hands?|arms?|fingers?|thumbs?)\b|\bleverage\b|\b(cannot|can not|could not|never|hard "
+    r"to|struggle to) (get at|get to|reach|get (\w+ )?(angle|purchase))\b")
+# ... and what would make them a sign after all.
+_HAND_SIGN = re.compile(
+    r"\b(weak\w*|numb\w*|tingl\w*|pins|needles|grip\w*|drop\w*|clums\w*|useless|dead|heavy|"
+    r"floppy|limp|paraly\w*|strength|shak\w*|trembl\w*|fizz\w*|electric\w*|shock\w*|buzz\w*|"
+    r"asleep|give way|gave way|gives way|(cannot|can not|could not) (lift|hold|raise|move|feel)"
+    r")\b")
+
+
+def hands_only_used(norm: str) -> bool:
+    """Does the message (normalised) tell its hands or arms only as worked hard, strong or
+    unable to reach, with no word of a sign in them (`_HAND_SIGN`)?"""
+    return bool(_HANDS_USED.search(norm)) and not _HAND_SIGN.search(norm)
 
 
 def story_of(text: str, segment: str, words: int = NEXT_SHORT) -> str:
@@ -292,6 +314,9 @@ class SafetyStage:
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
+                if hit.cls in HAND_CLASSES and hit.cls not in levels and \
+                        hands_only_used(whole):
+                    continue  # "my hands are tired from the clay": used, not weak
                 if hit.cls in LIMB_CLASSES and hit.cls not in levels and (
                         lay_and_woke(self.normalise(hit.segment))
                         or limb_woke(self.normalise(story_of(text, hit.segment)))):
