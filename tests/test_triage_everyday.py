@@ -412,3 +412,10 @@ def test_hands_worked_hard_or_out_of_reach_are_not_weak_hands(
 def test_tired_hands_that_drop_or_cannot_lift_still_count(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize("text", ["levator scapulae stretchs?", "whats myofascial relese"])
+def test_a_short_english_question_of_rare_words_is_still_answered(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Too short to tell a language by: the scope guard's reading stands."""
+    assert level(pipeline, text) == "self_care"

@@ -35,6 +35,9 @@ LATIN = ["en", "fr", "es", "pt", "tl", "de", "it", "nl", "pl", "ro", "tr", "vi",
 UNLISTED = ["sw"]
 COMMON_ENGLISH = 3.0  # zipf: "neck" 4.2, "ya" 3.6, "nina" 2.4, "shingo" 0
 MIN_WORDS = 3
+# A message the scope guard takes for a knot question is read as another language only when
+# it is long enough to tell: "whats ischemic compresion" is English with a rare word.
+SURE_WORDS = 8
 ENGLISH_SHARE = 0.5  # from this share of English words on, a message is English
 CONFIDENCE = 0.95
 RARE_IN_ENGLISH = 2.0  # zipf: "vrat" 1.4, "mogu" 1.6, "stif" 1.2; "neck" 4.2
@@ -183,7 +186,7 @@ _VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿ�
 _RUN = re.compile(r"(.)\1\1")  # "aaaa", "zzz": keys held down, not a word
 
 
-def unreadable(text: str) -> bool:
+def unreadable(text: str, least: int = MIN_WORDS) -> bool:
     """Words, but few of them English: a language Knotbot has no name for (the identifier
     placed it nowhere, or took it for English). A message that would be refused as off-topic
     is then answered as one in another language: it may be telling of an emergency.
@@ -192,7 +195,7 @@ def unreadable(text: str) -> bool:
     text = latin_lookalikes(unicodedata.normalize("NFKC", text))
     # One-letter words say nothing: every list holds them ("m" is Igbo's "I", "a" English's).
     words = [w.lower() for w in _WORD.findall(text) if len(w) > 1]
-    if len(words) < MIN_WORDS:
+    if len(words) < least:
         return False
     wordlike = sum(1 for w in words if _VOWEL.search(w) and not _RUN.search(w))
     if wordlike < 0.8 * len(words):

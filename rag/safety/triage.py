@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from rag.embeddings import QueryCachedEmbeddings
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
-from rag.safety.language import foreign_message, language_name, language_of, unreadable
+from rag.safety.language import (
+    MIN_WORDS,
+    SURE_WORDS,
+    foreign_message,
+    language_name,
+    language_of,
+    unreadable,
+)
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser, as_spoken
@@ -376,7 +383,7 @@ class SafetyStage:
         scope: Scope = "in_scope"
         if level == "self_care":
             scope = self._scope(question, norm, earlier, reading)
-            if unreadable(question):
+            if unreadable(question, MIN_WORDS if scope != "in_scope" else SURE_WORDS):
                 # Not refused, nor answered as a knot question it may not be (a word or
                 # two the scope guard knows): words Knotbot cannot read may tell of an
                 # emergency.
