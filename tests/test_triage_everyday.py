@@ -419,3 +419,52 @@ def test_a_short_english_question_of_rare_words_is_still_answered(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     """Too short to tell a language by: the scope guard's reading stands."""
     assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # A dropped g with no apostrophe, and balance told by which way the body goes.
+    "the whole room's spinnin round and I'm tippin sideways when I stand. knot in my neck",
+    "Since tea time Nan keeps toppling to the left and says the kitchen is whirling. Rub "
+    "her shoulders?",
+])
+def test_balance_lost_sideways_with_the_room_turning_is_an_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+def test_balance_lost_sideways_alone_still_needs_a_doctor_today(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "I keep keeling over to the right when I walk. Neck "
+                                      "knot stretch?")] >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize("text", [
+    # A decade named with its "s" is a time, not a word in disguise.
+    "Took a tumble off a quad bike in the 1990s and hurt my neck, all healed. Knot from "
+    "gardening now. Foam roller?",
+    # "A decade ago", and someone "of mine" whose trouble is long past.
+    "A neighbour of ours had a stroke a decade ago. My own problem is a knot by my shoulder "
+    "blade from painting. Heat or ice?",
+    # A limb numb from how it lay, fine after a few minutes, said after "then".
+    "My arm fizzed after I lay on it watching telly, then after two minutes fine. Knot in my "
+    "trap, any tips?",
+    "Leg went dead from kneeling on it at the allotment, pins and needles for a sec then ok. "
+    "Knot in the neck, stretches?",
+    # "Ain't been back", and a short night as a headache's cause.
+    "Headache Sunday after the wedding, gone by Monday and ain't been back. Knot's the issue. "
+    "Massage?",
+    "Had a sore head this morning after four hours sleep, fine after coffee. Knot in neck, "
+    "what helps?",
+    # The knot "still there", asked how to massage it: no stretch of self-care said.
+    "Knot's still there this morning, how to massage it properly?",
+    # Scots "-icht" and "da" for "the".
+    "Fingers went numb in da cauld at da boats but came richt once I got warm. Neck knot "
+    "advice?",
+])
+def test_old_over_and_everyday_stories_raise_no_alarm(pipeline, text: str
+                                                     ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_limb_asleep_that_comes_back_but_returns_weak_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "my arm went numb for a minute then fine, now it is "
+                                      "numb again and weak")] >= LEVEL_RANK["see_doctor"]

@@ -14,6 +14,9 @@ from functools import lru_cache
 # Digits and signs people put in place of letters ("f3v3r", "n3ck", "$tiff").
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "l"})
+# A number with its unit or ending after it: a decade, an ordinal, a time, a dose, an age.
+_NUMBER_AND_UNIT = re.compile(r"\d+(s|st|nd|rd|th|am|pm|mg|mcg|ml|g|kg|kgs|lb|lbs|k|h|hr|hrs|"
+                              r"min|mins|d|wk|wks|yr|yrs|yo|y|m|cm|mm|km|mi|x|c|f|ish)")
 _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
 # Single letters in a row kept apart: spaced ("f e v e r", three or more), or dotted,
 # hyphenated or starred with one mark throughout ("f.e.v.e.r", two or more), so the spaces
@@ -186,6 +189,8 @@ def undo_leet(text: str, known: frozenset[str] = frozenset()) -> str:
     def fix_word(w: str) -> str:
         if w.isalpha():
             return w
+        if _NUMBER_AND_UNIT.fullmatch(w):
+            return w  # "the 1980s", "10am", "5mg": a number, not a disguised word
         plain = w.translate(_LEET)
         if known and plain not in known:
             other = w.replace("1", "l").replace("|", "l").translate(_LEET)

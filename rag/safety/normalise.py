@@ -28,7 +28,9 @@ from rag.safety.mend import mend
 
 _CONTRACTIONS = [
     (r"\bcan'?t\b", "cannot"), (r"\bwon'?t\b", "will not"), (r"\bshan'?t\b", "shall not"),
-    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need|ai)n'?t\b",
+    (r"\bain'?t(?= (been|got|had|gone|seen|done|come|came)\b)", "has not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b",
      r"\1 not"),
     (r"\bi'?m\b", "i am"), (r"\bi'?ve\b", "i have"), (r"\bi'd\b", "i would"),
 ]
@@ -63,7 +65,8 @@ DIALECT = {
     "aboot": "about", "roon": "round", "noo": "now", "whit": "what", "heid": "head",
     "sair": "sore", "greetin": "crying", "boak": "vomit", "boke": "vomit", "boakin": "vomiting",
     "bokin": "vomiting", "boaking": "vomiting", "da": "dad", "ye": "you", "yer": "your",
-    "wi": "with", "owt": "anything", "nowt": "nothing", "summat": "something",
+    "cauld": "cold", "watter": "water", "auld": "old", "wi": "with", "owt": "anything",
+    "nowt": "nothing", "summat": "something",
 }
 
 
@@ -419,13 +422,29 @@ _PATOIS_MARK = re.compile(r"(?<![\w'-])(cyaan|kyaan|caan|inna|likkle|pickney|nuh
 _PROGRESSIVE = re.compile(rf"(?<![\w'-])a ({'|'.join(_ING)})(?![\w'-])")
 _DIALECT_WORD = re.compile(r"(?<![\w'-])([a-z]+)('s)?(?![\w'-])")
 _DROPPED_G = re.compile(r"(?<![\w'])([a-z]{2,}in)'(?![\w'])")
+# The same without the apostrophe ("everythin's spinnin"), and Scots "-icht" for "-ight"
+# ("came richt", "aw nicht"): only a word that is not English whose mended form is.
+_BARE_DROPPED_G = re.compile(r"(?<![\w'-])([a-z]{3,}in)(?=('s)?(?![\w'-]))")
+# "Da" is "the" in Shetland and Caribbean speech after a preposition or "is" ("in da
+# cauld watter", "it's da worst"); elsewhere it stays a father (`DIALECT`).
+_DA_THE = re.compile(r"\b(in|at|on|to|of|for|from|with|by|into|onto|under|over|is|was|all|"
+                     r"and|off|up|down|round|through) da(?= [a-z])")
+_SCOTS_ICHT = re.compile(r"(?<![\w'-])([a-z]*)icht(?![\w'-])")
+
+
+def _if_english(word: str, meant: str) -> str:
+    english = _english_set()
+    return meant if word not in english and meant in english else word
 
 
 def as_spoken(text: str) -> str:
     """Regional words read as the standard ones ("nae dizziness", "crashed oot", "heid's
-    sair") and a dropped g put back ("walkin'", "achin'"), in every reading: they are
+    sair") and a dropped g put back ("walkin'", "achin'", "spinnin"), in every reading: they are
     how people talk, not a disguise."""
     text = _DROPPED_G.sub(r"\1g", text)
+    text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
+    text = _DA_THE.sub(r"\1 the", text)
+    text = _SCOTS_ICHT.sub(lambda m: _if_english(m.group(0), m.group(1) + "ight"), text)
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)
     if _PATOIS_MARK.search(text):  # only where the Creole's own words show it is spoken

@@ -80,6 +80,13 @@ def only_denied(text: str, lex: Lexicon, pattern: re.Pattern[str] = STOP_WORDS) 
     return bool(found) and all(negated(text, m.start(), m.end(), lex) for m in found)
 
 
+def none_felt_now(text: str, lex: Lexicon) -> bool:
+    """Stop words are there and none is felt now: each denied, told as over or long past
+    ("my hand tingled after I slept on it, fine after a minute"). The learned head, which
+    reads neither negation nor time, must not take them as said."""
+    return bool(STOP_WORDS.search(text)) and not _felt_now(text, lex, STOP_WORDS)
+
+
 def press_check(question: str, lex: Lexicon, flags: dict[str, str],
                 conversation: str | None = None, force: bool = False) -> PressCheck | None:
     """Verdict when the (normalised) question is about pressing, else None.

@@ -164,7 +164,9 @@ _STRANGER = re.compile(
     r"colleagues?|co-?workers?|workmates?|neighbou?rs?|guests?|bride|groom|lads?|fellas?|"
     r"spectators?|fans?|staff|workers?|builders?|nurses?|"
     r"audience|crowd|people|folks?)|people|someone|somebody|everyone|"
-    r"everybody|nobody)\b")
+    r"everybody|nobody)\b"
+    # ... "of mine" is part of who they are ("a colleague of mine"), not the writer's part.
+    r"( of (mine|ours|my \w+|our \w+))?")
 _EYE_PUPIL = re.compile(r"\bpupils?\s*$")
 _EYE = re.compile(r"\b(eyes?|eyelids?|eye lids?|lids?|vision|sight)\b")
 # One's own character in a game is not one's body: read "my avatar" as "an avatar".
@@ -337,7 +339,8 @@ _LATE = re.compile(r"\b(my|our|his|her|their) (dear |beloved )?late\b")
 _THEIRS_PAST = re.compile(
     r"\b(last (week|month|year|summer|winter|spring|autumn|fall|christmas|season|term)|"
     r"(\d+|a|one|two|three|four|five|six|several|a few|few|a couple of|couple of|many) "
-    r"(weeks|months|years|week|month|year) (ago|back|before)|years ago|back in \d{4}|"
+    r"(weeks|months|years|decades|week|month|year|decade) (ago|back|before)|years ago|"
+    r"back in \d{4}|"
     r"in (19|20)\d\d|as a (kid|child|baby|teenager))\b")
 _THEIR_ILLNESS = re.compile(
     r"\b(has|had|have|got|with|is having|was having|having|is on|had to have|"
@@ -410,7 +413,8 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
 _LONG_AGO = re.compile(
     r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|twenty|"
     r"thirty|forty) (years?|decades?|months|seasons|summers|winters|springs|autumns|terms|"
-    r"semesters|christmases) (ago|back|before|earlier)|years ago|decades ago|"
+    r"semesters|christmases) (ago|back|before|earlier)|years ago|(a|one|over a) decade "
+    r"(ago|back|before|earlier)|decades ago|"
     r"(the )?(summer|winter|spring|autumn|season|year) before last|"
     r"in (19|20)\d\d|in '\d\d|as a (kid|child|teen|teenager|boy|girl|student)|"
     r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+))\b")
@@ -542,7 +546,8 @@ _RESOLVED = re.compile(
     r"|\b(all|completely|totally|fully) (sorted|clear|gone|normal|recovered|healed)"
     r"\b|\b(sorted|fixed|healed) (it|that|them|out|up)\b|\b(it|they|that|which|has|have|"
     r"had|all) (\w+ )?healed\b|\bhealed (up )?(fine|well|grand|nicely|ok|okay|perfectly)"
-    r"|\b(never|did not|has not) (came|come|coming) back|\bback to normal"
+    r"|\b(never|did not|has not) (came|come|coming) back|\b(has not|have not|never) been back\b"
+    r"|\bback to normal"
     # "The swelling went down": not "I went down hard" (a fall is never over).
     r"|\b(swelling|swollen bit|puffiness|redness|it|lump|bump)\b.{0,15}\b(went|gone|goes|going|"
     r"came|come|has come|is|was) (right |all |back |completely |right back )?down\b(?! (a bit|a "
@@ -557,6 +562,11 @@ _RESOLVED = re.compile(
     r"|\b(then|and then|afterwards|soon|quickly|straight away|right away) (it was |it is |it's |"
     r"was |is |all |back to |back )?((totally|completely|perfectly|fully|quite|all) )?(fine|better|"
     r"normal|ok|okay)\b"
+    # "... then after a few minutes fine", "within a minute ok again".
+    r"|\b(after|in|within) (a |an |about |around |like |only |just )?(few |couple of |couple |"
+    r"\d+ |one |two |three |five |ten )?(seconds?|secs?|minutes?|mins?|hours?|hrs?|moments?|"
+    r"while)\b,? (it was |it is |it's |it went |was |is |all |back to |back )?((totally|"
+    r"completely|perfectly|fully|quite|all) )?(fine|better|normal|ok|okay|gone)\b"
     rf"|\b(it|that|which|they) (has |have |don )?(finish|finished|stopped|ended){_CLOSE}"
     r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
     r"say|told (me|us|him|her)|reckons|thinks|confirmed|checked)\b[^.;!?]{0,40}\b(normal|fine|"
@@ -567,7 +577,8 @@ _NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+)
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 # "back" as in coming back, not "back to normal".
 _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
-                    r"coming )back(?! to (normal|fine|ok|okay|myself|himself|herself|themselves|"
+                    r"coming )(?<!not been )(?<!never been )back(?! to (normal|fine|ok|okay|"
+                    r"myself|himself|herself|themselves|"
                     r"usual))|again|returns?|returned|returning|recurr\w*|on and off|keeps? "
                     r"(happening|coming)|worse|worsening|still|every time|each time|whenever|"
                     r"ever since|since then)\b")
@@ -582,7 +593,8 @@ def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
     # The denial may sit inside the sign's own words ("pain every night, not | go away"):
     # read the words just before the phrase, whatever clause they belong to (punctuation
     # still ends a denial's reach).
-    return any(m.start() < right and not _NOT_OVER.search(text[max(0, m.start() - 40): m.start()])
+    # A phrase may open with the word that ends the clause ("for a minute then fine").
+    return any(m.start() <= right and not _NOT_OVER.search(text[max(0, m.start() - 40): m.start()])
                for m in _RESOLVED.finditer(text, left, stop_at))
 
 
@@ -622,10 +634,12 @@ _LAY_ON_IT = re.compile(
     r"cold store|sea)\b|\bwithout (my |his |her )?(gloves|mittens|socks)\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
-    r"(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|moment)s?|"
+    r"(in|within|after) (a|like a|about a|under a|a few|few|one|two|a couple of|couple of|"
+    r"\d+) (minute|min|second|sec|moment)s?|"
     r"(as soon as|once|when) (i|he|she|they))\b|\b(as soon as|once|when) (i|he|she|they) "
     r"(stood|moved|shifted|got up|shook|stamped|rolled|sat up|changed|stretched|woke)|"
-    r"\b(in|within|after) (a|like a|about a|under a|a few|\d+) (minute|min|second|sec|"
+    r"\b(in|within|after) (a|like a|about a|under a|a few|few|one|two|a couple of|"
+    r"couple of|\d+) (minute|min|second|sec|"
     r"moment)s?\b|\bwent away\b|\b(fine|normal|ok|okay) (a|after a|within a|in a) "
     r"(minute|moment|second)|"
     # ... or shaken back, told as lasting seconds, or "then normal".

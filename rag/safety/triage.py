@@ -32,6 +32,7 @@ from rag.safety.normalise import Normaliser, as_spoken
 from rag.safety.press import (
     PLACE_WORDS,
     is_press_question,
+    none_felt_now,
     only_denied,
     only_good_pain,
     press_check,
@@ -415,7 +416,7 @@ class SafetyStage:
                                 and not SAFE_PLACE.search(norm)
                                 and not only_denied(norm, self.lex, PLACE_WORDS),
                                 reading.press_stop >= head.stop_threshold
-                                and not only_denied(norm, self.lex)
+                                and not none_felt_now(norm, self.lex)
                                 and not only_good_pain(norm),
                                 self.lex)
         if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
