@@ -468,3 +468,57 @@ def test_old_over_and_everyday_stories_raise_no_alarm(pipeline, text: str
 def test_a_limb_asleep_that_comes_back_but_returns_weak_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[level(pipeline, "my arm went numb for a minute then fine, now it is "
                                       "numb again and weak")] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    # The bladder's feeling lost, told as "need a wee" rather than "need to wee".
+    "Since lunch Dad can't tell when he needs the loo and his legs keep buckling. Shoulder "
+    "rub ok?",
+])
+def test_a_bladder_that_cannot_be_felt_with_failing_legs_is_an_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "Pulled my right trapezius at the gym this morning. Can I dig a ball into it?",
+    "The muscle is newly torn from yesterday's match, ok to press the knot there?",
+])
+def test_a_muscle_strained_today_is_not_pressed(pipeline, text: str
+                                                ) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    # The writer's own heart attack, long past and over.
+    "I had a heart attack twenty years ago and have been well ever since. What stretches "
+    "help a knot between the shoulder blades?",
+    # A greeting before the person whose trouble is long past.
+    "Hello doctor, my brother had a heart attack three years back and he is doing well. "
+    "I only have a knot in my shoulder from lifting boxes. What should I do?",
+    # The writer's own complaint brought in as all there is to it.
+    "my flatmate got concussed last season but i never hit my head, just a boring knot "
+    "in the trap from rowing. tips?",
+    # A time that opens the sentence.
+    "Way back in 2009 I crashed my scooter and hurt my neck, all healed long ago. Knot "
+    "from the desk now. Foam roller?",
+    # A performer's idioms.
+    "Died a death at the open mic last night, then slept on a lumpy sofa. Knot in my neck, "
+    "any tips?",
+    # Pain that is getting better does not persist.
+    "My knot has been there five days but it is easing off day by day with the heat pad. "
+    "Keep going?",
+    # A limb that lay wrong and woke again, told by how it lay and when it came back.
+    "Fingers went tingly out on the freezing boat, gone the second I warmed up. Neck knot "
+    "stretch?",
+    "my arm went dead because i fell asleep on it on the train, came back in a couple of "
+    "minutes. can i massage my neck knot?",
+])
+def test_history_ease_and_everyday_numbness_raise_no_alarm(pipeline, text: str
+                                                            ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_chest_pain_that_passed_an_hour_ago_is_still_an_emergency(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Had a heart attack feeling an hour ago, it went away when I sat "
+                           "down. Knot in my neck, heat?") == "emergency"

@@ -281,3 +281,22 @@ def test_a_sign_spelt_out_with_its_short_words_spaced_too_is_read_by_the_rules(p
     norm = pipeline.safety.normalise("neck bad for a week and now I   c a n ' t   c o n t r o "
                                      "l   m y   b l a d d e r. massage only please")
     assert any(f.cls.level == "emergency" for f in match_classes(norm, pipeline.safety.lex))
+
+
+@pytest.mark.parametrize("question", [
+    # Catalan typed without its accents: the identifier splits it between Spanish and
+    # Italian, and its words are commoner in both than in English.
+    "El meu pare te febre alta i el coll molt rigid, no pot baixar el cap",
+    "La meva avia ha caigut per l'escala i ara li fa molt mal el coll",
+])
+def test_a_close_language_typed_without_accents_is_not_english(pipeline, question: str  # type: ignore[no-untyped-def]
+                                                                ) -> None:
+    assert language_of(question) != "en"
+    answer = pipeline.answer(question)
+    assert answer.triage.level == "emergency"
+    assert "Knotbot reads only English" in answer.answer
+
+
+def test_numbers_with_their_units_are_no_leetspeak() -> None:
+    assert fold("back in the 1980s at 10am, 5mg") == "back in the 1980s at 10am, 5mg"
+    assert fold("5tiff n3ck") == "stiff neck"

@@ -164,6 +164,13 @@ def language_of(text: str) -> str:
         # 0.17) whose words are commoner in that one than in English.
         if accented(text) and (not_english_words(words) or not more_english(words, str(lang))):
             return "other"
+        # The same close language written without its accents ("perdut el control de la
+        # bufeta"): its words are commoner in both neighbours than in English. Not letters
+        # spaced out to hide English ("f e v e r"): those are no words of any language.
+        if second != "en" and sum(len(w) > 1 for w in words) >= 0.8 * len(words) \
+                and not more_english(words, str(lang)) \
+                and not more_english(words, str(second)):
+            return "other"
         return "en"
     return "en" if more_english(words, str(lang)) else str(lang)
 

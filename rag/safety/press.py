@@ -34,9 +34,14 @@ def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = T
 
 
 def _felt_now(text: str, lex: Lexicon, pattern: re.Pattern[str]) -> bool:
-    """A stop feeling said, and not told as over ("pins and needles years ago, never
-    came back", "my hand went numb in the night, fine after a minute")."""
-    return any(not negated(text, m.start(), m.end(), lex)
+    """A stop feeling said, the writer's, and not told as over ("pins and needles years
+    ago, never came back", "my hand went numb in the night, fine after a minute"). Whose
+    it is comes from the text with what is not the writer's blanked ("the remote's gone
+    numb on me"); whether it is over, from the whole text ("fell asleep on it" is blanked
+    as a figure of speech, but tells how the limb lay)."""
+    kept = not_the_writers(text, lex)
+    return any(kept[m.start():m.end()].strip()
+               and not negated(text, m.start(), m.end(), lex)
                and not told_over(text, m.start(), m.end(), lex)
                and not in_past(text, m.start(), m.end(), lex)
                for m in pattern.finditer(text))
@@ -111,7 +116,7 @@ def press_check(question: str, lex: Lexicon, flags: dict[str, str],
         return PressCheck(verdict="do_not_press", reasons=reasons)
     stop_reason, stop_pattern = lex.stop
     # A stop feeling must be the writer's: "the remote's gone numb on me" is not.
-    if _felt_now(not_the_writers(text, lex), lex, stop_pattern) or set(flags) & _STOP_FLAGS:
+    if _felt_now(text, lex, stop_pattern) or set(flags) & _STOP_FLAGS:
         return PressCheck(verdict="stop", reasons=[stop_reason])
     return PressCheck(verdict="gently", reasons=[lex.press["gently"]["reason"],
                                                  " ".join(lex.press["gently"]["guidance"].split())])

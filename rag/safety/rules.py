@@ -137,9 +137,27 @@ def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
         right = _PAST_SCOPE.search(text, end)
         same = right and _AND_SAME_EVENT.match(text, right.start())
         if not same:
-            return False
+            return _told_when_first(text, start, end, lex)
         clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
     return bool(lex.past.search(clause)) and not _RECENT.search(clause)
+
+
+# Words a time may come after and still open the sentence: "Way back in 2016, ...".
+_OPENER = re.compile(r"\W*((back|way|so|well|oh|and|also|like|about|ok|okay|right|um|erm)\W+)*")
+_NOW_AFTER = re.compile(r"\b(now|today|tonight|still|again|since|currently)\b")
+
+
+def _told_when_first(text: str, start: int, end: int, lex: Lexicon) -> bool:
+    """Is the sentence of text[start:end] opened by a past time ("Years ago, in 2016, I
+    had a crash"; "Back in the nineties I fell off a roof"), with nothing recent or of
+    now between it and the mention?"""
+    opening = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    when = lex.past.search(text, opening, start)
+    if not when or not _OPENER.fullmatch(text, opening, when.start()):
+        return False
+    closing = _SENTENCE_END.search(text, end)
+    return not _RECENT.search(text, opening, closing.start() if closing else len(text)) \
+        and not _NOW_AFTER.search(text, when.end(), end)
 
 
 # Someone else's event. A clause told of a stranger or an animal ("a patient fainted",
@@ -338,7 +356,8 @@ _LATE = re.compile(r"\b(my|our|his|her|their) (dear |beloved )?late\b")
 # care), or as an illness they live with ("has cancer", "is having chemo") ...
 _THEIRS_PAST = re.compile(
     r"\b(last (week|month|year|summer|winter|spring|autumn|fall|christmas|season|term)|"
-    r"(\d+|a|one|two|three|four|five|six|several|a few|few|a couple of|couple of|many) "
+    r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|"
+    r"several|a few|few|a couple of|couple of|many) "
     r"(weeks|months|years|decades|week|month|year|decade) (ago|back|before)|years ago|"
     r"back in \d{4}|"
     r"in (19|20)\d\d|as a (kid|child|baby|teenager))\b")
@@ -357,7 +376,9 @@ _MINE = re.compile(r"\b(me|i|i am|i have|my own|mi own|myself)\b"
                    r"(\W+(?!(he|she|they|his|their)\b)\w+){0,8}?\W+(knot|knots|"
                    r"knotted|knotty|shoulders?|traps?|trapezius|neck)\b|"
                    r"\b(my|mi) ((?!friend|mate|pal)\w+ ){0,2}"
-                   r"(knot|knots|shoulders?|traps?|trapezius|neck|upper back)\b")
+                   r"(knot|knots|shoulders?|traps?|trapezius|neck|upper back)\b|"
+                   # ... or brought in as all there is to it: "just a normal trap knot".
+                   r"\b(just|only|simply|merely) (a|an|one|the|this) (\w+ ){0,3}?(knot|knots)\b")
 _THEIR_BODY = re.compile(r"\b(his|her|their|him|them) (\w+ )?(neck|head|back|spine|shoulders?|"
                          r"arms?|hands?|legs?|chest|face|eyes?|jaw|throat|speech|balance)\b")
 # Where the writer turns from the other person to themselves.
@@ -381,7 +402,9 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
         if spans and start < spans[-1][1]:
             continue
         if text[start:m.start()].strip(" ,(-") and not re.fullmatch(
-                r"\W*((so|well|ok|okay|anyway|also|btw|and|but|yes|yeah|hi|hello)\W+)*",
+                r"\W*((so|well|ok|okay|anyway|also|btw|and|but|yes|yeah|hi|hello|hey|sir|madam|"
+                r"ma'am|maam|dear|doctor|doc|namaste|please|kindly|good (morning|evening|"
+                r"afternoon))\W+)*",
                 text[start:m.start()]):
             continue  # the person is not what the sentence starts with
         stop = _SENTENCE_END.search(text, m.end())
@@ -411,8 +434,8 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
 # healed fine", "shrapnel in the leg in '04, long healed". For the learned layer, which
 # cannot read time: the rules read such a sentence themselves (`in_past`, `past_ok`).
 _LONG_AGO = re.compile(
-    r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|twenty|"
-    r"thirty|forty) (years?|decades?|months|seasons|summers|winters|springs|autumns|terms|"
+    r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|\w+teen|\w+ty) (years?|decades?|months|seasons|summers|winters|springs|autumns|terms|"
     r"semesters|christmases) (ago|back|before|earlier)|years ago|(a|one|over a) decade "
     r"(ago|back|before|earlier)|decades ago|"
     r"(the )?(summer|winter|spring|autumn|season|year) before last|"
@@ -584,7 +607,7 @@ _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not c
                     r"ever since|since then)\b")
 # An injury is never talked away as over ("fell on friday but i'm totally fine"): only a
 # clear past time lets it go (in_past).
-_NEVER_OVER = frozenset({"trauma"})
+_NEVER_OVER = frozenset({"trauma", "heart_named"})
 
 
 def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
@@ -613,6 +636,7 @@ def _sign_starts(text: str, lex: Lexicon) -> list[int]:
 _NUMB_WORD = re.compile(r"numb|tingl|pins|needles|dead|asleep|sleep|fuzzy|prickl|fizz")
 _LAY_ON_IT = re.compile(
     r"\b(slept|sleeping|sleep|lying|lie|lies|lay|laying|laid|sat|sitting|kneeling|knelt|leaning|leant|"
+    r"lean|leans|rest|rests|"
     r"sleepin|lyin|layin|sittin|kneelin|leanin|restin|"
     r"leaned|resting|rested|dozed( off)?|dozing( off)?|napping|fell asleep|falling asleep)"
     r"( \w+){0,3}? (on (top (of )?)?(it|them|my|his|her|their|the) ?|funny|awkward\w*|wrong|"
@@ -631,7 +655,8 @@ _LAY_ON_IT = re.compile(
     r"stilettos|shoes|boots|work boots|skates|ski boots|trainers|wetsuit|waders|brace|sling)\b|"
     # ... or numbed by the cold ("fingers tingly out in the frost without gloves").
     r"\b(in|out in|from|after) (the )?(cold|frost|snow|ice|icy water|cold water|freezer|"
-    r"cold store|sea)\b|\bwithout (my |his |her )?(gloves|mittens|socks)\b")
+    r"cold store|sea)\b|\b(freezing|frozen|so cold|bitter|icy|perishing|baltic)\b|"
+    r"\bwithout (my |his |her )?(gloves|mittens|socks)\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
     r"(in|within|after) (a|like a|about a|under a|a few|few|one|two|a couple of|couple of|"
@@ -660,8 +685,9 @@ _WOKE_UP = re.compile(
     # ... gone once the limb was used or warmed ("gone after standing up", "fine as soon as
     # he warmed up"), shaken ("gave it a shake"), or told as fine ("and it's fine").
     r"\bgone (after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
-    r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|once|when|after) (i|he|she|"
-    r"they|it) (warmed|warm|got warm|get warm|came in|went in|got inside|got home)\b|"
+    r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|soon as|once|when|after|"
+    r"the moment|the minute|the second) (i|he|she|they|it) (warmed|warm|got warm|get warm|"
+    r"came in|went in|got inside|got home|move|moved|stood|stand|shook|shake)\b|"
     r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(it|they|that) (pass|passes|passed|"
     r"wear|wears|wore|go|goes|went|wears off|wore off) (off |away )?(quick|quickly|fast|soon|"
     r"straight away|right away|in (a|one|\d+) (minute|min|second|sec))|\b(it|they) (fine|ok|okay|"

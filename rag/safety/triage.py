@@ -145,6 +145,20 @@ _HAND_SIGN = re.compile(
     r")\b")
 
 
+# Pain told as getting better ("reducing day by day", "it feels better"), not denied: no
+# pain that persists, whatever the learned head made of how long it has been there.
+_IMPROVING = re.compile(
+    r"(?<!not )(?<!no )(?<!never )(?<!hardly )\b((getting|gets|got|feels?|feeling|is|it is|"
+    r"much|slowly|bit) (a (bit|little|lot) |much |slowly )?(better|easier|looser|less (sore|"
+    r"painful|tight))|(reducing|improving|easing|settling|fading|shrinking|loosening)( (off|"
+    r"down|up))?( day by day| every day| each day| slowly| a bit| now)?)\b")
+
+
+def improving(norm: str) -> bool:
+    """Is the pain told as getting better, and not also as getting worse?"""
+    return bool(_IMPROVING.search(norm)) and not re.search(r"\bworse\b", norm)
+
+
 def hands_only_used(norm: str) -> bool:
     """Does the message (normalised) tell its hands or arms only as worked hard, strong or
     unable to reach, with no word of a sign in them (`_HAND_SIGN`)?"""
@@ -322,6 +336,8 @@ class SafetyStage:
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
+                if hit.cls == "persistent_pain" and hit.cls not in levels and improving(whole):
+                    continue  # "it is reducing day by day": pain that eases does not persist
                 if hit.cls in HAND_CLASSES and hit.cls not in levels and \
                         hands_only_used(whole):
                     continue  # "my hands are tired from the clay": used, not weak
