@@ -522,3 +522,25 @@ def test_history_ease_and_everyday_numbness_raise_no_alarm(pipeline, text: str
 def test_chest_pain_that_passed_an_hour_ago_is_still_an_emergency(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "Had a heart attack feeling an hour ago, it went away when I sat "
                            "down. Knot in my neck, heat?") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # Told as over after a semicolon.
+    "Mum had a throbbing head on Sunday after the long drive; two ibuprofen sorted it and "
+    "she's grand now. Her shoulder knot is the problem. Massage?",
+    # A neck lump long ago, examined and removed.
+    "Had a lump in my neck looked at in 2012, a fatty lump, taken out, never came back. "
+    "Now a knot from the bike. Heat?",
+    # Queasy only while travelling, gone once it stops.
+    "I always feel a bit sick on ferries, it's gone once we dock. Knot in my neck after the "
+    "crossing, stretches?",
+])
+def test_signs_told_as_over_in_the_next_clause_raise_no_alarm(pipeline, text: str
+                                                               ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_feeling_likened_to_a_limb_asleep_is_still_a_stop(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "When I press the knot my thumb goes fizzy, like when you kneel "
+                             "on your foot too long, then it settles after a minute. Keep "
+                             "pressing?") == "stop"

@@ -555,8 +555,8 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
 # drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
 _CLOSE = (r"(?=\s*($|[,.;!?)]|(now|since|after|overnight|with|within|by|before|again|and|but|"
-          r"so|though|tho|thankfully|luckily|in (a|an|about|under|less|no|a few|\d+|seconds|"
-          r"minutes|moments))\b))")  # whole words: "gone sort of numb" is not "gone so"
+          r"when|once|so|though|tho|thankfully|luckily|in (a|an|about|under|less|no|a few|\d+|"
+          r"seconds|minutes|moments))\b))")  # whole words: "gone sort of numb" is not "gone so"
 _RESOLVED = re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
     # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
@@ -598,6 +598,7 @@ _RESOLVED = re.compile(
 # What says a sign is not over: it is denied to end ("won't go away"), comes back, goes on.
 _NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+){0,2}\s*$")
 _SENTENCE_END = re.compile(r"[.;!?\n]")
+_FULL_END = re.compile(r"[.!?\n]")
 # "back" as in coming back, not "back to normal".
 _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
                     r"coming )(?<!not been )(?<!never been )back(?! to (normal|fine|ok|okay|"
@@ -706,10 +707,15 @@ _STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning
                     r"\d)|days|weeks|months|now (it|my|his|her)|getting worse)\b")
 
 
+# How a limb lay told as a comparison ("prickly, like when you've sat on your foot too
+# long"): the feeling is likened to it, the limb did not lie so.
+_LIKENED = re.compile(r"\b(like|as if|as though|similar to|the way|same as)\b(\W+\w+){0,4}\W*$")
+
+
 def lay_and_woke(sentence: str) -> bool:
     """A limb that lay wrong and woke up again, and nothing that stays."""
-    return bool(_LAY_ON_IT.search(sentence) and _WOKE_UP.search(sentence)
-                and not _STAYS.search(sentence))
+    lay = any(not _LIKENED.search(sentence, 0, m.start()) for m in _LAY_ON_IT.finditer(sentence))
+    return bool(lay and _WOKE_UP.search(sentence) and not _STAYS.search(sentence))
 
 
 def _slept_on(text: str, start: int, end: int) -> bool:
@@ -747,11 +753,13 @@ def told_over(text: str, start: int, end: int, lex: Lexicon,
     coming back? ``signs``: where the text's sign words start, if already known."""
     if _slept_on(text, start, end):
         return True
-    stop = _SENTENCE_END.search(text, end)
+    # A semicolon joins two clauses of one sentence ("a headache after the sun; a
+    # paracetamol sorted it").
+    stop = _FULL_END.search(text, end)
     stop_at = stop.start() if stop else len(text)
     if not _RESOLVED.search(text, end, stop_at):
         return False  # the common case: nothing after it says it is over
-    if _AGAIN.search(_around(text, start, end, _SENTENCE_END)):
+    if _AGAIN.search(_around(text, start, end, _FULL_END)):
         return False
     if signs is None:
         signs = _sign_starts(text, lex)

@@ -145,13 +145,15 @@ _HAND_SIGN = re.compile(
     r")\b")
 
 
-# Pain told as getting better ("reducing day by day", "it feels better"), not denied: no
-# pain that persists, whatever the learned head made of how long it has been there.
+# Pain told as getting better ("reducing day by day", "it feels better", "two ibuprofen
+# sorted it"), not denied: no pain that persists, whatever the learned head made of how
+# long it has been there.
 _IMPROVING = re.compile(
     r"(?<!not )(?<!no )(?<!never )(?<!hardly )\b((getting|gets|got|feels?|feeling|is|it is|"
     r"much|slowly|bit) (a (bit|little|lot) |much |slowly )?(better|easier|looser|less (sore|"
     r"painful|tight))|(reducing|improving|easing|settling|fading|shrinking|loosening)( (off|"
-    r"down|up))?( day by day| every day| each day| slowly| a bit| now)?)\b")
+    r"down|up))?( day by day| every day| each day| slowly| a bit| now)?|(?<!nothing )"
+    r"(sorted|fixed|cleared|settled) (it|that|them)( out| up)?|did the trick)\b")
 
 
 def improving(norm: str) -> bool:
@@ -293,8 +295,10 @@ class SafetyStage:
         another's event, a figure of speech), only if the head still sees a sign in what
         is left ("the kettle's gone dead on me")."""
         sentence = self.normalise(sentence_of(text, piece))
-        if explained_away(sentence, self.lex):
-            return False
+        whole = next((s for s in _FULL_STOP.split(text) if piece in s), piece)
+        if explained_away(sentence, self.lex) or (
+                whole != piece and explained_away(self.normalise(whole), self.lex)):
+            return False  # ... or told as over after a semicolon ("...; a paracetamol sorted it")
         if any(" ".join(sentence.split()).strip(" .;!?") in b for b in background):
             return False
         parts = [p for p in SENTENCE.split(piece) if p.strip(" .;!?")]
@@ -303,7 +307,6 @@ class SafetyStage:
                 " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
-        whole = next((s for s in _FULL_STOP.split(text) if piece in s), piece)
         if not blank_healed(self.normalise(whole)).strip(" .;!?"):
             return False  # an old injury long healed ("...years ago; it healed fine.")
         kept = " ".join(blank_healed(not_the_writers(sentence, self.lex)).split())
