@@ -133,7 +133,17 @@ def test_a_knot_of_another_kind_gets_no_quote(pipeline) -> None:  # type: ignore
     for question in ("how do I get the knots out of my dog's fur?",
                      "how do I sort out a knot in my calf?"):
         ans = pipeline.answer(question)
-        assert not ans.citations and "don't cover" in ans.body, (question, ans.body)
+        assert not ans.citations and "don't cover" in ans.answer, (question, ans.answer)
+    # Another body part's knot is refused, and the part is named.
+    ans = pipeline.answer("I have a knot in my lower back from lifting boxes, how do I fix it?")
+    assert ans.triage.level == "out_of_scope" and not ans.citations
+    assert "don't cover knots in the lower back" in ans.answer, ans.answer
+
+
+def test_a_knot_under_the_skin_or_pressed_by_hand_is_still_a_neck_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    for question in ("how do I find a knot under the skin of my neck by feel?",
+                     "is a massage cane better than my hands for a knot?"):
+        assert pipeline.answer(question).triage.level != "out_of_scope", question
 
 
 def test_a_follow_up_is_about_the_earlier_tool_and_does_not_repeat(pipeline) -> None:  # type: ignore[no-untyped-def]

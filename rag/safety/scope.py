@@ -68,6 +68,24 @@ def medicine_asked(text: str, lex: Lexicon) -> bool:
     return not all(lex.scope_topic.search(s) for s in asking)
 
 
+def _knot_placed(text: str, lex: Lexicon) -> bool:
+    """Is a knot placed in another body part ("knots in my calves", "a knot on his
+    forehead", "knotted up in the lower back")?"""
+    for m in _KNOT_AT.finditer(text):
+        word = re.match(r"\w+ ", text[m.end():])  # "my lower back", "my left calf"
+        part = lex.scope_other_body.match(text, m.end()) or (
+            word and lex.scope_other_body.match(text, m.end() + word.end()))
+        if part and part.group(0) != "skin":  # every knot is under the skin
+            return True
+    return False
+
+
+# A knot and where it is: "knot in my ...", "knotted up low in the ...".
+_KNOT_AT = re.compile(r"\bknot(?:s|ted|ty)?\b(?: up)?[^.?!,]{0,20}?\b(?:in|on|at|near|by|under|"
+                      r"behind|around|across|down|along|inside) (?:the |my |his |her |their |"
+                      r"your |a |one |both |each )?")
+
+
 def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
     """Lexical scope of one normalised question (the semantic layer may widen it)."""
     if medicine_asked(text, lex):
@@ -79,7 +97,11 @@ def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
     if lex.scope_other_knots.search(text) and not lex.scope_body.search(text):
         return "not_for_us"  # a bowline, a necklace chain: another kind of knot
     if lex.scope_topic.search(text):
-        body_only = lex.scope_other_body.search(text) and not re.search(
-            r"\b(neck|shoulders?|knots?|trap\w*|upper back|shoulder ?blades?)\b", text)
+        # Another body part, with nothing of the neck and shoulders: and a knot there too
+        # ("a knot in my lower back near the hip") is that part's knot.
+        other = lex.scope_other_body.search(text)
+        ours = re.search(r"\b(neck|shoulders?|trap\w*|upper back|shoulder ?blades?)\b", text)
+        knot = re.search(r"\bknots?\b", text)
+        body_only = other and not ours and (not knot or _knot_placed(text, lex))
         return "out_of_scope" if body_only else "in_scope"
     return "out_of_scope"

@@ -443,6 +443,9 @@ class SafetyStage:
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
         key = "medication" if scope == "medication" else level
         message = self.lex.messages[key]
+        if level == "out_of_scope" and (part := self.lex.scope_other_body.search(norm)):
+            # Say which part by name: "the articles don't cover knots in the calf".
+            message = f"{message} The articles don't cover knots in the {part.group(0)}."
         if foreign:
             message = foreign_message(foreign)
         return SafetyResult(Triage(level=level, reasons=reasons, message=message),  # type: ignore[arg-type]
