@@ -544,3 +544,53 @@ def test_a_feeling_likened_to_a_limb_asleep_is_still_a_stop(pipeline) -> None:  
     assert verdict(pipeline, "When I press the knot my thumb goes fizzy, like when you kneel "
                              "on your foot too long, then it settles after a minute. Keep "
                              "pressing?") == "stop"
+
+
+def test_the_bladder_let_go_told_in_scots_is_an_emergency(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "Ma back's been sair a month an noo I wet masel at the bus stop "
+                           "without feelin it. Knot rub?") == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # The neck's movement told as lost, or locked every way.
+    "I've lost all movement in my neck since I got up. Stretches?",
+    "Since breakfast there's zero movement in my neck. Heat?",
+])
+def test_the_necks_movement_told_as_lost_is_caught(pipeline, text: str
+                                                   ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+def test_weight_lost_without_trying_and_waking_soaked_needs_a_doctor(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "Dropped 5 kilos since summer without changing what I "
+                                      "eat, and I keep waking up drenched. Knot in my "
+                                      "neck too.")] >= LEVEL_RANK["see_doctor"]
+
+
+def test_someone_elses_injury_whose_neck_the_writer_asks_about_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "One of the lads got flattened in a ruck on Sunday and his neck "
+                           "has hurt ever since. Just want massage moves.") == "emergency"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Wrenched my left shoulder carrying a sofa up the stairs twenty minutes ago. Press into "
+     "it now?", "do_not_press"),
+    ("Strained my trap at training, it still feels raw. Ok to dig a ball in?", "do_not_press"),
+    ("She's 30 weeks hapū with a sore knot by her shoulder blade, can I press it?",
+     "do_not_press"),
+    ("When I push on the knot I get a sharp prick like a pin going in. Keep going?", "stop"),
+])
+def test_fresh_strains_pregnancy_and_a_pricking_pain_are_read(pipeline, text: str, expected: str
+                                                              ) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I lose 3 kilo because I am on a diet for the holiday. Neck knot, massage?",
+    "Sweaty at night because the flat has no aircon and it's 30 degrees. Trap knot, tips?",
+    "My toes go numb walking the dog in the frost, they warm up fine at home. Neck knot "
+    "stretch?",
+])
+def test_everyday_causes_of_sweat_weight_and_cold_numbness_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"

@@ -65,7 +65,8 @@ DIALECT = {
     "aboot": "about", "roon": "round", "noo": "now", "whit": "what", "heid": "head",
     "sair": "sore", "greetin": "crying", "boak": "vomit", "boke": "vomit", "boakin": "vomiting",
     "bokin": "vomiting", "boaking": "vomiting", "da": "dad", "ye": "you", "yer": "your",
-    "cauld": "cold", "watter": "water", "auld": "old", "wi": "with", "owt": "anything",
+    "cauld": "cold", "watter": "water", "auld": "old", "masel": "myself", "mysel": "myself",
+    "hissel": "himself", "hersel": "herself", "yersel": "yourself", "wi": "with", "owt": "anything",
     "nowt": "nothing", "summat": "something",
 }
 
@@ -433,8 +434,15 @@ _SCOTS_ICHT = re.compile(r"(?<![\w'-])([a-z]*)icht(?![\w'-])")
 
 
 def _if_english(word: str, meant: str) -> str:
+    """``meant`` where it is English and ``word`` is not, or is only slang for it (its
+    spelling much rarer: "somethin" for something; not "raisin" for raising)."""
     english = _english_set()
-    return meant if word not in english and meant in english else word
+    if meant not in english:
+        return word
+    return meant if word not in english or zipf(meant) - zipf(word) >= SLANG_GAP else word
+
+
+SLANG_GAP = 1.5  # zipf: "nothin" 3.7 against "nothing" 5.6; "raisin" 3.0, "raising" 4.4
 
 
 def as_spoken(text: str) -> str:
@@ -464,9 +472,9 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
               (re.compile(r"\bcould no longer\b"), "could not"),
               (re.compile(r"\bno longer able to\b"), "unable to"),
               (re.compile(r"(?<=[a-z])-(?=[a-z])"), " "),
-              # "Me" for "my" before a body part ("smacked me head"), and a dropped
+              # "Me" (or Scots "ma") for "my" before a body part ("smacked me head"), and a dropped
               # apostrophe ("heads been achin", "necks gone stiff").
-              (re.compile(r"\bme(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
+              (re.compile(r"\b(me|ma)(?= (head|neck|back|arms?|hands?|legs?|shoulders?|chest|face|"
                           r"eyes?|fingers?|foot|feet|knees?|jaw|throat|skull|spine|chin|nose|"
                           r"mouth|lips?|tongue|ears?|wrists?|elbows?|hips?|ankles?|toes?|"
                           r"thumbs?|skin|belly|stomach|ribs?|collarbone|temples?|vision|"

@@ -128,8 +128,10 @@ LEARNED_DO_NOT = ("this sounds like a place or a condition where pressing is not
 
 
 def tighten(check: PressCheck, do_not: bool, stop: bool, lex: Lexicon) -> PressCheck:
-    """The learned layer may make a verdict stricter, never gentler."""
-    if do_not and check.verdict != "do_not_press":
+    """The learned layer may make a gentle verdict stricter, never a verdict gentler. A
+    stop the rules read (a sharp pain "like a needle" while pressing) stays a stop: its
+    words are what the head took for a place or a condition."""
+    if do_not and check.verdict == "gently":
         return PressCheck(verdict="do_not_press", reasons=[LEARNED_DO_NOT, *(
             check.reasons if check.verdict == "stop" else [])])
     if stop and check.verdict == "gently":

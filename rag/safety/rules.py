@@ -301,7 +301,11 @@ def blank_others(text: str) -> str:
             or (carried_thing and _SAME_THING.match(clause))
         thing = None if frame else _NOT_HUMAN.match(clause)
         blank = False
-        if watched or (frame and not _INVOLVED.search(clause[frame.end():])):
+        # ... unless the sentence goes on with that person's body ("one of the boys got
+        # smashed in a tackle and his neck's been sore since"): the writer asks for them.
+        goes_on = _FULL_END.search(text, end)
+        theirs = person and _THEIR_BODY.search(text, end, goes_on.start() if goes_on else len(text))
+        if watched or (frame and not theirs and not _INVOLVED.search(clause[frame.end():])):
             blank = True
         elif thing and (thing.group("det") or _THING_VERB.match(clause[thing.end():].lstrip())) \
                 and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
@@ -689,7 +693,9 @@ _WOKE_UP = re.compile(
     r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|soon as|once|when|after|"
     r"the moment|the minute|the second) (i|he|she|they|it) (warmed|warm|got warm|get warm|"
     r"came in|went in|got inside|got home|move|moved|stood|stand|shook|shake)\b|"
-    r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|\b(it|they|that) (pass|passes|passed|"
+    r"\bgave (it|them) a (\w+ )?(shake|wiggle|rub|stretch)\b|"
+    r"\b(they|it|fingers|hands?|toes|feet) (warm|warms|warmed) (back )?up( fine| again| ok)?\b|"
+    r"\b(it|they|that) (pass|passes|passed|"
     r"wear|wears|wore|go|goes|went|wears off|wore off) (off |away )?(quick|quickly|fast|soon|"
     r"straight away|right away|in (a|one|\d+) (minute|min|second|sec))|\b(it|they) (fine|ok|okay|"
     r"normal) (in|after|within) (a|one|\d+|a few|few) (minute|min|second|sec)|"
@@ -712,10 +718,22 @@ _STAYS = re.compile(r"\b(still|all the time|constant\w*|every (day|night|morning
 _LIKENED = re.compile(r"\b(like|as if|as though|similar to|the way|same as)\b(\W+\w+){0,4}\W*$")
 
 
+# How long the limb lay, right after how it lay ("lay on it all night"): not how long the
+# numbness stayed.
+_LAY_HOW_LONG = re.compile(r"(\s+\w+){0,3}?\s+(all night|all day|overnight|for hours|for ages)\b")
+
+
 def lay_and_woke(sentence: str) -> bool:
     """A limb that lay wrong and woke up again, and nothing that stays."""
-    lay = any(not _LIKENED.search(sentence, 0, m.start()) for m in _LAY_ON_IT.finditer(sentence))
-    return bool(lay and _WOKE_UP.search(sentence) and not _STAYS.search(sentence))
+    lay = [m for m in _LAY_ON_IT.finditer(sentence) if not _LIKENED.search(sentence, 0, m.start())]
+    if not lay or not _WOKE_UP.search(sentence):
+        return False
+    rest = sentence
+    for m in lay:
+        long = _LAY_HOW_LONG.match(rest, m.end())
+        end = long.end() if long else m.end()
+        rest = rest[:m.start()] + " " * (end - m.start()) + rest[end:]
+    return not _STAYS.search(rest)
 
 
 def _slept_on(text: str, start: int, end: int) -> bool:
