@@ -142,6 +142,7 @@ def test_a_knot_of_another_kind_gets_no_quote(pipeline) -> None:  # type: ignore
 
 def test_a_knot_under_the_skin_or_pressed_by_hand_is_still_a_neck_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
     for question in ("how do I find a knot under the skin of my neck by feel?",
+                     "what does a knot feel like under the fingers?",
                      "is a massage cane better than my hands for a knot?"):
         assert pipeline.answer(question).triage.level != "out_of_scope", question
 

@@ -75,7 +75,8 @@ def _knot_placed(text: str, lex: Lexicon) -> bool:
         word = re.match(r"\w+ ", text[m.end():])  # "my lower back", "my left calf"
         part = lex.scope_other_body.match(text, m.end()) or (
             word and lex.scope_other_body.match(text, m.end() + word.end()))
-        if part and part.group(0) != "skin":  # every knot is under the skin
+        # Every knot is under the skin, and under the fingers that find it.
+        if part and part.group(0) not in ("skin", "finger", "fingers", "thumb", "thumbs"):
             return True
     return False
 
