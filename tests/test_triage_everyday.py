@@ -594,3 +594,23 @@ def test_fresh_strains_pregnancy_and_a_pricking_pain_are_read(pipeline, text: st
 def test_everyday_causes_of_sweat_weight_and_cold_numbness_raise_no_alarm(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "Neck's gone a bit stiff after painting the ceiling all afternoon, no temperature, feel "
+    "fine otherwise. Stretch?",
+    "Grandad nodded off on the settee and his neck was stiff after, no fever, chatting away "
+    "as normal. Warm flannel?",
+])
+def test_a_stiff_neck_alone_with_the_fever_denied_raises_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "stiff neck and no temperature but my mum says I look awful and I keep losing my words",
+    "my dad's neck is stiff, no fever, but he keeps walking into door frames on his left",
+])
+def test_a_stiff_neck_with_the_fever_denied_and_another_sign_still_counts(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]

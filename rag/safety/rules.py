@@ -873,6 +873,17 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
     return out
 
 
+_STIFFNESS = frozenset({"stiff_neck", "stiff_any"})
+
+
+def stiffness_only(text: str, lex: Lexicon) -> bool:
+    """Do the rules read a stiff neck in ``text`` (normalised) and no sign beside it but
+    a stiffness's qualifiers (how long, since when)? A stiff neck alone is no red flag;
+    with the fever denied, the learned head's reading of it as one is not taken."""
+    current = present_concepts(text, lex).current
+    return bool(current & _STIFFNESS) and not current - _STIFFNESS - _QUALIFIERS
+
+
 def match_classes(text: str, lex: Lexicon) -> list[Flag]:
     current, past_only, over = present_concepts(text, lex)
     flags = []

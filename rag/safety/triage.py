@@ -48,6 +48,7 @@ from rag.safety.rules import (
     limb_woke,
     match_classes,
     not_the_writers,
+    stiffness_only,
 )
 from rag.safety.scope import Scope, message_parts, scope_of
 from rag.safety.semantic import SemanticLayer
@@ -339,6 +340,9 @@ class SafetyStage:
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
+                if hit.cls not in levels and "meningitis" in denied and \
+                        stiffness_only(self.normalise(hit.segment), self.lex):
+                    continue  # "neck a bit stiff after vacuuming, no fever": stiffness alone
                 if hit.cls == "persistent_pain" and hit.cls not in levels and improving(whole):
                     continue  # "it is reducing day by day": pain that eases does not persist
                 if hit.cls in HAND_CLASSES and hit.cls not in levels and \
