@@ -614,3 +614,12 @@ def test_a_stiff_neck_alone_with_the_fever_denied_raises_no_alarm(
 def test_a_stiff_neck_with_the_fever_denied_and_another_sign_still_counts(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize("text", [
+    "there's a click in my neck whenever I turn it, painless. worth worrying?",
+    "neck goes click when i turn my head left, doesnt hurt, otherwise fine. knot?",
+])
+def test_a_neck_that_clicks_as_it_turns_is_no_sudden_stiffness(pipeline, text: str
+                                                               ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"

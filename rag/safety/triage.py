@@ -157,6 +157,14 @@ _IMPROVING = re.compile(
     r"(sorted|fixed|cleared|settled) (it|that|them)( out| up)?|did the trick)\b")
 
 
+# The neck told as moving ("I can turn it fine", "it clicks when I turn it"): no sudden
+# loss of movement, whatever the learned head made of a neck that turns with a noise.
+_MOVES = re.compile(
+    r"\b(can|could|able to) (still )?(turn|move|rotate|bend|tilt)\b(?! (it |my \w+ )?(only|just|"
+    r"barely|hardly|a (little|bit|tiny)))|\b(click\w*|crack\w*|pop\w*|crunch\w*|grind\w*|"
+    r"creak\w*)\b[^.!?]{0,20}\b(when|whenever|as|if) (i|he|she|you) (turn|move|rotate|tilt|look)")
+
+
 def improving(norm: str) -> bool:
     """Is the pain told as getting better, and not also as getting worse?"""
     return bool(_IMPROVING.search(norm)) and not re.search(r"\bworse\b", norm)
@@ -343,6 +351,9 @@ class SafetyStage:
                 if hit.cls not in levels and "meningitis" in denied and \
                         stiffness_only(self.normalise(hit.segment), self.lex):
                     continue  # "neck a bit stiff after vacuuming, no fever": stiffness alone
+                if hit.cls == "sudden_immobility" and hit.cls not in levels and \
+                        _MOVES.search(whole):
+                    continue  # "my neck clicks when I turn it": it turns
                 if hit.cls == "persistent_pain" and hit.cls not in levels and improving(whole):
                     continue  # "it is reducing day by day": pain that eases does not persist
                 if hit.cls in HAND_CLASSES and hit.cls not in levels and \
