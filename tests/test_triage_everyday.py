@@ -623,3 +623,38 @@ def test_a_stiff_neck_with_the_fever_denied_and_another_sign_still_counts(
 def test_a_neck_that_clicks_as_it_turns_is_no_sudden_stiffness(pipeline, text: str
                                                                ) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # Legs that failed since this morning: the emergency reading of "emergency or urgent".
+    "Since I woke up my legs won't go where I put them and I keep tripping over my own "
+    "feet. Shoulder knot rub?",
+])
+def test_legs_that_fail_today_are_an_emergency(pipeline, text: str
+                                               ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+def test_legs_clumsy_for_weeks_stay_urgent(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "For about six weeks my legs have felt clumsy on the stairs. Neck "
+                           "knot, stretches?") == "urgent"
+
+
+def test_a_dropped_h_and_a_knot_come_up_angry_are_read(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "The knot's come up all angry an' it's 'ot to touch. "
+                                      "Rub it?")] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
+    "Temp was 36.6 this morning and I feel well, just a stiffish neck from the draughty "
+    "office. Stretches?",
+    "temp's normal, feeling grand, neck's a bit stiff after the ferry. knot?",
+])
+def test_a_normal_temperature_is_no_fever(pipeline, text: str
+                                          ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_strain_with_a_slang_something_is_not_pressed(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "tweaked summat in my trap shifting a wardrobe half an hour ago, "
+                             "dig into it?") == "do_not_press"

@@ -13,7 +13,7 @@ from .triage_helpers import level
 
 
 def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
-    assert as_spoken("ma heid's been sair an' nae better") == "ma head is been sore an' no better"
+    assert as_spoken("ma heid's been sair an' nae better") == "ma head is been sore and no better"
     assert as_spoken("been achin' and throbbin'") == "been aching and throbbing"
     assert as_spoken("wi-fi is down") == "wi-fi is down"  # a word's part is not a word
 

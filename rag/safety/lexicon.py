@@ -41,6 +41,9 @@ class RedFlagClass:
     past_ok: frozenset[str] = frozenset()
     over_ok: frozenset[str] = frozenset()  # let go only when told as over ("went down")
     topic: re.Pattern[str] | None = None  # what its signs are about (`rules.denied_topics`)
+    # Groups of concepts that make it an emergency whatever its level ("legs failing since
+    # this morning" for the "emergency or urgent" legs).
+    emergency_when: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -94,7 +97,8 @@ def load_lexicon() -> Lexicon:
         RedFlagClass(c["id"], c["level"], c["reason"], c["when"], frozenset(c.get("past_ok", [])),
                      frozenset(c.get("over_ok", [])),
                      compile_any([flags["topics"][c["id"]]]) if c["id"] in flags.get("topics", {})
-                     else None)
+                     else None,
+                     tuple(tuple(g) for g in c.get("emergency_when", [])))
         for c in flags["classes"]
     ]
     flag_patterns = [p for ps in flags["concepts"].values() for p in ps]

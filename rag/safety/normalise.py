@@ -430,6 +430,9 @@ _BARE_DROPPED_G = re.compile(r"(?<![\w'-])([a-z]{3,}in)(?=('s)?(?![\w'-]))")
 # cauld watter", "it's da worst"); elsewhere it stays a father (`DIALECT`).
 _DA_THE = re.compile(r"\b(in|at|on|to|of|for|from|with|by|into|onto|under|over|is|was|all|"
                      r"and|off|up|down|round|through) da(?= [a-z])")
+# "An'" and "'n'" for "and"; a dropped h marked by its apostrophe ("it's 'ot", "me 'ead").
+_AN_AND = re.compile(r"(?<![\w'])(an'|'n')(?=\s)")
+_DROPPED_H = re.compile(r"(?<![\w'])'([a-z]{2,})\b")
 _SCOTS_ICHT = re.compile(r"(?<![\w'-])([a-z]*)icht(?![\w'-])")
 
 
@@ -452,6 +455,8 @@ def as_spoken(text: str) -> str:
     text = _DROPPED_G.sub(r"\1g", text)
     text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
     text = _DA_THE.sub(r"\1 the", text)
+    text = _AN_AND.sub("and", text)
+    text = _DROPPED_H.sub(lambda m: _if_english(m.group(1), "h" + m.group(1)), text)
     text = _SCOTS_ICHT.sub(lambda m: _if_english(m.group(0), m.group(1) + "ight"), text)
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)

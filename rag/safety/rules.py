@@ -46,13 +46,14 @@ NEGATION_REACH = 4  # filler words a negation may reach across
 
 # Concepts that only qualify a sign (how long, how sudden, how bad), not signs themselves.
 _QUALIFIERS = frozenset({"long_duration", "sudden_onset", "ongoing", "severe_worst", "stiff_any",
-                         "no_better", "head_pain"})
+                         "no_better", "head_pain", "today"})
 
 
 @dataclass(frozen=True)
 class Flag:
     cls: RedFlagClass
     concepts: tuple[str, ...]  # which concepts fired: the explanation of the flag
+    level: str = ""  # the class's level, or "emergency" where `emergency_when` holds
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -848,7 +849,7 @@ def explained_away(text: str, lex: Lexicon) -> bool:
 _TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? of)\s+(any\s+|a\s+|"
                            r"real\s+|signs? of\s+)?$")
 _TOPIC_FINE = re.compile(
-    r"(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
+    r"('s)?(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
     r"okay|normal|good|all right|alright|clear|unaffected|grand|perfect|no problem)\b")
 # ... but not "can't breathe fine", "trouble swallowing ok".
@@ -857,13 +858,21 @@ _UNABLE_BEFORE = re.compile(r"\b(not|no|never|cannot|can't|cant|can not|could no
                             r"(\s+\w+){0,2}\s*$")
 
 
+# A temperature given as a normal figure: "my temperature was 36.8 degrees", "temp 98.4F",
+# "temp was 36.6" (a decimal needs no unit).
+_NORMAL_READING = re.compile(
+    r"[^.!?]{0,25}?\b((3[5-6]|37|9[5-8]|99)[.,]\d{1,2}\b(?<!37[.,][5-9])(?<!37[.,][5-9]\d)"
+    r"(?<!99[.,][5-9])|(3[5-6]|37|9[5-8]|99) ?(°|degrees?|deg\b|c\b|f\b|celsius|fahrenheit))")
+
+
 def denied_topics(text: str, lex: Lexicon) -> set[str]:
     """Classes whose topic (`RedFlagClass.topic`) ``text`` (normalised) names, and says is
     absent or fine every time it names it."""
     def denied(m: re.Match[str]) -> bool:
         before = text[max(0, m.start() - 30): m.start()]
         return bool(_TOPIC_DENIED.search(before) or (
-            _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before)))
+            _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before))
+            or _NORMAL_READING.match(text, m.end()))
 
     out = set()
     for cls in lex.classes:
@@ -894,6 +903,7 @@ def match_classes(text: str, lex: Lexicon) -> list[Flag]:
         concepts = current | (past_only - cls.past_ok - (over & cls.over_ok))
         for group in cls.when:
             if all(c in concepts for c in group):
-                flags.append(Flag(cls, tuple(group)))
+                sooner = any(all(c in concepts for c in g) for g in cls.emergency_when)
+                flags.append(Flag(cls, tuple(group), "emergency" if sooner else cls.level))
                 break
     return flags

@@ -397,7 +397,7 @@ class SafetyStage:
         norm = self.normalise(question)
         everything = " . ".join([*earlier, norm])
         hits = match_classes(everything, self.lex)
-        levels = {h.cls.id: h.cls.level for h in hits}
+        levels = {h.cls.id: h.level for h in hits}
         reasons = [h.cls.reason for h in hits]
         user_texts = [t.content for t in history or [] if t.role == "user"] + [question]
         # The example-phrasing layer flags only when there is no learned head: over every
