@@ -658,3 +658,9 @@ def test_a_normal_temperature_is_no_fever(pipeline, text: str
 def test_a_strain_with_a_slang_something_is_not_pressed(pipeline) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, "tweaked summat in my trap shifting a wardrobe half an hour ago, "
                              "dig into it?") == "do_not_press"
+
+
+def test_a_neck_gone_rigid_with_only_the_eyes_moving_still_counts(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, "All at once my neck went solid as a rock, it will not go "
+                                      "any direction, I can only move my eyes.")] \
+        >= LEVEL_RANK["urgent"]

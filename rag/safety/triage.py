@@ -160,9 +160,10 @@ _IMPROVING = re.compile(
 # The neck told as moving ("I can turn it fine", "it clicks when I turn it"): no sudden
 # loss of movement, whatever the learned head made of a neck that turns with a noise.
 _MOVES = re.compile(
-    r"\b(can|could|able to) (still )?(turn|move|rotate|bend|tilt)\b(?! (it |my \w+ )?(only|just|"
-    r"barely|hardly|a (little|bit|tiny)))|\b(click\w*|crack\w*|pop\w*|crunch\w*|grind\w*|"
-    r"creak\w*)\b[^.!?]{0,20}\b(when|whenever|as|if) (i|he|she|you) (turn|move|rotate|tilt|look)")
+    r"(?<!only )\b(can|could|able to) (still )?(turn|move|rotate|bend|tilt) (it|(my|his|her|the|"
+    r"their) (neck|head))\b(?! (only|just|barely|hardly|a (little|bit|tiny)))|"
+    r"\b(click\w*|crack\w*|pop\w*|crunch\w*|grind\w*|creak\w*)\b[^.!?]{0,20}\b(when|whenever|as|"
+    r"if) (i|he|she|you) (turn|move|rotate|tilt|look)")
 
 
 def improving(norm: str) -> bool:
