@@ -664,3 +664,22 @@ def test_a_neck_gone_rigid_with_only_the_eyes_moving_still_counts(pipeline) -> N
     assert LEVEL_RANK[level(pipeline, "All at once my neck went solid as a rock, it will not go "
                                       "any direction, I can only move my eyes.")] \
         >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A past time opening the sentence does not make a sign told in the present past.
+    ("Two years ago I had my gallbladder out and now my right hand is numb and tingly. "
+     "Knot in my neck too.", "urgent"),
+    # A cold room explains no numbness of the face.
+    ("It's freezing in the office, my arm and the side of my face went numb for a few "
+     "minutes then came back.", "emergency"),
+    # A fever's figure is no hot room.
+    ("Drenched every night with a 39 degrees temperature, and a knot in my neck.", "urgent"),
+    ("My temp went from 36.4 to 39.1 since lunch and my neck is stiff.", "emergency"),
+    # Self-care named in its plural that has not helped for weeks.
+    ("Three weeks now and not improving with stretches and massage. Knot still there.",
+     "see_doctor"),
+])
+def test_signs_beside_the_new_readings_still_count(pipeline, text: str, least: str
+                                                    ) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]

@@ -132,8 +132,7 @@ def tighten(check: PressCheck, do_not: bool, stop: bool, lex: Lexicon) -> PressC
     stop the rules read (a sharp pain "like a needle" while pressing) stays a stop: its
     words are what the head took for a place or a condition."""
     if do_not and check.verdict == "gently":
-        return PressCheck(verdict="do_not_press", reasons=[LEARNED_DO_NOT, *(
-            check.reasons if check.verdict == "stop" else [])])
+        return PressCheck(verdict="do_not_press", reasons=[LEARNED_DO_NOT])
     if stop and check.verdict == "gently":
         return PressCheck(verdict="stop", reasons=[lex.stop[0]])
     return check

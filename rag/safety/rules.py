@@ -145,7 +145,10 @@ def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
 
 # Words a time may come after and still open the sentence: "Way back in 2016, ...".
 _OPENER = re.compile(r"\W*((back|way|so|well|oh|and|also|like|about|ok|okay|right|um|erm)\W+)*")
-_NOW_AFTER = re.compile(r"\b(now|today|tonight|still|again|since|currently)\b")
+# ... and nothing told as now after it, in words of time or in the present tense ("years
+# ago I had surgery and my arm is numb": the numbness is now).
+_NOW_AFTER = re.compile(r"\b(now|today|tonight|still|again|since|currently|is|are|am|has|have|"
+                        r"keeps?|gets?|goes|feels?|cannot|will not|does not|do not)\b")
 
 
 def _told_when_first(text: str, start: int, end: int, lex: Lexicon) -> bool:
@@ -157,8 +160,8 @@ def _told_when_first(text: str, start: int, end: int, lex: Lexicon) -> bool:
     if not when or not _OPENER.fullmatch(text, opening, when.start()):
         return False
     closing = _SENTENCE_END.search(text, end)
-    return not _RECENT.search(text, opening, closing.start() if closing else len(text)) \
-        and not _NOW_AFTER.search(text, when.end(), end)
+    stop = closing.start() if closing else len(text)
+    return not _RECENT.search(text, opening, stop) and not _NOW_AFTER.search(text, when.end(), stop)
 
 
 # Someone else's event. A clause told of a stranger or an animal ("a patient fainted",
@@ -661,7 +664,7 @@ _LAY_ON_IT = re.compile(
     r"stilettos|shoes|boots|work boots|skates|ski boots|trainers|wetsuit|waders|brace|sling)\b|"
     # ... or numbed by the cold ("fingers tingly out in the frost without gloves").
     r"\b(in|out in|from|after) (the )?(cold|frost|snow|ice|icy water|cold water|freezer|"
-    r"cold store|sea)\b|\b(freezing|frozen|so cold|bitter|icy|perishing|baltic)\b|"
+    r"cold store|sea)\b|\b(in|out in|out on|on|at|up) (the |a )?(freezing|icy|bitter|perishing)\b|"
     r"\bwithout (my |his |her )?(gloves|mittens|socks)\b")
 _WOKE_UP = re.compile(
     r"\b(came|come|coming|comes) back (to (life|normal) )?(straight away|right away|quickly|"
@@ -865,6 +868,11 @@ _NORMAL_READING = re.compile(
     r"(?<!99[.,][5-9])|(3[5-6]|37|9[5-8]|99) ?(°|degrees?|deg\b|c\b|f\b|celsius|fahrenheit))")
 
 
+# ... unless a fever's figure is given too ("went from 36.5 to 39.2").
+_FEVER_READING = re.compile(r"\b(3[89]|4[0-2])([.,]\d)?\b|\b37[.,][5-9]|\b99[.,][5-9]|\b1[01]\d"
+                            r"([.,]\d)? ?(°|degrees|f\b)")
+
+
 def denied_topics(text: str, lex: Lexicon) -> set[str]:
     """Classes whose topic (`RedFlagClass.topic`) ``text`` (normalised) names, and says is
     absent or fine every time it names it."""
@@ -872,7 +880,7 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
         before = text[max(0, m.start() - 30): m.start()]
         return bool(_TOPIC_DENIED.search(before) or (
             _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before))
-            or _NORMAL_READING.match(text, m.end()))
+            or (_NORMAL_READING.match(text, m.end()) and not _FEVER_READING.search(text)))
 
     out = set()
     for cls in lex.classes:
