@@ -306,8 +306,9 @@ class SafetyStage:
         is left ("the kettle's gone dead on me")."""
         sentence = self.normalise(sentence_of(text, piece))
         whole = next((s for s in _FULL_STOP.split(text) if piece in s), piece)
+        told = self.normalise(whole)
         if explained_away(sentence, self.lex) or (
-                whole != piece and explained_away(self.normalise(whole), self.lex)):
+                whole != piece and explained_away(told, self.lex)):
             return False  # ... or told as over after a semicolon ("...; a paracetamol sorted it")
         if any(" ".join(sentence.split()).strip(" .;!?") in b for b in background):
             return False
@@ -317,7 +318,7 @@ class SafetyStage:
                 " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
-        if not blank_healed(self.normalise(whole)).strip(" .;!?"):
+        if not blank_healed(told).strip(" .;!?"):
             return False  # an old injury long healed ("...years ago; it healed fine.")
         kept = " ".join(blank_healed(not_the_writers(sentence, self.lex)).split())
         if kept == " ".join(sentence.split()) or self.learned is None:
