@@ -100,6 +100,16 @@ def _list_head_negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     return False
 
 
+# A sign asked as a question and answered no, as in a checklist: "numbness? nope.", "any
+# fever? none at all".
+_NO_ANSWER = (r"(no|nope|nah|naw|none|not at all|not really|never|negative|nil|zero|n/a)\b"
+              r"(?![ -]*(idea|clue|joke|kidding|one|body|doctor|matter|way|wonder|reason|longer|"
+              r"more|less|better|change|different|easier|worse|end)\b)")
+_ANSWERED_NO = re.compile(r"[^.!?]{0,20}?\?+\s*" + _NO_ANSWER)
+# The answer alone, as the sentence after the question.
+ANSWERED_NO = re.compile(r"\s*" + _NO_ANSWER)
+
+
 def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     """Is the mention at text[start:end] directly governed by a negation?
 
@@ -109,6 +119,8 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     """
     if lex.negation.search(text[start:end]):
         return False  # the sign is itself told as a negation ("neither pill touches it")
+    if _ANSWERED_NO.match(text, end):
+        return True  # asked and answered: "tingling? nope", "fever? none"
     clause = _NOT_NEGATING.sub(" ", _clause_before(text, start))
     cues = list(lex.negation.finditer(clause))
     if not cues:
@@ -140,7 +152,24 @@ def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
         if not same:
             return _told_when_first(text, start, end, lex)
         clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
-    return bool(lex.past.search(clause)) and not _RECENT.search(clause)
+    return bool(lex.past.search(clause)) and not _RECENT.search(clause) \
+        and not _HURT_SINCE.search(text, end, _sentence_stop(text, end))
+
+
+# The past event's pain told as going on since ("crashed three months ago and my neck has
+# been sore ever since", "... and it still hurts"): the sign is not over.
+_HURT_SINCE = re.compile(
+    r"(?<!no )(?<!any )(?<!without )(?<!not been )(?<!never been )\b(hurt\w*|sore|pain\w*|"
+    r"ach\w*|stiff\w*|tender|bother\w*|killing (me|him|her))\b[^.!?]{0,25}?\b(ever since|since "
+    r"then|since (that|it happened|the (fall|crash|accident|injury|collision|match|game|"
+    r"incident|tackle|knock|bump|smash)))\b|\b(has not|hasn't|have not|haven't|never|not) "
+    r"been (right|the same)( \w+){0,2} since\b|\bstill\b( \w+){0,2}? (hurt\w*|sore|painful|"
+    r"aching|achy|stiff|tender|killing (me|him|her)|not right)\b")
+
+
+def _sentence_stop(text: str, at: int) -> int:
+    closing = _SENTENCE_END.search(text, at)
+    return closing.start() if closing else len(text)
 
 
 # Words a time may come after and still open the sentence: "Way back in 2016, ...".
@@ -855,6 +884,11 @@ _TOPIC_FINE = re.compile(
     r"('s)?(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
     r"okay|normal|good|all right|alright|clear|unaffected|grand|perfect|no problem)\b")
+# A lump told as unchanged: "the same size for years", "hasn't grown".
+_UNCHANGED = re.compile(
+    r"[^.!?]{0,40}?\b(the same size|same size|same as (ever|always)|unchanged|no bigger|not "
+    r"(grown|growing|changed|changing|getting bigger)|has not (grown|changed)|never (grows|grown|"
+    r"changes|changed))\b")
 # ... but not "can't breathe fine", "trouble swallowing ok".
 _UNABLE_BEFORE = re.compile(r"\b(not|no|never|cannot|can't|cant|can not|could not|couldn't|"
                             r"unable|hardly|barely|trouble|hard|struggl\w*|difficult\w*)\b"
@@ -880,7 +914,8 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
         before = text[max(0, m.start() - 30): m.start()]
         return bool(_TOPIC_DENIED.search(before) or (
             _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before))
-            or (_NORMAL_READING.match(text, m.end()) and not _FEVER_READING.search(text)))
+            or (_NORMAL_READING.match(text, m.end()) and not _FEVER_READING.search(text))
+            or (m.group(0).startswith("lump") and bool(_UNCHANGED.match(text, m.end()))))
 
     out = set()
     for cls in lex.classes:

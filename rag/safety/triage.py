@@ -39,6 +39,7 @@ from rag.safety.press import (
     tighten,
 )
 from rag.safety.rules import (
+    ANSWERED_NO,
     NEXT_SHORT,
     blank_healed,
     close_ones_past,
@@ -83,7 +84,8 @@ def as_the_knot(norm: str) -> str:
 # shoulders, the upper back.
 SAFE_PLACE = re.compile(
     r"\b(back of (my|the|his|her|your) neck|top of (my|the|his|her|your) shoulders?|upper "
-    r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius)\b")
+    r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius|back "
+    r"of (my|the|his|her|your) shoulders?|rhomboids?|levator|scaps?)\b")
 
 
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
@@ -123,7 +125,15 @@ _FULL_STOP = re.compile(r"(?<=[.!?\n])\s+")
 def sentence_of(text: str, segment: str) -> str:
     """The sentence a clause came from, so its negation is read with it ("no numbness,
     tingling or weakness" for the clause "tingling or weakness")."""
-    return next((s for s in SENTENCE.split(text) if s and segment in s), segment)
+    parts = [s for s in SENTENCE.split(text) if s]
+    for i, sentence in enumerate(parts):
+        if segment in sentence:
+            # A sign asked and answered in the next sentence: "Numb hands? Nope."
+            if sentence.rstrip().endswith("?") and i + 1 < len(parts) and \
+                    ANSWERED_NO.match(parts[i + 1].lower()):
+                return f"{sentence} {parts[i + 1]}"
+            return sentence
+    return segment
 
 
 # The learned classes a numb limb alone can raise (arms and hands; legs).
@@ -314,8 +324,10 @@ class SafetyStage:
             return False
         parts = [p for p in SENTENCE.split(piece) if p.strip(" .;!?")]
         if len(parts) > 1 and self.learned is not None:  # a segment of several sentences
+            # ... each sentence read with its own answer ("nah. numb hands? none at all.")
             left = [p for p in parts if not any(
-                " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)]
+                " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)
+                and not explained_away(self.normalise(sentence_of(text, p)), self.lex)]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
         if not blank_healed(told).strip(" .;!?"):

@@ -1,0 +1,147 @@
+"""Signs told in the shapes people use when they list them or tell them sideways: a checklist
+answered no, one arm gone weak this hour, weight lost told apart from its verb, heat told
+before the sweat, a trade's own words. Each beside a counterpart where the sign must still
+count. Wording of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from .triage_helpers import level, verdict
+
+
+@pytest.mark.parametrize("text", [
+    # A checklist, each sign asked and answered no.
+    "Temperature? No. Pins and needles? Nope. Just a stubborn knot by my shoulder blade, "
+    "what should I try?",
+    "any dizziness? nah. numb hands? none at all. knot from sleeping on the sofa, tips?",
+])
+def test_signs_asked_and_answered_no_raise_no_alarm(pipeline, text: str
+                                                    ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # Answered yes, or "no" that is not an answer.
+    "Temperature? Yes, 39.5, and my neck is too stiff to bend. Massage?",
+    "Could a knot be why my fingers keep going numb? No one at work knows.",
+    "Hands numb? No better after a week of stretching.",
+])
+def test_signs_not_answered_no_still_count(pipeline, text: str
+                                           ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) != "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "My mum's left hand went weak about ten minutes ago and she can't hold her cup. She "
+    "has a knot in her neck, could that be it?",
+    "Since lunch one of his arms has lost its strength, he can't lift it above his head.",
+    "My grip went weak in my right hand just now, out of nowhere. Neck knot too.",
+])
+def test_one_named_arm_gone_weak_within_hours_is_an_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    # Weakness of one arm for months, with a "this morning" about something else.
+    "My left hand has been weak for about two years since the nerve surgery; I woke with a "
+    "sore neck this morning. Heat?",
+    # Hurt today, then a little weak when lifting: the injured arm, not a stroke.
+    "Pulled my right arm moving boxes this morning and it's a bit weak when I lift. Knot "
+    "in my shoulder too.",
+])
+def test_one_arm_weak_for_long_or_after_a_strain_stays_below_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    # The amount apart from its verb, or after "down"; more than a diet explains.
+    "I've been dieting but I've dropped much more than I expected, nearly 8 kilos in "
+    "six weeks. Shoulder knot, massage?",
+    "I'm down 4 kilos this month and I'm eating as usual. Neck knot, heat or ice?",
+    "I'm on a diet but losing more weight than the diet explains. Knot in my neck?",
+])
+def test_weight_lost_beyond_what_explains_it_is_read(pipeline, text: str
+                                                     ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm down 3 kilos since I took up swimming, which was the plan. Knot in my neck, "
+    "stretches?",
+    "I dropped a 10kg plate on the gym floor and jarred my shoulder, now it's knotted. Rub?",
+    "It's thirty-odd degrees on the site and I'm sweating all day. Knot in my traps, any "
+    "stretch?",
+    "Our office air con is broken so we're all sweating. Neck knot from the desk, tips?",
+    "Do knots get worse at the end of the year? Closing time at the shop is murder.",
+])
+def test_everyday_weight_heat_and_closing_raise_no_alarm(pipeline, text: str
+                                                         ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "The office is boiling and I'm sweating, but also this crushing chest pain is going "
+    "into my jaw. Neck knot?",
+    "My throat feels like it's closing and my neck has swollen up.",
+])
+def test_signs_beside_heat_and_closing_still_count(pipeline, text: str
+                                                   ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # A trade's shorthand is not a typo of a contraindication ("scap" is not "scab").
+    "Can I hold a ball on the knot along my scap for a minute?",
+    # A tool's bumps, on a place made for pressing.
+    "My knobbly massage cane has bumps all along it. Can I use it on the back of my "
+    "shoulder?",
+])
+def test_trade_words_and_a_tools_bumps_are_pressed_gently(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "gently"
+
+
+@pytest.mark.parametrize("text", [
+    "There's a scab on my shoulder over the knot, can I press on it?",
+    "Can I press on the bony bumps down the back of my neck?",
+])
+def test_a_scab_and_the_spines_bumps_are_still_not_pressed(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    # A past injury whose pain has gone on since: not over.
+    "My husband was in a bus collision 5 months ago and his neck has been sore ever "
+    "since. Would a massage help?",
+    "Got flattened in a rugby tackle two months ago; it still hurts to look over my "
+    "shoulder. Foam roller ok?",
+])
+def test_a_past_injury_still_hurting_since_counts(pipeline, text: str
+                                                  ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "I had whiplash years ago and my neck has been fine ever since. Knot from my new "
+    "chair, any stretch?",
+    # A fever over a month ago, told as all better.
+    "Had a chest infection with a high temperature a month ago, all better now. My "
+    "shoulder is still knotted from the coughing, what helps?",
+    # A lump told as unchanged for years.
+    "There's a pea-sized lump in my trap that's been the same size for years. Sore when I "
+    "press it. Is it a knot?",
+])
+def test_an_injury_healed_a_fever_over_and_an_unchanged_lump_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) in ("self_care", "see_doctor")
+
+
+def test_an_unchanged_lump_beside_night_sweats_still_counts(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "The lump in my neck is the same size, but I wake up drenched "
+                           "every night. Massage it?") == "urgent"
