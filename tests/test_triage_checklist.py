@@ -145,3 +145,44 @@ def test_an_unchanged_lump_beside_night_sweats_still_counts(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "The lump in my neck is the same size, but I wake up drenched "
                            "every night. Massage it?") == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    # Weeks or months ago, with the pain told as now and nothing told as healed.
+    "I came off my scooter six weeks ago and my neck is still really sore. Heat pad?",
+    "Was rear-ended a couple of months back and my neck is agony now. Which stretch?",
+    # A fall told in formal or roundabout words.
+    "Yesterday evening I missed my footing on the garden steps, striking the side of my "
+    "head on the railing. My neck aches. May I massage it?",
+    "My grandad slid down half the stairs on his backside this morning. He's 86 and his "
+    "neck hurts now.",
+    # An older person found on the floor, who could not get up.
+    "Dad is 90. The carer found him on the hallway floor at breakfast and he couldn't get "
+    "himself up off the floor. Now his neck is stiff. Heat?",
+])
+def test_falls_told_roundabout_or_weeks_ago_with_pain_now_count(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "Came off my scooter five months ago, it all healed fine, and now my neck is sore "
+    "from the desk. Stretch?",
+    "I missed the last train and had to walk home with a heavy bag; now my shoulder is "
+    "knotted. Rub?",
+    "I do my yoga on the bedroom floor mat each morning. Which pose for a neck knot?",
+    "The knot is so tight I can't get the ball onto it properly. Any tips?",
+])
+def test_healed_falls_missed_trains_and_floors_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "The knot was so sore I couldn't do my paper round this morning. What helps?",
+    "Had to phone in sick because of my neck, the knot's that bad. Ideas?",
+    "My head's been thumping every afternoon for weeks, with the knot. Any tricks?",
+])
+def test_pain_that_stops_the_day_or_keeps_coming_back_needs_a_doctor(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "see_doctor"

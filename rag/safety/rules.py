@@ -144,7 +144,9 @@ _AND_SAME_EVENT = re.compile(r"\s*and\s+(\w+ed|fell|broke|hit|got|went|came|took
                              r"smashed|bust|tore|split|landed|spent|had|needed|ended up)\b")
 
 
-def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
+def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bool:
+    """Is the mention at text[start:end] told as past? ``told``: the text before any
+    blanking, of the same length ("it all healed fine" is blanked as a figure)."""
     clause = _around(text, start, end, _PAST_SCOPE)
     if not lex.past.search(clause):
         right = _PAST_SCOPE.search(text, end)
@@ -152,8 +154,25 @@ def in_past(text: str, start: int, end: int, lex: Lexicon) -> bool:
         if not same:
             return _told_when_first(text, start, end, lex)
         clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
-    return bool(lex.past.search(clause)) and not _RECENT.search(clause) \
-        and not _HURT_SINCE.search(text, end, _sentence_stop(text, end))
+    when = lex.past.search(clause)
+    if not when or _RECENT.search(clause):
+        return False
+    stop = _sentence_stop(text, end)
+    if _HURT_SINCE.search(text, end, stop):
+        return False
+    # Weeks or months ago (not years), with the pain told as now in the same sentence and
+    # nothing told as healed: "fell off a ladder 2 months ago and my neck is killing me".
+    return not (_WEEKS_OR_MONTHS.search(when.group(0)) and _PAIN_NOW.search(text, end, stop)
+                and not _HEALED.search(told or text, start, stop))
+
+
+_WEEKS_OR_MONTHS = re.compile(r"\b(weeks?|months?|fortnight)\b")
+_PAIN_NOW = re.compile(
+    r"\b(is|are|has been|have been|keeps?|still|now)\b(?! (no|not|never|fine|ok|okay|better|"
+    r"grand|healed|good)\b)[^.!?]{0,30}?\b(killing|painful|sore|hurt\w*|agony|aching|achy|"
+    r"throbbing|pain|bad|worse)\b")
+_HEALED = re.compile(r"\b(healed|recovered|cleared|fine|better|resolved|sorted|all good|no "
+                     r"(bother|problems?|issues?|pain))\b")
 
 
 # The past event's pain told as going on since ("crashed three months ago and my neck has
@@ -168,7 +187,7 @@ _HURT_SINCE = re.compile(
 
 
 def _sentence_stop(text: str, at: int) -> int:
-    closing = _SENTENCE_END.search(text, at)
+    closing = _FULL_END.search(text, at)
     return closing.start() if closing else len(text)
 
 
@@ -567,7 +586,7 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
     # are the writer's: "a hangover headache ... the headache was gone by lunch".
     kept = not_the_writers(text, lex)
     over = resolved(text, lex, kept)
-    text = kept
+    original, text = (text if len(text) == len(kept) else ""), kept
     mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
                 for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
     denied = [(a, b) for _, a, b, no in mentions if no]
@@ -578,7 +597,7 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
         if no or any((a <= start and end <= b) or (start <= a and b == end)
                      for a, b in denied) or _slept_on(text, start, end):
             continue
-        if name in over or in_past(text, start, end, lex):
+        if name in over or in_past(text, start, end, lex, original):
             past.add(name)
             continue
         current.add(name)
