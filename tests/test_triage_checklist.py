@@ -186,3 +186,24 @@ def test_healed_falls_missed_trains_and_floors_raise_no_alarm(
 def test_pain_that_stops_the_day_or_keeps_coming_back_needs_a_doctor(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "see_doctor"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # Months ago, and told as going on: not over.
+    ("My hand started tingling about four months ago and it's still there most days. "
+     "Knot in my neck, massage?", "urgent"),
+    ("The glands under my jaw swelled two months ago and they're still up. Shoulder knot, "
+     "rub?", "urgent"),
+    ("I noticed a lump above my collarbone a few months ago and it's larger now. Knot?",
+     "urgent"),
+    ("I had a blackout a fortnight ago and my neck still aches. Knot?", "emergency"),
+])
+def test_signs_from_months_ago_told_as_going_on_still_count(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == least
+
+
+def test_a_sign_from_months_ago_told_as_still_fine_is_over(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "I had pins and needles in my hand three months ago, still fine "
+                           "since the physio. Knot in my trap, stretch?") == "self_care"

@@ -157,16 +157,25 @@ def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bo
     when = lex.past.search(clause)
     if not when or _RECENT.search(clause):
         return False
+    if _NOW_IN.search(text, start, end):
+        return False  # the mention itself tells it as now ("a lump ... bigger now")
     stop = _sentence_stop(text, end)
     if _HURT_SINCE.search(text, end, stop):
         return False
-    # Weeks or months ago (not years), with the pain told as now in the same sentence and
-    # nothing told as healed: "fell off a ladder 2 months ago and my neck is killing me".
-    return not (_WEEKS_OR_MONTHS.search(when.group(0)) and _PAIN_NOW.search(text, end, stop)
+    # Weeks or months ago (not years), told as going on in the same sentence, with nothing
+    # told as healed: "fell off a ladder 2 months ago and my neck is killing me", "pins and
+    # needles three months ago and it's still there", "a lump ... and it's bigger now".
+    return not (_WEEKS_OR_MONTHS.search(when.group(0))
+                and (_PAIN_NOW.search(text, end, stop) or _GOES_ON.search(text, start, stop))
                 and not _HEALED.search(told or text, start, stop))
 
 
 _WEEKS_OR_MONTHS = re.compile(r"\b(weeks?|months?|fortnight)\b")
+_NOW_IN = re.compile(r"\b(now|still|today|currently)\b")
+_GOES_ON = re.compile(
+    r"\bstill\b(?! (fine|ok|okay|good|better|grand|healed|clear|gone|well|normal|no|not|"
+    r"never)\b)|\b(ever since|since then)\b|\b(bigger|larger|worse|growing|spreading|back) "
+    r"now\b|\bnow (bigger|larger|worse)\b")
 _PAIN_NOW = re.compile(
     r"\b(is|are|has been|have been|keeps?|still|now)\b(?! (no|not|never|fine|ok|okay|better|"
     r"grand|healed|good)\b)[^.!?]{0,30}?\b(killing|painful|sore|hurt\w*|agony|aching|achy|"
