@@ -166,7 +166,7 @@ def test_falls_told_roundabout_or_weeks_ago_with_pain_now_count(
 
 
 @pytest.mark.parametrize("text", [
-    "Came off my scooter five months ago, it all healed fine, and now my neck is sore "
+    "Came off my scooter 5 months ago, it all healed fine, and now my neck is sore "
     "from the desk. Stretch?",
     "I missed the last train and had to walk home with a heavy bag; now my shoulder is "
     "knotted. Rub?",
@@ -197,6 +197,10 @@ def test_pain_that_stops_the_day_or_keeps_coming_back_needs_a_doctor(
     ("I noticed a lump above my collarbone a few months ago and it's larger now. Knot?",
      "urgent"),
     ("I had a blackout a fortnight ago and my neck still aches. Knot?", "emergency"),
+    # ... or in the next sentence.
+    ("Slipped on black ice 3 months ago. Since then my neck has been stiff and sore. "
+     "Heat?", "emergency"),
+    ("Hit by a cyclist 4 months back. Still painful. Foam roller?", "emergency"),
 ])
 def test_signs_from_months_ago_told_as_going_on_still_count(
         pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
@@ -205,5 +209,5 @@ def test_signs_from_months_ago_told_as_going_on_still_count(
 
 def test_a_sign_from_months_ago_told_as_still_fine_is_over(
         pipeline) -> None:  # type: ignore[no-untyped-def]
-    assert level(pipeline, "I had pins and needles in my hand three months ago, still fine "
+    assert level(pipeline, "I had pins and needles in my hand 3 months ago, still fine "
                            "since the physio. Knot in my trap, stretch?") == "self_care"

@@ -196,8 +196,13 @@ _HURT_SINCE = re.compile(
 
 
 def _sentence_stop(text: str, at: int) -> int:
+    """The end of the sentence after ``at`` and of the one after it: what a past event
+    goes on to is often told next ("Fell two months ago. Still sore.")."""
     closing = _FULL_END.search(text, at)
-    return closing.start() if closing else len(text)
+    if closing is None:
+        return len(text)
+    following = _FULL_END.search(text, closing.end())
+    return following.start() if following else len(text)
 
 
 # Words a time may come after and still open the sentence: "Way back in 2016, ...".
