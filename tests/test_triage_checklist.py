@@ -211,3 +211,14 @@ def test_a_sign_from_months_ago_told_as_still_fine_is_over(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, "I had pins and needles in my hand 3 months ago, still fine "
                            "since the physio. Knot in my trap, stretch?") == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A time compared with is not a time the sign was over.
+    ("The lump under my ear is clearly bigger than a month ago. Can I rub it?", "urgent"),
+    # "no" that answers nothing asked: "ok?? no lectures".
+    ("Fever 39, neck won't bend, throwing up. Massage ok?? no lectures, just steps", "emergency"),
+])
+def test_compared_times_and_a_no_that_answers_nothing_keep_the_sign(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == least

@@ -102,12 +102,16 @@ def _list_head_negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
 
 # A sign asked as a question and answered no, as in a checklist: "numbness? nope.", "any
 # fever? none at all".
-_NO_ANSWER = (r"(no|nope|nah|naw|none|not at all|not really|never|negative|nil|zero|n/a)\b"
+_NO_ANSWER = (r"(none at all|not at all|nope|nah|naw|none|not really|never|negative|nil|zero|"
+              r"n/a|no)\b"
               r"(?![ -]*(idea|clue|joke|kidding|one|body|doctor|matter|way|wonder|reason|longer|"
               r"more|less|better|change|different|easier|worse|end)\b)")
-_ANSWERED_NO = re.compile(r"[^.!?]{0,20}?\?+\s*" + _NO_ANSWER)
+# The answer ends its sentence or clause ("nope.", "none at all,"), as an answer does; not
+# "ok?? no lectures".
+_ENDS = r"(?=\s*([.,;!]|$))"
+_ANSWERED_NO = re.compile(r"( [\w']+){0,3}\s*\?+\s*" + _NO_ANSWER + _ENDS)
 # The answer alone, as the sentence after the question.
-ANSWERED_NO = re.compile(r"\s*" + _NO_ANSWER)
+ANSWERED_NO = re.compile(r"\s*" + _NO_ANSWER + _ENDS)
 
 
 def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
@@ -155,8 +159,8 @@ def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bo
             return _told_when_first(text, start, end, lex)
         clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
     when = lex.past.search(clause)
-    if not when or _RECENT.search(clause):
-        return False
+    if not when or _RECENT.search(clause) or _THAN.search(clause, 0, when.start()):
+        return False  # ... nor a time compared with ("bigger than it was a month ago")
     if _NOW_IN.search(text, start, end):
         return False  # the mention itself tells it as now ("a lump ... bigger now")
     stop = _sentence_stop(text, end)
@@ -170,6 +174,7 @@ def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bo
                 and not _HEALED.search(told or text, start, stop))
 
 
+_THAN = re.compile(r"\bthan( (it|they|he|she|i) (was|were|did|had|looked))?\s*$")
 _WEEKS_OR_MONTHS = re.compile(r"\b(weeks?|months?|fortnight)\b")
 _NOW_IN = re.compile(r"\b(now|still|today|currently)\b")
 _GOES_ON = re.compile(

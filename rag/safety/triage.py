@@ -125,15 +125,21 @@ _FULL_STOP = re.compile(r"(?<=[.!?\n])\s+")
 def sentence_of(text: str, segment: str) -> str:
     """The sentence a clause came from, so its negation is read with it ("no numbness,
     tingling or weakness" for the clause "tingling or weakness")."""
+    return answered_no(text, segment) or next(
+        (s for s in SENTENCE.split(text) if s and segment in s), segment)
+
+
+def answered_no(text: str, segment: str) -> str:
+    """The sentence of ``segment`` with its answer, when it is a question answered no in
+    the next sentence ("Numb hands? Nope."); else ""."""
     parts = [s for s in SENTENCE.split(text) if s]
     for i, sentence in enumerate(parts):
         if segment in sentence:
-            # A sign asked and answered in the next sentence: "Numb hands? Nope."
             if sentence.rstrip().endswith("?") and i + 1 < len(parts) and \
                     ANSWERED_NO.match(parts[i + 1].lower()):
                 return f"{sentence} {parts[i + 1]}"
-            return sentence
-    return segment
+            return ""
+    return ""
 
 
 # The learned classes a numb limb alone can raise (arms and hands; legs).
@@ -324,10 +330,12 @@ class SafetyStage:
             return False
         parts = [p for p in SENTENCE.split(piece) if p.strip(" .;!?")]
         if len(parts) > 1 and self.learned is not None:  # a segment of several sentences
-            # ... each sentence read with its own answer ("nah. numb hands? none at all.")
+            # ... and a sign asked and answered no in the next sentence ("nah. numb hands?
+            # none at all.")
             left = [p for p in parts if not any(
                 " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)
-                and not explained_away(self.normalise(sentence_of(text, p)), self.lex)]
+                and not ((asked := answered_no(text, p)) and explained_away(
+                    self.normalise(asked), self.lex))]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
         if not blank_healed(told).strip(" .;!?"):
