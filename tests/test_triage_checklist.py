@@ -222,3 +222,24 @@ def test_a_sign_from_months_ago_told_as_still_fine_is_over(
 def test_compared_times_and_a_no_that_answers_nothing_keep_the_sign(
         pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == least
+
+
+@pytest.mark.parametrize("text", [
+    # A limb told as gone just now: one named arm, or the legs.
+    "His neck has been knotted all week and now his left arm has gone useless on him, he "
+    "can't lift his fork.",
+    "Sore neck for days, and now my legs have gone to rubber and I can't keep my balance.",
+])
+def test_a_limb_gone_just_now_is_an_emergency(pipeline, text: str
+                                              ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "My right arm has been a bit weak for months, and now my neck is knotted too. Massage?",
+    "My legs gave out on the stairs years ago after an operation, fine now. Neck knot, "
+    "which stretch?",
+])
+def test_a_limb_weak_for_long_or_long_ago_is_not_an_emergency(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) != "emergency"

@@ -46,7 +46,7 @@ NEGATION_REACH = 4  # filler words a negation may reach across
 
 # Concepts that only qualify a sign (how long, how sudden, how bad), not signs themselves.
 _QUALIFIERS = frozenset({"long_duration", "sudden_onset", "ongoing", "severe_worst", "stiff_any",
-                         "no_better", "head_pain", "today"})
+                         "no_better", "head_pain", "today", "gone_now"})
 
 
 @dataclass(frozen=True)

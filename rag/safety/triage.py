@@ -89,8 +89,8 @@ SAFE_PLACE = re.compile(
 
 
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
-MODIFIERS = frozenset({"ongoing", "sudden_onset", "severe_worst", "stiff_any", "head_pain",
-                       "headache", "vomiting", "nausea", "rash"})
+MODIFIERS = frozenset({"gone_now", "ongoing", "sudden_onset", "severe_worst", "stiff_any",
+                       "head_pain", "headache", "vomiting", "nausea", "rash"})
 SCOPE_SHARE = 0.75  # of the learned flag threshold: enough to keep a message in scope
 # Clearly another part of the body, with nothing of the neck, shoulders, head, arms or
 # chest: the learned layer neither flags nor keeps it in scope ("my wrist hurts").
