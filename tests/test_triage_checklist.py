@@ -243,3 +243,16 @@ def test_a_limb_gone_just_now_is_an_emergency(pipeline, text: str
 def test_a_limb_weak_for_long_or_long_ago_is_not_an_emergency(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) != "emergency"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A sign that goes away each time it comes is recurring, not over.
+    ("My thumb and first finger tingle now and then when I'm sewing, for a few months; it "
+     "goes away when I put the work down. Knot in my neck, massage?", "urgent"),
+    # Kept from the day, with pain relief that does little, in formal words.
+    ("This knot has prevented me from attending choir for three weeks, and analgesics are "
+     "without effect. What further measures are there?", "see_doctor"),
+])
+def test_recurring_signs_and_formal_words_for_pain_that_stops_the_day(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == least

@@ -638,7 +638,11 @@ _RESOLVED = re.compile(
     # airbags went off", "gone off my food".
     rf"\b{_OVER}( (away|completely|totally|fully|itself|by itself|on its own))*{_CLOSE}"
     r"|\b(went|go|goes|gone|going|faded|fading|disappeared) (\w+ )?away\b(?! (to|into|in|at|on|for|"
-    r"and (came|come)))|\b(wore|worn|wearing|passed|eased|easing) off\b"
+    r"and (came|come)))(?<!\bgoes away)(?<!\bgo away)"
+    # A sign that goes away each time it comes is not over: "goes away when I stop".
+    r"|\b(goes|go) (\w+ )?away\b(?! (to|into|in|at|on|for|when|whenever|if|once|after|each|"
+    r"every|until|till|by|again|and (came|come|comes)))"
+    r"|\b(wore|worn|wearing|passed|eased|easing) off\b"
     rf"|\b(completely|totally|fully|soon|quickly|it|that|which|they|this) (went|passed|faded)"
     rf"{_CLOSE}|\b(it|that|which|they|this) (is|was|are|were) (all |long )?over{_CLOSE}"
     r"|\b(all|completely|totally|fully) (sorted|clear|gone|normal|recovered|healed)"
