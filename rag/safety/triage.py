@@ -125,21 +125,27 @@ _FULL_STOP = re.compile(r"(?<=[.!?\n])\s+")
 def sentence_of(text: str, segment: str) -> str:
     """The sentence a clause came from, so its negation is read with it ("no numbness,
     tingling or weakness" for the clause "tingling or weakness")."""
-    return answered_no(text, segment) or next(
-        (s for s in SENTENCE.split(text) if s and segment in s), segment)
+    return _with_answer(text, segment)[0]
 
 
 def answered_no(text: str, segment: str) -> str:
     """The sentence of ``segment`` with its answer, when it is a question answered no in
     the next sentence ("Numb hands? Nope."); else ""."""
+    sentence, answered = _with_answer(text, segment)
+    return sentence if answered else ""
+
+
+def _with_answer(text: str, segment: str) -> tuple[str, bool]:
+    """The first sentence of ``text`` holding ``segment`` (else the segment), with the next
+    sentence joined to it when that answers its question no; and whether it did."""
     parts = [s for s in SENTENCE.split(text) if s]
     for i, sentence in enumerate(parts):
         if segment in sentence:
             if sentence.rstrip().endswith("?") and i + 1 < len(parts) and \
                     ANSWERED_NO.match(parts[i + 1].lower()):
-                return f"{sentence} {parts[i + 1]}"
-            return ""
-    return ""
+                return f"{sentence} {parts[i + 1]}", True
+            return sentence, False
+    return segment, False
 
 
 # The learned classes a numb limb alone can raise (arms and hands; legs).
