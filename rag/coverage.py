@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from rag.asked import asked_flags
 from rag.retrieval import STOPWORDS, stem_tokens
 from rag.safety.normalise import (
     ENGLISH_ZIPF,
@@ -252,14 +253,18 @@ class Coverage:
         near = self.nearest(rare)
         return [w for w in rare if near[w][1] < NEAR_WORD]
 
-    def check(self, question: str) -> Gap:
+    def check(self, question: str, topic: frozenset[str] = frozenset()) -> Gap:
         """Split the question into the sentences the articles may cover and the terms of
         the rest, so "is gua sha good? how long do I hold pressure?" still gets its
         second half answered. A term that only says who is asking ("I'm a retired
         schoolteacher") is no subject, and keeps its sentence."""
         covered, terms = [], []
-        for sentence in _QUESTION_BREAK.split(question):
-            found = [w for w in self.rare_unknown(sentence) if not describes_asker(sentence, w)]
+        parts = _QUESTION_BREAK.split(question)
+        for sentence, asks in zip(parts, asked_flags(parts, topic), strict=True):
+            # A sentence that only sets the scene ("just milked and went to bed") names
+            # no subject: its rare words are the person's life, not what is asked.
+            found = [w for w in self.rare_unknown(sentence) if not describes_asker(sentence, w)
+                     ] if asks else []
             if found:
                 terms += [as_typed(sentence, w, self) for w in found]
                 rest = self.before_examples(sentence, found)

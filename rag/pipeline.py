@@ -266,7 +266,8 @@ class KnotbotPipeline:
             # Only when the safety stage has not spoken to the person's situation: with a
             # red flag or a press verdict, the question's words are the person's, not a topic.
             plain = massage_allowed(res.triage, res.press_check)
-            gap = index.coverage.check(state["question"]) if plain else Gap(state["question"], [])
+            gap = index.coverage.check(state["question"], core_words(index)) if plain \
+                else Gap(state["question"], [])
             state["uncovered"] = gap.terms
             # Answer only the sentences the articles may cover.
             # Typos mended ("sholder"), so a misspelt question finds what the right one does.

@@ -210,8 +210,8 @@ def ask_for(question: str, history: Sequence[Turn], index: Any, already: Sequenc
     aspect, subject = missing_aspect(
         question, chunks, index.coverage, topic, lambda a: figures.stems[a] if figures
         else _kept(_FIGURED, index.name, a, lambda: figure_stems(a, chunks)))
-    absent = tuple(absent_subjects(question, index.coverage, already))
-    far = tuple(absent_subjects(question, index.coverage, already, FAR))
+    absent = tuple(absent_subjects(question, index.coverage, already, topic=topic))
+    far = tuple(absent_subjects(question, index.coverage, already, FAR, topic))
     core = core_words(index)
     sense = getattr(index, "topic_sense", None)
     closeness = sense(question, sorted(core)) if sense is not None else None

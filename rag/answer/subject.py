@@ -12,34 +12,10 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
+from rag.asked import ASKING, asked_text
 from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
 
-# Words of asking and judging, not subjects (general English, not this corpus's topics);
-# and the words that point at the articles themselves ("the first article", "the
-# definition section"): the articles never name themselves, yet they are no subject.
-ASKING = frozenset("""
-good bad best better worse worst okay fine normal safe unsafe right wrong worth useful
-helpful effective work works working worked help helps helped need needs want wants know
-tell explain say says mean means think thing things stuff way ways kind type sort lot lots
-really actually maybe probably please thanks thank hey hello someone anyone anything
-something everything nothing people person much many more most less least often
-long time times day days week weeks month months year years also still ever even else
-try tried trying use used using make makes made take takes took give gives going goes
-feel feels felt like likes look looks recommend recommended suggest suggested advice
-tips tip idea ideas options option ok yeah yes another other others same different
-whats thats dont doesnt didnt isnt arent cant wont im ive youre theres
-exactly literally basically honestly actually totally super kinda sorta pretty quite
-yesterday today tonight tomorrow morning evening night lately ages forever rn hrs secs mins
-husband wife partner mum mom dad mother father friend friends coworker colleague boss
-boyfriend girlfriend gf bf guy guys
-before after already instead still just again since until while during figure sure told
-full quick quickly slow slowly his her hers him she he they them their getting gets got
-keep keeps kept usually always sometimes
-one ones per via upon within among
-supposed meant expected allowed able possible likely
-article articles section sections paragraph paragraphs author authors blog website webpage
-""".split())
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 # A word at least this many powers of ten commoner among the articles' words than in
 # English is one of their own and ties a question to them (`Coverage.keyness`).
@@ -129,7 +105,7 @@ def acronyms(question: str) -> frozenset[str]:
 
 
 def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
-                    near: float = 0.0) -> list[str]:
+                    near: float = 0.0, topic: frozenset[str] = frozenset()) -> list[str]:
     """The question's content words the articles never write nor come close to in
     meaning (typos and forms of article words are not absent; a word only the safety
     stage knows, "pregnant", is); ``skip`` are already named. A name in capitals is
@@ -137,8 +113,9 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     no word of theirs is a paraphrase of it."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
     caps = {w for w in acronyms(question) if w not in coverage.uses}
-    words = [w for w in words_of(question) if w not in ASKING and w not in skipped
-             and not _ELONGATED.search(w) and not describes_asker(question, w)
+    words = [w for w in words_of(asked_text(question, topic))
+             if w not in ASKING and w not in skipped and not _ELONGATED.search(w)
+             and not describes_asker(question, w)
              and not coverage.dropped_g(w)
              and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
