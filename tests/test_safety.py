@@ -248,6 +248,11 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     ("How do I press a shirt without an iron?", False),
     ("how to tie a bowline knot", False),
     ("write me a poem about muscle knots", False),
+    # The hand's parts that press are the tool, not another body part's complaint...
+    ("When I rub it out myself, which way should my thumbs move?", True),
+    ("is it better to work on it using my knuckles or a ball?", True),
+    # ... but told as the place that hurts, they are that part's question.
+    ("what stretches help my sore elbows?", False),
 ])
 def test_scope_tells_other_knots_and_pressing_from_ours(pipeline, question: str,
                                                        in_scope: bool) -> None:  # type: ignore[no-untyped-def]

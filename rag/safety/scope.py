@@ -81,6 +81,19 @@ def _knot_placed(text: str, lex: Lexicon) -> bool:
     return False
 
 
+_HAND = r"(?:thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|fists?|palms?)"
+# A hand's part told as what presses: "with my thumbs", "use your knuckles", "my fingers
+# make / rub / press", "knuckles into the knot".
+_TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|both|two)?\s*{_HAND}\b"
+                    rf"|\b{_HAND}\s+(?:should\s+|to\s+)?(?:make|move|do|go|press|rub|dig|work|"
+                    rf"push|knead|squeeze|roll|on|into|against|onto)\b")
+
+
+def without_tools(text: str) -> str:
+    """The text without the hand's parts told as what presses."""
+    return _TOOLS.sub(" ", text)
+
+
 # A knot and where it is: "knot in my ...", "knotted up low in the ...".
 _KNOT_AT = re.compile(r"\bknot(?:s|ted|ty)?\b(?: up)?[^.?!,]{0,20}?\b(?:in|on|at|near|by|under|"
                       r"behind|around|across|down|along|inside) (?:the |my |his |her |their |"
@@ -100,7 +113,10 @@ def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
     if lex.scope_topic.search(text):
         # Another body part, with nothing of the neck and shoulders: and a knot there too
         # ("a knot in my lower back near the hip") is that part's knot.
-        other = lex.scope_other_body.search(text)
+        # The hand's parts that press ("what motion should my fingers make?") are the
+        # tool, not the place, unless a knot is placed in them ("a knot in my thumb").
+        other = lex.scope_other_body.search(without_tools(text)) or (
+            _TOOLS.search(text) and _knot_placed(text, lex) and lex.scope_other_body.search(text))
         ours = re.search(r"\b(neck|shoulders?|trap\w*|upper back|shoulder ?blades?)\b", text)
         knot = re.search(r"\bknots?\b", text)
         body_only = other and not ours and (not knot or _knot_placed(text, lex))

@@ -51,7 +51,7 @@ from rag.safety.rules import (
     not_the_writers,
     stiffness_only,
 )
-from rag.safety.scope import Scope, message_parts, scope_of
+from rag.safety.scope import Scope, message_parts, scope_of, without_tools
 from rag.safety.semantic import SemanticLayer
 
 # A message that leans on the one before ("and how long?", "can I press it?").
@@ -271,7 +271,7 @@ class SafetyStage:
         if scope != "out_of_scope":
             return scope
         # The hand that presses is not the body part asked about ("with my thumb").
-        other_body = self.lex.scope_other_body.search(PRESSING_WITH.sub(" ", norm))
+        other_body = self.lex.scope_other_body.search(without_tools(PRESSING_WITH.sub(" ", norm)))
         about_a_spot = re.search(r"\b(knots?|spot|where|there|it)\b", norm) \
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
