@@ -253,6 +253,9 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     ("is it better to work on it using my knuckles or a ball?", True),
     # ... but told as the place that hurts, they are that part's question.
     ("what stretches help my sore elbows?", False),
+    # A rope's or a craft's word beside the parts and habits a body's knot comes with.
+    ("doing the chin tuck, does my head stay level? my posture's a reef knot", True),
+    ("my yarn keeps knotting when I knit from stress, how do I stop it", False),
 ])
 def test_scope_tells_other_knots_and_pressing_from_ours(pipeline, question: str,
                                                        in_scope: bool) -> None:  # type: ignore[no-untyped-def]
