@@ -89,9 +89,14 @@ _TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|bot
                     rf"push|knead|squeeze|roll|on|into|against|onto)\b")
 
 
+# Standing, told with the feet: "I'm on my feet all day", "knocked off my feet".
+_STANDING = re.compile(r"\b(?:on|off|to) (?:my|your|his|her|their|our|me) feet\b")
+
+
 def without_tools(text: str) -> str:
-    """The text without the hand's parts told as what presses."""
-    return _TOOLS.sub(" ", text)
+    """The text without the body's parts that are not where it hurts: the hand's parts
+    told as what presses, and the feet of standing."""
+    return _STANDING.sub(" ", _TOOLS.sub(" ", text))
 
 
 # A knot and where it is: "knot in my ...", "knotted up low in the ...".
