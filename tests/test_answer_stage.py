@@ -26,6 +26,9 @@ def _corpus_chunks():  # type: ignore[no-untyped-def]
     ("what's a trigger point?", "definition"),
     ("why does my shoulder keep seizing up?", "cause"),
     ("what can I do to make this go away?", "relief_list"),
+    # Asked for all of it: the list, whatever words ask for it.
+    ("list anything that works on a stiff trap knot", "relief_list"),
+    ("what are all your best methods for a sore shoulder?", "relief_list"),
     ("how should I knead the muscle?", "technique"),
     ("how many times a day should I stretch?", "duration"),
     ("can I do this at work?", "yes_no"),

@@ -53,8 +53,10 @@ _RELIEF = _any(r"\b(?:get rid|relie\w*|reliev\w*|treat\w*|fix|cure|ease|loosen|u
                r"remed\w*|deal with|avoid|stop (?:getting|them|it|knots?))\b",
                r"\bwhat (?:helps|can help|will help|would help|works|can i do|should i do)\b",
                r"\bhelp (?:with|for|get rid|relieve|ease)\b",
-               r"\b(?:what|which|any) (?:are (?:the |some )?)?(?:best )?(?:ways?|tips|options|"
-               r"things)\b")
+               r"\b(?:everything|anything|things?|stuff) (?:that |which )?(?:helps|works|"
+               r"can help|will help)\b",
+               r"\b(?:what|which|any) (?:are )?(?:(?:the|some|all|my|your|best|other|good)\s+)"
+               r"{0,3}(?:ways?|tips|options|things|methods|remedies)\b")
 _TECHNIQUE = _any(r"\bhow (?:do|should|can|would|to|could) (?:i |you |one )?(?:properly |"
                   r"correctly |best |safely )?(?:massage|press|stretch|use|do|apply|knead|roll|"
                   r"perform|position|hold|work|find|locate|reach|rub|tuck|tilt|lean)\b",
