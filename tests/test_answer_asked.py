@@ -52,3 +52,17 @@ def test_a_subject_told_before_a_question_that_points_back_is_still_named(pipeli
     # ... and one asked in the question itself, beside a story, too.
     asked = pipeline.answer("I coach netball on weekends. Does kombucha help neck knots?")
     assert "kombucha" in asked.body.lower() and "netball" not in asked.body.lower(), asked.body
+
+
+def test_how_often_is_answered_with_a_recurrence_not_a_hold_time(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.answer.render import parse_body
+    from rag.answer.select import _SHAPE_CUES, shape_cue
+
+    cue = shape_cue("duration", "how often should I stretch?")
+    assert cue is not None and cue.search("take regular breaks")
+    assert not cue.search("held for 30 to 90 seconds")
+    ans = pipeline.answer("how often should I get up and walk about while I'm at the till?")
+    _check_faithful(ans, _headings(pipeline))
+    assert "regular" in ans.body, ans.body
+    held = [q for q in parse_body(ans.body) if _SHAPE_CUES["duration"].search(q.sentence)]
+    assert not held, held  # "hold this position for 2-3 seconds" is no "how often"

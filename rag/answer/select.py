@@ -124,12 +124,28 @@ def unit_cue(question: str) -> re.Pattern[str] | None:
                       rf"(?:{unit})s?\b", re.IGNORECASE)
 
 
+# "How often should I move?": a recurrence answers it ("take regular breaks", "keep
+# changing positions"), not a hold's length ("30 to 90 seconds").
+_OFTEN_ASKED = re.compile(r"\bhow (?:often|frequently|many times)\b", re.IGNORECASE)
+_OFTEN_SAID = re.compile(r"\b(?:regular(?:ly)?|keep \w+ing|every|each (?:day|time|hour)|daily|"
+                         r"(?:\d+|two|three|several|many) times|repeat\w*|often|frequent\w*|"
+                         r"throughout|in between)\b", re.IGNORECASE)
+
+
+def shape_cue(shape: Shape, question: str = "") -> re.Pattern[str] | None:
+    """The wording that answers the shape: for "how long" a figure (in the unit asked
+    for, when it names one), for "how often" a recurrence."""
+    if shape == "duration" and _OFTEN_ASKED.search(question):
+        return _OFTEN_SAID
+    return (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
+
+
 def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozenset(),
            force: bool = False, question: str = "") -> list[Candidate]:
     """Scores nudged towards sentences worded as the shape's answer (for a duration in the
     unit asked for, when the question names one), and, for a question about how much
     ``force``, towards sentences saying how much."""
-    cue = (unit_cue(question) if shape == "duration" else None) or _SHAPE_CUES.get(shape)
+    cue = shape_cue(shape, question)
     condition = bool(CONDITION_ASKED.search(question))
     speed = bool(SPEED_ASKED.search(question))
     lasting = bool(LASTING_ASKED.search(question))
@@ -157,13 +173,13 @@ def shaped(cands: list[Candidate], shape: Shape, asked: frozenset[str] = frozens
 
 
 def narrow(cands: list[Candidate], shape: Shape = "other", limit: int = NARROW_MAX,
-           margin: float = NARROW_MARGIN) -> list[Candidate]:
+           margin: float = NARROW_MARGIN, question: str = "") -> list[Candidate]:
     """The best sentences, best first (a yes or no leads), near-repeats left out. When
     the best one has the wording the shape asks for (a duration), the same kind of
     wording from another section is left out (unless it scores as well): it is about
     another technique (`OTHER_SECTION_SHAPES`)."""
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
-    cue = _SHAPE_CUES.get(shape)
+    cue = shape_cue(shape, question) if question else _SHAPE_CUES.get(shape)
     # The margin is taken on the plain scores: the shape's bonus reorders, never narrows;
     # except that a number answers "how long" by itself, so the best sentence giving one
     # is joined only by sentences scoring near it.
@@ -360,4 +376,4 @@ def plan(shape: Shape, question: str, docs: Sequence[Document], chunks: Sequence
                      for i, b in enumerate(bullets(doc))]
             return Plan(shape, items, as_list=True, lead=lead,
                         also=_also(items, [c for c in cands if c.doc.id != doc.id], shape))
-    return Plan(shape, [Item("", narrow(cands, shape))])
+    return Plan(shape, [Item("", narrow(cands, shape, question=question))])
