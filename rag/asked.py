@@ -5,9 +5,9 @@ are the person's life, not the subject. A word the articles never use is named a
 something they don't cover only when it stands in what is asked: a sentence ending in a
 question mark (or, in a message with none, one opening with a question or a request), and
 the sentence before one that points back to it ("My colleague says stress can't cause
-knots. Is she right?") or opens with no question word ("Duty belt all night. Cause
-knots?"). A message in which no sentence
-asks is asked as a whole.
+knots. Is she right?"), opens with no question word ("Duty belt all night. Cause
+knots?"), or follows a few words that name its topic ("Dry needling. How much?"). A
+message in which no sentence asks is asked as a whole.
 """
 
 from __future__ import annotations
@@ -69,6 +69,16 @@ def says_nothing(sentence: str, topic: frozenset[str]) -> bool:
                    and w.rstrip("s") not in topic for w in words)
 
 
+_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|our|us)\b", re.IGNORECASE)
+HEADING = 3  # words at most of a fragment that names the topic of the question after it
+
+
+def _heading(sentence: str) -> bool:
+    """A few words before a question that name its topic and tell nothing of the person
+    ("Dry needling. How much per session?"); not "I'm 67."."""
+    return len(sentence.split()) <= HEADING and not _PERSON.search(sentence)
+
+
 def asked_flags(parts: list[str], topic: frozenset[str] = frozenset()) -> list[bool]:
     """For each sentence of a message, whether it belongs to what the message asks
     (``topic``: the articles' own subject words, "knot", "neck")."""
@@ -82,7 +92,8 @@ def asked_flags(parts: list[str], topic: frozenset[str] = frozenset()) -> list[b
         # Pointing back, or elliptic ("cause shoulder knots?", "good idea?"): no question
         # word of its own, so what it asks about was told just before.
         if asks and i > 0 and (_BACK.search(parts[i]) or not _OPENS.search(parts[i])
-                               or says_nothing(parts[i], topic)):
+                               or says_nothing(parts[i], topic)
+                               or _heading(parts[i - 1])):
             flags[i - 1] = True
     return flags
 

@@ -22,6 +22,9 @@ TOPIC = frozenset({"knot", "knots", "neck"})
     ("Tool belt on all shift. cause knots?", [True, True]),
     # Names nothing but the topic: about what came before.
     ("My cousin sells a menthol rub. Is good for the knot in the neck?", [True, True]),
+    # A few words naming the topic, then the question about it; not a word of the person.
+    ("Cupping therapy. How much does a session cost?", [True, True]),
+    ("I'm 58. Which stretch eases a stiff neck?", [False, True]),
     # A question told rather than asked.
     ("A client wonders whether her pension covers physio. Thanks.", [True, False]),
     # No sentence asks at all: the whole message is the question.
