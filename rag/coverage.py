@@ -25,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 from rag.asked import asked_flags
 from rag.retrieval import STOPWORDS, stem_tokens
 from rag.safety.normalise import (
+    DIALECT,
     ENGLISH_ZIPF,
     closest_by_typo,
     everyday_words,
@@ -247,7 +248,8 @@ class Coverage:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
         rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)
-                and not self.everyday_with_prefix(w) and not self.dropped_g(w)]
+                and not self.everyday_with_prefix(w) and not self.dropped_g(w)
+                and w not in DIALECT]  # "whit", "yer": a region's way to say "what", "your"
         if not rare:
             return []
         near = self.nearest(rare)

@@ -69,3 +69,8 @@ def test_how_often_is_answered_with_a_recurrence_not_a_hold_time(pipeline) -> No
     assert "regular" in ans.body, ans.body
     held = [q for q in parse_body(ans.body) if _SHAPE_CUES["duration"].search(q.sentence)]
     assert not held, held  # "hold this position for 2-3 seconds" is no "how often"
+
+
+def test_a_regions_word_for_a_common_one_is_no_subject(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("whit stretch wid ye dae fer a stiff neck?")
+    assert ans.citations and "whit" not in ans.body.lower(), ans.body

@@ -15,6 +15,7 @@ from rag.answer.shape import unshaped
 from rag.asked import ASKING, asked_text
 from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
+from rag.safety.normalise import DIALECT
 
 FAR = 0.5  # a subject this unlike every article word may decline a question outright
 # A word at least this many powers of ten commoner among the articles' words than in
@@ -116,7 +117,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     words = [w for w in words_of(asked_text(question, topic))
              if w not in ASKING and w not in skipped and not _ELONGATED.search(w)
              and not describes_asker(question, w)
-             and not coverage.dropped_g(w)
+             and not coverage.dropped_g(w) and w not in DIALECT
              and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
              and (w in caps or coverage.frequency(w) >= COMMON or not coverage.known(w))]
