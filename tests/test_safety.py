@@ -255,6 +255,8 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     ("what stretches help my sore elbows?", False),
     # Feet told as standing all day are no body part's complaint.
     ("a massage therapist or a physio for this? I'm on my feet all shift", True),
+    # ... nor is a height or a distance told with a body part.
+    ("should the laptop screen sit at eye level or a little under?", True),
     # A rope's or a craft's word beside the parts and habits a body's knot comes with.
     ("doing the chin tuck, does my head stay level? my posture's a reef knot", True),
     ("my yarn keeps knotting when I knit from stress, how do I stop it", False),

@@ -89,13 +89,16 @@ _TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|bot
                     rf"push|knead|squeeze|roll|on|into|against|onto)\b")
 
 
-# Standing, told with the feet: "I'm on my feet all day", "knocked off my feet".
-_STANDING = re.compile(r"\b(?:on|off|to) (?:my|your|his|her|their|our|me) feet\b")
+# Standing, told with the feet ("I'm on my feet all day"), and a height or a distance
+# told with a body part ("the screen at eye level", "at arm's length").
+_STANDING = re.compile(r"\b(?:on|off|to) (?:my|your|his|her|their|our|me) feet\b"
+                       r"|\b(?:eye|knee|waist|hip|chest|elbow)[- ]?(?:level|height|high)\b"
+                       r"|\barm'?s[- ]length\b")
 
 
 def without_tools(text: str) -> str:
     """The text without the body's parts that are not where it hurts: the hand's parts
-    told as what presses, and the feet of standing."""
+    told as what presses, the feet of standing, a height or a distance."""
     return _STANDING.sub(" ", _TOOLS.sub(" ", text))
 
 
