@@ -81,11 +81,12 @@ def _knot_placed(text: str, lex: Lexicon) -> bool:
     return False
 
 
-_HAND = r"(?:thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|fists?|palms?)"
+# The hand's parts that press, besides "hands" (one list for the scope guard and triage).
+HAND_PARTS = r"(?:thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|fists?|palms?)"
 # A hand's part told as what presses: "with my thumbs", "use your knuckles", "my fingers
 # make / rub / press", "knuckles into the knot".
-_TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|both|two)?\s*{_HAND}\b"
-                    rf"|\b{_HAND}\s+(?:should\s+|to\s+)?(?:make|move|do|go|press|rub|dig|work|"
+_TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|both|two)?\s*"
+                    rf"{HAND_PARTS}\b|\b{HAND_PARTS}\s+(?:should\s+|to\s+)?(?:make|move|do|go|press|rub|dig|work|"
                     rf"push|knead|squeeze|roll|on|into|against|onto)\b")
 
 

@@ -51,7 +51,7 @@ from rag.safety.rules import (
     not_the_writers,
     stiffness_only,
 )
-from rag.safety.scope import Scope, message_parts, scope_of, without_tools
+from rag.safety.scope import HAND_PARTS, Scope, message_parts, scope_of, without_tools
 from rag.safety.semantic import SemanticLayer
 
 # A message that leans on the one before ("and how long?", "can I press it?").
@@ -115,8 +115,7 @@ def elsewhere(norm: str) -> bool:
 # "a tool instead of ur fingers").
 PRESSING_WITH = re.compile(r"\b(with|using|by|via|than|instead of|rather than|versus|vs)"
                            r"(?: just| only)? (my|your|ur|his|her|their|a|the|both) "
-                           r"(thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|hands?|fists?|"
-                           r"palms?|heel of (my|the) hand)\b")
+                           rf"({HAND_PARTS}|hands?|heel of (my|the) hand)\b")
 
 
 _FULL_STOP = re.compile(r"(?<=[.!?\n])\s+")
