@@ -257,6 +257,12 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     ("a massage therapist or a physio for this? I'm on my feet all shift", True),
     # ... nor is a height or a distance told with a body part.
     ("should the laptop screen sit at eye level or a little under?", True),
+    # ... nor the foot as a unit of length ...
+    ("my daughter's desk chair is too low for her, she's nearly six feet now. How should "
+     "she sit?", True),
+    ("I'm 6 foot 4 and hunch over every desk, what should I change?", True),
+    # ... while the foot that hurts is still another part's question.
+    ("what stretches help a sore foot after standing all day?", False),
     # A rope's or a craft's word beside the parts and habits a body's knot comes with.
     ("doing the chin tuck, does my head stay level? my posture's a reef knot", True),
     ("my yarn keeps knotting when I knit from stress, how do I stop it", False),

@@ -281,3 +281,17 @@ def test_an_operation_told_as_operated_on_forbids_pressing(pipeline) -> None:  #
     res = pipeline.safety.assess("the surgeon operated on my neck in March, can I press the knot "
                                  "next to the scar?", [])
     assert res.press_check is not None and res.press_check.verdict == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    "rolling the ball on my trap gives me a sharp (7/10) twinge, is that ok to push through?",
+    "when my wife thumbs the knot I get a shooting 9 out of 10 pain, should she keep at it?",
+])
+def test_a_sharp_pain_with_its_score_between_means_stop_by_the_rules_alone(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    """The rules read it themselves, not only the learned layer beside them."""
+    from rag.safety.press import press_check
+
+    stage = pipeline.safety
+    check = press_check(stage.normalise(text), stage.lex, {}, force=True)
+    assert check is not None and check.verdict == "stop", check

@@ -16,6 +16,20 @@ def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
     assert as_spoken("ma heid's been sair an' nae better") == "ma head is been sore and no better"
     assert as_spoken("been achin' and throbbin'") == "been aching and throbbing"
     assert as_spoken("wi-fi is down") == "wi-fi is down"  # a word's part is not a word
+    # "An" before a consonant is "and" as many say it; before a vowel, an "h" or an
+    # initialism it stays the article.
+    assert as_spoken("up an down the stairs wi an ache for an hour") == \
+        "up and down the stairs with an ache for an hour"
+    assert as_spoken("i had an mri scan") == "i had an mri scan"
+
+
+def test_pins_and_needles_said_with_a_regional_and_while_pressing_means_stop(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    res = pipeline.safety.assess("when the wife leans on the knot ma hand goes pins an "
+                                 "needles, keep at it?", [])
+    assert res.press_check is not None and res.press_check.verdict == "stop"
+    # The rules' own sign (pins and needles in the hand), not only a stop read from pressing.
+    assert LEVEL_RANK[res.triage.level] >= LEVEL_RANK["urgent"], res.triage.level
 
 
 @pytest.mark.parametrize(("text", "least"), [

@@ -432,6 +432,10 @@ _DA_THE = re.compile(r"\b(in|at|on|to|of|for|from|with|by|into|onto|under|over|i
                      r"and|off|up|down|round|through) da(?= [a-z])")
 # "An'" and "'n'" for "and"; a dropped h marked by its apostrophe ("it's 'ot", "me 'ead").
 _AN_AND = re.compile(r"(?<![\w'])(an'|'n')(?=\s)")
+# "An" before a consonant is no article: it is "and" as many regions say it ("up an
+# down", "me an the wife"). Not before "h" ("an hour") nor an initialism ("an mri").
+_AN_SAID = re.compile(r"(?<=[a-z] )an (?=(?:[bcdfgjklmnpqrstvwyz][aeiouy]|bl|br|ch|cl|cr|dr|fl|"
+                      r"fr|gl|gr|pl|pr|sh|sk|sl|sm|sn|sp|st|sw|th|tr|tw|wh|wr)[a-z])")
 _DROPPED_H = re.compile(r"(?<![\w'])'([a-z]{2,})\b")
 _SCOTS_ICHT = re.compile(r"(?<![\w'-])([a-z]*)icht(?![\w'-])")
 
@@ -455,7 +459,7 @@ def as_spoken(text: str) -> str:
     text = _DROPPED_G.sub(r"\1g", text)
     text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
     text = _DA_THE.sub(r"\1 the", text)
-    text = _AN_AND.sub("and", text)
+    text = _AN_SAID.sub("and ", _AN_AND.sub("and", text))
     text = _DROPPED_H.sub(lambda m: _if_english(m.group(1), "h" + m.group(1)), text)
     text = _SCOTS_ICHT.sub(lambda m: _if_english(m.group(0), m.group(1) + "ight"), text)
     for pattern, meant in _PIDGIN:

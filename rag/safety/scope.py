@@ -90,11 +90,14 @@ _TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|bot
                     rf"push|knead|squeeze|roll|on|into|against|onto)\b")
 
 
-# Standing, told with the feet ("I'm on my feet all day"), and a height or a distance
-# told with a body part ("the screen at eye level", "at arm's length").
+# Standing, told with the feet ("I'm on my feet all day"), a height or a distance told
+# with a body part ("the screen at eye level", "at arm's length"), and the foot as a unit
+# of length ("six foot tall", "2 feet from the screen", "5ft").
 _STANDING = re.compile(r"\b(?:on|off|to) (?:my|your|his|her|their|our|me) feet\b"
                        r"|\b(?:eye|knee|waist|hip|chest|elbow)[- ]?(?:level|height|high)\b"
-                       r"|\barm'?s[- ]length\b")
+                       r"|\barm'?s[- ]length\b"
+                       r"|(?:\b\d+(?:\.\d+)?|\b(?:one|two|three|four|five|six|seven|eight|nine|"
+                       r"ten|a few|a couple of|several)) ?(?:foot|feet|ft)\b")
 
 
 def without_tools(text: str) -> str:
