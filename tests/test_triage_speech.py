@@ -171,3 +171,36 @@ def test_double_vision_told_of_the_eyes_and_a_sharp_pain_with_a_word_between(
     check = pipeline.safety.assess("My husband was kneading the knot when I felt a sharp "
                                    "sudden pain shoot up. Should he keep pressing?", []).press_check
     assert check is not None and check.verdict in ("stop", "do_not_press")
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # Walking like someone drunk, told by what they drank.
+    ("my dad's been walking like he'd had a skinful, stone cold sober, and his neck's "
+     "been bad for weeks. Knots?", "urgent"),
+    # Unsteady on the legs by a slang name for them, the walk said well after it.
+    ("bit unsteady on my pegs lately, and a sore knotted neck since the summer. Related?",
+     "urgent"),
+    # A spot on a place is no idiom ("spot on": just right).
+    ("there's a hot red spot on the back of my neck where the knot is, can I rub it?",
+     "see_doctor"),
+    # Inflamed told as a list with commas.
+    ("a red, warm patch over the knot since Tuesday, roller ok?", "see_doctor"),
+])
+def test_signs_told_by_comparison_slang_or_a_list_count_by_the_rules_alone(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    """The rules read them themselves, not only the learned layer beside them."""
+    from rag.safety.rules import match_classes
+
+    stage = pipeline.safety
+    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
+    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "your stretches were spot on, my neck knot is easing. What next?",
+    "the physio's diagnosis was spot on: a knot from the desk. Which stretch first?",
+])
+def test_the_idiom_spot_on_raises_no_alarm(pipeline, text: str
+                                                        ) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
