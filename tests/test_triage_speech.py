@@ -204,3 +204,26 @@ def test_signs_told_by_comparison_slang_or_a_list_count_by_the_rules_alone(
 def test_the_idiom_spot_on_raises_no_alarm(pipeline, text: str
                                                         ) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+def test_southern_er_for_ow_and_negations_read_as_the_standard_ones() -> None:
+    assert as_spoken("my piller's too high an the winder's open") == \
+        "my pillow's too high and the window's open"
+    assert as_spoken("holler if the smaller one hurts") == "holler if the smaller one hurts"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A Southern US spelling of a sign's words: "swaller" for swallow.
+    ("mama's throat is so sore she can barely swaller a sip of tea, neck knots too", "emergency"),
+    # ... and of its negation.
+    ("for two days now she cain't feel her fingertips, an a knot in her neck", "see_doctor"),
+    # Breathing told as turning into a sound it should not make.
+    ("her breathing has turned squeaky tonight, and her neck knot aches", "emergency"),
+])
+def test_regional_spellings_and_breathing_sounds_count_by_the_rules_alone(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.rules import match_classes
+
+    stage = pipeline.safety
+    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
+    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found

@@ -68,6 +68,9 @@ DIALECT = {
     "cauld": "cold", "watter": "water", "auld": "old", "masel": "myself", "mysel": "myself",
     "hissel": "himself", "hersel": "herself", "yersel": "yourself", "wi": "with", "owt": "anything",
     "nowt": "nothing", "summat": "something",
+    # Southern and Appalachian US negations.
+    "cain't": "cannot", "caint": "cannot", "cayn't": "cannot", "dint": "did not",
+    "wadn't": "was not", "wudn't": "was not", "idn't": "is not",
 }
 
 
@@ -438,6 +441,9 @@ _AN_SAID = re.compile(r"(?<=[a-z] )an (?=(?:[bcdfgjklmnpqrstvwyz][aeiouy]|bl|br|
                       r"fr|gl|gr|pl|pr|sh|sk|sl|sm|sn|sp|st|sw|th|tr|tw|wh|wr)[a-z])")
 _DROPPED_H = re.compile(r"(?<![\w'])'([a-z]{2,})\b")
 _SCOTS_ICHT = re.compile(r"(?<![\w'-])([a-z]*)icht(?![\w'-])")
+# Southern and Appalachian "-er" for "-ow" ("swaller", "piller", "tomorrer"): only a word
+# that is not English whose "-ow" form is (`_if_english`: "holler" stays a shout).
+_ER_FOR_OW = re.compile(r"(?<![\w'-])([a-z]{2,})er(?=('s)?(?![\w'-]))")
 
 
 def _if_english(word: str, meant: str) -> str:
@@ -462,6 +468,7 @@ def as_spoken(text: str) -> str:
     text = _AN_SAID.sub("and ", _AN_AND.sub("and", text))
     text = _DROPPED_H.sub(lambda m: _if_english(m.group(1), "h" + m.group(1)), text)
     text = _SCOTS_ICHT.sub(lambda m: _if_english(m.group(0), m.group(1) + "ight"), text)
+    text = _ER_FOR_OW.sub(lambda m: _if_english(m.group(0), m.group(1) + "ow"), text)
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)
     if _PATOIS_MARK.search(text):  # only where the Creole's own words show it is spoken
