@@ -227,3 +227,43 @@ def test_regional_spellings_and_breathing_sounds_count_by_the_rules_alone(
     stage = pipeline.safety
     found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
     assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A clinician's or a sports scientist's words for a stiff neck and lost movement.
+    ("febrile at 38.9 since last night and I can't touch chin to breastbone, foam roller?",
+     "emergency"),
+    ("fever of 39 with cervical flexion severely limited today, is it my traps?", "emergency"),
+    ("woke with zero neck rotation, out of the blue, no knock at all. Mobilise it?", "urgent"),
+])
+def test_clinical_words_for_a_stiff_or_locked_neck_count_by_the_rules_alone(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.rules import match_classes
+
+    stage = pipeline.safety
+    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
+    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+
+
+def test_a_pain_that_hurts_sharp_while_pressing_means_stop_by_the_rules_alone(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    from rag.safety.press import press_check
+
+    stage = pipeline.safety
+    text = "when the ball digs into my trap it hurts real sharp, carry on?"
+    check = press_check(stage.normalise(text), stage.lex, {}, force=True)
+    assert check is not None and check.verdict == "stop", check
+
+
+@pytest.mark.parametrize("text", [
+    "My nan likes me kneading the knot on her shoulder. She's not on any anticoagulants. "
+    "Can I go a bit firmer?",
+    "I'm not taking clopidogrel or anything, so can I press the knot under my shoulder blade?",
+])
+def test_a_denied_contraindication_leaves_pressing_gentle(pipeline, text: str
+                                                         ) -> None:  # type: ignore[no-untyped-def]
+    check = pipeline.safety.assess(text, []).press_check
+    assert check is not None and check.verdict == "gently", check
+    # ... while one that is said still forbids it.
+    said = pipeline.safety.assess("I'm on clopidogrel, can I press the knot?", []).press_check
+    assert said is not None and said.verdict == "do_not_press"

@@ -40,6 +40,8 @@ _FILLER = frozenset(
     "see signs sign real actual high much really serious bad major obvious proper bit little "
     "kind type sort or nor history problem problems trouble troubles issue issues with in "
     "actually literally truly even"
+    # ... and what one is on or takes: "not on any blood thinners", "not taking warfarin".
+    " on taking take takes using"
     .split())
 NEGATION_REACH = 4  # filler words a negation may reach across
 
