@@ -10,7 +10,7 @@ import pytest
 
 from rag.models import LEVEL_RANK, Turn
 
-from .triage_helpers import level, verdict
+from .triage_helpers import level, rules_verdict, verdict
 
 
 @pytest.mark.parametrize("hide", [
@@ -290,8 +290,4 @@ def test_an_operation_told_as_operated_on_forbids_pressing(pipeline) -> None:  #
 def test_a_sharp_pain_with_its_score_between_means_stop_by_the_rules_alone(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     """The rules read it themselves, not only the learned layer beside them."""
-    from rag.safety.press import press_check
-
-    stage = pipeline.safety
-    check = press_check(stage.normalise(text), stage.lex, {}, force=True)
-    assert check is not None and check.verdict == "stop", check
+    assert rules_verdict(pipeline, text) == "stop"

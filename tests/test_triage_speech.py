@@ -9,7 +9,7 @@ import pytest
 from rag.models import LEVEL_RANK
 from rag.safety.normalise import as_spoken
 
-from .triage_helpers import level
+from .triage_helpers import level, rules_reach, rules_verdict
 
 
 def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
@@ -189,11 +189,7 @@ def test_double_vision_told_of_the_eyes_and_a_sharp_pain_with_a_word_between(
 def test_signs_told_by_comparison_slang_or_a_list_count_by_the_rules_alone(
         pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
     """The rules read them themselves, not only the learned layer beside them."""
-    from rag.safety.rules import match_classes
-
-    stage = pipeline.safety
-    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
-    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+    assert rules_reach(pipeline, text, least)
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
 
 
@@ -222,11 +218,7 @@ def test_southern_er_for_ow_and_negations_read_as_the_standard_ones() -> None:
 ])
 def test_regional_spellings_and_breathing_sounds_count_by_the_rules_alone(
         pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
-    from rag.safety.rules import match_classes
-
-    stage = pipeline.safety
-    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
-    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+    assert rules_reach(pipeline, text, least)
 
 
 @pytest.mark.parametrize(("text", "least"), [
@@ -238,21 +230,13 @@ def test_regional_spellings_and_breathing_sounds_count_by_the_rules_alone(
 ])
 def test_clinical_words_for_a_stiff_or_locked_neck_count_by_the_rules_alone(
         pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
-    from rag.safety.rules import match_classes
-
-    stage = pipeline.safety
-    found = [flag.level for flag in match_classes(stage.normalise(text), stage.lex)]
-    assert any(LEVEL_RANK[lv] >= LEVEL_RANK[least] for lv in found), found
+    assert rules_reach(pipeline, text, least)
 
 
 def test_a_pain_that_hurts_sharp_while_pressing_means_stop_by_the_rules_alone(
         pipeline) -> None:  # type: ignore[no-untyped-def]
-    from rag.safety.press import press_check
-
-    stage = pipeline.safety
     text = "when the ball digs into my trap it hurts real sharp, carry on?"
-    check = press_check(stage.normalise(text), stage.lex, {}, force=True)
-    assert check is not None and check.verdict == "stop", check
+    assert rules_verdict(pipeline, text) == "stop"
 
 
 @pytest.mark.parametrize("text", [
