@@ -69,8 +69,9 @@ DIALECT = {
     "hissel": "himself", "hersel": "herself", "yersel": "yourself", "wi": "with", "owt": "anything",
     "nowt": "nothing", "summat": "something",
     # Southern and Appalachian US negations.
-    "cain't": "cannot", "caint": "cannot", "cayn't": "cannot", "dint": "did not",
-    "wadn't": "was not", "wudn't": "was not", "idn't": "is not",
+    # (Not "dint", an English word: "by dint of".)
+    "cain't": "cannot", "caint": "cannot", "cayn't": "cannot", "wadn't": "was not",
+    "wudn't": "was not", "idn't": "is not",
 }
 
 
