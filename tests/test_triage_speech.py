@@ -198,7 +198,7 @@ def test_signs_told_by_comparison_slang_or_a_list_count_by_the_rules_alone(
     "the physio's diagnosis was spot on: a knot from the desk. Which stretch first?",
 ])
 def test_the_idiom_spot_on_raises_no_alarm(pipeline, text: str
-                                                        ) -> None:  # type: ignore[no-untyped-def]
+                                           ) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
 
 
@@ -248,6 +248,9 @@ def test_a_denied_contraindication_leaves_pressing_gentle(pipeline, text: str
                                                          ) -> None:  # type: ignore[no-untyped-def]
     check = pipeline.safety.assess(text, []).press_check
     assert check is not None and check.verdict == "gently", check
-    # ... while one that is said still forbids it.
+
+
+def test_a_contraindication_that_is_said_still_forbids_pressing(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
     said = pipeline.safety.assess("I'm on clopidogrel, can I press the knot?", []).press_check
     assert said is not None and said.verdict == "do_not_press"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.models import Turn
+from rag.models import LEVEL_RANK, Turn
+from rag.safety.press import press_check
+from rag.safety.rules import match_classes
 
 
 def level(pipeline: Any, text: str, history: list[Turn] | None = None) -> str:
@@ -19,9 +21,6 @@ def verdict(pipeline: Any, text: str) -> str | None:
 def rules_reach(pipeline: Any, text: str, least: str) -> bool:
     """Do the rules alone (no learned or embedding layer) give ``text`` a warning sign at
     ``least`` or above?"""
-    from rag.models import LEVEL_RANK
-    from rag.safety.rules import match_classes
-
     stage = pipeline.safety
     return any(LEVEL_RANK[flag.level] >= LEVEL_RANK[least]
                for flag in match_classes(stage.normalise(text), stage.lex))
@@ -29,8 +28,6 @@ def rules_reach(pipeline: Any, text: str, least: str) -> bool:
 
 def rules_verdict(pipeline: Any, text: str) -> str | None:
     """The press verdict the rules alone give ``text``, read as a press question."""
-    from rag.safety.press import press_check
-
     stage = pipeline.safety
     check = press_check(stage.normalise(text), stage.lex, {}, force=True)
     return check.verdict if check else None
