@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 from langchain_core.documents import Document
 
 from rag.answer.parts import by_part, parts_of
@@ -204,3 +205,16 @@ def test_a_dropped_g_is_no_subject_the_articles_miss(pipeline) -> None:  # type:
     ans = pipeline.answer("is hunchin over a laptop all day what's givin me these neck knots?")
     _check_faithful(ans, _headings(pipeline))
     assert ans.citations and "hunchin" not in ans.body and "givin" not in ans.body, ans.body
+
+
+@pytest.mark.parametrize("text", [
+    "Is it fine to come off my apixaban for a week so my partner can dig into the knot?",
+    "I can't give up the blood thinners, so is pressing on the shoulder knot ok?",
+])
+def test_a_press_question_asked_with_a_medicine_one_still_says_do_not_press(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer(text)
+    # The medicine part is for a pharmacist; the press part still gets its verdict.
+    assert "pharmacist" in ans.answer, ans.answer
+    assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
+    assert "Do not press" in ans.answer, ans.answer

@@ -254,3 +254,64 @@ def test_a_contraindication_that_is_said_still_forbids_pressing(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     said = pipeline.safety.assess("I'm on clopidogrel, can I press the knot?", []).press_check
     assert said is not None and said.verdict == "do_not_press"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A sudden headache told with its qualifier after the noun.
+    ("Lifting the shopping out of the boot I got a headache, instant and vicious, I had to "
+     "crouch. Heat pack for my neck?", "emergency"),
+    ("my dad's headache came on that suddenly he dropped his mug, then his neck went sore",
+     "emergency"),
+    # A face pulled to one side, told by the direction it goes.
+    ("Mum's neck has been tight all week and tonight her mouth is pulling over to the left "
+     "a little. Which stretch?", "emergency"),
+    ("his smile's slipping down on one side since lunch, he says it's only his neck knot",
+     "emergency"),
+    # A neck that cannot move in two ways at once, with no "at all".
+    ("Since I reached for the top shelf an hour ago I can't turn or tilt my neck. Rub it "
+     "out?", "urgent"),
+    ("she is unable to bend or rotate her neck since the morning, she says no fever",
+     "urgent"),
+])
+def test_signs_told_after_the_noun_or_by_direction_count_by_the_rules_alone(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules_reach(pipeline, text, least)
+
+
+@pytest.mark.parametrize("text", [
+    "my headache suddenly went away after a coffee, can I massage my neck now?",
+    "I can't turn or tilt my head very far without a pull in the knot, which stretch?",
+])
+def test_the_same_words_told_as_ordinary_stay_self_care(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_locked_neck_is_not_cleared_by_a_denied_fever(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    # "No fever" sets a merely stiff neck aside; a neck that cannot move is not one.
+    text = ("Stood up from the car seat an hour ago and my neck set like stone. I honestly "
+            "cannot swivel or nod it now. No fever, no knock. What's the self-fix?")
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["urgent"]
+
+
+@pytest.mark.parametrize("text", [
+    # A swear word between the words of a sign must not hide it.
+    "digging my thumb in the knot and it's like a fucking needle going in, keep at it?",
+    "kneading the knot, feels like a bloody hot knife, should I carry on?",
+])
+def test_a_swear_word_inside_a_sharp_feeling_still_means_stop(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules_verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    # Dictation's mishearings of the topic's words: "message" for massage, "soldier" for
+    # shoulder, read as meant where only that fits.
+    "is it safe to put the message gun on the top of my soldier",
+    "can my wife message the knot under my soldier blade with her elbow",
+])
+def test_dictated_mishearings_of_massage_and_shoulder_get_a_press_verdict(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules_verdict(pipeline, text) == "gently"
+    assert pipeline.safety.assess(text, []).scope == "in_scope"

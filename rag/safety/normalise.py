@@ -505,6 +505,23 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
                r"\1 \2s"),
               (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
                           r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has "),
+              # A swear word used as an intensifier between a sign's words ("like a bloody
+              # blade", "a fucking sharp pain"): read without it. The literal reading keeps it.
+              (re.compile(r"\b(bloody|fucking|fuckin|fricking|frickin|frigging|friggin|freaking|"
+                          r"freakin|effing|flipping|flippin|sodding|bloomin|blooming|goddamn|"
+                          r"goddamned|damn|damned|dang|darn|hecking|motherfucking) (?=[a-z])"), ""),
+              # Dictation's mishearings of the topic's words, where only those fit: "message"
+              # for massage before a massage tool or a knot, "soldier" for shoulder as a
+              # place on the body.
+              (re.compile(r"\bmessag(e|es|ing|ed)\b(?= (gun|guns|ball|balls|tool|tools|stick|"
+                          r"roller|chair|therapist|therapy|cane|device|pillow|(the|my|his|her|"
+                          r"this|that|a|your) (knot|knots|not|nots|neck|shoulders?|traps?|"
+                          r"back)\b))"),
+               r"massag\1"),
+              (re.compile(r"\b((?:top|back|front|side|blade|tip|part|middle) of (?:my|his|her|"
+                          r"the|your|me|ur) |(?:left|right) )soldier(s?)\b(?! (who|in|at|and|of|"
+                          r"came|was|is|said|fought|boy|girl|son))"), r"\1shoulder\2"),
+              (re.compile(r"\bsoldier(?= ?blades?\b)"), "shoulder"),
               # "Knot" spelt as it sounds, where "not" cannot stand ("got a not in my
               # shoulder", "these nots"): after an article or an adjective of a knot.
               (re.compile(r"\b(a|the|my|his|her|these|those|big|little|tight|painful|sore|huge|"

@@ -184,7 +184,16 @@ _MOVES = re.compile(
     r"(?<!only )\b(can|could|able to) (still )?(turn|move|rotate|bend|tilt) (it|(my|his|her|the|"
     r"their) (neck|head))\b(?! (only|just|barely|hardly|a (little|bit|tiny)))|"
     r"\b(click\w*|crack\w*|pop\w*|crunch\w*|grind\w*|creak\w*)\b[^.!?]{0,20}\b(when|whenever|as|"
-    r"if) (i|he|she|you) (turn|move|rotate|tilt|look)")
+    r"if) (i|he|she|you) (turn|move|rotate|tilt|look)|"
+    # Movement limited, not lost: "I can't turn it very far without a pull".
+    r"\b(cannot|can not|could not|unable to) (turn|move|rotate|bend|tilt|twist|look)\b[^.!?]{0,25}"
+    r"\b(very far|that far|as far|all the way|fully|past|more than|properly without|without "
+    r"(pain|it hurting|hurting|a pull|pulling|a twinge|discomfort))\b")
+# A neck that cannot move ("cannot swivel or nod it"): more than a stiff neck, so a denied
+# fever does not set it aside.
+_CANNOT_MOVE = re.compile(
+    r"\b(cannot|can not|could not|unable to|not able to|impossible to|will not|would not)\b"
+    r"[^.!?]{0,15}\b(move|rotate|turn|tilt|bend|flex|twist|budge|swivel|nod)\b")
 
 
 def improving(norm: str) -> bool:
@@ -376,7 +385,9 @@ class SafetyStage:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
                 if hit.cls not in levels and "meningitis" in denied and \
-                        stiffness_only(self.normalise(hit.segment), self.lex):
+                        stiffness_only(self.normalise(hit.segment), self.lex) and not (
+                            hit.cls == "sudden_immobility"
+                            and _CANNOT_MOVE.search(self.normalise(hit.segment))):
                     continue  # "neck a bit stiff after vacuuming, no fever": stiffness alone
                 if hit.cls == "sudden_immobility" and hit.cls not in levels and \
                         _MOVES.search(whole):
@@ -465,8 +476,11 @@ class SafetyStage:
         press = None
         # A warning sign that needs a doctor today carries "do not press" whatever was
         # asked ("which stretch?" after a stroke sign): the answer must say it.
-        if level != "out_of_scope" and (self._is_press(norm, earlier, reading)
-                                        or LEVEL_RANK[level] >= LEVEL_RANK["urgent"]):
+        # A medicine question is declined, but a press question asked with it still gets
+        # its verdict ("I can't stop my warfarin, can I press the knot?": do not press).
+        if (level != "out_of_scope" or scope == "medication") and (
+                self._is_press(norm, earlier, reading)
+                or LEVEL_RANK[level] >= LEVEL_RANK["urgent"]):
             press = press_check(norm, self.lex, flag_levels, everything, force=True)
             if press and reading is not None and self.learned is not None:
                 # Where the rules see only a place made for pressing (the back of the neck,
@@ -480,7 +494,8 @@ class SafetyStage:
                                 and not none_felt_now(norm, self.lex)
                                 and not only_good_pain(norm),
                                 self.lex)
-        if press and press.verdict == "stop" and LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
+        if press and press.verdict == "stop" and level != "out_of_scope" and \
+                LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
         key = "medication" if scope == "medication" else level
