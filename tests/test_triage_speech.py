@@ -9,7 +9,7 @@ import pytest
 from rag.models import LEVEL_RANK
 from rag.safety.normalise import as_spoken
 
-from .triage_helpers import level, rules_reach, rules_verdict
+from .triage_helpers import level, rules_reach, rules_verdict, verdict
 
 
 def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
@@ -315,3 +315,29 @@ def test_dictated_mishearings_of_massage_and_shoulder_get_a_press_verdict(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert rules_verdict(pipeline, text) == "gently"
     assert pipeline.safety.assess(text, []).scope == "in_scope"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # North-east Scots: every day for two months, and it will not shift.
+    ("the knot atween ma shooder blades has been that sair ilka day for twa month an it "
+     "disna shift wi onything", "see_doctor"),
+    # Clinical shorthand: two weeks of headache, a poor response to painkillers.
+    ("Pt is me lol. HA most days x 2/52, poor response to ibuprofen. Knot in L trap.",
+     "see_doctor"),
+    # "Since this am" is new today: weak legs that began this morning are an emergency.
+    ("my legs have been wobbly and weak since this am, can I roll my traps?", "emergency"),
+    # A sign someone tries to make go away is not told as over.
+    ("my son's arm tingles now and then and he flaps it about to make it go away, he's got "
+     "a knot by his shoulder blade", "see_doctor"),
+])
+def test_scots_and_clinical_shorthand_and_a_sign_shaken_off_still_count(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+def test_scots_words_and_laughter_in_capitals_raise_nothing_of_their_own(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "is it awright tae lean intae the knot at the tap o ma shooder wi a lacrosse ba?"
+    assert verdict(pipeline, text) == "gently"
+    # "HA" in capitals is a headache; laughing is not.
+    assert level(pipeline, "HA HA my mate says my knot looks like a golf ball") == "self_care"

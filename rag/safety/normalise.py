@@ -72,6 +72,13 @@ DIALECT = {
     # (Not "dint", an English word: "by dint of".)
     "cain't": "cannot", "caint": "cannot", "cayn't": "cannot", "wadn't": "was not",
     "wudn't": "was not", "idn't": "is not",
+    # North-east Scots (Doric) and more Scots negations.
+    "disna": "does not", "didna": "did not", "isna": "is not", "wisna": "was not",
+    "winna": "will not", "couldna": "could not", "wouldna": "would not", "widna": "would not",
+    "hinna": "have not", "hisna": "has not", "shouldna": "should not", "wis": "was",
+    "ilka": "every", "twa": "two", "atween": "between", "agin": "against", "muckle": "big",
+    "shooder": "shoulder", "shooders": "shoulders", "shouther": "shoulder",
+    "shouthers": "shoulders", "bairn": "child", "bairns": "children", "quine": "girl",
 }
 
 
@@ -334,7 +341,8 @@ class Normaliser:
         text = strip_markup(letter_symbols(strip_marks(unescape(text))))
         if not mostly_latin(text):  # a message all in look-alike capitals ("ΝΕСK")
             text = fold_confusables(text, self.vocabulary)
-        text = unicodedata.normalize("NFKC", text).lower()
+        # "HA" in capitals is a clinician's headache (not "ha ha").
+        text = _HEADACHE_CAPS.sub("headache", unicodedata.normalize("NFKC", text)).lower()
         masked: list[str] = []
         if "*" in text:
             masked = self._masked_readings(text)
@@ -359,6 +367,9 @@ class Normaliser:
         # Words broken, stretched or run together read whole ("ne ck", "neeeck").
         folded = mend(folded, self._joinable, self.vocabulary)
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
+
+
+_HEADACHE_CAPS = re.compile(r"(?<!HA )(?<![A-Za-z])HAs?\b(?! ?HA\b)")
 
 
 # A quote mark that opens or closes words, not an apostrophe inside one ("mum's", "'98").
@@ -505,6 +516,16 @@ _AS_MEANT = [*((re.compile(rf"\s*\b{w}\b"), p) for w, p in (
                r"\1 \2s"),
               (re.compile(r"\b(head|neck|arm|hand|leg|back|chest|face|throat|eye|vision|speech|"
                           r"jaw|shoulder)s (?=(been|gone|got)\b)"), r"\1 has "),
+              # Scots "o" for "of" before a determiner ("the tap o the back", "back o ma heid").
+              (re.compile(r"(?<=[a-z] )o (?=(the|ma|my|his|her|yer|your|a|an|it)\b)"), "of "),
+              # Clinical shorthand: "3/12" is three months, "2/52" two weeks, "4/7" four days,
+              # "this am" this morning.
+              (re.compile(r"\b([1-9]|1[01])/12\b"), r"\1 months"),
+              (re.compile(r"\b([1-9]|[1-4][0-9]|5[01])/52\b"), r"\1 weeks"),
+              (re.compile(r"\b([1-6])/7\b"), r"\1 days"),
+              (re.compile(r"\b([1-9]|1[0-9]|2[0-3])/24\b"), r"\1 hours"),
+              (re.compile(r"\b(this|since|from|at|in the) am\b"), r"\1 morning"),
+              (re.compile(r"\b(this|since|from|at|in the) pm\b"), r"\1 afternoon"),
               # A swear word used as an intensifier between a sign's words ("like a bloody
               # blade", "a fucking sharp pain"): read without it. The literal reading keeps it.
               (re.compile(r"\b(bloody|fucking|fuckin|fricking|frickin|frigging|friggin|freaking|"

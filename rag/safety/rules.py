@@ -643,7 +643,12 @@ _RESOLVED = re.compile(
     r"and (came|come)))(?<!\bgoes away)(?<!\bgo away)"
     # A sign that goes away each time it comes is not over: "goes away when I stop" (but
     # "it go away after I sleep" is often a past told in the present).
-    r"|\b(goes|go) (\w+ )?away\b(?! (to|into|in|at|on|for|when|whenever|if|once|each|every|"
+    # Nor is one someone tries to make go away ("shakes her hand to make it go away", "what
+    # will help it go away?").
+    r"|(?<!make it )(?<!makes it )(?<!made it )(?<!making it )(?<!help it )(?<!helps it )"
+    r"(?<!let it )(?<!get it to )(?<!gets it to )(?<!will )(?<!would )(?<!should )(?<!might )"
+    r"(?<!could )(?<!can )(?<!may )(?<!to make them )(?<!make them )(?<!help them )"
+    r"\b(goes|go) (\w+ )?away\b(?! (to|into|in|at|on|for|when|whenever|if|once|each|every|"
     r"until|till|again|and (came|come|comes)))"
     r"|\b(wore|worn|wearing|passed|eased|easing) off\b"
     rf"|\b(completely|totally|fully|soon|quickly|it|that|which|they|this) (went|passed|faded)"
