@@ -291,3 +291,63 @@ def test_a_sharp_pain_with_its_score_between_means_stop_by_the_rules_alone(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     """The rules read it themselves, not only the learned layer beside them."""
     assert rules_verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    # Tagalog and English mixed: most of the sign is in the words Knotbot cannot read.
+    "Since kagabi may lagnat ako at sobrang sakit ng ulo ko, ang tigas ng leeg ko. Can I "
+    "massage the knot?",
+    # Swahili words beside an English stiff neck.
+    "Yesterday wueza kuwa homa ilipanda sana and now my neck is really stiff, pole pole "
+    "massage ok?",
+])
+def test_a_message_partly_in_another_language_lists_the_emergency_signs(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = pipeline.safety.assess(text, [])
+    assert result.triage.level == "emergency"
+    assert any("cannot read" in reason for reason in result.triage.reasons)
+
+
+def test_the_reply_to_a_mixed_message_says_part_of_it_could_not_be_read(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("the chills started jana usiku, mwili wote unatetemeka and my head is pounding, "
+            "can I foam roll my upper back?")
+    result = pipeline.safety.assess(text, [])
+    assert result.triage.level == "emergency"
+    assert "some words of your message are in a language it cannot read" in \
+        result.triage.message
+
+
+@pytest.mark.parametrize("text", [
+    "Fit like? Ma shooders are aye stiff efter the nicht shift at the fish hoose, ony "
+    "stretches?",
+    "Wah gwaan, mi neck stiff stiff from di bus seat whole day, wha mi fi do fi di knot?",
+    "my traps are proper munted after the gym sesh, any stretches bru?",
+])
+def test_english_in_dialect_or_slang_is_not_taken_for_another_language(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    # A feeling pressing brings on is a reason to stop, even though it passes.
+    "When I lean into the knot with the ball my fingers go numb, then fine after a minute. "
+    "Keep leaning?",
+    "When my husband kneads the knot my left hand tingles for a few seconds then it's gone. "
+    "Should he keep going?",
+    # Something done to the knot in another language's verb, and asked whether to go on.
+    "When I finya the knot I get a sharp twinge. Should I continue?",
+])
+def test_a_feeling_that_pressing_brings_on_means_stop(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "stop"
+
+
+def test_a_spine_place_said_not_to_be_the_one_leaves_pressing_gentle(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("The knot sits in the thick muscle right of centre at the base of my neck, not on "
+            "the knobbly bits. OK to press there with my thumb?")
+    assert verdict(pipeline, text) == "gently"
+    # ... while pressing on them is still never done.
+    assert verdict(pipeline, "OK to press on the knobbly bits at the base of my neck?") \
+        == "do_not_press"

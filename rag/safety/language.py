@@ -188,6 +188,17 @@ def not_english_words(words: list[str]) -> bool:
     return rare >= FOREIGN_SHARE * len(words)
 
 
+UNKNOWN_IN_ENGLISH = 1.5  # zipf: "imekataa" 0, "mandem" 1.47; "muckle" 2.0, "lekker" 1.6
+MIXED_WORDS = 3  # words of another language in an English message: enough to be unsure
+
+
+def unknown_words(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """Words of four letters or more that no English list knows ("kabisa", "bukhar"), in
+    text read as meant (typos mended, dialect read as standard English)."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in known
+            and _zipf(w, "en") < UNKNOWN_IN_ENGLISH]
+
+
 READABLE_SHARE = 0.4  # English, typos and slang included, keeps most of its common words
 _VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿāēīōūǎěǐǒǔạẹịọụ]")
 _RUN = re.compile(r"(.)\1\1")  # "aaaa", "zzz": keys held down, not a word
@@ -228,6 +239,8 @@ def foreign_message(lang: str) -> str:
     where we have it, always followed by the English."""
     data = _messages()
     english = " ".join(str(data["english"]).split())
+    if lang == "mixed":
+        return " ".join(str(data["mixed"]).split())
     entry = data["languages"].get(lang)
     return f"{' '.join(str(entry['message']).split())}\n\n{english}" if entry else english
 

@@ -25,11 +25,15 @@ _NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
 # ... except a place itself said not to be the one: "in the muscle, not on the spine".
 _PLACE_DENIED = re.compile(r"\b(not|never|and not|but not)\s+$")
 _AT_PLACE = re.compile(r"(on|onto|directly on|right on|straight on|over|into|against|at)\b")
+# ... with the word for "on" before the place's own words: "not on the bony bumps".
+_AT_DENIED = re.compile(r"\b(not|never|and not|but not)\s+((directly|right|straight) )?(on|onto|"
+                        r"over|into|against|at|near|touching)\s+$")
 
 
 def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = True) -> bool:
     return any(not (negated(text, m.start(), m.end(), lex) if negatable else
-                    _AT_PLACE.match(m.group(0)) and _PLACE_DENIED.search(text, 0, m.start()))
+                    (_AT_PLACE.match(m.group(0)) and _PLACE_DENIED.search(text, 0, m.start()))
+                    or _AT_DENIED.search(text, 0, m.start()))
                for m in pattern.finditer(text))
 
 
@@ -42,9 +46,25 @@ def _felt_now(text: str, lex: Lexicon, pattern: re.Pattern[str]) -> bool:
     kept = not_the_writers(text, lex)
     return any(kept[m.start():m.end()].strip()
                and not negated(text, m.start(), m.end(), lex)
-               and not told_over(text, m.start(), m.end(), lex)
-               and not in_past(text, m.start(), m.end(), lex)
+               and (_while_pressing(text, m.start())
+                    or not (told_over(text, m.start(), m.end(), lex)
+                            or in_past(text, m.start(), m.end(), lex)))
                for m in pattern.finditer(text))
+
+
+# A feeling told as what pressing brings on ("when I lean on the ball my fingers tingle",
+# "while pressing my arm goes numb"): a reason to stop even though it passes afterwards.
+_WHILE_PRESSING = re.compile(
+    r"\b(when|while|whilst|whenever|as soon as|each time|every time|if|during)\b[^.!?\n]{0,40}?"
+    r"\b(press\w*|push\w*|lean\w*|rub\w*|dig\w*|knead\w*|massag\w*|roll\w*|squeez\w*|"
+    r"work\w* (on|at|into) (it|the knot)|(the |a |my )?(ball|gun|cane|roller|thumbs?))\b")
+
+
+def _while_pressing(text: str, at: int) -> bool:
+    """Is the feeling at ``at`` told in a sentence that ties it to pressing?"""
+    start = max(text.rfind(ch, 0, at) for ch in ".!?\n") + 1
+    ends = [i for i in (text.find(ch, at) for ch in ".!?\n") if i >= 0]
+    return bool(_WHILE_PRESSING.search(text[start:min(ends, default=len(text))]))
 
 
 # The words of a "stop" feeling, bare: enough to tell whether a message denies them.
@@ -83,6 +103,20 @@ def only_denied(text: str, lex: Lexicon, pattern: re.Pattern[str] = STOP_WORDS) 
     head, which cannot read a negation, must not take them as said."""
     found = list(pattern.finditer(text))
     return bool(found) and all(negated(text, m.start(), m.end(), lex) for m in found)
+
+
+def places_denied(text: str, lex: Lexicon) -> bool:
+    """The rules read a place not to press (the spine's bones, the front or sides of the
+    neck) and every one is said not to be the one ("in the muscle, not on the knobbly
+    bits"): the learned head, which cannot read that, must not take the place as said."""
+    found = False
+    for key in _NEVER_NEGATED:
+        pattern = lex.do_not_press[key][1]
+        if pattern.search(text):
+            found = True
+            if _hits(text, lex, pattern, negatable=False):
+                return False
+    return found
 
 
 def none_felt_now(text: str, lex: Lexicon) -> bool:

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
 from rag.safety.language import (
     MIN_WORDS,
+    MIXED_WORDS,
     SURE_WORDS,
     foreign_message,
     language_name,
     language_of,
+    unknown_words,
     unreadable,
 )
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
@@ -35,6 +37,7 @@ from rag.safety.press import (
     none_felt_now,
     only_denied,
     only_good_pain,
+    places_denied,
     press_check,
     tighten,
 )
@@ -49,6 +52,7 @@ from rag.safety.rules import (
     limb_woke,
     match_classes,
     not_the_writers,
+    present_concepts,
     stiffness_only,
 )
 from rag.safety.scope import HAND_PARTS, Scope, message_parts, scope_of, without_tools
@@ -88,6 +92,10 @@ SAFE_PLACE = re.compile(
     r"of (my|the|his|her|your) shoulders?|rhomboids?|levator|scaps?)\b")
 
 
+# Concepts that tell only of time or course ("since last night", "no better"): beside words
+# of another language, not enough to list the emergency signs.
+_WEAK = frozenset({"ongoing", "long_duration", "gone_now", "today", "no_better"})
+MIXED_SHARE = 0.3  # of a message's words unknown to English: a part of it Knotbot cannot read
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
 MODIFIERS = frozenset({"gone_now", "ongoing", "sudden_onset", "severe_worst", "stiff_any",
                        "head_pain", "headache", "vomiting", "nausea", "rash"})
@@ -406,20 +414,41 @@ class SafetyStage:
                     reasons.append(f"this sounds like a warning sign ({hit.cls.replace('_', ' ')})")
         return reading
 
-    @staticmethod
-    def _foreign(texts: list[str], levels: dict[str, str], reasons: list[str]) -> str | None:
+    def _foreign(self, texts: list[str], levels: dict[str, str], reasons: list[str]
+                 ) -> str | None:
         """A message in a language Knotbot cannot read may describe an emergency: it gets
-        the emergency signs in its language, never a refusal. Returns that language."""
+        the emergency signs in its language, never a refusal. So does an English message
+        with words of another language beside a sign's words ("homa kali since last
+        night ... the head is banging"): the words it cannot read may be the sign. Returns
+        the language ("mixed" for the second)."""
         last = None
         for text in texts:
             lang = language_of(text)
+            if lang == "en" and self._mixed(text):
+                lang = "mixed"
             if lang != "en":
                 last = lang
                 levels[f"language:{lang}"] = "emergency"
-        if last:
+        if last == "mixed":
+            reasons.append("partly written in a language Knotbot cannot read, beside words "
+                           "of a warning sign: the emergency signs are listed in case one applies")
+        elif last:
             reasons.append(f"written in {language_name(last)}, which Knotbot cannot read: "
                            "the emergency signs are listed in case one applies")
         return last
+
+    def _mixed(self, text: str) -> bool:
+        """Words of another language (`unknown_words`, at least `MIXED_WORDS`) in an
+        English message that also has a sign's words, or a qualifier of one, in English;
+        or that make up `MIXED_SHARE` of its words ("kal raat se bukhar hai aur gardan
+        akad gayi hai ... can I massage the knot?")."""
+        mended = self.normalise.readings(text)[1]
+        unknown = unknown_words(mended, self.known)
+        if len(unknown) < MIXED_WORDS:
+            return False
+        if len(unknown) >= MIXED_SHARE * sum(len(w) > 1 for w in re.findall(r"[a-z]+", mended)):
+            return True
+        return bool(present_concepts(self.normalise(text), self.lex).current - _WEAK)
 
     def _is_press(self, norm: str, earlier: list[str], reading: Reading | None) -> bool:
         """A press question, or a follow-up to one ("and if my fingers go numb?")."""
@@ -489,7 +518,8 @@ class SafetyStage:
                 head = self.learned.head
                 press = tighten(press, reading.press_do_not >= head.do_not_threshold
                                 and not SAFE_PLACE.search(norm)
-                                and not only_denied(norm, self.lex, PLACE_WORDS),
+                                and not only_denied(norm, self.lex, PLACE_WORDS)
+                                and not places_denied(norm, self.lex),
                                 reading.press_stop >= head.stop_threshold
                                 and not none_felt_now(norm, self.lex)
                                 and not only_good_pain(norm),
