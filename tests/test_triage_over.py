@@ -173,3 +173,19 @@ def test_an_emoji_ends_a_watched_clause_and_a_busy_head_is_a_figure(pipeline, te
 def test_a_sign_beside_an_emoji_or_a_bursting_head_of_pain_still_counts(pipeline, text: str
                                                                        ) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # A contact sport played as a habit, with no knock told.
+    "My daughter does judo three nights a week and her neck often feels tight after, which "
+    "stretches?",
+    # A clinician's list of denials with a slash.
+    "Pt: me. No fever, no neuro signs, no bowel/bladder problems. Tight levator after night "
+    "shifts. Stretches?",
+    # An injury at an age told in words, long healed.
+    "Dislocated my shoulder playing hockey when I was twenty-two, healed fine. Now a knot in "
+    "my trap, can I use a ball on it?",
+])
+def test_old_or_habitual_or_denied_things_raise_nothing(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"

@@ -351,6 +351,8 @@ class Normaliser:
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
+        # A slash between words is "or": "no bowel/bladder problems" denies both.
+        text = re.sub(r"(?<=[a-z])/(?=[a-z])", " or ", text)
         text = expand_contractions(_IS.sub(r"\1 is", as_spoken(text)))
         # Quote marks around words split no phrase: her hand went 'all funny'.
         text = _QUOTES.sub(" ", text)

@@ -517,7 +517,9 @@ _LONG_AGO = re.compile(
     r"(ago|back|before|earlier)|decades ago|"
     r"(the )?(summer|winter|spring|autumn|season|year) before last|"
     r"in (19|20)\d\d|in '\d\d|as a (kid|child|teen|teenager|boy|girl|student)|"
-    r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+))\b")
+    r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+|(ten|eleven|"
+    r"twelve|\w+teen|(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)( (one|two|three|"
+    r"four|five|six|seven|eight|nine))?|six|seven|eight|nine|five)))\b")
 _HEALED = re.compile(
     r"\b((long|fully|all|completely|totally) )?(healed|mended|recovered)\b|\b(been|was|were|"
     r"has been|have been) (fine|ok|okay|grand|good|right|sound) (ever since|since|for (ages|"
@@ -632,7 +634,8 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
 # drooped for a minute and "is fine now" is still a stroke sign).
 _OVER = r"(gone|cleared|cleared up|settled|settled down|eased off|vanished|disappeared|resolved)"
 _CLOSE = (r"(?=\s*($|[,.;!?)]|(now|since|after|overnight|with|within|by|before|again|and|but|"
-          r"when|once|so|though|tho|thankfully|luckily|in (a|an|about|under|less|no|a few|\d+|"
+          r"when|once|so|though|tho|thankfully|luckily|long ago|ages ago|years ago|months ago|"
+          r"weeks ago|a long time ago|in (a|an|about|under|less|no|a few|\d+|"
           r"seconds|minutes|moments))\b))")  # whole words: "gone sort of numb" is not "gone so"
 _RESOLVED = re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
@@ -690,9 +693,13 @@ _FULL_END = re.compile(r"[.!?\n]")
 _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
                     r"coming )(?<!not been )(?<!never been )back(?! to (normal|fine|ok|okay|"
                     r"myself|himself|herself|themselves|"
-                    r"usual))|again|returns?|returned|returning|recurr\w*|on and off|keeps? "
-                    r"(happening|coming)|worse|worsening|still|every time|each time|whenever|"
-                    r"ever since|since then)\b")
+                    r"usual))(?! (in|during|around) (january|february|march|april|may|june|july|"
+                    r"august|september|october|november|december|spring|summer|autumn|fall|"
+                    r"winter|(19|20)\d\d|the (spring|summer|autumn|fall|winter|day|nineties|"
+                    r"eighties|seventies))\b)|(?<!never )(?<!not )"
+                    r"(came|come|comes|coming) back|again|returns?|returned|returning|recurr\w*|"
+                    r"on and off|keeps? (happening|coming)|worse|worsening|still|every time|"
+                    r"each time|whenever|ever since|since then)\b")
 # An injury is never talked away as over ("fell on friday but i'm totally fine"): only a
 # clear past time lets it go (in_past).
 _NEVER_OVER = frozenset({"trauma", "heart_named"})
