@@ -189,3 +189,31 @@ def test_a_sign_beside_an_emoji_or_a_bursting_head_of_pain_still_counts(pipeline
 def test_old_or_habitual_or_denied_things_raise_nothing(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A slash after a denied item is not denied with it.
+    ("no headache, numb left arm/hand since this morning", "urgent"),
+    ("no trauma, loss of bladder/bowel control", "emergency"),
+    ("pt c/o sudden severe h/a, no trauma, stiff neck w/photophobia", "emergency"),
+    # Other trouble named after a lost bowel is not a denial of it.
+    ("cannot control my bowels, issues with balance too", "emergency"),
+    # "When I was" a distance or a time into something is not an age.
+    ("when I was twenty minutes into my ride a car hit me from behind, my neck hurts",
+     "emergency"),
+    # A contact sport last night, and how the head feels now.
+    ("was at boxing last night and my head feels weird and my neck feels sore", "emergency"),
+])
+def test_signs_beside_denials_times_and_sports_still_count(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+def test_a_sign_read_in_english_keeps_its_message_beside_words_of_another_language(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("my dad's face is drooping on one side and his speech is slurred, mzee anaumwa "
+            "sana kabisa haraka")
+    triage = pipeline.safety.assess(text, []).triage
+    assert triage.level == "emergency"
+    assert triage.message.startswith(pipeline.safety.lex.messages["emergency"])
+    assert "some words of your message are in a language it cannot read" in triage.message

@@ -351,8 +351,11 @@ class Normaliser:
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = text.translate(_FOLD)
         text = re.sub(r"[\x00-\x1f<>{}\[\]|*_#`~^=\\]+", " ", text)
-        # A slash between words is "or": "no bowel/bladder problems" denies both.
-        text = re.sub(r"(?<=[a-z])/(?=[a-z])", " or ", text)
+        # Clinical shorthand with a slash ("w/ fever", "w/o", "h/a"), then a pair denied
+        # together: "no bowel/bladder problems" denies both (only right after the denial:
+        # "no headache, numb arm/hand" still tells of the hand).
+        text = _SLASH_WORDS.sub(lambda m: _SLASHED[m.group(0)], text)
+        text = _DENIED_PAIR.sub(r"\1 \2 or \3", text)
         text = expand_contractions(_IS.sub(r"\1 is", as_spoken(text)))
         # Quote marks around words split no phrase: her hand went 'all funny'.
         text = _QUOTES.sub(" ", text)
@@ -371,6 +374,10 @@ class Normaliser:
         return plain, _as_meant(re.sub(r"[a-z']+", lambda m: self.correct(m.group(0)), folded))
 
 
+_SLASHED = {"w/o": "without ", "w/": "with ", "h/a": "headache"}
+_SLASH_WORDS = re.compile(r"(?<![a-z/])(w/o\b|h/a\b|w/)(?![a-z]*/)")
+_DENIED_PAIR = re.compile(r"\b(no|not|any|without|denies|denied|deny|nor|never) ([a-z]+)/([a-z]+)"
+                          r"\b")
 _HEADACHE_CAPS = re.compile(r"(?<!HA )(?<![A-Za-z])HAs?\b(?! ?HA\b)")
 
 

@@ -517,9 +517,11 @@ _LONG_AGO = re.compile(
     r"(ago|back|before|earlier)|decades ago|"
     r"(the )?(summer|winter|spring|autumn|season|year) before last|"
     r"in (19|20)\d\d|in '\d\d|as a (kid|child|teen|teenager|boy|girl|student)|"
-    r"when i was (young|little|younger|a kid|a child|a teenager|at school|\d+|(ten|eleven|"
+    r"when i was (young|little|younger|a kid|a child|a teenager|at school|(\d+|ten|eleven|"
     r"twelve|\w+teen|(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)( (one|two|three|"
-    r"four|five|six|seven|eight|nine))?|six|seven|eight|nine|five)))\b")
+    r"four|five|six|seven|eight|nine))?|six|seven|eight|nine|five)\b(?! (minutes?|mins?|hours?|"
+    r"hrs?|seconds?|secs?|days?|weeks?|months?|miles?|feet|foot|metres?|meters?|yards?|steps?|"
+    r"kms?|blocks?|rungs?|stairs|percent)\b)))\b")
 _HEALED = re.compile(
     r"\b((long|fully|all|completely|totally) )?(healed|mended|recovered)\b|\b(been|was|were|"
     r"has been|have been) (fine|ok|okay|grand|good|right|sound) (ever since|since|for (ages|"

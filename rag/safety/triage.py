@@ -533,7 +533,12 @@ class SafetyStage:
         if level == "out_of_scope" and (part := self.lex.scope_other_body.search(norm)):
             # Say which part by name: "the articles don't cover knots in the calf".
             message = f"{message} The articles don't cover knots in the {part.group(0)}."
-        if foreign:
+        read = max((lv for k, lv in levels.items() if not k.startswith("language:")),
+                   key=LEVEL_RANK.__getitem__, default="self_care")
+        if foreign == "mixed" and LEVEL_RANK[read] >= LEVEL_RANK["urgent"]:
+            # A sign read in the English words keeps its own, direct message first.
+            message = f"{self.lex.messages[read]}\n\n{foreign_message(foreign)}"
+        elif foreign:
             message = foreign_message(foreign)
         return SafetyResult(Triage(level=level, reasons=reasons, message=message),  # type: ignore[arg-type]
                             press, sorted(levels), scope)
