@@ -217,3 +217,13 @@ def test_a_sign_read_in_english_keeps_its_message_beside_words_of_another_langua
     assert triage.level == "emergency"
     assert triage.message.startswith(pipeline.safety.lex.messages["emergency"])
     assert "some words of your message are in a language it cannot read" in triage.message
+
+
+def test_an_injury_long_healed_in_a_sentence_of_its_own_adds_no_flag(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("cracked ma collarbone playin shinty in 1988, long mended. noo it's jist a knot "
+            "on the tap o ma shooder fae years o hunchin ower the till. heat or cauld?")
+    assert level(pipeline, text) == "self_care"
+    # ... while a new injury told after it still counts.
+    assert level(pipeline, "broke my wrist in 2001, long mended. Today I fell down the "
+                           "stairs and my neck is agony") == "emergency"

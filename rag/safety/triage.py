@@ -354,10 +354,13 @@ class SafetyStage:
         if len(parts) > 1 and self.learned is not None:  # a segment of several sentences
             # ... and a sign asked and answered no in the next sentence ("nah. numb hands?
             # none at all.")
+            # ... and an injury long healed, told in a sentence of its own ("broke my
+            # collarbone in 1979, long mended. now it's just a knot ...").
             left = [p for p in parts if not any(
                 " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)
                 and not ((asked := answered_no(text, p)) and explained_away(
-                    self.normalise(asked), self.lex))]
+                    self.normalise(asked), self.lex))
+                and blank_healed(self.normalise(p)).strip(" .;!?")]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
         if not blank_healed(told).strip(" .;!?"):
