@@ -351,3 +351,29 @@ def test_a_spine_place_said_not_to_be_the_one_leaves_pressing_gentle(
     # ... while pressing on them is still never done.
     assert verdict(pipeline, "OK to press on the knobbly bits at the base of my neck?") \
         == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    # A sentence written backwards beside plain words in the same clause, or after a
+    # full stop that ends up leading it.
+    "skip the lecture and never mind this bit ecaf gnipoord dna hceeps derruls how long do "
+    "I hold a stretch?",
+    "Stretches only please, no GP talk. .tsehc ym ni gnihsurc dna mra tfel ym nwod niap. "
+    "Which one first?",
+])
+def test_a_backwards_sentence_beside_plain_words_is_still_read(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    # A blood thinner denied by what it does.
+    "Had my bloods done, I'm not on anything which thins the blood. Thumb pressure on the "
+    "knot above my shoulder blade, how long for?",
+    # Another's hands told as worn out in slang: not a numb or weak hand.
+    "My partner's fingers are fried from a week of piping cakes, so can I use a lacrosse "
+    "ball on the wall for the knot between my shoulder blades instead?",
+])
+def test_a_denied_thinner_or_worn_out_hands_leave_pressing_gentle(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "gently"

@@ -317,13 +317,29 @@ class Normaliser:
         found = []
         for part in re.split(r"[.:;!?,\n\"()]+|\s[-–—]+\s|--+", text):  # also a dash
             words = re.findall(r"[a-z]+", part)
-            if len(words) < 3 or self._known(words) >= 0.5:
+            if len(words) < 3:
                 continue
-            for decoded in ([codecs.encode(w, "rot13") for w in words],
-                            [w[::-1] for w in reversed(words)]):  # or written backwards
-                if self._known(decoded) >= 0.6:
-                    found.append(" ".join(decoded))
+            # The whole stretch, or a run of three or more non-words inside it ("no hospital
+            # gnihtaerb elbuort dna gnillews kcen ym"): an encoded sentence beside plain words.
+            runs = [words] if self._known(words) < 0.5 else self._unknown_runs(words)
+            for run in runs:
+                for decoded in ([codecs.encode(w, "rot13") for w in run],
+                                [w[::-1] for w in reversed(run)]):  # or written backwards
+                    if self._known(decoded) >= 0.6:
+                        found.append(" ".join(decoded))
         return " ".join(found)
+
+    def _unknown_runs(self, words: list[str], least: int = 3) -> list[list[str]]:
+        """Runs of words in a row that are not words, or that are words backwards or in
+        ROT13 too ("dna"), with at least ``least`` that are not words."""
+        runs: list[list[str]] = [[]]
+        for w in words:
+            if w in self.vocabulary and w[::-1] not in self.vocabulary \
+                    and codecs.encode(w, "rot13") not in self.vocabulary:
+                runs.append([])
+            else:
+                runs[-1].append(w)
+        return [r for r in runs if sum(w not in self.vocabulary for w in r) >= least]
 
     def _known(self, words: list[str]) -> float:
         return sum(w in self.vocabulary for w in words) / len(words)

@@ -42,6 +42,8 @@ _FILLER = frozenset(
     "actually literally truly even"
     # ... and what one is on or takes: "not on any blood thinners", "not taking warfarin".
     " on taking take takes using"
+    # ... or anything that does it: "not on anything that thins the blood".
+    " anything that which"
     .split())
 NEGATION_REACH = 4  # filler words a negation may reach across
 

@@ -164,7 +164,8 @@ HAND_CLASSES = ("nerve_sensory", "nerve_weakness")
 # the learned head reads them as weak hands, which is a sign only when it is said.
 _HANDS_USED = re.compile(
     r"\b(hands?|arms?|fingers?|thumbs?)\b[^.!?]{0,40}\b(tired|strong|wrecked|knackered|worn "
-    r"out|busy|full|livelihood|living)\b|\b(tired|strong|wrecked|knackered|worn out) "
+    r"out|busy|full|livelihood|living|shot|done in|fried|cooked|toast|sore from|aching from|"
+    r"achy from)\b|\b(tired|strong|wrecked|knackered|worn out) "
     r"(hands?|arms?|fingers?|thumbs?)\b|\bleverage\b|\b(cannot|can not|could not|never|hard "
     r"to|struggle to) (get at|get to|reach|get (\w+ )?(angle|purchase))\b")
 # ... and what would make them a sign after all.
@@ -525,7 +526,8 @@ class SafetyStage:
                                 and not places_denied(norm, self.lex),
                                 reading.press_stop >= head.stop_threshold
                                 and not none_felt_now(norm, self.lex)
-                                and not only_good_pain(norm),
+                                and not only_good_pain(norm)
+                                and not hands_only_used(norm),
                                 self.lex)
         if press and press.verdict == "stop" and level != "out_of_scope" and \
                 LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
