@@ -377,3 +377,11 @@ def test_a_backwards_sentence_beside_plain_words_is_still_read(
 def test_a_denied_thinner_or_worn_out_hands_leave_pressing_gentle(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, text) == "gently"
+
+
+def test_a_limb_that_lay_on_something_is_not_a_feeling_pressing_brought_on(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("my fingers tingled when I leaned my elbow on the desk all through the exam, gone "
+            "the minute I moved it. Just the knot now, can I massage it?")
+    assert verdict(pipeline, text) != "stop"
+    assert level(pipeline, text) == "self_care"

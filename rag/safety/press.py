@@ -56,8 +56,10 @@ def _felt_now(text: str, lex: Lexicon, pattern: re.Pattern[str]) -> bool:
 # "while pressing my arm goes numb"): a reason to stop even though it passes afterwards.
 _WHILE_PRESSING = re.compile(
     r"\b(when|while|whilst|whenever|as soon as|each time|every time|if|during)\b[^.!?\n]{0,40}?"
-    r"\b(press\w*|push\w*|lean\w*|rub\w*|dig\w*|knead\w*|massag\w*|roll\w*|squeez\w*|"
-    r"work\w* (on|at|into) (it|the knot)|(the |a |my )?(ball|gun|cane|roller|thumbs?))\b")
+    r"\b(press\w*|knead\w*|massag\w*|work\w* (on|at|into) (it|the knot)|(the |a |my )?(ball|"
+    # Leaning, rubbing, rolling: on the knot or with a tool, not an elbow on a window.
+    r"gun|cane|roller)|(push\w*|lean\w*|rub\w*|dig\w*|roll\w*|squeez\w*)\b[^.!?\n]{0,25}?"
+    r"\b(knot|spot|muscle|traps?|neck|shoulders?|ball|gun|cane|roller|it|them|there))\b")
 
 
 def _while_pressing(text: str, at: int) -> bool:
