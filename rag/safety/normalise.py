@@ -241,6 +241,7 @@ class Normaliser:
                          sorted(set(self.keywords) | forms_of(self._stems - flag_stems)))
         self._fixes: dict[str, str] = {}
         self._joinable = frozenset().union(*self._targets)
+        self._remembered = lru_cache(maxsize=1024)(self._readings)
 
     def _fits(self, word: str) -> list[str]:
         """The words a starred word can be, each star one letter: warning-sign words
@@ -351,7 +352,11 @@ class Normaliser:
 
     def readings(self, text: str) -> tuple[str, str]:
         """(as written, as meant): the literal text lower-cased and tidied, and the same
-        with disguises undone and typos mended."""
+        with disguises undone and typos mended. The triage reads a message several times
+        (rules, learned layer, language check): it is worked out once."""
+        return self._remembered(text)
+
+    def _readings(self, text: str) -> tuple[str, str]:
         hidden = hidden_words(text)
         # Markup, pictographs and piled-up accents split no word ("<b>stiff</b> 🙂 neck").
         text = strip_markup(letter_symbols(strip_marks(unescape(text))))
