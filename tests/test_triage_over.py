@@ -227,3 +227,25 @@ def test_an_injury_long_healed_in_a_sentence_of_its_own_adds_no_flag(
     # ... while a new injury told after it still counts.
     assert level(pipeline, "broke my wrist in 2001, long mended. Today I fell down the "
                            "stairs and my neck is agony") == "emergency"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # "That" as "so", or after "no", does not carry a denial to the sign.
+    ("my hand has never been that numb", "urgent"),
+    ("I have never had that bad a headache", "emergency"),
+    ("no that tingling in my arm is still there", "urgent"),
+    # Pain that travels down the arm is a sign, whatever slang is said of the arms.
+    ("my arm is aching from my neck all the way down to my fingers since yesterday", "urgent"),
+])
+def test_that_and_slang_for_tired_arms_hide_no_sign(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "when I press the knot near my arm a pain shot down to my fingers",
+    "my arms are toast, when I press on the knot a jolt goes down to my hand",
+])
+def test_pain_pressing_sends_down_the_arm_means_stop(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "stop"

@@ -322,11 +322,15 @@ class Normaliser:
                 continue
             # The whole stretch, or a run of three or more non-words inside it ("no hospital
             # gnihtaerb elbuort dna gnillews kcen ym"): an encoded sentence beside plain words.
-            runs = [words] if self._known(words) < 0.5 else self._unknown_runs(words)
-            for run in runs:
+            whole = self._known(words) < 0.5
+            for run in [words] if whole else self._unknown_runs(words):
                 for decoded in ([codecs.encode(w, "rot13") for w in run],
                                 [w[::-1] for w in reversed(run)]):  # or written backwards
-                    if self._known(decoded) >= 0.6:
+                    # A run inside plain words must decode to real, longer words ("neck",
+                    # "swelling"), not short ones any typo'd word reversed may make ("ken").
+                    long = [w for w in decoded if len(w) >= 4]
+                    if self._known(decoded) >= 0.6 and (whole or (
+                            len(long) >= 2 and self._known(long) >= 0.5)):
                         found.append(" ".join(decoded))
         return " ".join(found)
 

@@ -62,6 +62,11 @@ _WHILE_PRESSING = re.compile(
     r"\b(knot|spot|muscle|traps?|neck|shoulders?|ball|gun|cane|roller|it|them|there))\b")
 
 
+def while_pressing(text: str) -> bool:
+    """Does the text tie anything to pressing ("when I press the knot ...")?"""
+    return bool(_WHILE_PRESSING.search(text))
+
+
 def _while_pressing(text: str, at: int) -> bool:
     """Is the feeling at ``at`` told in a sentence that ties it to pressing?"""
     start = max(text.rfind(ch, 0, at) for ch in ".!?\n") + 1

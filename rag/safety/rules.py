@@ -42,8 +42,9 @@ _FILLER = frozenset(
     "actually literally truly even"
     # ... and what one is on or takes: "not on any blood thinners", "not taking warfarin".
     " on taking take takes using"
-    # ... or anything that does it: "not on anything that thins the blood".
-    " anything that which"
+    # ... or anything that does it: "not on anything that thins the blood" ("that" and
+    # "which" only after "anything": `_negation_gap`).
+    " anything"
     .split())
 NEGATION_REACH = 4  # filler words a negation may reach across
 
@@ -118,6 +119,14 @@ _ANSWERED_NO = re.compile(r"( [\w']+){0,3}\s*\?+\s*" + _NO_ANSWER + _ENDS)
 ANSWERED_NO = re.compile(r"\s*" + _NO_ANSWER + _ENDS)
 
 
+def _negation_gap(words: list[str]) -> list[str]:
+    """The words between a negation and a sign, with "that" or "which" right after
+    "anything" dropped ("not on anything that thins the blood"); elsewhere they stay and
+    stop the negation ("never been that numb", "no, that tingling is still there")."""
+    return [w for i, w in enumerate(words)
+            if not (w in ("that", "which") and i and words[i - 1] == "anything")]
+
+
 def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     """Is the mention at text[start:end] directly governed by a negation?
 
@@ -134,7 +143,7 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     if not cues:
         return _list_head_negated(text, start, end, lex)
     cue = cues[-1]
-    between = clause[cue.end() :].split()
+    between = _negation_gap(clause[cue.end() :].split())
     in_a_list = ("or" in between or "nor" in between) and len(between) <= 2 * NEGATION_REACH
     if not in_a_list and (len(between) > NEGATION_REACH or any(w not in _FILLER for w in between)):
         return False

@@ -40,6 +40,7 @@ from rag.safety.press import (
     places_denied,
     press_check,
     tighten,
+    while_pressing,
 )
 from rag.safety.rules import (
     ANSWERED_NO,
@@ -164,15 +165,21 @@ HAND_CLASSES = ("nerve_sensory", "nerve_weakness")
 # the learned head reads them as weak hands, which is a sign only when it is said.
 _HANDS_USED = re.compile(
     r"\b(hands?|arms?|fingers?|thumbs?)\b[^.!?]{0,40}\b(tired|strong|wrecked|knackered|worn "
-    r"out|busy|full|livelihood|living|shot|done in|fried|cooked|toast|sore from|aching from|"
-    r"achy from)\b|\b(tired|strong|wrecked|knackered|worn out) "
+    r"out|busy|full|livelihood|living)\b|"
+    # ... or worn out in slang, said of the hands themselves: "my wife's hands are shot".
+    r"\b(hands?|arms?|fingers?|thumbs?) (are|is|feel|feels)( all| just| completely| totally)? "
+    r"(shot|fried|cooked|toast|done in)\b(?! (down|through|into|up|across|to|along|out)\b)|"
+    r"\b(tired|strong|wrecked|knackered|worn out) "
     r"(hands?|arms?|fingers?|thumbs?)\b|\bleverage\b|\b(cannot|can not|could not|never|hard "
     r"to|struggle to) (get at|get to|reach|get (\w+ )?(angle|purchase))\b")
 # ... and what would make them a sign after all.
 _HAND_SIGN = re.compile(
     r"\b(weak\w*|numb\w*|tingl\w*|pins|needles|grip\w*|drop\w*|clums\w*|useless|dead|heavy|"
     r"floppy|limp|paraly\w*|strength|shak\w*|trembl\w*|fizz\w*|electric\w*|shock\w*|buzz\w*|"
-    r"asleep|give way|gave way|gives way|(cannot|can not|could not) (lift|hold|raise|move|feel)"
+    r"asleep|give way|gave way|gives way|(cannot|can not|could not) (lift|hold|raise|move|feel)|"
+    # ... or pain that travels: "a pain shot down to my fingers", "a jolt goes down my arm".
+    r"shoot\w*|shot (down|through|into|up|across|to|along)|jolt\w*|radiat\w*|pains? (down|into|"
+    r"through)|(down|into) (to )?(my |his |her )?(arms?|hands?|fingers?|thumbs?)"
     r")\b")
 
 
@@ -527,7 +534,8 @@ class SafetyStage:
                                 reading.press_stop >= head.stop_threshold
                                 and not none_felt_now(norm, self.lex)
                                 and not only_good_pain(norm)
-                                and not hands_only_used(norm),
+                                and not (hands_only_used(norm)
+                                         and not while_pressing(norm)),
                                 self.lex)
         if press and press.verdict == "stop" and level != "out_of_scope" and \
                 LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
