@@ -451,8 +451,9 @@ class SafetyStage:
     def _mixed(self, text: str) -> bool:
         """Words of another language (`unknown_words`, at least `MIXED_WORDS`) in an
         English message that also has a sign's words, or a qualifier of one, in English;
-        or that make up `MIXED_SHARE` of its words ("kal raat se bukhar hai aur gardan
-        akad gayi hai ... can I massage the knot?")."""
+        or that make up `MIXED_SHARE` of its words ("my shingo yangu inauma kila siku
+        tangu wiki iliyopita, can I massage the knot?"). Words the typo mender turns into
+        English ones ("gardan" into garden) are not counted."""
         mended = self.normalise.readings(text)[1]
         unknown = unknown_words(mended, self.known)
         if len(unknown) < MIXED_WORDS:
