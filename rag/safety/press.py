@@ -6,7 +6,7 @@ import re
 
 from rag.models import LEVEL_RANK, PressCheck
 from rag.safety.lexicon import Lexicon
-from rag.safety.rules import in_past, negated, not_the_writers, told_over
+from rag.safety.rules import in_past, negated, not_the_writers, sentence_at, told_over
 
 _NO_MASSAGE_FLAGS = {"inflammation", "serious_illness"}
 _STOP_FLAGS = {"nerve_sensory", "nerve_weakness", "nerve"}  # "nerve": the semantic layer's name
@@ -69,9 +69,7 @@ def while_pressing(text: str) -> bool:
 
 def _while_pressing(text: str, at: int) -> bool:
     """Is the feeling at ``at`` told in a sentence that ties it to pressing?"""
-    start = max(text.rfind(ch, 0, at) for ch in ".!?\n") + 1
-    ends = [i for i in (text.find(ch, at) for ch in ".!?\n") if i >= 0]
-    return bool(_WHILE_PRESSING.search(text[start:min(ends, default=len(text))]))
+    return while_pressing(sentence_at(text, at))
 
 
 # The words of a "stop" feeling, bare: enough to tell whether a message denies them.

@@ -73,6 +73,11 @@ def _around(text: str, start: int, end: int, breaks: re.Pattern[str]) -> str:
     return text[left : right.start() if right else len(text)]
 
 
+def sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` that holds position ``at``."""
+    return _around(text, at, at, _FULL_END)
+
+
 # Words that make a list item said, not denied ("no fever, just a stiff neck or ...").
 _AFFIRMING = re.compile(r"\b(just|only|still|but|really|very|quite|so|bad|badly|a|an|some|got|"
                         r"have|has|had|am|is|are|was|were|now|also|plus|and|then|yes)\b")

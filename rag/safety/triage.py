@@ -364,11 +364,11 @@ class SafetyStage:
             # none at all.")
             # ... and an injury long healed, told in a sentence of its own ("broke my
             # collarbone in 1979, long mended. now it's just a knot ...").
-            left = [p for p in parts if not any(
-                " ".join(self.normalise(p).split()).strip(" .;!?") in b for b in background)
+            left = [p for p, read in ((p, self.normalise(p)) for p in parts) if not any(
+                " ".join(read.split()).strip(" .;!?") in b for b in background)
                 and not ((asked := answered_no(text, p)) and explained_away(
                     self.normalise(asked), self.lex))
-                and blank_healed(self.normalise(p)).strip(" .;!?")]
+                and blank_healed(read).strip(" .;!?")]
             if len(left) < len(parts):
                 return bool(left) and bool(self.learned.read(" ".join(left)).flags)
         if not blank_healed(told).strip(" .;!?"):
@@ -492,6 +492,8 @@ class SafetyStage:
                         levels[f"semantic:{sem.cls}"] = sem.level
                         reasons.append(f"close to a warning sign: \"{sem.example}\"")
         reading = self._learned_flags(user_texts, levels, reasons)
+        # The level read in the words themselves, before any language's emergency signs.
+        read = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
         foreign = self._foreign(user_texts, levels, reasons)
         level = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
         scope: Scope = "in_scope"
@@ -547,8 +549,6 @@ class SafetyStage:
         if level == "out_of_scope" and (part := self.lex.scope_other_body.search(norm)):
             # Say which part by name: "the articles don't cover knots in the calf".
             message = f"{message} The articles don't cover knots in the {part.group(0)}."
-        read = max((lv for k, lv in levels.items() if not k.startswith("language:")),
-                   key=LEVEL_RANK.__getitem__, default="self_care")
         if foreign == "mixed" and LEVEL_RANK[read] >= LEVEL_RANK["urgent"]:
             # A sign read in the English words keeps its own, direct message first.
             message = f"{self.lex.messages[read]}\n\n{foreign_message(foreign)}"
