@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from rag.safety import compiled
-from rag.safety.lexicon import load_lexicon
+from rag.safety.lexicon import compile_any, load_lexicon, load_yaml, plain_groups
+from rag.safety.normalise import expand_contractions
+
+EVALS = Path(__file__).parent.parent / "evals"
 
 
 def _patterns() -> list[str]:
@@ -68,3 +72,36 @@ def test_a_damaged_file_only_means_compiling_as_usual(tmp_path: Path, fresh: Non
     compiled.save()  # and kept again, whole
     _restart(monkeypatch, tmp_path)
     assert set(compiled._programs) == set(patterns)
+
+
+@pytest.mark.parametrize(("pattern", "plain"), [
+    (r"(a|b) (c)", r"(?:a|b) (?:c)"),
+    (r"\(x\)(y)", r"\(x\)(?:y)"),  # escaped brackets are text
+    (r"[(]z(?:w)(?P<n>q)(?P=n)", r"[(]z(?:w)(?P<n>q)(?P=n)"),  # named groups stay
+    (r"[\]( ](k)(?!n)(m)", r"[\]( ](?:k)(?!n)(?:m)"),  # a bracket in a class is text
+])
+def test_plain_groups_rewrites_only_capturing_groups(pattern: str, plain: str) -> None:
+    assert plain_groups(pattern) == plain
+
+
+def test_the_lexicon_matches_what_its_patterns_with_groups_match() -> None:
+    """The lexicon compiles its patterns with plain groups (`plain_groups`): every pattern
+    list finds the same spans in every question of the safety sets as written."""
+    flags, press, scope = (load_yaml(n) for n in ("redflags.yaml", "press.yaml", "scope.yaml"))
+    lists = [*flags["concepts"].values(), flags["negations"], flags["past_markers"],
+             flags["figurative"], press["intent"], press["stop"]["patterns"],
+             *(v["patterns"] for v in press["do_not_press"].values()),
+             *(scope[k] for k in ("topic", "other_body", "medication", "not_for_us",
+                                  "other_knots", "body"))]
+    texts = [json.loads(line)["question"].lower()
+             for path in sorted(EVALS.glob("safety_blind6*/cases.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 1000
+    for patterns in lists:
+        ours = compile_any(patterns)
+        body = "|".join(f"(?:{expand_contractions(p)})" for p in patterns)
+        as_written = re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+        assert ours.groups <= as_written.groups
+        for text in texts:
+            assert [m.span() for m in ours.finditer(text)] == \
+                [m.span() for m in as_written.finditer(text)], (patterns[0], text)

@@ -26,9 +26,21 @@ def load_yaml(name: str) -> dict[str, Any]:
     return data
 
 
+# An opening bracket that starts a capturing group: not escaped, not in a character class,
+# not followed by "?".
+_CAPTURING = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|(\((?!\?))")
+
+
+def plain_groups(pattern: str) -> str:
+    """``pattern`` with its capturing groups made non-capturing. Nothing reads the
+    lexicon's groups, and `re` skips a branch that opens with a literal at once, but enters
+    one that opens with a capturing group: matching is about twice as fast."""
+    return _CAPTURING.sub(lambda m: "(?:" if m.group(1) else m.group(0), pattern)
+
+
 def compile_any(patterns: list[str]) -> re.Pattern[str]:
     """One regex matching any of the patterns as whole words."""
-    body = "|".join(f"(?:{expand_contractions(p)})" for p in patterns)
+    body = "|".join(f"(?:{plain_groups(expand_contractions(p))})" for p in patterns)
     return compile_regex(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
 
 
@@ -46,7 +58,9 @@ class RedFlagClass:
     emergency_when: tuple[tuple[str, ...], ...] = ()
 
 
-@dataclass
+# Hashed by identity (one per process, `load_lexicon`): the rules memoise what they read
+# per text and lexicon.
+@dataclass(eq=False)
 class Lexicon:
     concepts: dict[str, re.Pattern[str]]
     classes: list[RedFlagClass]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rag.safety.lexicon import Lexicon, RedFlagClass
@@ -599,6 +600,13 @@ _UNABLE = re.compile(r"\b(cannot|can not|could not|unable to|not able to|struggl
                      r"difficult\w*|trouble|barely|hardly|scarcely)\W+(\w+\W+){0,2}$")
 
 
+# What the rules read in a text is worked out once per text and lexicon: a message's
+# sentences are read again by the learned layer's checks and the press check, and a
+# conversation's earlier turns again at every turn.
+_MEMO = 4096
+
+
+@lru_cache(maxsize=_MEMO)
 def not_the_writers(text: str, lex: Lexicon) -> str:
     """``text`` (normalised) with what is not the writer's sign blanked: figures of speech
     ("a crash course", "my balance is fine") and someone else's or a thing's event. Lengths
@@ -614,11 +622,12 @@ class Concepts(NamedTuple):
     needles once, never came back"); only a class that marks them `past_ok` lets them go.
     ``over`` holds those whose every mention is told as over (`resolved`)."""
 
-    current: set[str]
-    past: set[str]
-    over: set[str]
+    current: frozenset[str]
+    past: frozenset[str]
+    over: frozenset[str]
 
 
+@lru_cache(maxsize=_MEMO)
 def present_concepts(text: str, lex: Lexicon) -> Concepts:
     """Concepts mentioned affirmatively in ``text`` (already normalised)."""
     current: set[str] = set()
@@ -642,7 +651,7 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
             past.add(name)
             continue
         current.add(name)
-    return Concepts(current, past - current, over)
+    return Concepts(frozenset(current), frozenset(past - current), frozenset(over))
 
 
 # A sign told as over: "a temperature yesterday, but it's gone now", "pins and needles
@@ -927,6 +936,7 @@ _INSTEAD = re.compile(r"\b(more like|rather|instead|but|though|although|however|
                       r"from|other than|feels? like|felt like|as if|as though|kind of|sort of)\b")
 
 
+@lru_cache(maxsize=_MEMO)
 def explained_away(text: str, lex: Lexicon) -> bool:
     """The text (normalised) has a sign's words, and the rules read every one of them as
     not said: denied ("no numbness, tingling or weakness"), a figure of speech, someone
@@ -1011,7 +1021,8 @@ def stiffness_only(text: str, lex: Lexicon) -> bool:
     return bool(current & _STIFFNESS) and not current - _STIFFNESS - _QUALIFIERS
 
 
-def match_classes(text: str, lex: Lexicon) -> list[Flag]:
+@lru_cache(maxsize=_MEMO)
+def match_classes(text: str, lex: Lexicon) -> tuple[Flag, ...]:
     current, past_only, over = present_concepts(text, lex)
     flags = []
     for cls in lex.classes:
@@ -1024,4 +1035,4 @@ def match_classes(text: str, lex: Lexicon) -> list[Flag]:
                 sooner = any(all(c in concepts for c in g) for g in cls.emergency_when)
                 flags.append(Flag(cls, tuple(group), "emergency" if sooner else cls.level))
                 break
-    return flags
+    return tuple(flags)
