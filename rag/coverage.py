@@ -48,6 +48,25 @@ PREFIX = 5  # a word sharing its first letters with an article word is a form of
 PREFIX_SHARE = 0.7
 
 
+# The endings of comparison and what they replace: "angrier" (angry), "kindest" (kind),
+# "loosest" (loose), "biggest" (big, by its doubled consonant). Only these: a word ending
+# in "-s", "-ed" or "-ing" may be a term of its own ("cupping", "meridians", "matted").
+_ENDINGS = (("iest", "y"), ("ier", "y"), ("est", ""), ("est", "e"))
+
+
+def _bases(word: str) -> list[str]:
+    """The words ``word`` may be the comparative or superlative of (three letters or more)."""
+    out = []
+    for ending, base_end in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            out.append(base + base_end)
+            if not base_end and len(base) >= 4 and base[-1] == base[-2] \
+                    and base[-1] not in "aeiouls":
+                out.append(base[:-1])
+    return out
+
+
 def shared_start(a: str, b: str) -> int:
     """How many first letters two words share."""
     n = 0
@@ -236,6 +255,12 @@ class Coverage:
         m = _AFFIX.match(word)
         return m is not None and self.frequency(word[m.end():]) >= RARE_ZIPF
 
+    def everyday_inflection(self, word: str) -> bool:
+        """An everyday word compared ("angrier": angry, "kindest": kind): rare as a
+        whole, but no term the articles would have to name, any more than the word it is
+        a form of."""
+        return any(self.frequency(base) >= RARE_ZIPF for base in _bases(word))
+
     def dropped_g(self, word: str) -> bool:
         """A word said with its g dropped ("drinkin", "hunchin"): the -ing form is a word,
         and far commoner (not "aspirin", nearly as common as "aspiring")."""
@@ -248,7 +273,8 @@ class Coverage:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
         rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)
-                and not self.everyday_with_prefix(w) and not self.dropped_g(w)
+                and not self.everyday_with_prefix(w) and not self.everyday_inflection(w)
+                and not self.dropped_g(w)
                 and w not in DIALECT]  # "whit", "yer": a region's way to say "what", "your"
         if not rare:
             return []

@@ -196,3 +196,19 @@ def test_a_name_that_only_starts_like_an_article_word_is_not_a_form_of_it(embedd
     # like it is a form of it, as before.
     assert cov.in_articles("stretchig") and cov.in_articles("stretchable")
     assert cov.check("is stretchable tape ok for my knot?").terms == []
+
+
+def test_an_everyday_word_compared_is_not_a_rare_term(embeddings) -> None:  # type: ignore[no-untyped-def]
+    english = {"grumpier": 2.2, "grumpy": 3.9, "gentlest": 2.6, "gentle": 4.5,
+               "flattest": 2.4, "flat": 4.8, "lattes": 2.5, "latte": 3.2,
+               **dict.fromkeys(("vlorbiest", "vlorby", "vlorbi", "vlorbie"), 0.0)}
+    cov = Coverage(["Apply heat or ice to the knot for fifteen minutes."], embeddings,
+                   frequency=lambda w: english.get(w, 5.0))
+    # Comparing an everyday word ("grumpy", "gentle", "flat") makes no term to decline.
+    assert cov.check("will rubbing make the knot grumpier?").terms == []
+    assert cov.check("which pillow is gentlest on a knot?").terms == []
+    assert cov.check("is the flattest pillow best for my knot?").terms == []
+    # Not a comparison of any word: still a term; nor is a plural, which may be a term of
+    # its own (as an -ing form may: "cupping", above).
+    assert cov.check("is the vlorbiest pillow best for my knot?").terms == ["vlorbiest"]
+    assert cov.check("do lattes make my knot worse?").terms == ["lattes"]
