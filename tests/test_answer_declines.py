@@ -218,3 +218,33 @@ def test_a_press_question_asked_with_a_medicine_one_still_says_do_not_press(
     assert "pharmacist" in ans.answer, ans.answer
     assert ans.press_check is not None and ans.press_check.verdict == "do_not_press"
     assert "Do not press" in ans.answer, ans.answer
+
+
+def test_self_cares_own_questions_are_answered_without_naming_the_knot(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Whether to get it seen, and breaks from sitting: what the articles advise, asked
+    # in a chat about knots without the word.
+    for question in ("is it time I booked in with my doctor about this?",
+                     "should I have a specialist check it, or keep going on my own?",
+                     "how often ought I to take a break when I'm working?",
+                     "how often should I get up out of my chair?",
+                     "can I treat it myself?"):
+        ans = pipeline.answer(question)
+        assert ans.triage.level == "self_care" and ans.citations, (question, ans.answer)
+        _check_faithful(ans, _headings(pipeline))
+    # Another subject asked the same way is declined, not answered with the articles' words.
+    ans = pipeline.answer("how often should I see my doctor about my diabetes?")
+    assert 'don\'t cover "diabetes"' in ans.answer and not ans.citations, ans.answer
+    # ... and nothing of the sort is no knot question.
+    for question in ("should I get my boiler checked by someone every year?",
+                     "how often should my dog see the vet?"):
+        assert pipeline.answer(question).triage.level == "out_of_scope", question
+
+
+def test_a_hand_that_presses_is_no_other_body_part(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # The thumb or elbow driven into the knot is the tool, not the place asked about.
+    for question in ("is it ok to sink my thumb in as hard as I can?",
+                     "can I grind my elbow in till it gives?"):
+        ans = pipeline.answer(question)
+        assert ans.triage.level == "self_care" and ans.press_check is not None, question
+    # A hand part that is itself the place asked about is still another body part.
+    assert pipeline.answer("how do I stretch my sore thumb?").triage.level == "out_of_scope"

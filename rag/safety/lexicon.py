@@ -131,7 +131,7 @@ def load_lexicon() -> Lexicon:
         do_not_press={k: (v["reason"], compile_any(v["patterns"]))
                       for k, v in press["do_not_press"].items()},
         stop=(press["stop"]["reason"], compile_any(press["stop"]["patterns"])),
-        scope_topic=compile_any(scope["topic"]),
+        scope_topic=compile_any(scope["topic"] + scope["care"]),
         scope_other_body=compile_any(scope["other_body"]),
         scope_medication=compile_any(scope["medication"]),
         scope_not_for_us=compile_any(scope["not_for_us"]),
