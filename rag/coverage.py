@@ -211,11 +211,13 @@ class Coverage:
         return fix if fix is not None and fix[:1] == word[:1] else None
 
     def respell(self, text: str) -> str:
-        """``text`` with its typos mended, for retrieval: "how do i masage my sholder"
-        finds what "how do i massage my shoulder" finds."""
+        """``text`` with its typos mended and its dialect read as English, for retrieval:
+        "how do i masage my sholder" finds what "how do i massage my shoulder" finds."""
         def mend(match: re.Match[str]) -> str:
             word = match.group(0)
             folded = fold(word)  # "shöulder" is the article's "shoulder"
+            if folded in DIALECT and folded != "da":  # "sair", "efter": "sore", "after"
+                return DIALECT[folded]  # ("da" is a dad, or "the": left as written)
             return self.spelling(folded) or (folded if folded != word.lower() else word)
 
         return _LETTERS.sub(mend, text)

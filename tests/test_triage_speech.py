@@ -341,3 +341,23 @@ def test_scots_words_and_laughter_in_capitals_raise_nothing_of_their_own(
     assert verdict(pipeline, text) == "gently"
     # "HA" in capitals is a headache; laughing is not.
     assert level(pipeline, "HA HA my mate says my knot looks like a golf ball") == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # Scots words for the body and its troubles: an arm gone weak since this morning, hands
+    # without strength, light that hurts the eyes beside a fever and a stiff neck.
+    ("since the back o seven this mornin ma richt airm's been fushionless, an ma neck's "
+     "sair", "urgent"),
+    ("ma hauns are that wabbit, ah cannae grip the kettle, the knot's still there",
+     "see_doctor"),
+    ("the bairn's roastin, greetin that the licht hurts her een, an she'll no bend her "
+     "neck", "emergency"),
+])
+def test_scots_words_for_the_body_and_its_troubles_still_count(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+def test_a_scots_question_is_answered_not_declined_on_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("whit should ah dae if the knot's mair sair efter a week?")
+    assert ans.citations and "don't cover" not in ans.answer, ans.answer
