@@ -231,13 +231,22 @@ def test_self_cares_own_questions_are_answered_without_naming_the_knot(pipeline)
         ans = pipeline.answer(question)
         assert ans.triage.level == "self_care" and ans.citations, (question, ans.answer)
         _check_faithful(ans, _headings(pipeline))
-    # Another subject asked the same way is declined, not answered with the articles' words.
-    ans = pipeline.answer("how often should I see my doctor about my diabetes?")
-    assert 'don\'t cover "diabetes"' in ans.answer and not ans.citations, ans.answer
-    # ... and nothing of the sort is no knot question.
-    for question in ("should I get my boiler checked by someone every year?",
-                     "how often should my dog see the vet?"):
-        assert pipeline.answer(question).triage.level == "out_of_scope", question
+    # Another subject asked the same way is refused, not answered with the articles' words,
+    # and so is a care question beside something else named (from a review of this change).
+    for question in ("how often should I see my doctor about my diabetes?",
+                     "should I get my boiler checked by someone every year?",
+                     "how often should my dog see the vet?",
+                     "should I get it checked? I found blood in my poo",
+                     "how often should I take a break from drinking?",
+                     "should I see a doctor about my snoring?"):
+        ans = pipeline.answer(question)
+        assert ans.triage.level == "out_of_scope" and not ans.citations, question
+    # A medicine asked about keeps the medicine answer; words Knotbot cannot read beside a
+    # care question keep the emergency signs listed.
+    ans = pipeline.answer("I took double my dose of codeine last night. should I see a doctor?")
+    assert "pharmacist" in ans.answer and not ans.citations, ans.answer
+    ans = pipeline.answer("Umanay nanan chiriwan kunkay, see a doctor?")
+    assert ans.triage.level == "emergency", ans.answer
 
 
 def test_a_hand_that_presses_is_no_other_body_part(pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -246,5 +255,8 @@ def test_a_hand_that_presses_is_no_other_body_part(pipeline) -> None:  # type: i
                      "can I grind my elbow in till it gives?"):
         ans = pipeline.answer(question)
         assert ans.triage.level == "self_care" and ans.press_check is not None, question
-    # A hand part that is itself the place asked about is still another body part.
-    assert pipeline.answer("how do I stretch my sore thumb?").triage.level == "out_of_scope"
+    # A hand part that is itself the place asked about is still another body part, rubbed
+    # or pushed as much as stretched.
+    for question in ("how do I stretch my sore thumb?",
+                     "can I rub my elbow, it has been really sore for weeks"):
+        assert pipeline.answer(question).triage.level == "out_of_scope", question

@@ -78,6 +78,7 @@ class Lexicon:
     scope_not_for_us: re.Pattern[str]
     scope_other_knots: re.Pattern[str]
     scope_body: re.Pattern[str]
+    scope_care: re.Pattern[str]
     keywords: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     # Words of the conditions the press check answers for ("warfarin", "osteoporosis").
@@ -131,7 +132,8 @@ def load_lexicon() -> Lexicon:
         do_not_press={k: (v["reason"], compile_any(v["patterns"]))
                       for k, v in press["do_not_press"].items()},
         stop=(press["stop"]["reason"], compile_any(press["stop"]["patterns"])),
-        scope_topic=compile_any(scope["topic"] + scope["care"]),
+        scope_topic=compile_any(scope["topic"]),
+        scope_care=compile_any(scope["care"]),
         scope_other_body=compile_any(scope["other_body"]),
         scope_medication=compile_any(scope["medication"]),
         scope_not_for_us=compile_any(scope["not_for_us"]),

@@ -84,14 +84,14 @@ def _knot_placed(text: str, lex: Lexicon) -> bool:
 # The hand's parts that press, besides "hands" (one list for the scope guard and triage).
 HAND_PARTS = r"(?:thumbs?|fingers?|finger ?tips?|knuckles?|elbows?|fists?|palms?)"
 # A hand's part told as what presses: "with my thumbs", "use your knuckles", "my fingers
-# make / rub / press", "knuckles into the knot", "dig my thumb in".
-_PRESSING_VERB = (r"(?:dig|push|press|jab|stick|sink|grind|drive|work|shove|poke|prod|rub|knead|"
-                  r"bury)\w*")
+# make / rub / press", "knuckles into the knot", "dig my thumb in" (not "rub my thumb": the
+# thumb rubbed is the place).
+_PRESSING_VERB = r"(?:dig|push|press|jab|stick|sink|grind|drive|shove|bury)\w*"
 _TOOLS = re.compile(rf"\b(?:with|using|use|by)\s+(?:my|your|ur|his|her|the|a|both|two)?\s*"
                     rf"{HAND_PARTS}\b|\b{HAND_PARTS}\s+(?:should\s+|to\s+)?(?:make|move|do|go|press|rub|dig|work|"
                     rf"push|knead|squeeze|roll|on|into|against|onto)\b"
                     rf"|\b{_PRESSING_VERB}\s+(?:my|your|ur|his|her|their|the|a|both|two)\s+"
-                    rf"{HAND_PARTS}\b")
+                    rf"{HAND_PARTS}\s+(?:in|into|onto|on|at|down|against)\b")
 
 
 # Standing, told with the feet ("I'm on my feet all day"), a height or a distance told

@@ -30,7 +30,7 @@ from rag.safety.language import (
 )
 from rag.safety.learned import SENTENCE, LearnedLayer, Reading
 from rag.safety.lexicon import Lexicon, load_lexicon
-from rag.safety.normalise import Normaliser, as_spoken
+from rag.safety.normalise import Normaliser, as_spoken, zipf
 from rag.safety.press import (
     PLACE_WORDS,
     is_press_question,
@@ -100,6 +100,15 @@ MIXED_SHARE = 0.3  # of a message's words unknown to English: a part of it Knotb
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
 MODIFIERS = frozenset({"gone_now", "ongoing", "sudden_onset", "severe_worst", "stiff_any",
                        "head_pain", "headache", "vomiting", "nausea", "rash"})
+# A self-care question names nothing else when each other word is an article's (the same
+# first letters: "breaks", "working") or as common as a question's frame ("should").
+CARE_PREFIX = 5
+FRAME_ZIPF = 5.5
+# ... or a word of a question's frame that is not that common: modals and adverbs of how
+# often or how sure.
+FRAME = frozenset({"ought", "often", "regularly", "usually", "normally", "ever", "okay",
+                   "alright", "worth", "whether", "maybe", "perhaps", "really", "actually",
+                   "still", "soon", "sooner", "later", "anyway"})
 SCOPE_SHARE = 0.75  # of the learned flag threshold: enough to keep a message in scope
 # Clearly another part of the body, with nothing of the neck, shoulders, head, arms or
 # chest: the learned layer neither flags nor keeps it in scope ("my wrist hurts").
@@ -255,6 +264,7 @@ class SafetyStage:
         self.learned = learned
         self.known = vocabulary  # and the articles' words: "needling" is not gibberish
         self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
+        self.article_words: frozenset[str] = frozenset()
 
     def as_topic(self, text: str) -> str:
         """A message that names nothing of the topic but a pronoun, with the pronoun read
@@ -266,8 +276,24 @@ class SafetyStage:
     def use_articles(self, words: Iterable[str], terms: frozenset[str]) -> None:
         """The served articles' words count as words, and their own terms (rare in
         English) as the topic."""
-        self.known = self.vocabulary | frozenset(words)
+        self.article_words = frozenset(words)
+        self.known = self.vocabulary | self.article_words
         self.article_terms = terms
+
+    def asks_only_care(self, norm: str) -> bool:
+        """Does the message ask only self-care's own questions (whether and when to get it
+        seen, breaks from sitting: `care` in scope.yaml), naming nothing else: every other
+        word of it the articles' (in some form) or the frame of a question? "how often
+        should I take a break at work?" is; "should I see someone? I found blood in my
+        poo" and words Knotbot cannot read beside "see a doctor" are not."""
+        care = self.lex.scope_care.search(norm)
+        if care is None or not self.article_words:
+            return False
+        rest = norm[:care.start()] + " " + norm[care.end():]
+        prefixes = {w[:CARE_PREFIX] for w in self.article_words if len(w) >= CARE_PREFIX}
+        return all(w in self.article_words or w[:CARE_PREFIX] in prefixes
+                   or w in FRAME or zipf(w) >= FRAME_ZIPF
+                   for w in re.findall(r"[a-z]+", rest) if len(w) > 2)
 
     def medical(self, norm: str, reading: Reading | None) -> bool:
         """Does any layer see a warning sign here, even below its threshold? Then the
@@ -312,6 +338,8 @@ class SafetyStage:
             return "in_scope"
         if self.semantic and not other_body and (topical := self.as_topic(norm)) \
                 and self.semantic.in_scope(topical, PRONOUN_SCOPE):
+            return "in_scope"
+        if not other_body and self.asks_only_care(norm):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
