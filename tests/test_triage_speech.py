@@ -345,12 +345,12 @@ def test_scots_words_and_laughter_in_capitals_raise_nothing_of_their_own(
 
 @pytest.mark.parametrize(("text", "least"), [
     # Scots words for the body and its troubles: an arm gone weak since this morning, hands
-    # without strength, light that hurts the eyes beside a fever and a stiff neck.
+    # without strength, light that hurts beside a fever and a stiff neck.
     ("since the back o seven this mornin ma richt airm's been fushionless, an ma neck's "
      "sair", "urgent"),
     ("ma hauns are that wabbit, ah cannae grip the kettle, the knot's still there",
      "see_doctor"),
-    ("the bairn's roastin, greetin that the licht hurts her een, an she'll no bend her "
+    ("the bairn's roastin, greetin that the licht hurts her heid, an she'll no bend her "
      "neck", "emergency"),
 ])
 def test_scots_words_for_the_body_and_its_troubles_still_count(

@@ -81,11 +81,11 @@ DIALECT = {
     "shouthers": "shoulders", "bairn": "child", "bairns": "children", "quine": "girl",
     # Scots everyday words, and the body and its troubles in them ("ma airm's fushionless",
     # "the licht hurts his een"). Not those that are English words too ("greet", "wean",
-    # "lug") or often something else ("ma", "ah", "yin", "guid").
+    # "lug") or often something else ("ma", "ah", "yin", "guid"; "een" is eyes, or one).
     "mair": "more", "gie": "give", "gies": "give me", "gied": "gave", "jist": "just",
     "dae": "do", "daein": "doing", "efter": "after", "ower": "over", "awfy": "awful",
     "richt": "right", "nicht": "night", "licht": "light", "wrang": "wrong", "sma": "small",
-    "een": "eyes", "heids": "heads", "airm": "arm", "airms": "arms", "haun": "hand",
+    "heids": "heads", "airm": "arm", "airms": "arms", "haun": "hand",
     "hauns": "hands", "neb": "nose", "thrapple": "throat", "hoast": "cough",
     "wabbit": "exhausted", "fushionless": "weak",
 }
