@@ -257,7 +257,7 @@ class Coverage:
         m = _AFFIX.match(word)
         return m is not None and self.frequency(word[m.end():]) >= RARE_ZIPF
 
-    def everyday_inflection(self, word: str) -> bool:
+    def everyday_compared(self, word: str) -> bool:
         """An everyday word compared ("angrier": angry, "kindest": kind): rare as a
         whole, but no term the articles would have to name, any more than the word it is
         a form of."""
@@ -275,7 +275,7 @@ class Coverage:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
         rare = [w for w in words_of(text) if self.frequency(w) < RARE_ZIPF and not self.known(w)
-                and not self.everyday_with_prefix(w) and not self.everyday_inflection(w)
+                and not self.everyday_with_prefix(w) and not self.everyday_compared(w)
                 and not self.dropped_g(w)
                 and w not in DIALECT]  # "whit", "yer": a region's way to say "what", "your"
         if not rare:

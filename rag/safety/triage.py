@@ -265,6 +265,7 @@ class SafetyStage:
         self.known = vocabulary  # and the articles' words: "needling" is not gibberish
         self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
         self.article_words: frozenset[str] = frozenset()
+        self._article_starts: frozenset[str] = frozenset()  # their first `CARE_PREFIX` letters
 
     def as_topic(self, text: str) -> str:
         """A message that names nothing of the topic but a pronoun, with the pronoun read
@@ -277,6 +278,8 @@ class SafetyStage:
         """The served articles' words count as words, and their own terms (rare in
         English) as the topic."""
         self.article_words = frozenset(words)
+        self._article_starts = frozenset(w[:CARE_PREFIX] for w in self.article_words
+                                         if len(w) >= CARE_PREFIX)
         self.known = self.vocabulary | self.article_words
         self.article_terms = terms
 
@@ -290,8 +293,7 @@ class SafetyStage:
         if care is None or not self.article_words:
             return False
         rest = norm[:care.start()] + " " + norm[care.end():]
-        prefixes = {w[:CARE_PREFIX] for w in self.article_words if len(w) >= CARE_PREFIX}
-        return all(w in self.article_words or w[:CARE_PREFIX] in prefixes
+        return all(w in self.article_words or w[:CARE_PREFIX] in self._article_starts
                    or w in FRAME or zipf(w) >= FRAME_ZIPF
                    for w in re.findall(r"[a-z]+", rest) if len(w) > 2)
 
