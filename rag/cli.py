@@ -213,6 +213,25 @@ def train_triage() -> None:
     typer.echo(f"saved {HEAD_FILE}")
 
 
+@app.command(name="train-crisis")
+def train_crisis_head() -> None:
+    """Refit the crisis head (thoughts of suicide or self-harm) on evals/train/crisis/."""
+    from rag.embeddings import load_embeddings
+    from rag.safety.crisis import CRISIS_FILE, crisis_files, read_crisis, train_crisis
+    from rag.safety.train import data_hash
+
+    files = crisis_files()
+    if not files:
+        _fail("no training files in evals/train/crisis/: restore them from git")
+    texts, positive = read_crisis(files)
+    head, report = train_crisis(texts, positive, load_embeddings(Settings()).embed_documents,
+                                data_hash(files))
+    head.save(CRISIS_FILE)
+    for name, value in vars(report).items():
+        typer.echo(f"{name}: {value}")
+    typer.echo(f"saved {CRISIS_FILE}")
+
+
 @app.command(name="safety-check")
 def safety_check(
     files: Annotated[list[Path], typer.Argument(help="case files (JSON Lines with a kind)")],

@@ -256,7 +256,7 @@ class KnotbotPipeline:
         level = res.triage.level
         index: LoadedIndex | None = state["index"]
         state["query"] = state["question"]
-        if level == "out_of_scope":
+        if level == "out_of_scope" or res.crisis_only:  # no article is for a crisis
             state["docs"] = []
         elif index is None:  # safety still answers; the articles are not there yet
             state["docs"], state["search_error"] = [], self.live.error or LOADING

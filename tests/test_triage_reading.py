@@ -9,11 +9,13 @@ import re
 import pytest
 
 from rag.models import LEVEL_RANK, Turn
+from rag.safety.crisis import crisis_files
 from rag.safety.fold import fold, fold_confusables, join_spaced, undo_leet
 from rag.safety.language import foreign_message, language_of
 from rag.safety.learned import HEAD_FILE, load_head, segments
 from rag.safety.lexicon import load_lexicon
 from rag.safety.train import data_hash, training_files
+from rag.safety.triage import CRISIS
 
 from .conftest import EVALS, load_jsonl
 
@@ -92,11 +94,14 @@ def test_the_shipped_head_was_trained_on_the_training_files_as_they_are() -> Non
     head = load_head(HEAD_FILE)
     assert head is not None, "run `knotbot train-triage`"
     assert head.data_hash == data_hash(training_files()), "run `knotbot train-triage`"
-    assert {c.id for c in load_lexicon().classes} <= set(head.labels)
+    # Every class of red-flags.md is one of the head's labels; thoughts of self-harm are
+    # not in it and are read by the rules alone.
+    assert {c.id for c in load_lexicon().classes} - {CRISIS} <= set(head.labels)
 
 
 def test_training_data_shares_no_text_with_any_evaluation_set() -> None:
-    train = {json.loads(line)["text"].strip().lower() for f in training_files()
+    train = {json.loads(line)["text"].strip().lower()
+             for f in [*training_files(), *crisis_files()]
              for line in f.read_text(encoding="utf-8").splitlines() if line.strip()}
     asked = {str(r["question"]).strip().lower() for f in EVALS.rglob("*.jsonl")
              if "train" not in f.parts for r in load_jsonl(f)}

@@ -28,13 +28,14 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
 
 def learned_layer(settings, embeddings, lex):  # type: ignore[no-untyped-def]
     """The learned head over these embeddings, or None (switched off, or no head file)."""
+    from rag.safety.crisis import load_crisis
     from rag.safety.learned import LearnedLayer, load_head
 
     head = load_head() if embeddings is not None and settings.learned_triage else None
     if head is None:
         return None
     return LearnedLayer(head, embeddings.embed_documents,
-                        {c.id: c.level for c in lex.classes})
+                        {c.id: c.level for c in lex.classes}, crisis=load_crisis())
 
 
 def _examples_cached(settings, embeddings):  # type: ignore[no-untyped-def]

@@ -14,10 +14,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.safety.fold import fold
+
+if TYPE_CHECKING:
+    from rag.safety.crisis import CrisisHead
 
 HEAD_FILE = Path(__file__).parent / "data" / "triage_head.npz"
 PRESS_LABELS = ("press_do_not", "press_stop", "press_ok")
@@ -130,8 +134,10 @@ class LearnedLayer:
     embedded in one batched model call (segment vectors are cached)."""
 
     def __init__(self, head: Head, embed: Callable[[list[str]], Sequence[Sequence[float]]],
-                 levels: dict[str, str], cache_size: int = 4096) -> None:
+                 levels: dict[str, str], cache_size: int = 4096,
+                 crisis: CrisisHead | None = None) -> None:
         self.head = head
+        self.crisis = crisis  # thoughts of suicide or self-harm (`rag.safety.crisis`)
         self.embed = embed
         self.levels = levels
         self._red = np.array([lab in levels for lab in head.labels])
@@ -187,6 +193,14 @@ class LearnedLayer:
             for t, v in zip(missing, self.embed(missing), strict=True):
                 found[_key(t)] = np.asarray(v, dtype=np.float32)
         return np.stack([found[_key(t)] for t in texts])  # type: ignore[misc]
+
+    def crisis_score(self, text: str) -> float:
+        """The crisis head's largest score over the message's segments (their vectors
+        are the ones `read` uses), or 0 without a crisis head."""
+        pieces = self.pieces(text)
+        if self.crisis is None or not pieces:
+            return 0.0
+        return float(self.crisis.scores(self.encode(pieces)).max())
 
     def read(self, text: str, keep: Callable[[str], bool] | None = None) -> Reading:
         """``keep(segment)`` False: that segment adds no flag (the rules read its sign

@@ -95,6 +95,15 @@ SAFE_PLACE = re.compile(
 
 # Concepts that tell only of time or course ("since last night", "no better"): beside words
 # of another language, not enough to list the emergency signs.
+CRISIS = "self_harm"  # thoughts of ending one's life: its own words first (levels.yaml)
+
+
+def _top(flag_levels: dict[str, str], leave_out: str) -> str:
+    """The highest level among the classes found, ``leave_out`` set aside."""
+    return max((lv for cls, lv in flag_levels.items() if cls != leave_out),
+               key=LEVEL_RANK.__getitem__, default="self_care")
+
+
 _WEAK = frozenset({"ongoing", "long_duration", "gone_now", "today", "no_better"})
 MIXED_SHARE = 0.3  # of a message's words unknown to English: a part of it Knotbot cannot read
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
@@ -249,6 +258,11 @@ class SafetyResult:
     press_check: PressCheck | None
     flags: list[str] = field(default_factory=list)
     scope: Scope = "in_scope"
+
+    @property
+    def crisis_only(self) -> bool:
+        """Thoughts of self-harm and no sign in the neck: nothing in the articles is for it."""
+        return bool(self.flags) and {f.split(":")[-1] for f in self.flags} == {CRISIS}
 
 
 class SafetyStage:
@@ -408,6 +422,27 @@ class SafetyStage:
             return True
         return bool(kept) and bool(self.learned.read(kept).flags)
 
+    def _crisis_flag(self, texts: list[str], levels: dict[str, str], reasons: list[str]
+                     ) -> None:
+        """Thoughts of suicide or self-harm the rules did not read, in any user turn, as
+        the crisis head reads them (`rag.safety.crisis`)."""
+        head = self.learned.crisis if self.learned is not None else None
+        if head is None or CRISIS in levels or self.learned is None:
+            return
+        if any(self.learned.crisis_score(text) >= head.threshold
+               and not self._crisis_denied(text) for text in texts):
+            levels[f"learned:{CRISIS}"] = next(c.level for c in self.lex.classes
+                                               if c.id == CRISIS)
+            reasons.append(next(c.reason for c in self.lex.classes if c.id == CRISIS))
+
+    def _crisis_denied(self, text: str) -> bool:
+        """Does the message name the thought only to deny it or as a figure ("I am not
+        suicidal", "never self-harmed")? The rules saw the words and did not read them as
+        meant: the head, which cannot read a denial, may not add it either."""
+        norm = self.normalise(text)
+        return bool(self.lex.concepts[CRISIS].search(norm)) and \
+            CRISIS not in present_concepts(norm, self.lex).current
+
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                        ) -> Reading | None:
         """The learned layer over every user turn: adds flags, returns the last turn's
@@ -522,6 +557,7 @@ class SafetyStage:
                         levels[f"semantic:{sem.cls}"] = sem.level
                         reasons.append(f"close to a warning sign: \"{sem.example}\"")
         reading = self._learned_flags(user_texts, levels, reasons)
+        self._crisis_flag(user_texts, levels, reasons)
         # The level read in the words themselves, before any language's emergency signs.
         read = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
         foreign = self._foreign(user_texts, levels, reasons)
@@ -547,13 +583,15 @@ class SafetyStage:
             if LEVEL_RANK[lv] > LEVEL_RANK[flag_levels.get(cls, "self_care")]:
                 flag_levels[cls] = lv
         press = None
+        crisis = CRISIS in flag_levels
         # A warning sign that needs a doctor today carries "do not press" whatever was
-        # asked ("which stretch?" after a stroke sign): the answer must say it.
+        # asked ("which stretch?" after a stroke sign): the answer must say it. Thoughts of
+        # self-harm alone are not a sign in the neck: no press verdict unless one is asked.
         # A medicine question is declined, but a press question asked with it still gets
         # its verdict ("I can't stop my warfarin, can I press the knot?": do not press).
         if (level != "out_of_scope" or scope == "medication") and (
                 self._is_press(norm, earlier, reading)
-                or LEVEL_RANK[level] >= LEVEL_RANK["urgent"]):
+                or LEVEL_RANK[_top(flag_levels, CRISIS)] >= LEVEL_RANK["urgent"]):
             press = press_check(norm, self.lex, flag_levels, everything, force=True)
             if press and reading is not None and self.learned is not None:
                 # Where the rules see only a place made for pressing (the back of the neck,
@@ -576,6 +614,10 @@ class SafetyStage:
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
         key = "medication" if scope == "medication" else level
         message = self.lex.messages[key]
+        if crisis:  # the crisis words first, then those of any other sign's level
+            other = _top(flag_levels, CRISIS)
+            message = " ".join(filter(None, (self.lex.messages["crisis"], self.lex.messages[
+                other] if LEVEL_RANK[other] >= LEVEL_RANK["see_doctor"] else "")))
         if level == "out_of_scope" and (part := self.lex.scope_other_body.search(norm)):
             # Say which part by name: "the articles don't cover knots in the calf".
             message = f"{message} The articles don't cover knots in the {part.group(0)}."

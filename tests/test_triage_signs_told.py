@@ -1,0 +1,51 @@
+"""Signs told in words the patterns first missed, by kind (found by blind set 73's first
+run; these are other wordings of the same kinds), and a posture that is no fall."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.models import LEVEL_RANK
+
+
+def _assess(pipeline, text: str):  # type: ignore[no-untyped-def]
+    return pipeline.safety.assess(text, [])
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    # A vehicle rolled, named with a word before it.
+    ("we rolled the farm quad on a slope on Saturday, my neck has ached since. heat?",
+     "emergency"),
+    ("rolled my old pickup in the ditch last week, neck's been stiff since", "emergency"),
+    # Weight lost told with a hedge before the amount, or far from "without trying".
+    ("lost getting on for two stone since the summer without trying, and there's a knot "
+     "in my neck", "urgent"),
+    ("I've dropped the best part of a stone this autumn and I'm not dieting, neck knot too",
+     "urgent"),
+])
+def test_signs_told_with_a_word_between_are_read(pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_assess(pipeline, text).triage.level] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "when she presses the knot it goes sharp as a knife, carry on?",
+    "every time I push it, it go sharp. keep going?",
+    "my husband rubs it and it turn sharp like glass, should he keep on?",
+])
+def test_sharpness_told_by_a_bare_verb_or_a_simile_means_stop(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    press = _assess(pipeline, text).press_check
+    assert press is not None and press.verdict in ("stop", "do_not_press")
+
+
+@pytest.mark.parametrize("text", [
+    "I lie on the floor with a tennis ball under my shoulder blade, how long should I "
+    "stay on it?",
+    "peanut ball on my upper back while lying on the floor of the gym, good or bad?",
+])
+def test_lying_on_the_floor_to_use_a_ball_is_no_fall(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _assess(pipeline, text).triage.level == "self_care"
+
+
+def test_found_lying_on_the_floor_is_still_a_fall(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "found my dad lying on the floor this morning, now his neck hurts"
+    assert _assess(pipeline, text).triage.level == "emergency"
