@@ -266,6 +266,15 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     # A rope's or a craft's word beside the parts and habits a body's knot comes with.
     ("doing the chin tuck, does my head stay level? my posture's a reef knot", True),
     ("my yarn keeps knotting when I knit from stress, how do I stop it", False),
+    # A knot as a speed, a knot in timber, a craft's word with its accent.
+    ("what's 20 knots in miles per hour?", False),
+    ("is a knot faster than a km/h at sea?", False),
+    ("how do I stop the knots in my oak floorboards from showing through the varnish?",
+     False),
+    ("which knot should beginners learn first in macramé?", False),
+    # ... while a body's knot told beside wood or speed stays ours.
+    ("the knot in my trap is hard as wood, should I press it?", True),
+    ("I sit at a pine desk all day and get knots, any stretches?", True),
 ])
 def test_scope_tells_other_knots_and_pressing_from_ours(pipeline, question: str,
                                                        in_scope: bool) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
 
 from rag.safety.lexicon import Lexicon
@@ -116,6 +117,11 @@ _KNOT_AT = re.compile(r"\bknot(?:s|ted|ty)?\b(?: up)?[^.?!,]{0,20}?\b(?:in|on|at
                       r"your |a |one |both |each )?")
 
 
+def _plain_letters(text: str) -> str:
+    """The text with accents taken off its letters ("macramé": macrame)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
     """Lexical scope of one normalised question (the semantic layer may widen it)."""
     if medicine_asked(text, lex):
@@ -124,7 +130,7 @@ def scope_of(text: str, lex: Lexicon, vocabulary: frozenset[str]) -> Scope:
         return "gibberish"
     if lex.scope_not_for_us.search(text):
         return "not_for_us"
-    if lex.scope_other_knots.search(text) and not lex.scope_body.search(text):
+    if lex.scope_other_knots.search(_plain_letters(text)) and not lex.scope_body.search(text):
         return "not_for_us"  # a bowline, a necklace chain: another kind of knot
     if lex.scope_topic.search(text):
         # Another body part, with nothing of the neck and shoulders: and a knot there too
