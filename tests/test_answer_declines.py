@@ -201,6 +201,17 @@ def test_knots_a_person_gets_are_a_bodys_whatever_else_the_question_names(pipeli
     assert not fur.citations, fur.body
 
 
+@pytest.mark.parametrize("question", [
+    "what decides if my knot is gone in a few days or takes weeks?",
+    "I'm riddled with knots, far more than my mates. what's behind that?",
+    "why do some ppl get tons of knots, way more than normal?",
+])
+def test_a_knot_someone_owns_or_is_full_of_is_a_bodys(pipeline, question: str) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer(question)
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and "so I can't answer" not in ans.body, ans.body
+
+
 def test_a_dropped_g_is_no_subject_the_articles_miss(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("is hunchin over a laptop all day what's givin me these neck knots?")
     _check_faithful(ans, _headings(pipeline))

@@ -353,9 +353,13 @@ def in_own_voice(cands: list[Candidate], ask: Ask, shape: Shape) -> Plan | None:
 # Someone who gets or has knots, not a thing that holds one: "why do I get knots after a
 # heavy day on site?", "what leads to someone getting so many knots?".
 _HAS_KNOTS = re.compile(
-    r"\b(i|we|you|he|she|they|someone|people|anyone|everyone)\b(\s+\w+){0,2}?\s+(get|gets|"
-    r"getting|got|have|has|having|had|develops?|developing|developed|end up with|keeps? "
-    r"getting)\s+(\w+\s+){0,3}?knots?\b(?!\s+(out|off|undone|untied|loose|free)\b)",
+    r"\b(i|we|you|he|she|they|someone|somebody|people|ppl|folks|anyone|anybody|everyone|"
+    r"everybody|men|women)\b(\s+\w+){0,2}?\s*(get|gets|getting|got|have|has|having|had|"
+    r"develops?|developing|developed|end up with|keeps? getting|wakes? up with|waking up with|"
+    r"woke up with|(am|is|are|was|were|'m|'re|'s) (\w+ )?(riddled with|full of|covered in|"
+    r"plagued (by|with)))\s+(\w+\s+){0,3}?knots?\b(?!\s+(out|off|undone|untied|loose|free)\b)"
+    # ... or owns one, told with nothing between: "my knot", "her knots" (not "my tie knot").
+    r"|\b(my|your|his|her|our|their)\s+knots?\b(?!\s+(out|off|undone|untied|loose|free)\b)",
     re.IGNORECASE)
 
 
