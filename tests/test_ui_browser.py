@@ -191,6 +191,19 @@ def test_a_red_flag_in_french_shows_the_emergency_signs_and_the_page_says_englis
     desktop.page.screenshot(path=str(ARTIFACTS / "french-red-flag-1280.png"))
 
 
+def test_thoughts_of_self_harm_get_the_crisis_line_first_and_no_quotes(
+        desktop: Session) -> None:
+    reply = desktop.ask("honestly I keep thinking about ending my life. my neck is in knots "
+                        "too, what helps?")
+    banner = reply.locator(".kb-banner-emergency[role='alert']")
+    assert banner.is_visible()
+    text = banner.inner_text()
+    assert "116 123" in text and "988" in text and "911, 999, 112" in text
+    assert reply.locator(".kb-source").count() == 0, "no knot article is quoted"
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop.page.screenshot(path=str(ARTIFACTS / "crisis-1280.png"))
+
+
 def test_example_question_is_sent(desktop: Session) -> None:
     page = desktop.page
     example = "How long should I hold pressure on a knot?"
