@@ -49,3 +49,11 @@ def test_lying_on_the_floor_to_use_a_ball_is_no_fall(pipeline, text: str) -> Non
 def test_found_lying_on_the_floor_is_still_a_fall(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "found my dad lying on the floor this morning, now his neck hurts"
     assert _assess(pipeline, text).triage.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "we rolled the boat onto the trailer and now my shoulder has a knot",
+    "rolled the van forward a foot to free the trailer and my trap has knotted up since",
+])
+def test_a_vehicle_rolled_somewhere_is_no_rollover(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert "spine_injury" not in _assess(pipeline, text).flags

@@ -354,7 +354,7 @@ def in_own_voice(cands: list[Candidate], ask: Ask, shape: Shape) -> Plan | None:
 # heavy day on site?", "what leads to someone getting so many knots?".
 _HAS_KNOTS = re.compile(
     r"\b(i|we|you|he|she|they|someone|somebody|people|ppl|folks|anyone|anybody|everyone|"
-    r"everybody|men|women)\b(\s+\w+){0,2}?\s*(get|gets|getting|got|have|has|having|had|"
+    r"everybody|men|women)\b(\s+\w+){0,2}?\s*\b(get|gets|getting|got|have|has|having|had|"
     r"develops?|developing|developed|end up with|keeps? getting|wakes? up with|waking up with|"
     r"woke up with|(am|is|are|was|were|'m|'re|'s) (\w+ )?(riddled with|full of|covered in|"
     r"plagued (by|with)))\s+(\w+\s+){0,3}?knots?\b(?!\s+(out|off|undone|untied|loose|free)\b)"

@@ -7,7 +7,7 @@ nothing in the text can switch a rule off, because no text is ever read as an or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -96,6 +96,14 @@ SAFE_PLACE = re.compile(
 # Concepts that tell only of time or course ("since last night", "no better"): beside words
 # of another language, not enough to list the emergency signs.
 CRISIS = "self_harm"  # thoughts of ending one's life: its own words first (levels.yaml)
+# The words of such thoughts, however meant ("don't want to live on painkillers"): where
+# the rules see them but do not read them as meant, the crisis head may not either.
+_CRISIS_WORDS = re.compile(
+    r"\b(?:suicid\w*|self[- ]?harm\w*|kill\w* (?:my|him|her|them) ?sel(?:f|ves)|(?:want|wants|"
+    r"wanted|wanting|wanna) to (?:live|die|exist|wake up|be here|be alive)|(?:harm|hurt|cut|"
+    r"burn)\w* (?:my|him|her|them) ?sel(?:f|ves)|better (?:off )?without (?:me|him|her)|point "
+    r"(?:in|of|to) (?:living|live|going on|go on|carrying on|life|continuing)|end (?:my|his|her) "
+    r"life|end it all)\b")
 
 
 def _top(flag_levels: dict[str, str], leave_out: str) -> str:
@@ -435,12 +443,16 @@ class SafetyStage:
                                                if c.id == CRISIS)
             reasons.append(next(c.reason for c in self.lex.classes if c.id == CRISIS))
 
+    def _said_beside_crisis(self, said: Callable[[str], bool], piece: str) -> bool:
+        return not _CRISIS_WORDS.search(self.normalise(piece)) and said(piece)
+
     def _crisis_denied(self, text: str) -> bool:
-        """Does the message name the thought only to deny it or as a figure ("I am not
-        suicidal", "never self-harmed")? The rules saw the words and did not read them as
-        meant: the head, which cannot read a denial, may not add it either."""
+        """Does the message use the words of such thoughts only to deny them or in another
+        sense ("I am not suicidal", "I don't want to live on painkillers")? The rules saw
+        the words and did not read them as meant: the head, which cannot read a denial or
+        a figure, may not add them either."""
         norm = self.normalise(text)
-        return bool(self.lex.concepts[CRISIS].search(norm)) and \
+        return bool(_CRISIS_WORDS.search(norm)) and \
             CRISIS not in present_concepts(norm, self.lex).current
 
     def _learned_flags(self, texts: list[str], levels: dict[str, str], reasons: list[str]
@@ -454,7 +466,13 @@ class SafetyStage:
             plain, mended = self.normalise.readings(text)
             whole = plain if mended == plain else f"{plain} . {mended}"  # self.normalise(text)
             background = [" ".join(whole[a:b].split()) for a, b in close_ones_past(whole)]
-            reading = self.learned.read(text, keep=partial(self._said, text, background))
+            said = partial(self._said, text, background)
+            if _CRISIS_WORDS.search(whole):
+                # A segment telling of thoughts of self-harm is read by the crisis rules and
+                # head; the neck's signs come from the rest ("I want to end it. I've been
+                # shivery and can't bend my neck": the second sentence).
+                said = partial(self._said_beside_crisis, said)
+            reading = self.learned.read(text, keep=said)
             low = " ".join(text.lower().split())
             if (mended != plain or as_spoken(low) != low) and reading.flags and \
                     self.learned.read(mended).red_mass < self.learned.head.flag_threshold:
@@ -556,10 +574,17 @@ class SafetyStage:
                     if not any(LEVEL_RANK[lv] >= LEVEL_RANK[sem.level] for lv in levels.values()):
                         levels[f"semantic:{sem.cls}"] = sem.level
                         reasons.append(f"close to a warning sign: \"{sem.example}\"")
+        # Thoughts of self-harm are no sign in the neck: set aside while the learned layer
+        # reads the neck's signs (it adds only what no flag at that level already says).
+        crisis_rule = levels.pop(CRISIS, None)
         reading = self._learned_flags(user_texts, levels, reasons)
+        if crisis_rule is not None:
+            levels[CRISIS] = crisis_rule
         self._crisis_flag(user_texts, levels, reasons)
-        # The level read in the words themselves, before any language's emergency signs.
+        # The level read in the words themselves, before any language's emergency signs
+        # (and the neck's alone, beside thoughts of self-harm).
         read = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
+        read_neck = _top({k.split(":")[-1]: lv for k, lv in levels.items()}, CRISIS)
         foreign = self._foreign(user_texts, levels, reasons)
         level = max(levels.values(), key=LEVEL_RANK.__getitem__, default="self_care")
         scope: Scope = "in_scope"
@@ -614,17 +639,20 @@ class SafetyStage:
             reasons.append("pressing brings sharp pain, numbness, tingling or weakness")
         key = "medication" if scope == "medication" else level
         message = self.lex.messages[key]
-        if crisis:  # the crisis words first, then those of any other sign's level
-            other = _top(flag_levels, CRISIS)
-            message = " ".join(filter(None, (self.lex.messages["crisis"], self.lex.messages[
-                other] if LEVEL_RANK[other] >= LEVEL_RANK["see_doctor"] else "")))
         if level == "out_of_scope" and (part := self.lex.scope_other_body.search(norm)):
             # Say which part by name: "the articles don't cover knots in the calf".
             message = f"{message} The articles don't cover knots in the {part.group(0)}."
-        if foreign == "mixed" and LEVEL_RANK[read] >= LEVEL_RANK["urgent"]:
+        neck = read_neck if crisis else read
+        if foreign == "mixed" and LEVEL_RANK[neck] >= LEVEL_RANK["urgent"]:
             # A sign read in the English words keeps its own, direct message first.
-            message = f"{self.lex.messages[read]}\n\n{foreign_message(foreign)}"
+            message = f"{self.lex.messages[neck]}\n\n{foreign_message(foreign)}"
         elif foreign:
             message = foreign_message(foreign)
+        elif crisis:  # what any sign in the neck calls for, after the crisis words
+            other = _top(flag_levels, CRISIS)
+            message = self.lex.messages[other] if LEVEL_RANK[other] >= LEVEL_RANK[
+                "see_doctor"] else ""
+        if crisis:  # the crisis words first, whatever else the message must say
+            message = "\n\n".join(filter(None, (self.lex.messages["crisis"], message)))
         return SafetyResult(Triage(level=level, reasons=reasons, message=message),  # type: ignore[arg-type]
                             press, sorted(levels), scope)
