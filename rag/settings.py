@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     semantic_scope_threshold: float = 0.45
     learned_triage: bool = Field(True, description="the learned head over the embeddings "
                                  "(may add flags, never clears)")
+    crisis_head: bool = Field(False, description="the crisis head beside the self-harm rules "
+                              "(off: it gives about 1 in 700 ordinary questions the crisis reply)")
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

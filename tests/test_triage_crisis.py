@@ -68,12 +68,21 @@ def test_the_shipped_crisis_head_was_trained_on_its_files_as_they_are() -> None:
     assert head.data_hash == data_hash(crisis_files()), "run `knotbot train-crisis`"
 
 
-def test_the_crisis_head_reads_what_no_pattern_lists(pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_the_crisis_head_reads_what_no_pattern_lists_and_is_off_by_default(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
     text = ("i just want everything to stop, for good. i'm so tired of being here. also how "
             "do i loosen a neck knot")
     assert pipeline.safety.lex.concepts[CRISIS].search(pipeline.safety.normalise(text)) is None
-    ans = pipeline.answer(text)
-    assert ans.triage.level == "emergency" and CRISIS_LINE in ans.answer
+    head = load_crisis()
+    assert head is not None
+    learned = pipeline.safety.learned
+    score = float(head.scores(learned.encode(learned.pieces(text))).max())
+    ordinary = float(head.scores(learned.encode(learned.pieces(
+        "heat or ice for a knot in my trap?"))).max())
+    assert score >= head.threshold > ordinary
+    # Off unless KNOTBOT_CRISIS_HEAD is set: the rules alone speak here.
+    assert learned.crisis is None
+    assert CRISIS_LINE not in pipeline.answer(text).answer
 
 
 @pytest.mark.parametrize("text", [
