@@ -57,3 +57,10 @@ def test_found_lying_on_the_floor_is_still_a_fall(pipeline) -> None:  # type: ig
 ])
 def test_a_vehicle_rolled_somewhere_is_no_rollover(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert "spine_injury" not in _assess(pipeline, text).flags
+
+
+def test_sharp_as_a_tack_is_said_of_a_mind_not_a_pain(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("my grandad has a knot in his shoulder from the allotment, he's sharp as a tack "
+            "otherwise. can I press on it gently for him?")
+    press = _assess(pipeline, text).press_check
+    assert press is not None and press.verdict == "gently"
