@@ -93,8 +93,6 @@ SAFE_PLACE = re.compile(
     r"of (my|the|his|her|your) shoulders?|rhomboids?|levator|scaps?)\b")
 
 
-# Concepts that tell only of time or course ("since last night", "no better"): beside words
-# of another language, not enough to list the emergency signs.
 CRISIS = "self_harm"  # thoughts of ending one's life: its own words first (levels.yaml)
 # The words of such thoughts, however meant ("don't want to live on painkillers"): where
 # the rules see them but do not read them as meant, the crisis head may not either.
@@ -112,6 +110,8 @@ def _top(flag_levels: dict[str, str], leave_out: str) -> str:
                key=LEVEL_RANK.__getitem__, default="self_care")
 
 
+# Concepts that tell only of time or course ("since last night", "no better"): beside words
+# of another language, not enough to list the emergency signs.
 _WEAK = frozenset({"ongoing", "long_duration", "gone_now", "today", "no_better"})
 MIXED_SHARE = 0.3  # of a message's words unknown to English: a part of it Knotbot cannot read
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
