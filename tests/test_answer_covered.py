@@ -18,9 +18,12 @@ def test_the_articles_own_words_stand_out_from_everyday_words_they_write(pipelin
 
 
 def test_a_knot_in_a_thing_told_in_everyday_words_is_declined_quoting_nothing(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("there's a big knot in the oak plank of my table, will it crack through?")
+    ans = pipeline.answer("there's a big knot in the oak top of my table, will it crack through?")
     assert "don't cover" in ans.body and not ans.citations, ans.body
     assert '"oak"' in ans.body, ans.body
+    # Named as timber ("plank"), the scope guard refuses it before the answer stage.
+    plank = pipeline.answer("there's a big knot in the oak plank of my table, will it crack?")
+    assert plank.triage.level == "out_of_scope" and not plank.citations
     # The same everyday words around a knot in the neck leave it answered.
     kept = pipeline.answer("why does my neck get knots after a long day at the desk?")
     _check_faithful(kept, _headings(pipeline))

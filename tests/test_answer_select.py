@@ -68,8 +68,11 @@ def test_a_yes_no_question_leads_with_the_sentence_that_says_so(pipeline) -> Non
 
 
 def test_knots_as_a_speed_are_not_the_articles_knots(pipeline) -> None:  # type: ignore[no-untyped-def]
-    ans = pipeline.answer("a ferry doing 20 knots, how many kilometres an hour is that?")
+    ans = pipeline.answer("a ferry doing 20 knots, is that fast for a boat?")
     assert not ans.citations and "don't cover" in ans.body, ans.body
+    # Asked in a unit of speed, the scope guard refuses it before the answer stage.
+    unit = pipeline.answer("a ferry doing 20 knots, how many kilometres an hour is that?")
+    assert unit.triage.level == "out_of_scope" and not unit.citations
     kept = pipeline.answer("I have three knots along my shoulder blade, what can I do?")
     assert kept.citations, kept.body
 
