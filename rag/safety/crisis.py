@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.safety.learned import segments
-from rag.safety.train import TRAIN_DIR, data_hash, training_files
+from rag.safety.train import TRAIN_DIR, _lowest, _per_message, training_files
 
 CRISIS_FILE = Path(__file__).parent / "data" / "crisis_head.npz"
 CRISIS_DIR = TRAIN_DIR / "crisis"
@@ -111,14 +111,9 @@ def train_crisis(texts: list[str], positive: list[bool],
     model = _fit(x, y)
     oof = cross_val_predict(_fit(x, y), x, y, method="predict_proba", groups=groups,
                             cv=StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0))
-    per_text = np.zeros(len(texts))
-    np.maximum.at(per_text, groups, oof[:, 1])
+    per_text = _per_message(oof[:, 1], groups, len(texts))
     is_pos = np.array(positive)
-    threshold = 0.99
-    for t in np.round(np.arange(0.3, 0.995, 0.01), 2):
-        if float((per_text[~is_pos] >= t).mean()) <= FALSE_ALARMS:
-            threshold = float(t)
-            break
+    threshold = _lowest(per_text, per_text[~is_pos], FALSE_ALARMS)
     head = CrisisHead(model.coef_[0].astype(np.float32), float(model.intercept_[0]),
                       threshold, data_id)
     report = CrisisReport(len(texts), int(is_pos.sum()), threshold,
@@ -126,6 +121,3 @@ def train_crisis(texts: list[str], positive: list[bool],
                           float((per_text[~is_pos] >= threshold).mean()))
     return head, report
 
-
-def crisis_data_hash() -> str:
-    return data_hash(crisis_files())
