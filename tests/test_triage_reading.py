@@ -252,6 +252,32 @@ def test_no_english_question_in_any_set_is_taken_for_another_language() -> None:
     assert not foreign
 
 
+@pytest.mark.parametrize(("question", "level"), [
+    ("Ma mère a 80 ans, elle a beaucoup de fièvre depuis hier soir, and her neck is so "
+     "stiff she can't look down at her plate, est-ce que je peux masser?", "emergency"),
+    ("Mi hermano se cayó de la moto ayer, now his neck hurts a lot when he turns it, "
+     "¿puedo darle un masaje?", "emergency"),
+])
+def test_a_message_half_in_another_language_with_english_clauses_is_read_in_english(
+        pipeline, question: str, level: str) -> None:  # type: ignore[no-untyped-def]
+    """Its writer reads English: the English words are triaged, and the words Knotbot
+    cannot read are told as unread beside the emergency signs."""
+    assert language_of(question) == "en"
+    result = pipeline.safety.assess(question, [])
+    assert result.triage.level == level
+    assert any("language Knotbot cannot read" in r for r in result.triage.reasons)
+
+
+@pytest.mark.parametrize("question", [
+    "Ma mère a beaucoup de fièvre depuis hier soir et le cou tellement raide qu'elle ne "
+    "peut plus baisser la tête. Est-ce que je peux masser?",
+    "Mi hermano se cayó de la moto ayer y ahora le duele mucho el cuello cuando gira la "
+    "cabeza. ¿Puedo darle un masaje?",
+])
+def test_the_same_messages_wholly_in_that_language_are_not_english(question: str) -> None:
+    assert language_of(question) != "en"
+
+
 _QUOTED = re.compile(r"'([^']{20,})'|\"([^\"]{20,})\"")
 
 

@@ -131,8 +131,20 @@ def english_whatever_guessed(words: list[str]) -> bool:
 
 
 def language_of(text: str) -> str:
-    """An ISO code ("en", "fr", "hi", "other"...) for one message. Wide (full-width)
-    Latin letters are read as the Latin letters they are."""
+    """An ISO code ("en", "fr", "hi", "other"...) for one message: the language to answer
+    it in. Wide (full-width) Latin letters are read as the Latin letters they are."""
+    return _reading(text)[0]
+
+
+def mixed_with(text: str) -> str | None:
+    """The other language of a message answered in English for its English clauses
+    (`english_clause`): "Mon père, 72 ans, he fell from the ladder" -> "fr"."""
+    return _reading(text)[1]
+
+
+@lru_cache(maxsize=256)
+def _reading(text: str) -> tuple[str, str | None]:
+    """(the language to answer in, the other language of a half-English message)."""
     text = unicodedata.normalize("NFKC", text)
     by_script = script_language(text)
     if by_script:
@@ -142,11 +154,11 @@ def language_of(text: str) -> str:
         latin = latin_lookalikes(text)
         letters = [ch for ch in latin if ch.isalpha()]
         if sum(not is_latin(ch) for ch in letters) > DISGUISE_LEFT * len(letters):
-            return by_script
+            return by_script, None
         text = latin
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < MIN_WORDS or english_whatever_guessed(words):
-        return "en"
+        return "en", None
     with _lock:  # the identifier keeps state between calls
         ranked = _identifier().rank(text.lower())
     # Two close languages share the probability between them (Malay and Indonesian, say:
@@ -155,24 +167,50 @@ def language_of(text: str) -> str:
     (lang, prob), (second, also) = ranked[0], ranked[1]
     sure = float(prob) + (float(also) if second != "en" else 0.0)
     if lang == "en":
-        return "en"
+        return "en", None
+    found = _latin_language(text, words, str(lang), str(second), sure)
+    # Read as another language, yet with a whole clause of English: answered in English.
+    return ("en", str(lang)) if found != "en" and english_clause(text, str(lang)) \
+        else (found, None)
+
+
+def _latin_language(text: str, words: list[str], lang: str, second: str, sure: float
+                    ) -> str:
+    """What a Latin-script message is, given the identifier's first two guesses."""
     if sure < CONFIDENCE:
         # A language the identifier was not given (Serbian, Lithuanian...) spreads its
         # guesses over its neighbours (Czech 0.76, Polish 0.09...); its words are then
         # mostly not English words at all.
         # So does a language close to one it was given (Catalan: Spanish 0.73, Portuguese
         # 0.17) whose words are commoner in that one than in English.
-        if accented(text) and (not_english_words(words) or not more_english(words, str(lang))):
+        if accented(text) and (not_english_words(words) or not more_english(words, lang)):
             return "other"
         # The same close language written without its accents ("perdut el control de la
         # bufeta"): its words are commoner in both neighbours than in English. Not letters
         # spaced out to hide English ("f e v e r"): those are no words of any language.
         if second != "en" and sum(len(w) > 1 for w in words) >= 0.8 * len(words) \
-                and not more_english(words, str(lang)) \
-                and not more_english(words, str(second)):
+                and not more_english(words, lang) \
+                and not more_english(words, second):
             return "other"
         return "en"
-    return "en" if more_english(words, str(lang)) else str(lang)
+    return "en" if more_english(words, lang) else lang
+
+
+CLAUSE_WORDS = 5  # an English clause of this many words: the writer reads English
+CLAUSE_SHARE = 0.8  # of its words common in English and commoner there than in the other
+_CLAUSE = re.compile(r"[.,;:!?()\n]+")
+
+
+def english_clause(text: str, lang: str) -> bool:
+    """A message half in another language with a whole clause of English in it ("Mon
+    père, 72 ans, he fall from the ladder this morning"): its writer reads English, so it
+    is answered in English, and its other words are told as unread (triage's `_mixed`)."""
+    for clause in _CLAUSE.split(text):
+        words = [w.lower() for w in _WORD.findall(clause)]
+        english = sum(_zipf(w, "en") >= max(_zipf(w, lang), COMMON_ENGLISH) for w in words)
+        if len(words) >= CLAUSE_WORDS and english >= CLAUSE_SHARE * len(words):
+            return True
+    return False
 
 
 def accented(text: str) -> bool:
@@ -239,8 +277,10 @@ def foreign_message(lang: str) -> str:
     where we have it, always followed by the English."""
     data = _messages()
     english = " ".join(str(data["english"]).split())
-    if lang == "mixed":
-        return " ".join(str(data["mixed"]).split())
+    if lang.startswith("mixed"):  # "mixed:es": half in Spanish, that language's words first
+        mixed = " ".join(str(data["mixed"]).split())
+        entry = data["languages"].get(lang.partition(":")[2])
+        return f"{' '.join(str(entry['message']).split())}\n\n{mixed}" if entry else mixed
     entry = data["languages"].get(lang)
     return f"{' '.join(str(entry['message']).split())}\n\n{english}" if entry else english
 

@@ -25,6 +25,7 @@ from rag.safety.language import (
     foreign_message,
     language_name,
     language_of,
+    mixed_with,
     unknown_words,
     unreadable,
 )
@@ -513,17 +514,20 @@ class SafetyStage:
         """A message in a language Knotbot cannot read may describe an emergency: it gets
         the emergency signs in its language, never a refusal. So does an English message
         with words of another language beside a sign's words ("homa kali since last
-        night ... the head is banging"): the words it cannot read may be the sign. Returns
-        the language ("mixed" for the second)."""
+        night ... the head is banging"), or half in another language beside English clauses
+        ("Ma mère a de la fièvre, and her neck is stiff"): the words it cannot read may be
+        the sign. Returns the language ("mixed", or "mixed:fr" for the last)."""
         last = None
         for text in texts:
             lang = language_of(text)
-            if lang == "en" and self._mixed(text):
+            if lang == "en" and (other := mixed_with(text)):
+                lang = f"mixed:{other}"
+            elif lang == "en" and self._mixed(text):
                 lang = "mixed"
             if lang != "en":
                 last = lang
                 levels[f"language:{lang}"] = "emergency"
-        if last == "mixed":
+        if last and last.startswith("mixed"):
             reasons.append("partly written in a language Knotbot cannot read, beside words "
                            "of a warning sign: the emergency signs are listed in case one applies")
         elif last:
@@ -643,7 +647,7 @@ class SafetyStage:
             # Say which part by name: "the articles don't cover knots in the calf".
             message = f"{message} The articles don't cover knots in the {part.group(0)}."
         neck = read_neck if crisis else read
-        if foreign == "mixed" and LEVEL_RANK[neck] >= LEVEL_RANK["urgent"]:
+        if foreign and foreign.startswith("mixed") and LEVEL_RANK[neck] >= LEVEL_RANK["urgent"]:
             # A sign read in the English words keeps its own, direct message first.
             message = f"{self.lex.messages[neck]}\n\n{foreign_message(foreign)}"
         elif foreign:
