@@ -155,7 +155,8 @@ class KnotbotPipeline:
         """The scope guard counts what is close to these articles' sentences as in scope,
         and a question using their own terms."""
         self.safety.use_articles(index.coverage.vocabulary,
-                                 index.coverage.own_terms(core_words(index)))
+                                 index.coverage.own_terms(core_words(index)),
+                                 index.sentence_vectors)
         if self.safety.semantic and index.sentence_vectors:
             self.safety.semantic.set_article_vectors(
                 np.stack(list(index.sentence_vectors.values())))

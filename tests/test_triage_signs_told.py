@@ -64,3 +64,37 @@ def test_sharp_as_a_tack_is_said_of_a_mind_not_a_pain(pipeline) -> None:  # type
             "otherwise. can I press on it gently for him?")
     press = _assess(pipeline, text).press_check
     assert press is not None and press.verdict == "gently"
+
+
+# Found by blind set 74's first run (other wordings of the same kinds).
+@pytest.mark.parametrize("text", [
+    "There's a hard lump at the back of my neck near the shoulder, is that a knot?",
+    "theres a pea sized bump under the skin by my shoulder blade, knot or something else?",
+])
+def test_a_lump_asked_about_as_the_knot_is_no_warning_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _assess(pipeline, text).triage.level == "self_care"
+
+
+@pytest.mark.parametrize(("text", "least"), [
+    ("the lump in my neck keeps getting bigger, is it a knot?", "see_doctor"),
+    ("lump on my neck and I've been sweating at night, knot?", "see_doctor"),
+    ("red hot bump by my shoulder blade, is it a knot?", "see_doctor"),
+])
+def test_a_lump_that_grows_or_is_red_and_hot_still_is(pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_assess(pipeline, text).triage.level] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "the knot is on the muscle between my neck and my shoulder tip, can I press it with my thumb?",
+    "the knot is where my neck meets my shoulder, can I press it hard?",
+    "knot's on top of me right shoulder, can I dig my thumb in?",
+])
+def test_the_muscle_between_neck_and_shoulder_is_a_place_to_press(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    press = _assess(pipeline, text).press_check
+    assert press is not None and press.verdict == "gently"
+
+
+def test_the_side_of_the_neck_near_the_shoulder_is_still_not(pipeline) -> None:  # type: ignore[no-untyped-def]
+    press = _assess(pipeline, "knot on the side of my neck near the shoulder, can I press it?"
+                    ).press_check
+    assert press is not None and press.verdict == "do_not_press"

@@ -88,10 +88,12 @@ def as_the_knot(norm: str) -> str:
 
 # The places red-flags.md says to press ("gently"): the back of the neck, the top of the
 # shoulders, the upper back.
+_WHOSE = r"(?:my|the|his|her|your|their|me)(?: (?:left|right|other))?"
 SAFE_PLACE = re.compile(
-    r"\b(back of (my|the|his|her|your) neck|top of (my|the|his|her|your) shoulders?|upper "
-    r"back|between (my|the|his|her|your) shoulder ?blades|shoulder ?blades?|traps?|trapezius|back "
-    r"of (my|the|his|her|your) shoulders?|rhomboids?|levator|scaps?)\b")
+    rf"\b(back of {_WHOSE} neck|top of {_WHOSE} shoulders?|upper back|between {_WHOSE} "
+    rf"shoulder ?blades|shoulder ?blades?|traps?|trapezius|back of {_WHOSE} shoulders?|"
+    rf"rhomboids?|levator|scaps?|between {_WHOSE} neck and {_WHOSE} shoulders?|where "
+    rf"{_WHOSE} neck (?:meets|joins) {_WHOSE} shoulders?)\b")
 
 
 CRISIS = "self_harm"  # thoughts of ending one's life: its own words first (levels.yaml)
@@ -244,6 +246,44 @@ def improving(norm: str) -> bool:
     return bool(_IMPROVING.search(norm)) and not re.search(r"\bworse\b", norm)
 
 
+_LUMP = re.compile(r"\b(lumps?|bumps?|nodules?|nodes?|pea|marble|lumpy)\b")
+# What makes a lump a sign (red-flags.md: one that grows, glands, weight lost, night sweats,
+# past cancer) or a place no knot sits (the throat, under the jaw or the arm, the collarbone).
+_LUMP_SIGN = re.compile(
+    r"\b(grow\w*|grew|bigger|larger|size|swell\w*|swollen|glands?|weight|sweat\w*|cancer|"
+    r"tumou?r|fever|unwell|night|collar ?bone|armpit|jaw|throat|front|red\w*|hot|warm\w*|"
+    r"heat|pus|infect\w*|bruis\w*|injur\w*|hit|fell|fall\w*)\b")
+
+
+PAIR_WINDOW = 3  # "stick with knobs": two words at most this far apart
+PAIR_ZIPF = 5.5  # both words rarer than this in English: "every day", "long time" name nothing
+PAIR_RARE = 4.3  # and one of them this rare: "sustained" 4.2, "knobs" 3.0; "tennis ball" no
+
+
+def article_pairs(sentences: Iterable[str]) -> frozenset[tuple[str, str]]:
+    """Ordered pairs of uncommon words close together in a sentence ("sustained
+    pressure", "stick ... knobs"): how a text names a thing."""
+    pairs = set()
+    for sentence in sentences:
+        words = [(w, zipf(w)) for w in re.findall(r"[a-z]+", sentence.lower())]
+        for i, (first, often) in enumerate(words):
+            if len(first) < 3 or often >= PAIR_ZIPF:
+                continue
+            for second, also in words[i + 1:i + PAIR_WINDOW]:
+                if len(second) >= 3 and second != first and also < PAIR_ZIPF and \
+                        min(often, also) < PAIR_RARE:
+                    pairs.add((first, second))
+    return frozenset(pairs)
+
+
+def lump_is_the_knot(norm: str) -> bool:
+    """A lump asked about as the knot itself ("a hard little lump near the shoulder: is that
+    a knot?"): the articles' own description of a knot, not a lump that grows nor a red,
+    hot, injured spot."""
+    return bool(_LUMP.search(norm)) and bool(re.search(r"\bknot", norm)) and \
+        not _LUMP_SIGN.search(norm)
+
+
 def hands_only_used(norm: str) -> bool:
     """Does the message (normalised) tell its hands or arms only as worked hard, strong or
     unable to reach, with no word of a sign in them (`_HAND_SIGN`)?"""
@@ -287,6 +327,7 @@ class SafetyStage:
         self.learned = learned
         self.known = vocabulary  # and the articles' words: "needling" is not gibberish
         self.article_terms: frozenset[str] = frozenset()  # the articles' own: "ischemic"
+        self.article_pairs: frozenset[tuple[str, str]] = frozenset()
         self.article_words: frozenset[str] = frozenset()
         self._article_starts: frozenset[str] = frozenset()  # their first `CARE_PREFIX` letters
 
@@ -297,9 +338,12 @@ class SafetyStage:
             return ""
         return as_the_knot(text)
 
-    def use_articles(self, words: Iterable[str], terms: frozenset[str]) -> None:
+    def use_articles(self, words: Iterable[str], terms: frozenset[str],
+                     sentences: Iterable[str] = ()) -> None:
         """The served articles' words count as words, and their own terms (rare in
-        English) as the topic."""
+        English) as the topic, and so do the pairs of words their sentences name things by
+        ("sustained pressure", "a stick with knobs")."""
+        self.article_pairs = article_pairs(sentences)
         self.article_words = frozenset(words)
         self._article_starts = frozenset(w[:CARE_PREFIX] for w in self.article_words
                                          if len(w) >= CARE_PREFIX)
@@ -353,6 +397,10 @@ class SafetyStage:
             return "in_scope"  # where and how to press on a knot is what Knotbot is for
         if not other_body and self.article_terms & set(re.findall(r"[a-z]+", norm)):
             return "in_scope"  # a term of the articles' own: "whats ischemic compression"
+        if (not other_body or re.fullmatch(HAND_PARTS, other_body.group(0))) and \
+                self.article_pairs & article_pairs([norm]):
+            # A thing the articles name: "that sustained pressure trick, which fingers?"
+            return "in_scope"
         if self.semantic and not other_body and (
                 self.semantic.in_scope(question)
                 # With its typos mended ("wich part of my bakc..."), read both ways.
@@ -366,7 +414,9 @@ class SafetyStage:
             return "in_scope"
         if not other_body and self.asks_only_care(norm):
             return "in_scope"
-        follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope" for t in earlier)
+        follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope"
+                            or self.article_terms & set(re.findall(r"[a-z]+", t))
+                            for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
             return "in_scope"
         return "out_of_scope"
@@ -497,6 +547,9 @@ class SafetyStage:
                     continue  # "my neck clicks when I turn it": it turns
                 if hit.cls == "persistent_pain" and hit.cls not in levels and improving(whole):
                     continue  # "it is reducing day by day": pain that eases does not persist
+                if hit.cls in ("serious_illness", "inflammation") and hit.cls not in levels \
+                        and lump_is_the_knot(whole):
+                    continue  # "hard little lump, is that what a knot feels like?"
                 if hit.cls in HAND_CLASSES and hit.cls not in levels and \
                         hands_only_used(whole):
                     continue  # "my hands are tired from the clay": used, not weak
