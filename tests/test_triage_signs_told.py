@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.models import LEVEL_RANK
+from rag.models import LEVEL_RANK, Turn
 
 
 def _assess(pipeline, text: str):  # type: ignore[no-untyped-def]
@@ -98,3 +98,27 @@ def test_the_side_of_the_neck_near_the_shoulder_is_still_not(pipeline) -> None: 
     press = _assess(pipeline, "knot on the side of my neck near the shoulder, can I press it?"
                     ).press_check
     assert press is not None and press.verdict == "do_not_press"
+
+
+@pytest.mark.parametrize(("history", "text"), [
+    ([], "that sustained pressure thing from the article, which fingers do I use?"),
+    ([], "the curved stick with knobs, how do I hook it over?"),
+    (["what's ischemic compression?"], "how hard do I push?"),
+    (["whats a trigger point"], "and how long do I hold it for"),
+])
+def test_a_question_naming_an_article_thing_or_following_its_term_is_in_scope(
+        pipeline, history: list[str], text: str) -> None:  # type: ignore[no-untyped-def]
+    turns = [t for h in history for t in (Turn(role="user", content=h),
+                                          Turn(role="assistant", content="..."))]
+    assert pipeline.safety.assess(text, turns).scope == "in_scope"
+
+
+@pytest.mark.parametrize(("history", "text"), [
+    ([], "what's the best pressure for my car tyres?"),
+    (["what's ischemic compression?"], "what's the capital of France?"),
+])
+def test_everyday_pairs_and_unrelated_follow_ups_are_still_refused(
+        pipeline, history: list[str], text: str) -> None:  # type: ignore[no-untyped-def]
+    turns = [t for h in history for t in (Turn(role="user", content=h),
+                                          Turn(role="assistant", content="..."))]
+    assert pipeline.safety.assess(text, turns).scope == "out_of_scope"
