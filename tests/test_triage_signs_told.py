@@ -8,6 +8,11 @@ import pytest
 from rag.models import LEVEL_RANK, Turn
 
 
+def _turns(asked: list[str]) -> list[Turn]:
+    return [t for h in asked for t in (Turn(role="user", content=h),
+                                       Turn(role="assistant", content="..."))]
+
+
 def _assess(pipeline, text: str):  # type: ignore[no-untyped-def]
     return pipeline.safety.assess(text, [])
 
@@ -108,9 +113,7 @@ def test_the_side_of_the_neck_near_the_shoulder_is_still_not(pipeline) -> None: 
 ])
 def test_a_question_naming_an_article_thing_or_following_its_term_is_in_scope(
         pipeline, history: list[str], text: str) -> None:  # type: ignore[no-untyped-def]
-    turns = [t for h in history for t in (Turn(role="user", content=h),
-                                          Turn(role="assistant", content="..."))]
-    assert pipeline.safety.assess(text, turns).scope == "in_scope"
+    assert pipeline.safety.assess(text, _turns(history)).scope == "in_scope"
 
 
 @pytest.mark.parametrize(("history", "text"), [
@@ -119,6 +122,4 @@ def test_a_question_naming_an_article_thing_or_following_its_term_is_in_scope(
 ])
 def test_everyday_pairs_and_unrelated_follow_ups_are_still_refused(
         pipeline, history: list[str], text: str) -> None:  # type: ignore[no-untyped-def]
-    turns = [t for h in history for t in (Turn(role="user", content=h),
-                                          Turn(role="assistant", content="..."))]
-    assert pipeline.safety.assess(text, turns).scope == "out_of_scope"
+    assert pipeline.safety.assess(text, _turns(history)).scope == "out_of_scope"
