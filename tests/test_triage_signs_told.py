@@ -74,7 +74,7 @@ def test_sharp_as_a_tack_is_said_of_a_mind_not_a_pain(pipeline) -> None:  # type
 # Found by blind set 74's first run (other wordings of the same kinds).
 @pytest.mark.parametrize("text", [
     "There's a hard lump at the back of my neck near the shoulder, is that a knot?",
-    "theres a pea sized bump under the skin by my shoulder blade, knot or something else?",
+    "theres a small hard bump under the skin by my shoulder blade, knot or something else?",
 ])
 def test_a_lump_asked_about_as_the_knot_is_no_warning_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert _assess(pipeline, text).triage.level == "self_care"
@@ -84,6 +84,11 @@ def test_a_lump_asked_about_as_the_knot_is_no_warning_sign(pipeline, text: str) 
     ("the lump in my neck keeps getting bigger, is it a knot?", "see_doctor"),
     ("lump on my neck and I've been sweating at night, knot?", "see_doctor"),
     ("red hot bump by my shoulder blade, is it a knot?", "see_doctor"),
+    # Growth told by sizes over time, without the word.
+    ("a lump by my shoulder blade was 1 cm last month and is 2 cm now, is it a knot?",
+     "see_doctor"),
+    ("the bump at the back of my neck was like a pea, now it's like a grape. a knot?",
+     "see_doctor"),
 ])
 def test_a_lump_that_grows_or_is_red_and_hot_still_is(pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
     assert LEVEL_RANK[_assess(pipeline, text).triage.level] >= LEVEL_RANK[least]

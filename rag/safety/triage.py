@@ -246,13 +246,17 @@ def improving(norm: str) -> bool:
     return bool(_IMPROVING.search(norm)) and not re.search(r"\bworse\b", norm)
 
 
-_LUMP = re.compile(r"\b(lumps?|bumps?|nodules?|nodes?|pea|marble|lumpy)\b")
+_LUMP = re.compile(r"\b(lumps?|bumps?|nodules?|nodes?|lumpy)\b")
 # What makes a lump a sign (red-flags.md: one that grows, glands, weight lost, night sweats,
 # past cancer) or a place no knot sits (the throat, under the jaw or the arm, the collarbone).
 _LUMP_SIGN = re.compile(
     r"\b(grow\w*|grew|bigger|larger|size|swell\w*|swollen|glands?|weight|sweat\w*|cancer|"
-    r"tumou?r|fever|unwell|night|collar ?bone|armpit|jaw|throat|front|red\w*|hot|warm\w*|"
-    r"heat|pus|infect\w*|bruis\w*|injur\w*|hit|fell|fall\w*)\b")
+    r"tumou?r|fever|unwell|night|collar ?bone|armpit|jaw|throat|front|side|ear|red\w*|hot|"
+    r"warm\w*|heat|pus|infect\w*|bruis\w*|injur\w*|hit|fell|fall\w*|"
+    # ... and a lump measured or compared over time ("1.2 cm then 2 cm", "a pea, now a
+    # walnut", "came up in the summer"): told growing without the word.
+    r"\d+|cm|mm|inch\w*|measur\w*|sized?|pea|marble|walnut|grape|golf|egg|like an?|now|was|"
+    r"since|weeks?|months?|found|came up|come up|appeared|new)\b")
 
 
 PAIR_WINDOW = 3  # "stick with knobs": two words at most this far apart
