@@ -354,6 +354,10 @@ class SafetyStage:
         self.known = self.vocabulary | self.article_words
         self.article_terms = terms
 
+    def names_article_term(self, norm: str) -> bool:
+        """Does the text use one of the articles' own terms ("ischemic", "trapezius")?"""
+        return bool(self.article_terms & set(re.findall(r"[a-z]+", norm)))
+
     def asks_only_care(self, norm: str) -> bool:
         """Does the message ask only self-care's own questions (whether and when to get it
         seen, breaks from sitting: `care` in scope.yaml), naming nothing else: every other
@@ -399,7 +403,7 @@ class SafetyStage:
             or self.lex.scope_body.search(norm)
         if self.lex.press_intent.search(norm) and about_a_spot and not other_body:
             return "in_scope"  # where and how to press on a knot is what Knotbot is for
-        if not other_body and self.article_terms & set(re.findall(r"[a-z]+", norm)):
+        if not other_body and self.names_article_term(norm):
             return "in_scope"  # a term of the articles' own: "whats ischemic compression"
         if (not other_body or re.fullmatch(HAND_PARTS, other_body.group(0))) and \
                 self.article_pairs & article_pairs([norm]):
@@ -419,7 +423,7 @@ class SafetyStage:
         if not other_body and self.asks_only_care(norm):
             return "in_scope"
         follows_topic = any(scope_of(t, self.lex, self.vocabulary) == "in_scope"
-                            or self.article_terms & set(re.findall(r"[a-z]+", t))
+                            or self.names_article_term(t)
                             for t in earlier)
         if follows_topic and FOLLOW_UP.search(norm) and not other_body:
             return "in_scope"
