@@ -213,3 +213,19 @@ def test_a_partial_answer_naming_a_term_is_not_counted_as_a_decline() -> None:
     assert declined(Answer(question="q", triage=Triage(level="self_care"), answer=outright,
                            body=outright))
     assert declined(Answer(question="q", triage=Triage(level="out_of_scope"), answer="Sorry."))
+
+
+def test_an_uncovered_subject_counts_as_named_in_any_form_of_its_words_and_only_then() -> None:
+    from rag.evaluate.answers import names_subject
+    from rag.models import Answer, Triage
+
+    def said(body: str) -> Answer:
+        return Answer(question="q", triage=Triage(level="self_care"), answer=body, body=body)
+
+    singular = said('The articles don\'t cover "dog", so I can\'t answer that from them.')
+    assert names_subject(singular, "dogs")  # too short for the first five letters
+    assert names_subject(said('The articles don\'t mention "pillows".'), "pillow height")
+    # A form of the subject's word must be what is named, not anywhere in the line.
+    other = said('The articles don\'t mention "weekend", so this may not answer your question.')
+    assert not names_subject(other, "tournament play")
+    assert not names_subject(said("Knots are common in dogs. [1]"), "dogs")  # not a naming

@@ -28,6 +28,7 @@ from rag.evaluate.data import read_jsonl
 from rag.evaluate.faithfulness import answer_body, has_phrase
 from rag.evaluate.metrics import Rate, rate
 from rag.models import Answer, Turn
+from rag.retrieval import stem_tokens
 
 DECLINED = "don't cover"
 NAMING = ("don't cover", "don't mention", "only in passing")
@@ -47,9 +48,13 @@ def names_subject(ans: Answer, subject: str) -> bool:
     """A line of the answer that quotes nothing says the articles don't cover (or only
     mention) the subject, naming it (any word of it, in any form: "pillows")."""
     stems = [w[:5] for w in re.findall(r"[a-z]+", subject.lower()) if len(w) > 2]
+    # ... or a form of one ("dog" for "dogs": too short for the first five letters)
+    forms = set(stem_tokens(subject))
     lines = [line.lower() for line in unquoted_lines(ans.body or ans.answer)]
     # Without a subject (the older sets' unanswerable.jsonl), any such line counts.
-    return any(any(n in line for n in NAMING) and (not stems or any(s in line for s in stems))
+    return any(any(n in line for n in NAMING) and (
+        not stems or any(s in line for s in stems)
+        or bool(forms & set(stem_tokens(" ".join(re.findall(r'"([^"]+)"', line))))))
                for line in lines)
 
 
