@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import yaml
 
 from rag.safety.compiled import compile_regex
 from rag.safety.normalise import expand_contractions
+from rag.safety.prefilter import ConceptFilter, concepts_in
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -87,6 +88,15 @@ class Lexicon:
     # keyword ("fver": fever or ever) is read as the warning sign.
     flag_words: set[str] = field(default_factory=set)
     flag_stems: set[str] = field(default_factory=set)
+
+    @cached_property
+    def scan(self) -> ConceptFilter:
+        """Which concepts may match a text (`rag.safety.prefilter`), built at first use."""
+        return ConceptFilter(self.concepts)
+
+    def concepts_in(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
+        """The concepts' (name, pattern) pairs that may match ``text``: run only these."""
+        return concepts_in(text, self.concepts, self.scan)
 
 
 # A look-around's words are what a pattern must not meet ("(?!number)numb\\w*"): no sign's.

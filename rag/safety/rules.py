@@ -638,7 +638,7 @@ def present_concepts(text: str, lex: Lexicon) -> Concepts:
     over = resolved(text, lex, kept)
     original, text = (text if len(text) == len(kept) else ""), kept
     mentions = [(name, m.start(), m.end(), negated(text, m.start(), m.end(), lex))
-                for name, pattern in lex.concepts.items() for m in pattern.finditer(text)]
+                for name, pattern in lex.concepts_in(text) for m in pattern.finditer(text)]
     denied = [(a, b) for _, a, b, no in mentions if no]
     for name, start, end, no in mentions:
         # A mention nested with a denied one shares its denial: "no night sweats" (with
@@ -748,7 +748,7 @@ def _says_over(clause: str) -> bool:
 
 
 def _sign_starts(text: str, lex: Lexicon) -> list[int]:
-    return [m.start() for name, p in lex.concepts.items() if name not in _QUALIFIERS
+    return [m.start() for name, p in lex.concepts_in(text) if name not in _QUALIFIERS
             for m in p.finditer(text)]
 
 
@@ -918,7 +918,7 @@ def resolved(text: str, lex: Lexicon, kept: str | None = None) -> set[str]:
     signs = _sign_starts(text, lex)
     out: set[str] = set()
     still: set[str] = set()
-    for name, pattern in lex.concepts.items():
+    for name, pattern in lex.concepts_in(text):
         if name in _NEVER_OVER:
             continue
         for m in pattern.finditer(text):
@@ -948,7 +948,7 @@ def explained_away(text: str, lex: Lexicon) -> bool:
     if any(not woke and not _says_over(_around(text, m.end(), m.end(), _PAST_SCOPE)[:30])
            for m in _INSTEAD.finditer(text)):
         return False  # not "but it's gone now": that is the sign told as over
-    signs = any(p.search(text) for name, p in lex.concepts.items() if name not in _QUALIFIERS)
+    signs = any(p.search(text) for name, p in lex.concepts_in(text) if name not in _QUALIFIERS)
     if not signs and not _RESOLVED.search(text):
         return False  # no sign words, not even a qualifier told as over
     current, past, over = present_concepts(text, lex)

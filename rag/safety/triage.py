@@ -383,7 +383,7 @@ class SafetyStage:
                 reading.red_mass >= SCOPE_SHARE * self.learned.head.flag_threshold
                 or max(reading.press_do_not, reading.press_stop) >= 0.5):
             return True
-        if any(p.search(norm) for name, p in self.lex.concepts.items() if name not in MODIFIERS):
+        if any(p.search(norm) for name, p in self.lex.concepts_in(norm) if name not in MODIFIERS):
             return True
         return any(p.search(norm) for _, p in self.lex.do_not_press.values()) \
             or bool(self.lex.stop[1].search(norm))

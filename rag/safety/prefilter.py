@@ -1,0 +1,124 @@
+"""Which of the lexicon's sign patterns can match a text, found in one pass.
+
+Python's `re` tries every one of the fifty-odd concept patterns at every position of a text
+(each opens with a look-behind, so it gets no fast first-character scan): most of the
+triage's time on a long message. RE2's filtered matching (`re2.Filter`) works out, for each
+pattern, literal pieces ("atoms") one of which any match must contain, and finds which
+patterns' atoms a text holds in one pass. Only those patterns are then run, by `re`, as
+before: the filter never decides a match, it only rules out patterns that cannot match.
+
+RE2 has no look-arounds, back-references or atomic groups, and a bounded repeat over a
+long alternation costs it memory, so each pattern is first *relaxed* into one that matches
+wherever the original does (and maybe more): look-arounds dropped (they only forbid),
+a back-reference read as any text, an atomic group as a plain one, ``x{m,n}`` as ``x*`` or
+``x+``. A text that is not plain printable ASCII gets every pattern: RE2's ``\\w``, ``\\s``
+and ``\\b`` are ASCII-only where Python's are not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_REPEAT = re.compile(r"\{(\d*)(,(\d*))?\}")
+_LOOK = ("(?=", "(?!", "(?<=", "(?<!")
+_PLAIN = re.compile(r"[\x20-\x7e]*")
+ANY = "(?s:.*)"
+
+
+def _class_end(p: str, i: int) -> int:
+    """Index just past the character class opening at ``p[i] == "["``."""
+    i += 1
+    if p[i:i + 1] == "^":
+        i += 1
+    if p[i:i + 1] == "]":
+        i += 1
+    while i < len(p) and p[i] != "]":
+        i += 2 if p[i] == "\\" else 1
+    return i + 1
+
+
+def _group_end(p: str, i: int) -> int:
+    """Index just past the group opening at ``p[i] == "("``."""
+    depth = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = _class_end(p, i)
+            continue
+        depth += (c == "(") - (c == ")")
+        i += 1
+        if depth == 0:
+            return i
+    return i
+
+
+def relax(p: str) -> str:
+    """A pattern RE2 can compile that matches wherever ``p`` matches (see the module's
+    docstring for what is relaxed)."""
+    out: list[str] = []
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            out.append(ANY if p[i + 1:i + 2].isdigit() else p[i:i + 2])
+            i += 2
+        elif c == "[":
+            end = _class_end(p, i)
+            out.append(p[i:end])
+            i = end
+        elif p.startswith(_LOOK, i):
+            i = _group_end(p, i)
+        elif p.startswith("(?P=", i):
+            i = p.index(")", i) + 1
+            out.append(ANY)
+        elif p.startswith("(?>", i):
+            out.append("(?:")
+            i += 3
+        elif c == "{" and (m := _REPEAT.match(p, i)):
+            low = int(m.group(1) or 0)
+            out.append(m.group(0) if m.group(2) is None and low <= 3 else "*" if low == 0
+                       else "+")
+            i = m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+class ConceptFilter:
+    """The names of the patterns that may match a text; every name when it cannot tell."""
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
+        import re2  # google-re2: loaded with the lexicon, not at import
+
+        options = re2.Options()
+        options.log_errors = False
+        self.names = tuple(patterns)
+        self._filter = re2.Filter()
+        for pattern in patterns.values():
+            self._filter.Add(relax(pattern.pattern), options)
+        self._filter.Compile()
+
+    def may_match(self, text: str) -> Iterable[str]:
+        if not _PLAIN.fullmatch(text):
+            return self.names
+        found = self._filter.Match(text, potential=True) or ()
+        return tuple(self.names[i] for i in sorted(found))
+
+
+@lru_cache(maxsize=4096)
+def _cached(scan: ConceptFilter, text: str) -> Iterable[str]:
+    return scan.may_match(text)
+
+
+def concepts_in(text: str, patterns: dict[str, re.Pattern[str]], scan: ConceptFilter | None
+                ) -> list[tuple[str, re.Pattern[str]]]:
+    """The (name, pattern) pairs of ``patterns`` that may match ``text``, in their order."""
+    if scan is None:
+        return list(patterns.items())
+    return [(name, patterns[name]) for name in _cached(scan, text)]
