@@ -306,6 +306,20 @@ def test_two_letter_words_spaced_out_among_spaced_words_are_joined() -> None:
     assert join_spaced("an a b  grade") == "an a b  grade"
 
 
+def test_numbers_spaced_out_beside_spaced_words_are_joined(pipeline) -> None:  # type: ignore[no-untyped-def]
+    """A temperature spelt out digit by digit, in a message that spaces its words out, is a
+    temperature: with a stiff neck, the meningitis sign, read by the rules alone."""
+    from rag.safety.rules import match_classes
+
+    assert join_spaced("s t i f f   n e c k   t e m p   3 9 . 6") == "stiff   neck   temp   39.6"
+    assert join_spaced("f e v e r   1 0 3") == "fever   103"
+    # Numbers in plain prose stay as written: "rated it 6 7 times", "2 2 pills".
+    assert join_spaced("i rated it 6 7 times") == "i rated it 6 7 times"
+    text = "n e c k   s t i f f   🌡 3 9 . 7   t h r e w   u p"
+    assert {f.cls.id for f in match_classes(pipeline.safety.normalise(text),
+                                             pipeline.safety.lex)} >= {"meningitis"}
+
+
 def test_a_sign_spelt_out_with_its_short_words_spaced_too_is_read_by_the_rules(pipeline) -> None:  # type: ignore[no-untyped-def]
     from rag.safety.rules import match_classes
 

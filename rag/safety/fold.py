@@ -25,6 +25,8 @@ _MARKS = r".\-_*/+·•"
 _GAP = r".\-_*"  # marks that may stand alone between dotted words
 _MARKED = re.compile(rf"(?<![a-z'’])[a-z]([{_MARKS}])(?:[a-z]\1)*[a-z](?![a-z])")
 _SPACED = re.compile(r"(?<![a-z'’])(?:[a-z] ){2,}(?:[a-z'] )*[a-z](?![a-z])")
+# Single digits kept apart by spaces, maybe with a decimal mark: "3 9 . 8", "1 0 2".
+_SPACED_DIGITS = re.compile(r"(?<![\w.,])\d(?:(?: ?[.,] ?| )\d)+(?![\w])")
 
 
 _PERCENT = re.compile(r"%([0-9a-fA-F]{2})")
@@ -218,7 +220,10 @@ def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:
     joined = _APART.sub(" ", joined)
     if n >= 3:
         joined = _LONE.sub(" ", joined)
-    return _PAIR.sub(r"\1\2", _SPACED.sub(join, joined))
+    joined, spaced = _SPACED.subn(join, joined)
+    if n or spaced:  # a writer who spaces letters out spaces numbers too ("3 9 . 8")
+        joined = _SPACED_DIGITS.sub(lambda m: re.sub(r"\s", "", m.group(0)), joined)
+    return _PAIR.sub(r"\1\2", joined)
 
 
 # A two-letter word spaced out between wide gaps, where spaced words stand ("c a n ' t   h o l d
