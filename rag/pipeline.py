@@ -73,7 +73,7 @@ def _warm_rules(settings: Settings) -> None:
     from rag.safety.normalise import english_vocabulary, forms_of
 
     compiled.use_cache(settings.cache_dir)
-    load_lexicon()
+    load_lexicon().scan  # noqa: B018 - the sign patterns' prefilter, built now (0.2 s)
     compiled.save()
     english_vocabulary(settings.model_path())
     forms_of(frozenset())  # reads wordfreq's English list once
