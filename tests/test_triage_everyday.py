@@ -28,6 +28,9 @@ from .triage_helpers import level, verdict
     # Breathing as part of the technique.
     "Should I be doing anything with my breathing while I stretch the knot out?",
     "I always hold my breath when I press on the knot, is that bad?",
+    # A grown-up is an adult, not a lump that has grown.
+    "do little kids get these knots as well, or is it just grown-ups?",
+    "Is a shoulder knot more common in teenagers or in grown ups?",
 ])
 def test_everyday_words_raise_no_alarm(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
@@ -53,6 +56,7 @@ def test_everyday_words_raise_no_alarm(pipeline, text: str) -> None:  # type: ig
      "emergency"),
     ("Took a knock at hockey this afternoon and my neck really hurts now. Ice?",
      "emergency"),
+    ("The lump under my jaw has grown up towards my ear since March. Knot?", "see_doctor"),
 ])
 def test_the_same_images_told_as_a_sign_still_count(pipeline, text: str, least: str
                                                     ) -> None:  # type: ignore[no-untyped-def]
