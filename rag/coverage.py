@@ -24,6 +24,7 @@ from langchain_core.embeddings import Embeddings
 
 from rag.asked import asked_flags
 from rag.retrieval import STOPWORDS, stem_tokens
+from rag.safety.language import words_of_one_language
 from rag.safety.normalise import (
     DIALECT,
     ENGLISH_ZIPF,
@@ -35,6 +36,7 @@ from rag.safety.normalise import (
 from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
+_TYPED = re.compile(r"[^\W\d_]+")  # a word as typed, accents and all
 COMMON_ZIPF = 5.0  # "give", "made": too common to be part of a named term
 NEAR_WORD = 0.55  # cosine to the closest article word at or above this: a paraphrase
 RELATED = 0.6  # cosine from which an article word joins a question's keyword query
@@ -271,6 +273,13 @@ class Coverage:
         whole = self.frequency(word + "g")
         return whole >= DROPPED_G_ZIPF and whole >= self.frequency(word) + 1.0
 
+    def askers_language(self, text: str) -> frozenset[str]:
+        """The words (folded) of another language the asker mixes into an English question
+        (`words_of_one_language`): never a subject the articles lack."""
+        typed = {fold(t): t for t in _TYPED.findall(text.lower())}
+        mixed = words_of_one_language([typed.get(w, w) for w in words_of(text)])
+        return frozenset(fold(w) for w in mixed)
+
     def rare_unknown(self, text: str) -> list[str]:
         """The words of ``text`` that are rare, absent from the articles and unlike any
         article word: what the articles cannot speak to."""
@@ -278,6 +287,9 @@ class Coverage:
                 and not self.everyday_with_prefix(w) and not self.everyday_compared(w)
                 and not self.dropped_g(w)
                 and w not in DIALECT]  # "whit", "yer": a region's way to say "what", "your"
+        if rare:  # "quantos dias ... before I desisto?": the asker's language, not subjects
+            mixed = self.askers_language(text)
+            rare = [w for w in rare if w not in mixed]
         if not rare:
             return []
         near = self.nearest(rare)

@@ -113,6 +113,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     absent unless the articles write that very word: "TENS" is not a form of "ten", and
     no word of theirs is a paraphrase of it."""
     skipped = {w for t in skip for w in _SPLIT.split(t.lower()) if w}
+    skipped |= coverage.askers_language(question)  # "como hago ...": the asker's own language
     caps = {w for w in acronyms(question) if w not in coverage.uses}
     words = [w for w in words_of(asked_text(question, topic))
              if w not in ASKING and w not in skipped and not _ELONGATED.search(w)

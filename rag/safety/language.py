@@ -237,6 +237,31 @@ def unknown_words(text: str, known: frozenset[str] = frozenset()) -> list[str]:
             and _zipf(w, "en") < UNKNOWN_IN_ENGLISH]
 
 
+EVERYDAY_ELSEWHERE = 2.5  # zipf in that language: "dias" 5.8, "desisto" 3.6, "trapézio" 2.8
+MORE_THAN_ENGLISH = 2.0  # ... and this much commoner there: "como" 6.8 / 3.2, not "sauna" 4.6 / 3.3
+MIXED_IN = 2  # such words of one language, at least, before any is read as that language's
+
+
+def words_of_one_language(words: list[str]) -> frozenset[str]:
+    """Of ``words`` (an English question's), the everyday words of one other language,
+    far commoner there than in English, when it has at least `MIXED_IN` of them ("quantos dias
+    should I keep going before I desisto?"): the asker's first language showing through,
+    not a subject the articles lack. One such word alone ("gua" of gua sha, "almofada") may
+    be the name of a thing, and stays one."""
+    from rag.wordlists import other_languages
+
+    candidates = [w for w in dict.fromkeys(words) if not any(c.isdigit() for c in w)]
+    if len(candidates) < MIXED_IN:
+        return frozenset()
+    best: frozenset[str] = frozenset()
+    for lang in other_languages():
+        theirs = frozenset(w for w in candidates if _zipf(w, lang) >= max(
+            EVERYDAY_ELSEWHERE, _zipf(w, "en") + MORE_THAN_ENGLISH))
+        if len(theirs) >= MIXED_IN and len(theirs) > len(best):
+            best = theirs
+    return best
+
+
 READABLE_SHARE = 0.4  # English, typos and slang included, keeps most of its common words
 _VOWEL = re.compile(r"[aeiouyàáâãäåèéêëìíîïòóôõöùúûüýÿāēīōūǎěǐǒǔạẹịọụ]")
 _RUN = re.compile(r"(.)\1\1")  # "aaaa", "zzz": keys held down, not a word
