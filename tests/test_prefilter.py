@@ -39,7 +39,15 @@ def test_relaxed_pattern_matches_more_not_less(pattern: str, text: str) -> None:
 
 def test_every_concept_pattern_compiles_for_re2() -> None:
     scan = ConceptFilter(LEX.concepts)
-    assert scan.names == tuple(LEX.concepts)
+    assert scan.names == tuple(LEX.concepts) and not scan._always
+
+
+def test_a_pattern_re2_cannot_read_always_runs() -> None:
+    """A pattern added to the lexicon later in a form RE2 rejects still reads its sign."""
+    patterns = {"fever": re.compile(r"fever"), "odd": re.compile(r"(?<=a)b\Z"),
+                "stiff": re.compile(r"stiff")}
+    scan = ConceptFilter(patterns)
+    assert list(scan.may_match("a stiff neck")) == ["odd", "stiff"]
 
 
 def normaliser():  # type: ignore[no-untyped-def]

@@ -100,15 +100,23 @@ class ConceptFilter:
         options.log_errors = False
         self.names = tuple(patterns)
         self._filter = re2.Filter()
-        for pattern in patterns.values():
-            self._filter.Add(relax(pattern.pattern), options)
-        self._filter.Compile()
+        self._indexed: list[int] = []  # the filter's n-th pattern is names[_indexed[n]]
+        self._always: set[int] = set()  # a pattern RE2 cannot read always runs
+        for i, pattern in enumerate(patterns.values()):
+            try:
+                self._filter.Add(relax(pattern.pattern), options)
+                self._indexed.append(i)
+            except re2.error:
+                self._always.add(i)
+        if self._indexed:
+            self._filter.Compile()
 
     def may_match(self, text: str) -> Iterable[str]:
         if not _PLAIN.fullmatch(text):
             return self.names
-        found = self._filter.Match(text, potential=True) or ()
-        return tuple(self.names[i] for i in sorted(found))
+        found = self._filter.Match(text, potential=True) or () if self._indexed else ()
+        kept = {self._indexed[n] for n in found} | self._always
+        return tuple(self.names[i] for i in sorted(kept))
 
 
 @lru_cache(maxsize=4096)
