@@ -250,13 +250,14 @@ def words_of_one_language(words: list[str]) -> frozenset[str]:
     be the name of a thing, and stays one."""
     from rag.wordlists import other_languages
 
-    candidates = [w for w in dict.fromkeys(words) if not any(c.isdigit() for c in w)]
-    if len(candidates) < MIXED_IN:
+    # The least each word needs in a language to be one of its everyday words there.
+    least = {w: max(EVERYDAY_ELSEWHERE, _zipf(w, "en") + MORE_THAN_ENGLISH)
+             for w in dict.fromkeys(words) if not any(c.isdigit() for c in w)}
+    if len(least) < MIXED_IN:
         return frozenset()
     best: frozenset[str] = frozenset()
     for lang in other_languages():
-        theirs = frozenset(w for w in candidates if _zipf(w, lang) >= max(
-            EVERYDAY_ELSEWHERE, _zipf(w, "en") + MORE_THAN_ENGLISH))
+        theirs = frozenset(w for w, bar in least.items() if _zipf(w, lang) >= bar)
         if len(theirs) >= MIXED_IN and len(theirs) > len(best):
             best = theirs
     return best
