@@ -50,14 +50,6 @@ def test_a_pattern_re2_cannot_read_always_runs() -> None:
     assert list(scan.may_match("a stiff neck")) == ["odd", "stiff"]
 
 
-def normaliser():  # type: ignore[no-untyped-def]
-    """The rules' reading of a message (typos mended from the lexicon's words only)."""
-    from rag.safety.normalise import Normaliser
-
-    return Normaliser(LEX.keywords, (), LEX.stems, LEX.flag_words, LEX.flag_stems,
-                      LEX.contraindications)
-
-
 def own_messages() -> list[str]:
     texts = []
     for path in sorted((EVALS / "safety").glob("*.jsonl")):
@@ -70,7 +62,7 @@ def own_messages() -> list[str]:
 
 def test_no_concept_that_matches_is_ruled_out_on_our_sets() -> None:
     """Every message of our safety sets, as the rules read it (normalised)."""
-    normalise = normaliser()
+    normalise = LEX.normaliser()
     checked = 0
     for text in own_messages():
         for variant in (text.lower(), normalise(text)):
@@ -109,7 +101,7 @@ def test_the_rules_read_the_same_with_and_without_the_filter() -> None:
 
     unfiltered = replace(LEX)
     unfiltered.__dict__["scan"] = None  # every pattern runs, as before the filter
-    normalise = normaliser()
+    normalise = LEX.normaliser()
     flagged = 0
     for text in own_messages():
         norm = normalise(text)

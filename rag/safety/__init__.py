@@ -8,7 +8,7 @@ __all__ = ["SafetyResult", "SafetyStage", "build_safety"]
 def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-untyped-def]
     """The safety stage for these settings; the semantic layer needs the embeddings."""
     from rag.safety.lexicon import load_lexicon
-    from rag.safety.normalise import Normaliser, english_vocabulary
+    from rag.safety.normalise import english_vocabulary
     from rag.safety.semantic import SemanticLayer
 
     lex = load_lexicon()
@@ -19,10 +19,7 @@ def build_safety(settings, embeddings=None) -> SafetyStage:  # type: ignore[no-u
         semantic = SemanticLayer(_examples_cached(settings, embeddings),
                                  settings.semantic_flag_threshold,
                                  settings.semantic_scope_threshold)
-    # Warning signs and the press check's contraindications win a typo's ties.
-    normaliser = Normaliser(lex.keywords, vocabulary, lex.stems, lex.flag_words,
-                            lex.flag_stems, lex.contraindications)
-    return SafetyStage(normaliser, vocabulary, semantic, lex,
+    return SafetyStage(lex.normaliser(vocabulary), vocabulary, semantic, lex,
                        learned_layer(settings, embeddings, lex))
 
 

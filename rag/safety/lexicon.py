@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from rag.safety.compiled import compile_regex
-from rag.safety.normalise import expand_contractions
+from rag.safety.normalise import Normaliser, expand_contractions
 from rag.safety.prefilter import ConceptFilter, concepts_in
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -93,6 +93,12 @@ class Lexicon:
     def scan(self) -> ConceptFilter:
         """Which concepts may match a text (`rag.safety.prefilter`), built at first use."""
         return ConceptFilter(self.concepts)
+
+    def normaliser(self, vocabulary: frozenset[str] = frozenset()) -> Normaliser:
+        """How the rules read a message, typos mended towards these words: warning signs
+        and the press check's contraindications win a typo's ties."""
+        return Normaliser(self.keywords, vocabulary, self.stems, self.flag_words,
+                          self.flag_stems, self.contraindications)
 
     def concepts_in(self, text: str) -> list[tuple[str, re.Pattern[str]]]:
         """The concepts' (name, pattern) pairs that may match ``text``: run only these."""
