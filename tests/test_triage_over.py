@@ -249,3 +249,14 @@ def test_that_and_slang_for_tired_arms_hide_no_sign(
 def test_pain_pressing_sends_down_the_arm_means_stop(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert verdict(pipeline, text) == "stop"
+
+
+@pytest.mark.parametrize("text", [
+    "my fingertips have been tingling since friday and i just want this knot gone",
+    "numb patch on my forearm all week, need it gone before the wedding",
+    "pins and needles in my left hand, how do i make it go away?",
+    "my hand keeps going numb, hoping the massage helps it clear up",
+])
+def test_a_wish_for_it_to_be_gone_is_no_end_of_the_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not resolved(text, load_lexicon()) & {"nerve_sensory"}
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]

@@ -33,6 +33,15 @@ def test_signs_told_with_a_word_between_are_read(pipeline, text: str, least: str
 
 
 @pytest.mark.parametrize("text", [
+    "bending to tie my laces sends a zap like touching a battery right down to my thumb",
+    "every time i look up at the whiteboard there's a surge through my forearm into my hand",
+    "got these little sparks running along my arm to my fingertips when i tilt my head",
+])
+def test_an_electric_feeling_told_by_where_it_travels_is_a_nerve_sign(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[_assess(pipeline, text).triage.level] >= LEVEL_RANK["see_doctor"]
+
+
+@pytest.mark.parametrize("text", [
     "when she presses the knot it goes sharp as a knife, carry on?",
     "every time I push it, it go sharp. keep going?",
     "my husband rubs it and it turn sharp like glass, should he keep on?",

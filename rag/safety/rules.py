@@ -714,6 +714,10 @@ _RESOLVED = re.compile(
     r"anything))\b")
 # What says a sign is not over: it is denied to end ("won't go away"), comes back, goes on.
 _NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+){0,2}\s*$")
+# A wish or an aim is not an end: "I just want the knot gone", "how do I make it go away",
+# "hoping it clears up".
+_WISHED = re.compile(r"\b(want|wants|wanted|wanting|wanna|wish|wishes|wishing|need|needs|"
+                     r"hope|hoping|make|makes|help|helps)\b(\s+[\w']+){0,6}\s*$")
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 _FULL_END = re.compile(r"[.!?\n]")
 # "back" as in coming back, not "back to normal".
@@ -740,6 +744,7 @@ def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
     # still ends a denial's reach).
     # A phrase may open with the word that ends the clause ("for a minute then fine").
     return any(m.start() <= right and not _NOT_OVER.search(text[max(0, m.start() - 40): m.start()])
+               and not _WISHED.search(text[max(left, m.start() - 50): m.start()])
                for m in _RESOLVED.finditer(text, left, stop_at))
 
 
