@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rag.safety.lexicon import load_lexicon
-from rag.safety.prefilter import ConceptFilter, relax
+from rag.safety.prefilter import ConceptFilter, Gated, relax
 from rag.safety.rules import match_classes
 
 EVALS = Path(__file__).resolve().parent.parent / "evals"
@@ -110,3 +110,37 @@ def test_the_rules_read_the_same_with_and_without_the_filter() -> None:
         assert present_concepts(norm, LEX) == present_concepts(norm, unfiltered)
         flagged += bool(ours)
     assert flagged > 300
+
+
+def _spans(matches) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    return [m.span() for m in matches]
+
+
+def test_a_gated_pattern_finds_what_the_pattern_finds() -> None:
+    """Over our messages as the rules read them, whole and from every sentence's start to
+    the end (look-behinds and ``\\b`` at the window's edge), for each gated pattern."""
+    from rag.safety import rules
+
+    gated = [p for p in vars(rules).values() if isinstance(p, Gated)]
+    assert len(gated) >= 3
+    normalise = LEX.normaliser()
+    found = 0
+    for text in own_messages():
+        norm = normalise(text)
+        for g in gated:
+            for start in [0, *(m.end() for m in re.finditer(r"[.,;] ", norm))]:
+                plain = g.pattern.search(norm, start, len(norm) - 1)
+                ours = g.search(norm, start, len(norm) - 1)
+                assert (ours and ours.span()) == (plain and plain.span()), norm
+                assert _spans(g.finditer(norm, start)) == _spans(g.pattern.finditer(norm, start))
+                found += plain is not None
+    assert found > 50
+
+
+def test_a_gate_rules_out_most_sentences_and_never_non_ascii() -> None:
+    from rag.safety.rules import _RESOLVED
+
+    assert not _RESOLVED._may_match("my neck is stiff and sore", 0, 25)
+    assert _RESOLVED.search("the tingling has gone now") is not None
+    assert _RESOLVED._may_match("la douleur est partie, fini — gone?", 0, 35)
+    assert _RESOLVED._may_match("ça s'est arrangé", 0, 16)  # beyond ASCII: the pattern runs

@@ -23,6 +23,18 @@ def test_regional_words_and_dropped_gs_read_as_the_standard_ones() -> None:
     assert as_spoken("i had an mri scan") == "i had an mri scan"
 
 
+def test_many_regions_spellings_are_read_and_english_words_are_left_alone(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    """`data/dialect.json`: a region's or a chat spelling read as the standard word, so
+    the rules (not only the learned layer) read the sign told with it."""
+    assert as_spoken("ah wisnae sure, nuffin aroond here") == "ah wasn't sure, nothing around here"
+    assert as_spoken("the swelling went down and the lump is small") == \
+        "the swelling went down and the lump is small"
+    res = pipeline.safety.assess("my arm has gone ded since last night, can I still work on "
+                                 "the knot?", [])
+    assert "nerve_sensory" in res.flags, res.flags
+
+
 def test_pins_and_needles_said_with_a_regional_and_while_pressing_means_stop(
         pipeline) -> None:  # type: ignore[no-untyped-def]
     res = pipeline.safety.assess("when the wife leans on the knot ma hand goes pins an "

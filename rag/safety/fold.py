@@ -18,6 +18,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _NUMBER_AND_UNIT = re.compile(r"\d+(s|st|nd|rd|th|am|pm|mg|mcg|ml|g|kg|kgs|lb|lbs|k|h|hr|hrs|"
                               r"min|mins|d|wk|wks|yr|yrs|yo|y|m|cm|mm|km|mi|x|c|f|ish)")
 _LEET_WORD = re.compile(r"(?<![\w@$!|])[a-z0-9@$!|]*[a-z][a-z0-9@$!|]*(?![\w@$!|])")
+_LEET_MIX = re.compile(r"[a-z][0-9@$!|]|[0-9@$!|][a-z]")
 # Single letters in a row kept apart: spaced ("f e v e r", three or more), or dotted,
 # hyphenated or starred with one mark throughout ("f.e.v.e.r", two or more), so the spaces
 # between dotted words stay word breaks ("c.a.n.t m.o.v.e" -> cant move).
@@ -200,7 +201,8 @@ def undo_leet(text: str, known: frozenset[str] = frozenset()) -> str:
                 return other
         return plain
 
-    return _LEET_WORD.sub(fix, text)
+    # A word to fix has a letter beside a digit or sign: without one, nothing changes.
+    return _LEET_WORD.sub(fix, text) if _LEET_MIX.search(text) else text
 
 
 def join_spaced(text: str, known: frozenset[str] = frozenset()) -> str:

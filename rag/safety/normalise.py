@@ -8,6 +8,7 @@ safety keyword, so "stif nek" and "numbnes" are read as "stiff neck" and "numbne
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -54,6 +55,7 @@ SPELLING = {
 }
 # Regional spellings of everyday words, Scots and northern English above all: the negations
 # and little words a sign is said with ("cannae get his chin doon tae his chest").
+DIALECT_FILE = Path(__file__).parent / "data" / "dialect.json"
 DIALECT = {
     "cannae": "cannot", "canna": "cannot", "cannae't": "cannot", "disnae": "does not",
     "doesnae": "does not", "didnae": "did not", "isnae": "is not", "wasnae": "was not",
@@ -89,6 +91,8 @@ DIALECT = {
     "hauns": "hands", "neb": "nose", "thrapple": "throat", "hoast": "cough",
     "wabbit": "exhausted", "fushionless": "weak",
 }
+# ... and some 1,500 more, of many regions (see the file's "about"); the ones above win.
+DIALECT = {**json.loads(DIALECT_FILE.read_text(encoding="utf-8"))["words"], **DIALECT}
 
 
 ENGLISH_ZIPF = 2.5  # wordfreq Zipf frequency from which a word is ordinary English

@@ -18,7 +18,7 @@ and ``\\b`` are ASCII-only where Python's are not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 _REPEAT = re.compile(r"\{(\d*)(,(\d*))?\}")
@@ -130,3 +130,40 @@ def concepts_in(text: str, patterns: dict[str, re.Pattern[str]], scan: ConceptFi
     if scan is None:
         return list(patterns.items())
     return [(name, patterns[name]) for name in _cached(scan, text)]
+
+
+class Gated:
+    """A slow `re` pattern behind its relaxed RE2 twin, which matches wherever it does:
+    where the twin finds nothing (one linear pass of RE2's set matcher, a few
+    microseconds), the pattern is not run. The pattern alone decides every match it is
+    run for. ``search`` and ``finditer`` as `re`'s."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        import re2
+
+        self.pattern = pattern
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = not pattern.flags & re.IGNORECASE
+        self._gate = re2.Set.SearchSet(options)
+        try:
+            self._gate.Add(relax(pattern.pattern))
+            self._gate.Compile()
+            self._usable = True
+        except re2.error:
+            self._usable = False  # RE2 cannot read it: the pattern always runs
+
+    def _may_match(self, text: str, pos: int, endpos: int) -> bool:
+        window = text[max(0, pos - 1):endpos]  # the character before: what `\b` reads
+        # Beyond ASCII, RE2's \w, \s and \b differ from Python's: run the pattern.
+        return not self._usable or not window.isascii() or bool(self._gate.Match(window))
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        return self.pattern.search(text, pos, end) if self._may_match(text, pos, end) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None
+                 ) -> Iterator[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        return self.pattern.finditer(text, pos, end) if self._may_match(text, pos, end) \
+            else iter(())

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from rag.safety.lexicon import Lexicon, RedFlagClass
+from rag.safety.prefilter import Gated
 
 # Where a negation stops reaching: punctuation, quotes, contrast words, and a fresh
 # affirmation ("no warnings" I have a fever: the fever is not negated).
@@ -527,7 +528,7 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
 # An old injury or illness told as long healed: "broke my collarbone skiing years ago, it
 # healed fine", "shrapnel in the leg in '04, long healed". For the learned layer, which
 # cannot read time: the rules read such a sentence themselves (`in_past`, `past_ok`).
-_LONG_AGO = re.compile(
+_LONG_AGO = Gated(re.compile(
     r"\b((\d+|a few|few|several|many|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|\w+teen|\w+ty) (years?|decades?|months|seasons|summers|winters|springs|autumns|terms|"
     r"semesters|christmases) (ago|back|before|earlier)|years ago|(a|one|over a) decade "
@@ -538,7 +539,7 @@ _LONG_AGO = re.compile(
     r"twelve|\w+teen|(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)( (one|two|three|"
     r"four|five|six|seven|eight|nine))?|six|seven|eight|nine|five)\b(?! (minutes?|mins?|hours?|"
     r"hrs?|seconds?|secs?|days?|weeks?|months?|miles?|feet|foot|metres?|meters?|yards?|steps?|"
-    r"kms?|blocks?|rungs?|stairs|percent)\b)))\b")
+    r"kms?|blocks?|rungs?|stairs|percent)\b)))\b"))
 _HEALED = re.compile(
     r"\b((long|fully|all|completely|totally) )?(healed|mended|recovered)\b|\b(been|was|were|"
     r"has been|have been) (fine|ok|okay|grand|good|right|sound) (ever since|since|for (ages|"
@@ -551,9 +552,10 @@ _NOW_AGAIN = re.compile(r"\b(now|today|tonight|this (morning|week)|again|still|r
                         r"lately|just|currently|flared|flaring|came back|coming back)\b")
 
 
-_ALL_BETTER = re.compile(r"\b(all|much|loads|lots) better( now)?\b|\b(feel|feels|feeling|felt|am|"
-                         r"is|was|i'm|im|he's|she's) (totally |completely |fully |back to )?"
-                         r"(fine|better|normal|myself|himself|herself) (now|again)( now)?\b")
+_ALL_BETTER = Gated(re.compile(
+    r"\b(all|much|loads|lots) better( now)?\b|\b(feel|feels|feeling|felt|am|"
+    r"is|was|i'm|im|he's|she's) (totally |completely |fully |back to )?"
+    r"(fine|better|normal|myself|himself|herself) (now|again)( now)?\b"))
 _UNDONE = re.compile(r"\b(not|never|no|nothing|hardly|barely|if|until|till|unless|hope|"
                      r"hoping|wish|want|wants|needs?|whether)\b")
 _CONTRAST = re.compile(r"\b(but|however|though|although|except|apart from|yet|whereas)\b")
@@ -664,7 +666,8 @@ _CLOSE = (r"(?=\s*($|[,.;!?)]|(now|since|after|overnight|with|within|by|before|a
           r"when|once|so|though|tho|thankfully|luckily|long ago|ages ago|years ago|months ago|"
           r"weeks ago|a long time ago|in (a|an|about|under|less|no|a few|\d+|"
           r"seconds|minutes|moments))\b))")  # whole words: "gone sort of numb" is not "gone so"
-_RESOLVED = re.compile(
+# Behind its RE2 twin (`Gated`): its look-behinds cost `re` about 70 us a sentence.
+_RESOLVED = Gated(re.compile(
     # "it's gone now", "has cleared up", "all gone", "disappeared completely": the closing
     # word ends the clause or a time follows. Never "has gone numb", "passed out", "the
     # airbags went off", "gone off my food".
@@ -711,7 +714,7 @@ _RESOLVED = re.compile(
     r"|\b(doctor|gp|midwife|nurse|physio|consultant|specialist|dr)\w* (\w+ ){0,3}?(said|says|"
     r"say|told (me|us|him|her)|reckons|thinks|confirmed|checked)\b[^.;!?]{0,40}\b(normal|fine|"
     r"nothing|harmless|benign|ok|okay|all clear|hormones|not (serious|worrying|a worry|"
-    r"anything))\b")
+    r"anything))\b"))
 # What says a sign is not over: it is denied to end ("won't go away"), comes back, goes on.
 _NOT_OVER = re.compile(r"\b(not|never|no|cannot|hardly|barely|nothing)\b(\s+\w+){0,2}\s*$")
 # A wish or an aim is not an end: "I just want the knot gone", "how do I make it go away",
