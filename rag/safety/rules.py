@@ -561,6 +561,7 @@ _UNDONE = re.compile(r"\b(not|never|no|nothing|hardly|barely|if|until|till|unles
 _CONTRAST = re.compile(r"\b(but|however|though|although|except|apart from|yet|whereas)\b")
 
 
+@lru_cache(maxsize=4096)
 def _over_now(sentence: str) -> bool:
     """A sentence that tells of something over now ("had a temp last week, all better now",
     "it's cleared up", "heat and stretches sorted it"), and of nothing that stays, comes back
@@ -574,6 +575,7 @@ def _over_now(sentence: str) -> bool:
                 or _CONTRAST.search(sentence, found.end()))
 
 
+@lru_cache(maxsize=4096)
 def blank_healed(text: str) -> str:
     """``text`` (normalised) with its sentences that tell of something long past and
     healed, or over now (`_over_now`), and of nothing now, blanked (length kept)."""
