@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
 _REPEAT = re.compile(r"\{(\d*)(,(\d*))?\}")
 _LOOK = ("(?=", "(?!", "(?<=", "(?<!")
@@ -90,14 +91,23 @@ def relax(p: str) -> str:
     return "".join(out)
 
 
+def _options(case_sensitive: bool = True) -> Any:
+    """RE2's options here: a pattern it cannot read is reported to the caller, not logged."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.case_sensitive = case_sensitive
+    return options
+
+
 class ConceptFilter:
     """The names of the patterns that may match a text; every name when it cannot tell."""
 
     def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
         import re2  # google-re2: loaded with the lexicon, not at import
 
-        options = re2.Options()
-        options.log_errors = False
+        options = _options()
         self.names = tuple(patterns)
         self._filter = re2.Filter()
         self._indexed: list[int] = []  # the filter's n-th pattern is names[_indexed[n]]
@@ -142,10 +152,7 @@ class Gated:
         import re2
 
         self.pattern = pattern
-        options = re2.Options()
-        options.log_errors = False
-        options.case_sensitive = not pattern.flags & re.IGNORECASE
-        self._gate = re2.Set.SearchSet(options)
+        self._gate = re2.Set.SearchSet(_options(not pattern.flags & re.IGNORECASE))
         try:
             self._gate.Add(relax(pattern.pattern))
             self._gate.Compile()

@@ -561,7 +561,13 @@ _UNDONE = re.compile(r"\b(not|never|no|nothing|hardly|barely|if|until|till|unles
 _CONTRAST = re.compile(r"\b(but|however|though|although|except|apart from|yet|whereas)\b")
 
 
-@lru_cache(maxsize=4096)
+# What the rules read in a text is worked out once per text and lexicon: a message's
+# sentences are read again by the learned layer's checks and the press check, and a
+# conversation's earlier turns again at every turn.
+_MEMO = 4096
+
+
+@lru_cache(maxsize=_MEMO)
 def _over_now(sentence: str) -> bool:
     """A sentence that tells of something over now ("had a temp last week, all better now",
     "it's cleared up", "heat and stretches sorted it"), and of nothing that stays, comes back
@@ -575,7 +581,7 @@ def _over_now(sentence: str) -> bool:
                 or _CONTRAST.search(sentence, found.end()))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=_MEMO)
 def blank_healed(text: str) -> str:
     """``text`` (normalised) with its sentences that tell of something long past and
     healed, or over now (`_over_now`), and of nothing now, blanked (length kept)."""
@@ -602,12 +608,6 @@ def blank_close_ones_past(text: str) -> str:
 # take a deep breath".
 _UNABLE = re.compile(r"\b(cannot|can not|could not|unable to|not able to|struggl\w*|hard to|"
                      r"difficult\w*|trouble|barely|hardly|scarcely)\W+(\w+\W+){0,2}$")
-
-
-# What the rules read in a text is worked out once per text and lexicon: a message's
-# sentences are read again by the learned layer's checks and the press check, and a
-# conversation's earlier turns again at every turn.
-_MEMO = 4096
 
 
 @lru_cache(maxsize=_MEMO)
