@@ -80,22 +80,33 @@ class QueryCachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._lookup(text)[0]
 
-    def embed_query_with(self, text: str, others: list[str]
-                         ) -> tuple[list[float], list[list[float]]]:
+    def embed_query_with(self, text: str, others: list[str], lower: bool = False
+                         ) -> tuple[list[float], list[list[float]], list[np.ndarray]]:
         """The question's vector (kept, with its token vectors, as ``embed_query`` keeps
         them) and the vectors of ``others``, in one model call (a question and the
-        clauses the learned triage reads pack into one row)."""
+        clauses the learned triage reads pack into one row); ``lower``: with the hidden
+        states of ``others`` before the last layer (the crisis reader's), else none."""
         with self._lock:
             entry = self._cache.get(text)
         if self.encoder is None or (entry is not None and not others):
             vector = entry[0] if entry is not None else self.embed_query(text)
-            return vector, self.inner.embed_documents(others) if others else []
-        outs = self.encoder.encode(([text] if entry is None else []) + list(others))
+            return vector, self.inner.embed_documents(others) if others else [], []
+        batch = list(dict.fromkeys(([text] if entry is None else []) + list(others)))
+        found = dict(zip(batch, self.encoder.encode(batch, lower=lower), strict=True))
         if entry is None:
-            first, outs = outs[0], outs[1:]
+            first = found[text]
             entry = (first.vector.tolist(), token_vectors(first, self.encoder.special_ids))
             self._keep(text, entry)
-        return entry[0], [out.vector.tolist() for out in outs]
+        outs = [found[t] for t in others]
+        return (entry[0], [out.vector.tolist() for out in outs],
+                [out.lower for out in outs if out.lower is not None])
+
+    def lower_states(self, texts: list[str]) -> list[np.ndarray]:
+        """Each text's hidden states before the model's last layer (the crisis reader's:
+        `rag.safety.crisis`); none without an encoder."""
+        if self.encoder is None or not texts:
+            return []
+        return [out.lower for out in self.encoder.encode(list(texts), lower=True)]
 
     def tokens(self, text: str) -> TokenVectors | None:
         """The question's token vectors, from the same model call as its vector."""
@@ -130,22 +141,37 @@ class TorchEncoder:
         self.model = model
         self.special_ids = np.asarray(model.tokenizer.all_special_ids, dtype=np.int64)
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> list[Any]:
+    def encode(self, texts: list[str], batch_size: int = 32,
+               lower: bool = False) -> list[Any]:
         from rag.onnx_encoder import Encoded
 
         # One call gives ids and vectors together (a separate tokenizer call could disagree
         # with encode's, and it changes the shared tokenizer's state under other threads).
         outs = self.model.encode(texts, output_value=None, batch_size=batch_size)
+        lowers = self._lower(texts) if lower else [None] * len(texts)
         result = []
-        for out in outs:
+        for out, below in zip(outs, lowers, strict=True):
             mask = out["attention_mask"].cpu().numpy().astype(bool)
             # normalize_embeddings is ignored with output_value=None: normalise here.
             vec = out["sentence_embedding"].float().cpu().numpy()
             result.append(Encoded(
                 vector=vec / max(float(np.linalg.norm(vec)), 1e-12),
                 ids=out["input_ids"].cpu().numpy().astype(np.int64)[mask],
-                hidden=out["token_embeddings"].float().cpu().numpy()[mask]))
+                hidden=out["token_embeddings"].float().cpu().numpy()[mask], lower=below))
         return result
+
+    def _lower(self, texts: list[str]) -> list[np.ndarray]:
+        """The hidden states before the transformer's last layer, one text at a time."""
+        import torch
+
+        transformer = self.model[0]
+        out = []
+        with torch.no_grad():
+            for text in texts:
+                batch = transformer.tokenize([text])
+                states = transformer.auto_model(**batch, output_hidden_states=True)
+                out.append(states.hidden_states[-2][0].float().cpu().numpy())
+        return out
 
 
 class OnnxEmbeddings(Embeddings):

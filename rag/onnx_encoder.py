@@ -24,9 +24,10 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 2  # bump when the export's inputs, outputs or options change (in its file name)
+FORMAT = 3  # bump when the export's inputs, outputs or options change (in its file name)
 # attention_mask is per row a tokens x tokens matrix (1: may attend), so texts can share a row.
 INPUTS = ("input_ids", "attention_mask", "token_type_ids", "position_ids")
+OUTPUTS = ("last_hidden_state", "lower_hidden_state")
 PACK_WIDTH = 128  # tokens a packed row holds, or the longest text's if longer
 
 
@@ -38,6 +39,9 @@ class Encoded:
     vector: np.ndarray  # float32, unit length
     ids: np.ndarray  # int64
     hidden: np.ndarray  # float32, one row per id
+    # The hidden states that go into the model's last layer, one row per id, when asked
+    # for (the crisis reader runs its own tuned copy of that layer: `rag.safety.crisis`).
+    lower: np.ndarray | None = None
 
 
 def export_key(model_path: str) -> str:
@@ -69,7 +73,8 @@ def max_length(model_path: str) -> int:
 
 
 def export(model_path: str, target: Path) -> Path:
-    """Export the transformer's last hidden state to ONNX (torch, once), atomically."""
+    """Export the transformer's last hidden state, and the hidden state that goes into
+    its last layer, to ONNX (torch, once), atomically."""
     import torch
     from transformers import AutoModel
 
@@ -87,14 +92,15 @@ def export(model_path: str, target: Path) -> Path:
             # becomes inside the model; 0 where a token may attend, the float minimum not.
             allowed = attention_mask[:, None, :, :].to(torch.float32)
             additive = (1.0 - allowed) * torch.finfo(torch.float32).min
-            return self.model(input_ids=input_ids, attention_mask=additive,
-                              token_type_ids=token_type_ids,
-                              position_ids=position_ids).last_hidden_state
+            out = self.model(input_ids=input_ids, attention_mask=additive,
+                             token_type_ids=token_type_ids, position_ids=position_ids,
+                             output_hidden_states=True)
+            return out.last_hidden_state, out.hidden_states[-2]
 
     target.parent.mkdir(parents=True, exist_ok=True)
     sample = torch.ones(2, 8, dtype=torch.long)
     axes: dict[str, dict[int, str]] = {n: {0: "batch", 1: "tokens"}
-                                       for n in (*INPUTS, "last_hidden_state")}
+                                       for n in (*INPUTS, *OUTPUTS)}
     axes["attention_mask"][2] = "keys"
     inputs = (sample, torch.ones(2, 8, 8, dtype=torch.long), torch.zeros_like(sample),
               torch.arange(8).repeat(2, 1))
@@ -104,7 +110,7 @@ def export(model_path: str, target: Path) -> Path:
         with torch.no_grad():
             torch.onnx.export(Hidden(), inputs, name,
                               dynamo=False, input_names=list(INPUTS),
-                              output_names=["last_hidden_state"], dynamic_axes=axes,
+                              output_names=list(OUTPUTS), dynamic_axes=axes,
                               opset_version=17)
         Path(name).chmod(0o644)
         Path(name).replace(target)  # atomic: a reader never sees half a model
@@ -145,18 +151,21 @@ class OnnxEncoder:
         self.session = ort.InferenceSession(str(onnx_file), options,
                                             providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: list[str], batch_size: int = 32) -> list[Encoded]:
-        """Every text encoded, packed into rows (``batch_size`` rows a model call)."""
+    def encode(self, texts: list[str], batch_size: int = 32,
+               lower: bool = False) -> list[Encoded]:
+        """Every text encoded, packed into rows (``batch_size`` rows a model call);
+        ``lower``: with the hidden states that go into the last layer too."""
         encodings = self.tokenizer.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encodings]
         rows = pack(lengths, max(PACK_WIDTH, max(lengths, default=0)))
         out: list[Encoded | None] = [None] * len(texts)
         for start in range(0, len(rows), batch_size):
-            for i, enc in self._run(rows[start:start + batch_size], encodings):
+            for i, enc in self._run(rows[start:start + batch_size], encodings, lower):
                 out[i] = enc
         return [e for e in out if e is not None]
 
-    def _run(self, rows: list[list[int]], encodings: list[Any]) -> list[tuple[int, Encoded]]:
+    def _run(self, rows: list[list[int]], encodings: list[Any],
+             lower: bool = False) -> list[tuple[int, Encoded]]:
         width = max(sum(len(encodings[i].ids) for i in row) for row in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         positions = np.zeros_like(ids)
@@ -171,16 +180,18 @@ class OnnxEncoder:
                 mask[r, at:at + n, at:at + n] = 1
                 spans.append((i, r, at, n))
                 at += n
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                         "token_type_ids": np.zeros_like(ids),
-                                         "position_ids": positions})[0]
+        outs = self.session.run(list(OUTPUTS[:2 if lower else 1]), {
+            "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids),
+            "position_ids": positions})
+        hidden = outs[0]
         result = []
         for i, r, at, n in spans:
             rows_of_text = np.asarray(hidden[r, at:at + n], dtype=np.float32)
             vec = rows_of_text.mean(axis=0)
             vec /= max(float(np.linalg.norm(vec)), 1e-12)
+            below = np.asarray(outs[1][r, at:at + n], dtype=np.float32) if lower else None
             result.append((i, Encoded(vector=vec, ids=ids[r, at:at + n].copy(),
-                                      hidden=rows_of_text)))
+                                      hidden=rows_of_text, lower=below)))
         return result
 
 

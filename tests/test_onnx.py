@@ -57,6 +57,17 @@ def test_onnx_vectors_match_sentence_transformers(pipeline, embeddings,  # type:
             >= 0.999
 
 
+def test_the_hidden_states_before_the_last_layer_match_torch(  # type: ignore[no-untyped-def]
+        pipeline, embeddings, torch_embeddings) -> None:
+    """What the crisis reader reads (`rag.safety.crisis`), ONNX against torch."""
+    texts = _texts(pipeline)[::20]
+    ours, reference = embeddings.lower_states(texts), torch_embeddings.lower_states(texts)
+    for text, a, b in zip(texts, ours, reference, strict=True):
+        assert a.shape == b.shape, text
+        rows = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        assert rows.min() >= 0.999, text
+
+
 def test_a_long_text_is_cut_where_sentence_transformers_cuts_it(embeddings,  # type: ignore[no-untyped-def]
                                                                  torch_embeddings) -> None:
     text = "my shoulder knot hurts when I press on it " * 80  # far over 256 pieces
@@ -118,9 +129,9 @@ def test_a_question_and_the_clauses_triage_reads_cost_one_model_call(pipeline) -
     calls: list[list[str]] = []
     real = encoder.encode
 
-    def counted(texts, batch_size=32):  # type: ignore[no-untyped-def]
+    def counted(texts, batch_size=32, lower=False):  # type: ignore[no-untyped-def]
         calls.append(list(texts))
-        return real(texts, batch_size)
+        return real(texts, batch_size, lower)
 
     question = ("I was lifting boxes all morning. Now my upper back has a knot, and my left "
                 "hand is weak, how long do I rub it?")

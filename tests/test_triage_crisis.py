@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from rag.models import Turn
-from rag.safety.crisis import crisis_files, load_crisis
+from rag.safety.crisis import SCALE, crisis_files, load_crisis
+from rag.safety.learned import crisis_pieces
 from rag.safety.train import data_hash
 from rag.safety.triage import CRISIS
+from rag.settings import Settings
 
 CRISIS_LINE = "116 123"
 
@@ -62,27 +64,50 @@ def test_figures_of_speech_and_denials_get_no_crisis_reply(
     assert ans.triage.level in ("self_care", "see_doctor")
 
 
-def test_the_shipped_crisis_head_was_trained_on_its_files_as_they_are() -> None:
-    head = load_crisis()
-    assert head is not None, "run `knotbot train-crisis`"
-    assert head.data_hash == data_hash(crisis_files()), "run `knotbot train-crisis`"
+def test_the_shipped_crisis_reader_was_trained_on_its_files_as_they_are() -> None:
+    reader = load_crisis()
+    assert reader is not None, "run `knotbot train-crisis`"
+    assert reader.data_hash == data_hash(crisis_files()), "run `knotbot train-crisis`"
 
 
-def test_the_crisis_head_reads_what_no_pattern_lists_and_is_off_by_default(
-        pipeline) -> None:  # type: ignore[no-untyped-def]
+def test_the_crisis_readers_numpy_layer_is_the_tuned_torch_layer(embeddings) -> None:  # type: ignore[no-untyped-def]
+    """Serving runs the tuned last layer in NumPy: it must be the layer torch trained."""
+    import torch
+    from transformers import AutoConfig
+    from transformers.models.bert.modeling_bert import BertLayer
+
+    reader = load_crisis()
+    assert reader is not None
+    config = AutoConfig.from_pretrained(Settings().model_path(), local_files_only=True)
+    config._attn_implementation = "eager"
+    layer = BertLayer(config).eval()
+    layer.load_state_dict({k: torch.from_numpy(v) for k, v in reader.params.items()})
+    texts = ["i just want everything to stop, for good", "heat or ice for a knot?",
+             "they'd all cope fine without me. how do i loosen my shoulder blade knot " * 3]
+    lowers = embeddings.lower_states(texts)
+    assert [len(x) for x in lowers] == [len(embeddings.encoder.tokenizer.encode(t).ids)
+                                        for t in texts]
+    ours = reader.logits(lowers)  # three texts of different lengths in one batch
+    for text, lower, logit in zip(texts, lowers, ours, strict=True):
+        with torch.no_grad():
+            out = layer(torch.from_numpy(lower)[None])
+            out = out[0] if isinstance(out, tuple) else out
+            pooled = torch.nn.functional.normalize(out.mean(dim=1), dim=-1)[0].numpy()
+        reference = float(pooled * SCALE @ reader.head + reader.bias)
+        assert abs(float(logit) - reference) < 1e-3, text
+
+
+def test_the_crisis_reader_reads_what_no_pattern_lists(pipeline, embeddings) -> None:  # type: ignore[no-untyped-def]
     text = ("i just want everything to stop, for good. i'm so tired of being here. also how "
             "do i loosen a neck knot")
     assert pipeline.safety.lex.concepts[CRISIS].search(pipeline.safety.normalise(text)) is None
-    head = load_crisis()
-    assert head is not None
-    learned = pipeline.safety.learned
-    score = float(head.scores(learned.encode(learned.pieces(text))).max())
-    ordinary = float(head.scores(learned.encode(learned.pieces(
-        "heat or ice for a knot in my trap?"))).max())
-    assert score >= head.threshold > ordinary
-    # Off unless KNOTBOT_CRISIS_HEAD is set: the rules alone speak here.
-    assert learned.crisis is None
-    assert CRISIS_LINE not in pipeline.answer(text).answer
+    reader = load_crisis()
+    assert reader is not None
+
+    def read(message: str) -> float:
+        return float(reader.logits(embeddings.lower_states(crisis_pieces(message))).max())
+
+    assert read(text) >= reader.threshold > read("heat or ice for a knot in my trap?")
 
 
 @pytest.mark.parametrize("text", [
@@ -263,3 +288,50 @@ def test_more_indirect_kinds_are_read(pipeline, text: str) -> None:  # type: ign
 ])
 def test_everyday_words_near_the_new_kinds_are_not(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert CRISIS_LINE not in pipeline.safety.assess(text, []).triage.message
+
+
+@pytest.fixture(scope="module")
+def crisis_pipeline(built_index, embeddings):  # type: ignore[no-untyped-def]
+    """The pipeline with the crisis reader on (KNOTBOT_CRISIS_HEAD=true)."""
+    from rag.pipeline import KnotbotPipeline
+
+    return KnotbotPipeline(built_index.model_copy(update={"crisis_head": True}),
+                           embeddings=embeddings)
+
+
+def test_switched_on_the_crisis_reader_adds_the_crisis_reply_in_one_model_call(
+        crisis_pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = ("i just want everything to stop, for good. i'm so tired of being here. "
+            "anyway what helps a knot under the shoulder blade")
+    assert crisis_pipeline.safety.lex.concepts[CRISIS].search(
+        crisis_pipeline.safety.normalise(text)) is None
+    encoder = crisis_pipeline.embeddings.encoder
+    calls: list[list[str]] = []
+    real = encoder.encode
+
+    def counted(texts, batch_size=32, lower=False):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(texts, batch_size, lower)
+
+    encoder.encode = counted
+    try:
+        crisis_pipeline.safety.prepare(text, [], crisis_pipeline.embeddings)
+        result = crisis_pipeline.safety.assess(text, [])
+    finally:
+        del encoder.encode
+    # The question, its pieces and their hidden states for the reader: one model call.
+    assert len(calls) == 1 and text in calls[0]
+    assert f"learned:{CRISIS}" in result.flags
+    assert result.triage.level == "emergency" and CRISIS_LINE in result.triage.message
+
+
+@pytest.mark.parametrize("text", [
+    "heat or ice for a knot in my trap?",
+    "this knot is killing me, how do I get rid of it?",
+    "I am not suicidal, just sore. how do I massage a knot in my neck?",
+    "w0r5t h34d4ch3 0f my l1f3, n3ck 5t1ff. ju5t m4554g3 t1p5 pl5",
+    "Ang anak ko ay may mataas na lagnat at naninigas ang leeg niya. Pwede bang hilutin?",
+])
+def test_switched_on_the_crisis_reader_leaves_plain_questions_and_unreadable_words_alone(
+        crisis_pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert CRISIS_LINE not in crisis_pipeline.answer(text).answer

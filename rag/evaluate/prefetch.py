@@ -10,6 +10,7 @@ with nothing prefetched.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -48,15 +49,21 @@ class PrefetchedEmbeddings(Embeddings):
         vec = self.vectors.get(text)
         return list(vec) if vec is not None else self.inner.embed_query(text)
 
-    def embed_query_with(self, text: str, others: list[str]
-                         ) -> tuple[list[float], list[list[float]]]:
+    def embed_query_with(self, text: str, others: list[str], lower: bool = False
+                         ) -> tuple[list[float], list[list[float]], list[Any]]:
         """The question's vector (prefetched, or from the wrapped model with ``others`` in
-        one call) and the vectors of ``others``."""
+        one call), the vectors of ``others`` and, asked ``lower``, their hidden states
+        before the last layer (else none: the crisis reader then asks for them)."""
         vec = self.vectors.get(text)
         together = getattr(self.inner, "embed_query_with", None)
         if vec is None and together is not None:
-            return together(text, others)  # type: ignore[no-any-return]
-        return self.embed_query(text), self.inner.embed_documents(others) if others else []
+            return together(text, others, lower=lower)  # type: ignore[no-any-return]
+        return (self.embed_query(text), self.inner.embed_documents(others) if others else [],
+                [])
+
+    def lower_states(self, texts: list[str]) -> list[Any]:
+        own = getattr(self.inner, "lower_states", None)
+        return own(texts) if own is not None else []
 
     def tokens(self, text: str) -> TokenVectors | None:
         if text in self.token_vectors:

@@ -1,63 +1,154 @@
 """A learned reading of thoughts of suicide or self-harm, beside the `self_harm` rules.
 
 People say it in ways no pattern lists ("a good place to go and not come back", "they'd
-all cope fine without me"), so a small logistic head over the same MiniLM segment vectors
-the learned triage layer already has reads it (no model call of its own). It is fitted by
-`knotbot train-crisis` on `evals/train/crisis/` (texts written blind by a helper, never an
+all cope fine without me"), and MiniLM's sentence vectors alone separate those poorly
+from figures of speech ("this knot is killing me"). So the reader is MiniLM with its last
+layer fine-tuned on `evals/train/crisis/` (texts written blind by helpers, never an
 evaluation set), with every text of the triage layer's own training files as a negative,
-and shipped as `data/crisis_head.npz`. Its threshold is the lowest whose out-of-fold false
-alarms on all those negatives (figures of speech, accidents, denials, everyday knot
-questions, warning signs) stay within `FALSE_ALARMS`; like every learned flag, it may only
-add to what the rules find.
+and a logistic head over the mean of that layer's token vectors. The exported encoder
+hands out the hidden states that go into its last layer (`Encoded.lower`, from the same
+model call as a segment's vector), and the tuned layer runs here in NumPy: serving needs
+no torch. `knotbot train-crisis` fits it (`rag.safety.crisis_tune`, torch) and ships it as
+`data/crisis_reader.npz` (float16 weights). Like every learned flag it may only add to
+what the rules find, and the triage reads it off where the rules see such words but do
+not read them as meant.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rag.safety.learned import segments
-from rag.safety.train import TRAIN_DIR, _lowest, _per_message, training_files
+from rag.safety.train import TRAIN_DIR, training_files
 
-CRISIS_FILE = Path(__file__).parent / "data" / "crisis_head.npz"
+CRISIS_FILE = Path(__file__).parent / "data" / "crisis_reader.npz"
 CRISIS_DIR = TRAIN_DIR / "crisis"
-FALSE_ALARMS = 0.003  # out-of-fold, of the training negatives (each read segment by segment)
 POSITIVE = "crisis"
+HEADS = 12  # MiniLM's attention heads
+EPS = 1e-12  # its LayerNorm epsilon
+SCALE = 10.0  # the head reads the unit vector times this (as trained)
+# The BERT layer's weights as `BertLayer.state_dict()` names them.
+WEIGHTS = ("attention.self.query", "attention.self.key", "attention.self.value",
+           "attention.output.dense", "intermediate.dense", "output.dense")
+NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
+
+
+UNREAD_SHARE = 0.2  # of a message's longer words unknown to English: not read by the model
+
+
+def readable(text: str) -> bool:
+    """Is ``text`` plain English the model can read? Not another language, not half one,
+    and not words it cannot know (leetspeak left, a cipher, hex, base64, heavy dialect):
+    fed noise, the tuned layer can read anything into it. Such a message still gets what
+    its other signs (and the rules' crisis words) call for."""
+    from rag.safety.fold import fold
+    from rag.safety.language import language_of, mixed_with, unknown_words
+
+    if language_of(text) != "en" or mixed_with(text):
+        return False
+    folded = fold(text)
+    longer = [w for w in re.findall(r"[^\W\d_]+", folded.lower()) if len(w) >= 4]
+    return len(unknown_words(folded)) <= UNREAD_SHARE * len(longer)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz and Stegun 7.1.26 (error below 1.5e-7): NumPy has no erf, and the
+    exact GELU of BERT needs one."""
+    s = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (
+        -1.453152027 + t * 1.061405429))))
+    return np.asarray(s * (1.0 - poly * np.exp(-a * a)))
+
+
+def _norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return np.asarray((x - mean) / np.sqrt(var + EPS) * weight + bias)
 
 
 @dataclass(frozen=True)
-class CrisisHead:
-    weights: np.ndarray  # dim
+class CrisisReader:
+    params: dict[str, np.ndarray]  # the tuned layer's weights and biases, float32
+    head: np.ndarray  # dim
     bias: float
-    threshold: float
+    threshold: float  # a logit: a segment scoring this or more reads as a crisis
     data_hash: str
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
-        return np.asarray(1.0 / (1.0 + np.exp(-(vectors @ self.weights + self.bias))))
+    def layer(self, flat: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """BERT's layer over texts laid end to end (tokens x dim, ``lengths`` tokens
+        each): the dense steps run over the real tokens alone, attention within each."""
+        p = self.params
+        d = flat.shape[1]
+        size = d // HEADS
+        n, width = len(lengths), max(lengths)
+        rows = np.repeat(np.arange(n), lengths)
+        cols = np.concatenate([np.arange(k) for k in lengths])
+
+        def dense(x: np.ndarray, name: str) -> np.ndarray:
+            return np.asarray(x @ p[name + ".weight"].T + p[name + ".bias"])
+
+        def heads(x: np.ndarray) -> np.ndarray:  # texts x heads x tokens x size
+            out = np.zeros((n, width, d), dtype=np.float32)
+            out[rows, cols] = x
+            return out.reshape(n, width, HEADS, size).transpose(0, 2, 1, 3)
+
+        q, k, v = (heads(dense(flat, name)) for name in WEIGHTS[:3])
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(size))
+        real = np.zeros((n, width), dtype=bool)
+        real[rows, cols] = True
+        scores = np.where(real[:, None, None, :], scores, np.float32(-1e9))
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        scores /= scores.sum(axis=-1, keepdims=True)
+        context = (scores @ v).transpose(0, 2, 1, 3)[rows, cols].reshape(len(flat), d)
+        first = _norm(dense(context, WEIGHTS[3]) + flat, p[NORMS[0] + ".weight"],
+                      p[NORMS[0] + ".bias"])
+        inner = dense(first, WEIGHTS[4])
+        inner = 0.5 * inner * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
+        return _norm(dense(inner, WEIGHTS[5]) + first, p[NORMS[1] + ".weight"],
+                     p[NORMS[1] + ".bias"])
+
+    def logits(self, lowers: Sequence[np.ndarray]) -> np.ndarray:
+        """One logit per text, from the hidden states that go into the model's last
+        layer (tokens x dim each, special tokens included)."""
+        if not lowers:
+            return np.zeros(0, dtype=np.float32)
+        lengths = [len(x) for x in lowers]
+        out = self.layer(np.concatenate(lowers).astype(np.float32), lengths)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        pooled = np.add.reduceat(out, starts, axis=0) / np.array(lengths)[:, None]
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.asarray(pooled * SCALE @ self.head + self.bias, dtype=np.float32)
 
     def save(self, path: Path = CRISIS_FILE) -> None:
-        np.savez_compressed(path, weights=self.weights.astype(np.float32),
+        arrays: dict[str, np.ndarray] = {k: v.astype(np.float16)
+                                         for k, v in self.params.items()}
+        np.savez_compressed(path, head=self.head.astype(np.float32),
                             bias=np.array(self.bias), threshold=np.array(self.threshold),
-                            data_hash=np.array(self.data_hash))
+                            data_hash=np.array(self.data_hash), **arrays)  # type: ignore[arg-type]
 
 
-def load_crisis(path: Path = CRISIS_FILE) -> CrisisHead | None:
+def load_crisis(path: Path = CRISIS_FILE) -> CrisisReader | None:
     if not path.is_file():
         return None
     with np.load(path, allow_pickle=False) as z:
-        return CrisisHead(z["weights"], float(z["bias"]), float(z["threshold"]),
-                          str(z["data_hash"]))
+        params = {k: z[k].astype(np.float32) for k in z.files
+                  if k.endswith((".weight", ".bias"))}
+        return CrisisReader(params, z["head"].astype(np.float32), float(z["bias"]),
+                            float(z["threshold"]), str(z["data_hash"]))
 
 
 def crisis_files(folder: Path = CRISIS_DIR) -> list[Path]:
     """Its own texts, then the learned triage layer's (`evals/train/*.jsonl`): none of
     those is a crisis, and they teach it what everyday knot questions and warning signs
-    look like, which its own hard negatives alone did not (fitted on those alone, it read
-    "can I use a tool rather than my hands?" as a crisis)."""
+    look like (fitted on its own hard negatives alone, a head read "can I use a tool
+    rather than my hands?" as a crisis)."""
     return [*sorted(folder.glob("*.jsonl")), *training_files()]
 
 
@@ -73,51 +164,3 @@ def read_crisis(files: Sequence[Path]) -> tuple[list[str], list[bool]]:
                 texts.append(text)
                 positive.append(path.parent == CRISIS_DIR and row["label"] == POSITIVE)
     return texts, positive
-
-
-@dataclass
-class CrisisReport:
-    examples: int
-    positives: int
-    threshold: float
-    oof_recall: float  # crisis texts flagged, out of fold
-    oof_false_alarms: float  # negative texts flagged (any segment), out of fold
-
-
-def _fit(x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def]
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced").fit(x, y)
-
-
-def train_crisis(texts: list[str], positive: list[bool],
-                 embed: Callable[[list[str]], Sequence[Sequence[float]]], data_id: str
-                 ) -> tuple[CrisisHead, CrisisReport]:
-    """Fit on the texts, a negative's segments too (as served, a message is read segment
-    by segment, so a fragment of a harmless one must not flag); a crisis text's segments
-    are left out, since a clause of its story need not carry the thought."""
-    from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
-
-    rows, ys, parent = list(texts), list(positive), list(range(len(texts)))
-    for i, (text, pos) in enumerate(zip(texts, positive, strict=True)):
-        if not pos:
-            for piece in segments(text):
-                if piece != text:
-                    rows.append(piece)
-                    ys.append(False)
-                    parent.append(i)
-    x = np.asarray(embed(rows), dtype=np.float32)
-    y, groups = np.array(ys), np.array(parent)
-    model = _fit(x, y)
-    oof = cross_val_predict(_fit(x, y), x, y, method="predict_proba", groups=groups,
-                            cv=StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0))
-    per_text = _per_message(oof[:, 1], groups, len(texts))
-    is_pos = np.array(positive)
-    threshold = _lowest(per_text, per_text[~is_pos], FALSE_ALARMS)
-    head = CrisisHead(model.coef_[0].astype(np.float32), float(model.intercept_[0]),
-                      threshold, data_id)
-    report = CrisisReport(len(texts), int(is_pos.sum()), threshold,
-                          float((per_text[is_pos] >= threshold).mean()),
-                          float((per_text[~is_pos] >= threshold).mean()))
-    return head, report
-

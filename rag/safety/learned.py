@@ -21,7 +21,7 @@ import numpy as np
 from rag.safety.fold import fold
 
 if TYPE_CHECKING:
-    from rag.safety.crisis import CrisisHead
+    from rag.safety.crisis import CrisisReader
 
 HEAD_FILE = Path(__file__).parent / "data" / "triage_head.npz"
 PRESS_LABELS = ("press_do_not", "press_stop", "press_ok")
@@ -65,6 +65,13 @@ def segments(text: str) -> list[str]:
         if piece and piece not in seen:
             seen[piece] = None
     return list(seen)[:MAX_SEGMENTS]
+
+
+def crisis_pieces(text: str) -> list[str]:
+    """What the crisis reader reads: the segments of the folded text alone (disguises
+    undone), since a literal "f3v3r" or look-alike letters are noise to the model, and
+    noise can read as anything."""
+    return segments(fold(text))
 
 
 @dataclass(frozen=True)
@@ -135,9 +142,15 @@ class LearnedLayer:
 
     def __init__(self, head: Head, embed: Callable[[list[str]], Sequence[Sequence[float]]],
                  levels: dict[str, str], cache_size: int = 4096,
-                 crisis: CrisisHead | None = None) -> None:
+                 crisis: CrisisReader | None = None,
+                 lower: Callable[[list[str]], list[np.ndarray]] | None = None) -> None:
         self.head = head
-        self.crisis = crisis  # thoughts of suicide or self-harm (`rag.safety.crisis`)
+        # Thoughts of suicide or self-harm (`rag.safety.crisis`): it reads the hidden
+        # states ``lower`` gives (the encoder's, before its last layer), and only its
+        # logit per segment is kept.
+        self.crisis = crisis if lower is not None else None
+        self.lower = lower
+        self._crisis: OrderedDict[str, float] = OrderedDict()
         self.embed = embed
         self.levels = levels
         self._red = np.array([lab in levels for lab in head.labels])
@@ -167,18 +180,27 @@ class LearnedLayer:
             self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
 
     def unseen(self, texts: list[str], besides: str = "") -> list[str]:
-        """``texts`` whose vectors are not kept yet (nor ``besides``'s), one of each."""
+        """``texts`` whose vectors (or crisis logits) are not kept yet (nor ``besides``'s),
+        one of each."""
         with self._lock:
-            return list({_key(t): t for t in texts
-                         if _key(t) not in self._cache and _key(t) != _key(besides)}.values())
+            return list({_key(t): t for t in texts if _key(t) != _key(besides) and (
+                _key(t) not in self._cache
+                or (self.crisis is not None and _key(t) not in self._crisis))}.values())
 
-    def keep(self, texts: list[str], vectors: Sequence[Sequence[float]]) -> None:
-        """Vectors embedded elsewhere (with the question, in one model call)."""
+    def keep(self, texts: list[str], vectors: Sequence[Sequence[float]],
+             lowers: Sequence[np.ndarray] = ()) -> None:
+        """Vectors embedded elsewhere (with the question, in one model call), and the
+        crisis reader's logits from their ``lowers`` (the same call's)."""
+        read = self.crisis is not None and len(lowers) > 0
+        logits = self.crisis.logits(lowers).tolist() if self.crisis is not None and read else []
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):
                 self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
+            for text, logit in zip(texts if read else [], logits, strict=True):
+                self._crisis[_key(text)] = float(logit)
+            for cache in (self._cache, self._crisis):
+                while len(cache) > self._size:
+                    cache.popitem(last=False)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Vectors of ``texts``; only the ones not seen before go to the model, at once."""
@@ -195,12 +217,24 @@ class LearnedLayer:
         return np.stack([found[_key(t)] for t in texts])  # type: ignore[misc]
 
     def crisis_score(self, text: str) -> float:
-        """The crisis head's largest score over the message's segments (their vectors
-        are the ones `read` uses), or 0 without a crisis head."""
-        pieces = self.pieces(text)
-        if self.crisis is None or not pieces:
-            return 0.0
-        return float(self.crisis.scores(self.encode(pieces)).max())
+        """The crisis reader's largest logit over the message's `crisis_pieces`, or -inf
+        without a crisis reader."""
+        pieces = crisis_pieces(text)
+        if self.crisis is None or self.lower is None or not pieces:
+            return float("-inf")
+        with self._lock:
+            found = {k: self._crisis.get(k) for k in map(_key, pieces)}
+        todo = list({_key(p): p for p in pieces if found[_key(p)] is None}.values())
+        if todo:
+            logits = self.crisis.logits(self.lower(todo))
+            with self._lock:
+                for piece, logit in zip(todo, logits, strict=True):
+                    found[_key(piece)] = self._crisis[_key(piece)] = float(logit)
+        return max(v for v in found.values() if v is not None)
+
+    def crisis_read(self, text: str) -> bool:
+        """Does the crisis reader read thoughts of suicide or self-harm in ``text``?"""
+        return self.crisis is not None and self.crisis_score(text) >= self.crisis.threshold
 
     def read(self, text: str, keep: Callable[[str], bool] | None = None) -> Reading:
         """``keep(segment)`` False: that segment adds no flag (the rules read its sign

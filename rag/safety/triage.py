@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rag.embeddings import QueryCachedEmbeddings
 
 from rag.models import LEVEL_RANK, PressCheck, Triage, Turn
+from rag.safety.crisis import readable
 from rag.safety.language import (
     MIN_WORDS,
     MIXED_WORDS,
@@ -98,7 +99,7 @@ SAFE_PLACE = re.compile(
 
 CRISIS = "self_harm"  # thoughts of ending one's life: its own words first (levels.yaml)
 # The words of such thoughts, however meant ("don't want to live on painkillers"): where
-# the rules see them but do not read them as meant, the crisis head may not either.
+# the rules see them but do not read them as meant, the crisis reader may not either.
 _CRISIS_WORDS = re.compile(
     r"\b(?:suicid\w*|self[- ]?harm\w*|kill\w* (?:my|him|her|them) ?sel(?:f|ves)|(?:want|wants|"
     r"wanted|wanting|wanna) to (?:live|die|exist|wake up|be here|be alive)|(?:harm|hurt|cut|"
@@ -444,15 +445,20 @@ class SafetyStage:
         if embeddings is None:
             self.learned.encode(pieces)
             return
-        todo = self.learned.unseen(pieces, besides=question)
+        # The question is kept as the query's vector; the crisis reader needs its own
+        # hidden states too (the same model call gives both).
+        todo = self.learned.unseen(
+            pieces, besides=question if self.learned.crisis is None else "")
         together = getattr(embeddings, "embed_query_with", None)
-        if together is not None:
-            vector, vectors = together(question, todo)
+        lowers: list[Any] = []
+        if together is not None:  # the crisis reader's hidden states from the same call
+            vector, vectors, lowers = together(question, todo,
+                                               lower=self.learned.crisis is not None)
         else:  # any LangChain Embeddings: two calls
             vector = embeddings.embed_query(question)
             vectors = embeddings.embed_documents(todo) if todo else []
         self.learned.remember(question, vector)
-        self.learned.keep(todo, vectors)
+        self.learned.keep(todo, vectors, lowers)
 
     def _said(self, text: str, background: list[str], piece: str) -> bool:
         """May a segment of ``text`` add a learned flag? Not when the rules read every
@@ -492,11 +498,10 @@ class SafetyStage:
     def _crisis_flag(self, texts: list[str], levels: dict[str, str], reasons: list[str]
                      ) -> None:
         """Thoughts of suicide or self-harm the rules did not read, in any user turn, as
-        the crisis head reads them (`rag.safety.crisis`)."""
-        head = self.learned.crisis if self.learned is not None else None
-        if head is None or CRISIS in levels or self.learned is None:
+        the crisis reader reads them (`rag.safety.crisis`)."""
+        if self.learned is None or self.learned.crisis is None or CRISIS in levels:
             return
-        if any(self.learned.crisis_score(text) >= head.threshold
+        if any(readable(text) and self.learned.crisis_read(text)
                and not self._crisis_denied(text) for text in texts):
             levels[f"learned:{CRISIS}"] = next(c.level for c in self.lex.classes
                                                if c.id == CRISIS)
