@@ -14,6 +14,7 @@ import pytest
 from rag.evaluate.data import load_sets
 from rag.onnx_encoder import export_path
 from rag.settings import PROJECT_DIR, Settings
+from tests.triage_helpers import model_calls
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 
@@ -125,21 +126,10 @@ def test_a_texts_vectors_do_not_depend_on_the_texts_packed_beside_it(embeddings)
 
 
 def test_a_question_and_the_clauses_triage_reads_cost_one_model_call(pipeline) -> None:  # type: ignore[no-untyped-def]
-    encoder = pipeline.embeddings.encoder
-    calls: list[list[str]] = []
-    real = encoder.encode
-
-    def counted(texts, batch_size=32, lower=False):  # type: ignore[no-untyped-def]
-        calls.append(list(texts))
-        return real(texts, batch_size, lower)
-
     question = ("I was lifting boxes all morning. Now my upper back has a knot, and my left "
                 "hand is weak, how long do I rub it?")
-    encoder.encode = counted
-    try:
+    with model_calls(pipeline.embeddings.encoder) as calls:
         answer = pipeline.answer(question)
-    finally:
-        del encoder.encode
     assert answer.triage.level in ("emergency", "urgent")
     # The question and its clauses went in together; no later call encoded any of them
     # (the answer stage may still embed a word or two of the articles' own).

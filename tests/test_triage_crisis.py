@@ -11,6 +11,7 @@ from rag.safety.learned import crisis_pieces
 from rag.safety.train import data_hash
 from rag.safety.triage import CRISIS
 from rag.settings import Settings
+from tests.triage_helpers import model_calls
 
 CRISIS_LINE = "116 123"
 
@@ -305,20 +306,9 @@ def test_switched_on_the_crisis_reader_adds_the_crisis_reply_in_one_model_call(
             "anyway what helps a knot under the shoulder blade")
     assert crisis_pipeline.safety.lex.concepts[CRISIS].search(
         crisis_pipeline.safety.normalise(text)) is None
-    encoder = crisis_pipeline.embeddings.encoder
-    calls: list[list[str]] = []
-    real = encoder.encode
-
-    def counted(texts, batch_size=32, lower=False):  # type: ignore[no-untyped-def]
-        calls.append(list(texts))
-        return real(texts, batch_size, lower)
-
-    encoder.encode = counted
-    try:
+    with model_calls(crisis_pipeline.embeddings.encoder) as calls:
         crisis_pipeline.safety.prepare(text, [], crisis_pipeline.embeddings)
         result = crisis_pipeline.safety.assess(text, [])
-    finally:
-        del encoder.encode
     # The question, its pieces and their hidden states for the reader: one model call.
     assert len(calls) == 1 and text in calls[0]
     assert f"learned:{CRISIS}" in result.flags

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rag.models import LEVEL_RANK, Turn
@@ -31,3 +33,20 @@ def rules_verdict(pipeline: Any, text: str) -> str | None:
     stage = pipeline.safety
     check = press_check(stage.normalise(text), stage.lex, {}, force=True)
     return check.verdict if check else None
+
+
+@contextmanager
+def model_calls(encoder: Any) -> Iterator[list[list[str]]]:
+    """The texts of each call to ``encoder.encode`` made inside the block."""
+    calls: list[list[str]] = []
+    real = encoder.encode
+
+    def counted(texts, batch_size=32, lower=False):  # type: ignore[no-untyped-def]
+        calls.append(list(texts))
+        return real(texts, batch_size, lower)
+
+    encoder.encode = counted
+    try:
+        yield calls
+    finally:
+        del encoder.encode
