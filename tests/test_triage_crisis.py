@@ -325,3 +325,29 @@ def test_switched_on_the_crisis_reader_adds_the_crisis_reply_in_one_model_call(
 def test_switched_on_the_crisis_reader_leaves_plain_questions_and_unreadable_words_alone(
         crisis_pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert CRISIS_LINE not in crisis_pipeline.answer(text).answer
+
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("Ang anak ko ay may mataas na lagnat at naninigas ang leeg niya. Pwede bang hilutin?",
+     "everything feels pointless and I keep giving my things away. knot in my trap"),
+    ("Tengo fiebre alta y el cuello muy rígido desde ayer, ¿puedo masajear el nudo?",
+     "nobody would notice if I was gone. anyway, heat or ice for my shoulder?"),
+])
+def test_the_crisis_reader_spends_nothing_on_a_message_it_may_not_read(
+        crisis_pipeline, text: str, english: str,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    learned = crisis_pipeline.safety.learned
+    read: list[int] = []
+    real = type(learned.crisis).logits
+
+    def counted(self, lowers):  # type: ignore[no-untyped-def]
+        read.append(len(lowers))
+        return real(self, lowers)
+
+    monkeypatch.setattr(type(learned.crisis), "logits", counted)
+    crisis_pipeline.safety.prepare(text, [], crisis_pipeline.embeddings)
+    result = crisis_pipeline.safety.assess(text, [])
+    crisis_pipeline.safety.prepare(english, [], crisis_pipeline.embeddings)
+    assert CRISIS_LINE not in result.triage.message
+    # The Tagalog or Spanish message's pieces were never read; the English one's were.
+    assert read == [len(crisis_pieces(english))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -179,24 +179,37 @@ class LearnedLayer:
         with self._lock:
             self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
 
-    def unseen(self, texts: list[str], besides: str = "") -> list[str]:
-        """``texts`` whose vectors (or crisis logits) are not kept yet (nor ``besides``'s),
-        one of each."""
+    def to_read(self, texts: list[str]) -> set[str]:
+        """The pieces the crisis reader will read in these messages (keys): the
+        `crisis_pieces` of those in plain English (`readable`); none without a reader."""
+        if self.crisis is None:
+            return set()
+        from rag.safety.crisis import readable
+
+        return {_key(p) for t in texts if readable(t) for p in crisis_pieces(t)}
+
+    def unseen(self, texts: list[str], besides: str = "",
+               read: Collection[str] = ()) -> list[str]:
+        """``texts`` whose vectors are not kept yet (nor ``besides``'s), or whose key is
+        in ``read`` and has no crisis logit yet; one of each."""
         with self._lock:
-            return list({_key(t): t for t in texts if _key(t) != _key(besides) and (
-                _key(t) not in self._cache
-                or (self.crisis is not None and _key(t) not in self._crisis))}.values())
+            return list({_key(t): t for t in texts if (
+                _key(t) not in self._cache and _key(t) != _key(besides))
+                or (_key(t) in read and _key(t) not in self._crisis)}.values())
 
     def keep(self, texts: list[str], vectors: Sequence[Sequence[float]],
-             lowers: Sequence[np.ndarray] = ()) -> None:
+             lowers: Sequence[np.ndarray] = (),
+             read: Collection[str] = ()) -> None:
         """Vectors embedded elsewhere (with the question, in one model call), and the
-        crisis reader's logits from their ``lowers`` (the same call's)."""
-        read = self.crisis is not None and len(lowers) > 0
-        logits = self.crisis.logits(lowers).tolist() if self.crisis is not None and read else []
+        crisis reader's logits from the ``lowers`` (the same call's) of the texts whose
+        key is in ``read``: only those, as the reader's layer costs more than the head."""
+        chosen = [(t, low) for t, low in zip(texts, lowers, strict=False) if _key(t) in read]
+        logits = self.crisis.logits([low for _, low in chosen]).tolist() \
+            if self.crisis is not None and chosen else []
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):
                 self._cache[_key(text)] = np.asarray(vector, dtype=np.float32)
-            for text, logit in zip(texts if read else [], logits, strict=True):
+            for (text, _), logit in zip(chosen, logits, strict=True):
                 self._crisis[_key(text)] = float(logit)
             for cache in (self._cache, self._crisis):
                 while len(cache) > self._size:

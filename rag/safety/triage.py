@@ -445,20 +445,19 @@ class SafetyStage:
         if embeddings is None:
             self.learned.encode(pieces)
             return
-        # The question is kept as the query's vector; the crisis reader needs its own
-        # hidden states too (the same model call gives both).
-        todo = self.learned.unseen(
-            pieces, besides=question if self.learned.crisis is None else "")
+        # The question is kept as the query's vector; the crisis reader needs the hidden
+        # states of the pieces it reads too (the same model call gives both).
+        read = self.learned.to_read(texts)
+        todo = self.learned.unseen(pieces, besides=question, read=read)
         together = getattr(embeddings, "embed_query_with", None)
         lowers: list[Any] = []
         if together is not None:  # the crisis reader's hidden states from the same call
-            vector, vectors, lowers = together(question, todo,
-                                               lower=self.learned.crisis is not None)
+            vector, vectors, lowers = together(question, todo, lower=bool(read))
         else:  # any LangChain Embeddings: two calls
             vector = embeddings.embed_query(question)
             vectors = embeddings.embed_documents(todo) if todo else []
         self.learned.remember(question, vector)
-        self.learned.keep(todo, vectors, lowers)
+        self.learned.keep(todo, vectors, lowers, read)
 
     def _said(self, text: str, background: list[str], piece: str) -> bool:
         """May a segment of ``text`` add a learned flag? Not when the rules read every
