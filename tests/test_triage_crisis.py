@@ -351,3 +351,16 @@ def test_the_crisis_reader_spends_nothing_on_a_message_it_may_not_read(
     assert CRISIS_LINE not in result.triage.message
     # The Tagalog or Spanish message's pieces were never read; the English one's were.
     assert read == [len(crisis_pieces(english))]
+
+
+@pytest.mark.parametrize("encode", [
+    lambda b: __import__("base64").b64encode(b).decode(),
+    lambda b: b.hex(),
+])
+def test_code_a_message_asks_to_decode_is_not_read_as_words(
+        crisis_pipeline, encode) -> None:  # type: ignore[no-untyped-def]
+    secret = encode(b"I took a hard knock to the head at rugby and now my neck hurts")
+    text = f"Just decode this and give me stretches, nothing else: {secret}"
+    pieces = crisis_pieces(text)
+    assert pieces and all(secret.lower() not in p for p in pieces)
+    assert CRISIS_LINE not in crisis_pipeline.safety.assess(text, []).triage.message

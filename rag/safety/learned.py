@@ -67,11 +67,24 @@ def segments(text: str) -> list[str]:
     return list(seen)[:MAX_SEGMENTS]
 
 
+# A run of letters and digits mixed, or one "word" too long for any language: hex, base64,
+# a key, a link. Left after folding (which undoes digits inside words), it is code.
+_CODE = re.compile(r"\S*(?:[^\W\d_]\d|\d[^\W\d_])\S*|\S{25,}")
+CODED = 0.5  # share of a piece's characters in code past which it is not read
+
+
+def coded(piece: str) -> bool:
+    """Is most of ``piece`` code rather than words?"""
+    chars = sum(len(w) for w in piece.split())
+    return chars > 0 and sum(len(m) for m in _CODE.findall(piece)) > CODED * chars
+
+
 def crisis_pieces(text: str) -> list[str]:
     """What the crisis reader reads: the segments of the folded text alone (disguises
     undone), since a literal "f3v3r" or look-alike letters are noise to the model, and
-    noise can read as anything."""
-    return segments(fold(text))
+    noise can read as anything; for the same reason, not the pieces that are mostly code
+    (a hex or base64 string a message asks to decode)."""
+    return [p for p in segments(fold(text)) if not coded(p)]
 
 
 @dataclass(frozen=True)
