@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
 UNREAD_SHARE = 0.2  # of a message's longer words unknown to English: not read by the model
 
 
+@lru_cache(maxsize=4096)  # asked when the message is embedded, and again when assessed
 def readable(text: str) -> bool:
     """Is ``text`` plain English the model can read? Not another language, not half one,
     and not words it cannot know (leetspeak left, a cipher, hex, base64, heavy dialect):

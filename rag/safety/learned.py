@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,23 @@ def crisis_pieces(text: str) -> list[str]:
     undone), since a literal "f3v3r" or look-alike letters are noise to the model, and
     noise can read as anything; for the same reason, not the pieces that are mostly code
     (a hex or base64 string a message asks to decode)."""
-    return [p for p in segments(fold(text)) if not coded(p)]
+    return list(_crisis_pieces(text))
+
+
+@lru_cache(maxsize=4096)  # worked out when the message is embedded, and again when assessed
+def _pieces(text: str) -> tuple[str, ...]:
+    out = segments(text)
+    seen = {_key(s) for s in out}
+    for piece in segments(fold(text)):
+        if _key(piece) not in seen:
+            seen.add(_key(piece))
+            out.append(piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _crisis_pieces(text: str) -> tuple[str, ...]:
+    return tuple(p for p in segments(fold(text)) if not coded(p))
 
 
 @dataclass(frozen=True)
@@ -178,13 +195,7 @@ class LearnedLayer:
         typo-mended reading: fed that, the head raised misspelt ordinary questions
         ("shoued" mended to "shocked" read as a stop symptom); the rules read it, and a
         flag on a misspelt message must also hold on its mended reading (triage)."""
-        out = segments(text)
-        seen = {_key(s) for s in out}
-        for piece in segments(fold(text)):
-            if _key(piece) not in seen:
-                seen.add(_key(piece))
-                out.append(piece)
-        return out
+        return list(_pieces(text))
 
     def remember(self, text: str, vector: Sequence[float]) -> None:
         """A vector the pipeline already has (the whole question's), so it is not
