@@ -70,9 +70,10 @@ class Settings(BaseSettings):
     semantic_scope_threshold: float = 0.45
     learned_triage: bool = Field(True, description="the learned head over the embeddings "
                                  "(may add flags, never clears)")
-    crisis_head: bool = Field(False, description="the crisis reader beside the self-harm "
-                              "rules (off: at its threshold it reads about 1 in 1,250 other "
-                              "messages of the evaluation sets as a crisis)")
+    crisis_head: bool = Field(True, description="the crisis reader beside the self-harm "
+                              "rules (adds a crisis reply, never clears one; at its threshold "
+                              "it reads about 1 in 1,250 other messages of the evaluation "
+                              "sets as a crisis)")
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860

@@ -293,7 +293,8 @@ def test_everyday_words_near_the_new_kinds_are_not(pipeline, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def crisis_pipeline(built_index, embeddings):  # type: ignore[no-untyped-def]
-    """The pipeline with the crisis reader on (KNOTBOT_CRISIS_HEAD=true)."""
+    """The pipeline with the crisis reader on (KNOTBOT_CRISIS_HEAD=true, the default),
+    whatever the environment says."""
     from rag.pipeline import KnotbotPipeline
 
     return KnotbotPipeline(built_index.model_copy(update={"crisis_head": True}),
