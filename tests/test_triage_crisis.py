@@ -365,3 +365,13 @@ def test_code_a_message_asks_to_decode_is_not_read_as_words(
     pieces = crisis_pieces(text)
     assert pieces and all(secret.lower() not in p for p in pieces)
     assert CRISIS_LINE not in crisis_pipeline.safety.assess(text, []).triage.message
+
+
+@pytest.mark.parametrize("text", [
+    "nobody-would-notice-if-i-was-gone",
+    "i cant do this anymore!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+    "honestly thinking of ending it, sorry. https://www.example.org/forum/thread/neck-knots-help",
+    "is my knot worse at 10pm? feels like 39c",
+])
+def test_words_joined_or_shouted_or_beside_a_link_are_still_read(text: str) -> None:
+    assert crisis_pieces(text), "the reader must have something to read"

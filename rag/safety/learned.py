@@ -68,9 +68,10 @@ def segments(text: str) -> list[str]:
     return list(seen)[:MAX_SEGMENTS]
 
 
-# A run of letters and digits mixed, or one "word" too long for any language: hex, base64,
-# a key, a link. Left after folding (which undoes digits inside words), it is code.
-_CODE = re.compile(r"\S*(?:[^\W\d_]\d|\d[^\W\d_])\S*|\S{25,}")
+# A run of base64's letters with letters and digits mixed, or too long for any word: hex,
+# base64, a key. Left after folding (which undoes digits inside words), it is code; words
+# joined by hyphens or dots, or a row of "!!!", are not.
+_CODE = re.compile(r"[A-Za-z0-9+=]*(?:[A-Za-z]\d|\d[A-Za-z])[A-Za-z0-9+=]*|[A-Za-z0-9+=]{25,}")
 CODED = 0.5  # share of a piece's characters in code past which it is not read
 
 
@@ -212,6 +213,10 @@ class LearnedLayer:
 
         return {_key(p) for t in texts if readable(t) for p in crisis_pieces(t)}
 
+    def reads_any(self, texts: list[str], read: Collection[str]) -> bool:
+        """Is any of ``texts`` a piece the crisis reader reads (its key in ``read``)?"""
+        return any(_key(t) in read for t in texts)
+
     def unseen(self, texts: list[str], besides: str = "",
                read: Collection[str] = ()) -> list[str]:
         """``texts`` whose vectors are not kept yet (nor ``besides``'s), or whose key is
@@ -227,7 +232,9 @@ class LearnedLayer:
         """Vectors embedded elsewhere (with the question, in one model call), and the
         crisis reader's logits from the ``lowers`` (the same call's) of the texts whose
         key is in ``read``: only those, as the reader's layer costs more than the head."""
-        chosen = [(t, low) for t, low in zip(texts, lowers, strict=False) if _key(t) in read]
+        # Lowers come for every text or (not asked for) none.
+        chosen = [(t, low) for t, low in zip(texts, lowers, strict=True)
+                  if _key(t) in read] if len(lowers) else []
         logits = self.crisis.logits([low for _, low in chosen]).tolist() \
             if self.crisis is not None and chosen else []
         with self._lock:
@@ -262,12 +269,13 @@ class LearnedLayer:
         with self._lock:
             found = {k: self._crisis.get(k) for k in map(_key, pieces)}
         todo = list({_key(p): p for p in pieces if found[_key(p)] is None}.values())
-        if todo:
-            logits = self.crisis.logits(self.lower(todo))
+        lows = self.lower(todo) if todo else []
+        if lows:  # none without an encoder that gives them: then the rules alone
+            logits = self.crisis.logits(lows)
             with self._lock:
                 for piece, logit in zip(todo, logits, strict=True):
                     found[_key(piece)] = self._crisis[_key(piece)] = float(logit)
-        return max(v for v in found.values() if v is not None)
+        return max((v for v in found.values() if v is not None), default=float("-inf"))
 
     def crisis_read(self, text: str) -> bool:
         """Does the crisis reader read thoughts of suicide or self-harm in ``text``?"""

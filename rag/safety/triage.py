@@ -452,7 +452,8 @@ class SafetyStage:
         together = getattr(embeddings, "embed_query_with", None)
         lowers: list[Any] = []
         if together is not None:  # the crisis reader's hidden states from the same call
-            vector, vectors, lowers = together(question, todo, lower=bool(read))
+            vector, vectors, lowers = together(question, todo,
+                                               lower=self.learned.reads_any(todo, read))
         else:  # any LangChain Embeddings: two calls
             vector = embeddings.embed_query(question)
             vectors = embeddings.embed_documents(todo) if todo else []
