@@ -45,9 +45,10 @@ UNREAD_SHARE = 0.2  # of a message's longer words unknown to English: not read b
 @lru_cache(maxsize=4096)  # asked when the message is embedded, and again when assessed
 def readable(text: str) -> bool:
     """Is ``text`` plain English the model can read? Not another language, not half one,
-    and not words it cannot know (leetspeak left, a cipher, hex, base64, heavy dialect):
-    fed noise, the tuned layer can read anything into it. Such a message still gets what
-    its other signs (and the rules' crisis words) call for."""
+    and not words it cannot know (leetspeak left, a cipher, heavy dialect): fed noise, the
+    tuned layer can read anything into it. Such a message still gets what its other signs
+    (and the rules' crisis words) call for. A string of code inside a readable message
+    (hex, base64) is left out piece by piece (`rag.safety.learned.coded`)."""
     from rag.safety.fold import fold
     from rag.safety.language import language_of, mixed_with, unknown_words
 

@@ -89,11 +89,17 @@ def crisis_pieces(text: str) -> list[str]:
     return list(_crisis_pieces(text))
 
 
-@lru_cache(maxsize=4096)  # worked out when the message is embedded, and again when assessed
+# Each worked out once per message: when it is embedded, and reused when it is assessed.
+@lru_cache(maxsize=4096)
+def _folded_segments(text: str) -> tuple[str, ...]:
+    return tuple(segments(fold(text)))
+
+
+@lru_cache(maxsize=4096)
 def _pieces(text: str) -> tuple[str, ...]:
     out = segments(text)
     seen = {_key(s) for s in out}
-    for piece in segments(fold(text)):
+    for piece in _folded_segments(text):
         if _key(piece) not in seen:
             seen.add(_key(piece))
             out.append(piece)
@@ -102,7 +108,7 @@ def _pieces(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _crisis_pieces(text: str) -> tuple[str, ...]:
-    return tuple(p for p in segments(fold(text)) if not coded(p))
+    return tuple(p for p in _folded_segments(text) if not coded(p))
 
 
 @dataclass(frozen=True)
