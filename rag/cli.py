@@ -214,11 +214,14 @@ def train_triage() -> None:
 
 
 @app.command(name="train-crisis")
-def train_crisis_reader() -> None:
+def train_crisis_reader(
+    calibrate: Annotated[bool, typer.Option(
+        help="keep the shipped reader's weights; choose its thresholds again (no torch)")] = False,
+) -> None:
     """Fit the crisis reader (thoughts of suicide or self-harm) on evals/train/crisis/:
     MiniLM's last layer fine-tuned with a head (torch; about 25 minutes on two cores)."""
     from rag.embeddings import load_embeddings
-    from rag.safety.crisis import CRISIS_FILE, crisis_files, read_crisis
+    from rag.safety.crisis import CRISIS_FILE, crisis_files, load_crisis, read_crisis
     from rag.safety.crisis_tune import choose_threshold, fine_tune, plain_questions, training_rows
     from rag.safety.train import data_hash
 
@@ -227,11 +230,16 @@ def train_crisis_reader() -> None:
         _fail("no training files in evals/train/crisis/: restore them from git")
     texts, positive = read_crisis(files)
     settings = Settings()
-    rows, ys = training_rows(texts, positive)
-    reader = fine_tune(settings.model_path(), rows, ys, log=typer.echo)
+    reader = load_crisis() if calibrate else None
+    if calibrate and reader is None:
+        _fail(f"no crisis reader at {CRISIS_FILE}: run `knotbot train-crisis` first")
+    if reader is None:
+        rows, ys = training_rows(texts, positive)
+        reader = fine_tune(settings.model_path(), rows, ys, log=typer.echo)
     head, report = choose_threshold(reader, texts, positive,
                                     load_embeddings(settings).lower_states,
-                                    data_hash(files), plain_questions())
+                                    reader.data_hash if calibrate else data_hash(files),
+                                    plain_questions())
     head.save(CRISIS_FILE)
     for name, value in vars(report).items():
         typer.echo(f"{name}: {value}")

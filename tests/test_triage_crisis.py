@@ -375,3 +375,26 @@ def test_code_a_message_asks_to_decode_is_not_read_as_words(
 ])
 def test_words_joined_or_shouted_or_beside_a_link_are_still_read(text: str) -> None:
     assert crisis_pieces(text), "the reader must have something to read"
+
+
+@pytest.mark.parametrize(("score", "plain", "beside_sign"), [
+    ("between", True, False),  # enough alone, not enough beside a fall
+    ("above", True, True),
+    ("below", False, False),
+])
+def test_beside_another_warning_sign_the_crisis_reader_needs_more(
+        crisis_pipeline, monkeypatch, score: str, plain: bool,
+        beside_sign: bool) -> None:  # type: ignore[no-untyped-def]
+    learned = crisis_pipeline.safety.learned
+    low, high = learned.crisis.threshold_for(False), learned.crisis.threshold_for(True)
+    assert high > low, "the shipped reader has a stricter threshold beside a sign"
+    value = {"below": low - 0.01, "between": (low + high) / 2, "above": high + 0.01}[score]
+    monkeypatch.setattr(type(learned), "crisis_score", lambda self, text: value)
+    alone = crisis_pipeline.answer("what stretch helps a knot under my shoulder blade?")
+    fall = crisis_pipeline.answer("I fell off a ladder an hour ago and landed on my head, "
+                                  "now my neck hurts. what stretch helps?")
+    assert (CRISIS_LINE in alone.answer) is plain
+    assert (alone.triage.level == "emergency") is plain
+    assert (CRISIS_LINE in fall.answer) is beside_sign
+    assert fall.triage.level == "emergency"  # the fall's own level, whatever the reader says
+    assert "emergency" in fall.answer.lower()

@@ -2,11 +2,12 @@
 logistic head on `evals/train/crisis/` (torch, at build time only; serving runs the
 result in NumPy, `rag.safety.crisis`).
 
-The threshold is then chosen as served: each question read segment by segment through
+The thresholds are then chosen as served: each question read segment by segment through
 the exported encoder and the NumPy layer, the lowest logit whose false alarms stay within
-`FALSE_ALARMS` on half of the evaluation sets' messages that are no crisis (ordinary,
-near-miss, off-topic, warning signs, answer questions; a stable half, by a hash of the
-text). The other half is reported beside it,
+`FALSE_ALARMS` on half of the evaluation sets' messages that are no crisis (a stable half,
+by a hash of the text); once over those with no warning sign (ordinary, near-miss,
+off-topic, answer questions), once over those telling of one (the threshold beside a
+sign). The other half is reported beside each,
 so the figure the threshold was not chosen on is known. No evaluation question is ever
 trained on, and no crisis message of an evaluation set is read here.
 """
@@ -47,19 +48,22 @@ def training_rows(texts: list[str], positive: list[bool]) -> tuple[list[str], li
     return rows, ys
 
 
-def plain_questions(evals: Path = EVALS) -> list[str]:
-    """Every question of the evaluation sets that must get no crisis reply: each safety
-    case that is not one of thoughts of self-harm (ordinary, near-miss, off-topic, and the
-    warning signs too: a long story of a fever or a fall is no crisis), and every answer
-    set's question. Their crisis cases are never read here."""
-    out: set[str] = set()
+def plain_questions(evals: Path = EVALS) -> tuple[list[str], list[str]]:
+    """Every question of the evaluation sets that must get no crisis reply, as two lists:
+    those with no warning sign (ordinary, near-miss, off-topic, and every answer set's
+    question), and those telling of a warning sign (a long story of a fever or a fall is
+    no crisis either, but its reply already sends the person for care, so the reader's
+    threshold beside a sign is chosen on these). Their crisis cases are never read here."""
+    plain: set[str] = set()
+    signs: set[str] = set()
     for path in sorted(evals.glob("safety*/*.jsonl")) + sorted(evals.glob("answers_*/*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             case = json.loads(line) if line.strip() else {}
             q = case.get("question")
             if isinstance(q, str) and q.strip() and case.get("class") not in CRISIS_CLASSES:
-                out.add(q)
-    return sorted(out)
+                sign = case.get("expected_level") in ("see_doctor", "urgent", "emergency")
+                (signs if sign else plain).add(q)
+    return sorted(plain - signs), sorted(signs)
 
 
 def halves(questions: list[str]) -> tuple[list[str], list[str]]:
@@ -148,10 +152,13 @@ def fine_tune(model_path: str, rows: list[str], ys: list[bool],
 class CrisisReport:
     examples: int
     positives: int
-    threshold: float  # a logit
+    threshold: float  # a logit, in a message with no other warning sign
     train_recall: float  # crisis texts flagged (seen in training: an upper bound)
     calibration_false_alarms: str  # flagged / questions, the half it was chosen on
     held_out_false_alarms: str  # flagged / questions, the other half
+    beside_sign: float  # the threshold beside another warning sign
+    beside_sign_calibration_false_alarms: str
+    beside_sign_held_out_false_alarms: str
 
 
 def message_logits(reader: CrisisReader, texts: list[str],
@@ -167,18 +174,30 @@ def message_logits(reader: CrisisReader, texts: list[str],
     return np.array([max((scores[p] for p in ps), default=-np.inf) for ps in parts])
 
 
-def choose_threshold(reader: CrisisReader, texts: list[str], positive: list[bool],
-                     lower: Callable[[list[str]], list[np.ndarray]], data_id: str,
-                     questions: list[str]) -> tuple[CrisisReader, CrisisReport]:
+def _at_budget(reader: CrisisReader, questions: list[str],
+               lower: Callable[[list[str]], list[np.ndarray]]) -> tuple[float, str, str]:
+    """The lowest logit whose false alarms stay within `FALSE_ALARMS` on the calibration
+    half of ``questions``, and the alarms it gives on each half."""
     calibrate, held = halves(questions)
     cal = message_logits(reader, calibrate, lower)
     allowed = int(FALSE_ALARMS * len(cal))
     threshold = float(np.sort(cal)[::-1][allowed]) + 1e-4 if len(cal) > allowed else 0.0
-    out = CrisisReader(reader.params, reader.head, reader.bias, threshold, data_id)
+    held_logits = message_logits(reader, held, lower)
+    return (threshold, f"{int((cal >= threshold).sum())}/{len(cal)}",
+            f"{int((held_logits >= threshold).sum())}/{len(held)}")
+
+
+def choose_threshold(reader: CrisisReader, texts: list[str], positive: list[bool],
+                     lower: Callable[[list[str]], list[np.ndarray]], data_id: str,
+                     questions: tuple[list[str], list[str]]
+                     ) -> tuple[CrisisReader, CrisisReport]:
+    """Two thresholds on one budget: over ``questions``' messages with no warning sign,
+    and over those with one (`plain_questions`)."""
+    threshold, cal, held = _at_budget(reader, questions[0], lower)
+    beside, sign_cal, sign_held = _at_budget(reader, questions[1], lower)
+    out = CrisisReader(reader.params, reader.head, reader.bias, threshold, data_id, beside)
     crisis = [t for t, p in zip(texts, positive, strict=True) if p]
     recall = float((message_logits(out, crisis, lower) >= threshold).mean())
-    held_logits = message_logits(out, held, lower)
     report = CrisisReport(len(texts), len(crisis), round(threshold, 4), round(recall, 4),
-                          f"{int((cal >= threshold).sum())}/{len(cal)}",
-                          f"{int((held_logits >= threshold).sum())}/{len(held)}")
+                          cal, held, round(out.threshold_for(True), 4), sign_cal, sign_held)
     return out, report

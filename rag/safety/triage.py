@@ -501,7 +501,10 @@ class SafetyStage:
         the crisis reader reads them (`rag.safety.crisis`)."""
         if self.learned is None or self.learned.crisis is None or CRISIS in levels:
             return
-        if any(readable(text) and self.learned.crisis_read(text)
+        # Beside another warning sign, the reply already sends the person for care: the
+        # reader then needs more (`CrisisReader.beside_sign`).
+        sign = any(LEVEL_RANK[lv] >= LEVEL_RANK["see_doctor"] for lv in levels.values())
+        if any(readable(text) and self.learned.crisis_read(text, sign)
                and not self._crisis_denied(text) for text in texts):
             levels[f"learned:{CRISIS}"] = next(c.level for c in self.lex.classes
                                                if c.id == CRISIS)
