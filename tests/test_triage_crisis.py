@@ -377,24 +377,46 @@ def test_words_joined_or_shouted_or_beside_a_link_are_still_read(text: str) -> N
     assert crisis_pieces(text), "the reader must have something to read"
 
 
-@pytest.mark.parametrize(("score", "plain", "beside_sign"), [
+FALL = ("I fell off a ladder an hour ago and landed on my head, now my neck hurts. what "
+        "stretch helps?")
+LESSER = ("my neck has hurt for three weeks now and the painkillers aren't helping at all. "
+          "what stretch helps?")
+
+
+@pytest.mark.parametrize(("score", "plain", "beside_emergency"), [
     ("between", True, False),  # enough alone, not enough beside a fall
     ("above", True, True),
     ("below", False, False),
 ])
-def test_beside_another_warning_sign_the_crisis_reader_needs_more(
+def test_beside_an_emergency_sign_the_crisis_reader_needs_more(
         crisis_pipeline, monkeypatch, score: str, plain: bool,
-        beside_sign: bool) -> None:  # type: ignore[no-untyped-def]
+        beside_emergency: bool) -> None:  # type: ignore[no-untyped-def]
     learned = crisis_pipeline.safety.learned
     low, high = learned.crisis.threshold_for(False), learned.crisis.threshold_for(True)
-    assert high > low, "the shipped reader has a stricter threshold beside a sign"
+    assert high > low, "the shipped reader has a stricter threshold beside an emergency sign"
     value = {"below": low - 0.01, "between": (low + high) / 2, "above": high + 0.01}[score]
     monkeypatch.setattr(type(learned), "crisis_score", lambda self, text: value)
     alone = crisis_pipeline.answer("what stretch helps a knot under my shoulder blade?")
-    fall = crisis_pipeline.answer("I fell off a ladder an hour ago and landed on my head, "
-                                  "now my neck hurts. what stretch helps?")
+    lesser = crisis_pipeline.answer(LESSER)
+    fall = crisis_pipeline.answer(FALL)
     assert (CRISIS_LINE in alone.answer) is plain
     assert (alone.triage.level == "emergency") is plain
-    assert (CRISIS_LINE in fall.answer) is beside_sign
-    assert fall.triage.level == "emergency"  # the fall's own level, whatever the reader says
-    assert "emergency" in fall.answer.lower()
+    # Beside a lesser sign it reads as alone: a sign added never lowers the level.
+    assert (CRISIS_LINE in lesser.answer) is plain
+    assert lesser.triage.level == ("emergency" if plain else "see_doctor")
+    assert (CRISIS_LINE in fall.answer) is beside_emergency
+    assert fall.triage.level == "emergency" and "spine" in fall.answer.lower()
+
+
+def test_a_crisis_read_in_one_turn_stays_when_a_later_turn_tells_of_an_emergency(
+        crisis_pipeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    learned = crisis_pipeline.safety.learned
+    low, high = learned.crisis.threshold_for(False), learned.crisis.threshold_for(True)
+    monkeypatch.setattr(type(learned), "crisis_score", lambda self, text: (low + high) / 2)
+    first = "what stretch helps a knot under my shoulder blade?"
+    before = crisis_pipeline.answer(first)
+    assert CRISIS_LINE in before.answer
+    history = [Turn(role="user", content=first),
+               Turn(role="assistant", content=before.answer)]
+    after = crisis_pipeline.answer(FALL, history)
+    assert after.triage.level == "emergency" and CRISIS_LINE in after.answer

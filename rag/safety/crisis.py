@@ -83,15 +83,14 @@ class CrisisReader:
     bias: float
     threshold: float  # a logit: a segment scoring this or more reads as a crisis
     data_hash: str
-    # The threshold in a message that already carries a warning sign: its reply sends the
-    # person to a doctor or an emergency department anyway, and frightened stories of a
-    # fall or a fever read closer to a crisis than everyday questions do, so the crisis
-    # words need more to go before a stroke's. Chosen on the same budget of such messages.
-    # None: the one threshold everywhere.
+    # The threshold in a message that itself tells of an emergency sign: its level is an
+    # emergency anyway, and frightened stories of a fall or a fever read closer to a
+    # crisis than everyday questions do, so the crisis words need more to go before a
+    # stroke's advice. Chosen on the same budget of such messages. None: one threshold.
     beside_sign: float | None = None
 
     def threshold_for(self, sign: bool) -> float:
-        """The threshold for a message with (``sign``) or without another warning sign."""
+        """The threshold for a message with (``sign``) or without an emergency sign."""
         if sign and self.beside_sign is not None:
             return max(self.threshold, self.beside_sign)
         return self.threshold

@@ -5,9 +5,9 @@ result in NumPy, `rag.safety.crisis`).
 The thresholds are then chosen as served: each question read segment by segment through
 the exported encoder and the NumPy layer, the lowest logit whose false alarms stay within
 `FALSE_ALARMS` on half of the evaluation sets' messages that are no crisis (a stable half,
-by a hash of the text); once over those with no warning sign (ordinary, near-miss,
-off-topic, answer questions), once over those telling of one (the threshold beside a
-sign). The other half is reported beside each,
+by a hash of the text); once over those with no emergency sign (ordinary, near-miss,
+off-topic, answer questions, lesser signs), once over those telling of an emergency sign
+(the threshold beside one). The other half is reported beside each,
 so the figure the threshold was not chosen on is known. No evaluation question is ever
 trained on, and no crisis message of an evaluation set is read here.
 """
@@ -50,10 +50,11 @@ def training_rows(texts: list[str], positive: list[bool]) -> tuple[list[str], li
 
 def plain_questions(evals: Path = EVALS) -> tuple[list[str], list[str]]:
     """Every question of the evaluation sets that must get no crisis reply, as two lists:
-    those with no warning sign (ordinary, near-miss, off-topic, and every answer set's
-    question), and those telling of a warning sign (a long story of a fever or a fall is
-    no crisis either, but its reply already sends the person for care, so the reader's
-    threshold beside a sign is chosen on these). Their crisis cases are never read here."""
+    those with no emergency sign (ordinary, near-miss, off-topic, every answer set's
+    question, and the lesser signs), and those telling of an emergency sign (a long story
+    of a fever or a fall is no crisis either, but its level is an emergency anyway, so the
+    reader's threshold beside such a sign is chosen on these: by the case's expected
+    level, where serving asks the rules). Their crisis cases are never read here."""
     plain: set[str] = set()
     signs: set[str] = set()
     for path in sorted(evals.glob("safety*/*.jsonl")) + sorted(evals.glob("answers_*/*.jsonl")):
@@ -61,7 +62,7 @@ def plain_questions(evals: Path = EVALS) -> tuple[list[str], list[str]]:
             case = json.loads(line) if line.strip() else {}
             q = case.get("question")
             if isinstance(q, str) and q.strip() and case.get("class") not in CRISIS_CLASSES:
-                sign = case.get("expected_level") in ("see_doctor", "urgent", "emergency")
+                sign = case.get("expected_level") == "emergency"
                 (signs if sign else plain).add(q)
     return sorted(plain - signs), sorted(signs)
 
@@ -191,7 +192,7 @@ def choose_threshold(reader: CrisisReader, texts: list[str], positive: list[bool
                      lower: Callable[[list[str]], list[np.ndarray]], data_id: str,
                      questions: tuple[list[str], list[str]]
                      ) -> tuple[CrisisReader, CrisisReport]:
-    """Two thresholds on one budget: over ``questions``' messages with no warning sign,
+    """Two thresholds on one budget: over ``questions``' messages with no emergency sign,
     and over those with one (`plain_questions`)."""
     threshold, cal, held = _at_budget(reader, questions[0], lower)
     beside, sign_cal, sign_held = _at_budget(reader, questions[1], lower)

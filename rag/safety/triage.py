@@ -501,14 +501,27 @@ class SafetyStage:
         the crisis reader reads them (`rag.safety.crisis`)."""
         if self.learned is None or self.learned.crisis is None or CRISIS in levels:
             return
-        # Beside another warning sign, the reply already sends the person for care: the
-        # reader then needs more (`CrisisReader.beside_sign`).
-        sign = any(LEVEL_RANK[lv] >= LEVEL_RANK["see_doctor"] for lv in levels.values())
-        if any(readable(text) and self.learned.crisis_read(text, sign)
-               and not self._crisis_denied(text) for text in texts):
+        if any(self._crisis_read(text) for text in texts):
             levels[f"learned:{CRISIS}"] = next(c.level for c in self.lex.classes
                                                if c.id == CRISIS)
             reasons.append(next(c.reason for c in self.lex.classes if c.id == CRISIS))
+
+    def _crisis_read(self, text: str) -> bool:
+        """Does the crisis reader read such thoughts in this one message? In a message that
+        itself tells of an emergency sign (the rules', read in it alone, so a message reads
+        the same however the conversation goes on) it needs more (`CrisisReader.beside_sign`):
+        the level is an emergency either way, and the crisis words are not put before a
+        stroke's advice on less. Never beside a lesser sign, which would lower the level."""
+        assert self.learned is not None and self.learned.crisis is not None
+        reader = self.learned.crisis
+        if not readable(text) or self._crisis_denied(text):
+            return False
+        score = self.learned.crisis_score(text)
+        if score < reader.threshold_for(False):
+            return False
+        return score >= reader.threshold_for(True) or not any(
+            h.level == "emergency" and h.cls.id != CRISIS
+            for h in match_classes(self.normalise(text), self.lex))
 
     def _said_beside_crisis(self, said: Callable[[str], bool], piece: str) -> bool:
         return not _CRISIS_WORDS.search(self.normalise(piece)) and said(piece)
