@@ -514,10 +514,10 @@ class SafetyStage:
         stroke's advice on less. Never beside a lesser sign, which would lower the level."""
         assert self.learned is not None and self.learned.crisis is not None
         reader = self.learned.crisis
-        if not readable(text) or self._crisis_denied(text):
+        if not readable(text):
             return False
         score = self.learned.crisis_score(text)
-        if score < reader.threshold_for(False):
+        if score < reader.threshold_for(False) or self._crisis_denied(text):
             return False
         return score >= reader.threshold_for(True) or not any(
             h.level == "emergency" and h.cls.id != CRISIS
