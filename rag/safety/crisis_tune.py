@@ -153,11 +153,11 @@ def fine_tune(model_path: str, rows: list[str], ys: list[bool],
 class CrisisReport:
     examples: int
     positives: int
-    threshold: float  # a logit, in a message with no other warning sign
+    threshold: float  # a logit, in a message with no emergency sign
     train_recall: float  # crisis texts flagged (seen in training: an upper bound)
     calibration_false_alarms: str  # flagged / questions, the half it was chosen on
     held_out_false_alarms: str  # flagged / questions, the other half
-    beside_sign: float  # the threshold beside another warning sign
+    beside_sign: float  # the threshold in a message that tells of an emergency sign
     beside_sign_calibration_false_alarms: str
     beside_sign_held_out_false_alarms: str
 

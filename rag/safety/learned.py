@@ -283,10 +283,6 @@ class LearnedLayer:
                     found[_key(piece)] = self._crisis[_key(piece)] = float(logit)
         return max((v for v in found.values() if v is not None), default=float("-inf"))
 
-    def crisis_read(self, text: str) -> bool:
-        """Does the crisis reader read thoughts of suicide or self-harm in ``text``?"""
-        return self.crisis is not None and self.crisis_score(text) >= self.crisis.threshold
-
     def read(self, text: str, keep: Callable[[str], bool] | None = None) -> Reading:
         """``keep(segment)`` False: that segment adds no flag (the rules read its sign
         words as denied); another segment may still add the same class."""
