@@ -41,6 +41,10 @@ def ingest(
     # The language check's word lists as files (once, a few seconds), so neither `ask`
     # nor `serve` has to load them (rag.wordlists).
     wordlists.ensure(settings.cache_dir, wordlists.other_languages())
+    if settings.crisis_head:  # the crisis reader's layer as a graph (`rag.safety.crisis_graph`)
+        from rag.safety.crisis import ensure_graph
+
+        ensure_graph(settings.cache_dir)
     for line in report.repaired:
         typer.echo(f"repaired: {line}", err=True)
     for line in [*report.skipped, *report.warnings]:  # every run, not only when embedded

@@ -69,10 +69,10 @@ def inverse_document_frequency(sentence_words: Sequence[frozenset[str]]) -> dict
 def keyword_overlap(question_words: set[str], sentence_words: frozenset[str],
                     idf: dict[str, float]) -> float:
     """Share of the question's (stemmed, IDF-weighted) words that the sentence contains."""
-    if not question_words:
+    shared = question_words & sentence_words
+    if not shared:  # most sentences: the weights are positive, so nothing shared is 0
         return 0.0
     weight = lambda t: idf.get(t, math.log(1 + len(idf) + 1))  # noqa: E731
-    shared = question_words & sentence_words
     return sum(weight(t) for t in shared) / sum(weight(t) for t in question_words)
 
 

@@ -19,6 +19,9 @@ from rag.embeddings import TokenVectors
 
 UPCAST_BYTES = 24 * 2**20
 QUERIES_KEPT = 16  # questions' weights and tokens kept (several people ask at once)
+# A question's best match in each text it was scored against, by the text's id (the text
+# kept with it, so that id is not reused).
+_Memo = dict[int, tuple[TokenVectors, np.ndarray]]
 
 
 def document_frequency(texts: Sequence[np.ndarray]) -> dict[int, int]:
@@ -56,8 +59,8 @@ class LateIndex:
         # here, so its id is never reused while cached.
         self._upcast: OrderedDict[int, tuple[TokenVectors, np.ndarray]] = OrderedDict()
         self._upcast_bytes = 0
-        self._queries: OrderedDict[int, tuple[TokenVectors, np.ndarray, float, np.ndarray]
-                                   ] = OrderedDict()
+        self._queries: OrderedDict[int, tuple[TokenVectors, np.ndarray, float, np.ndarray,
+                                              _Memo]] = OrderedDict()
         self._lock = threading.Lock()
 
     def weights(self, ids: np.ndarray) -> np.ndarray:
@@ -86,7 +89,7 @@ class LateIndex:
         texts = [t for g in groups for t in g if len(t.vectors)]
         if not texts:
             return [0.0] * len(groups)
-        return self._scored(query, groups, self._stack(texts))
+        return self._scored(query, groups, self._best(query, texts))
 
     def score_each(self, queries: Sequence[TokenVectors], texts: list[TokenVectors]
                    ) -> list[list[float]]:
@@ -94,24 +97,45 @@ class LateIndex:
         (the composer matches each new sentence with every article title)."""
         groups = [[t] for t in texts]
         kept = [t for t in texts if len(t.vectors)]
-        stacked = self._stack(kept) if kept else None
-        return [self._scored(q, groups, stacked) if len(q.vectors) and stacked is not None
-                else [0.0] * len(groups) for q in queries]
+        stacked: tuple[np.ndarray, np.ndarray] | None = None
+        out = []
+        for q in queries:
+            if not len(q.vectors) or not kept:
+                out.append([0.0] * len(groups))
+                continue
+            if stacked is None and any(id(t) not in self._query(q)[3] for t in kept):
+                stacked = self._stack(kept)
+            out.append(self._scored(q, groups, self._best(q, kept, stacked)))
+        return out
 
     def _stack(self, texts: list[TokenVectors]) -> tuple[np.ndarray, np.ndarray]:
         """Every text's tokens as one float32 matrix, and where each text starts in it."""
         return (np.concatenate([self._float32(t) for t in texts]),
                 np.cumsum([0] + [len(t.vectors) for t in texts])[:-1])
 
+    def _best(self, query: TokenVectors, texts: list[TokenVectors],
+              stacked: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Each text's best match for each question token (texts x question tokens).
+        Kept per question: its answer scores the same sentences in several contexts (195
+        texts a question, 77 of them different, on the blind questions), and a text's row
+        is the same dot products however many others it is stacked with. ``stacked``:
+        the texts' `_stack`, when the caller has it."""
+        _, _, q, memo = self._query(query)
+        missing = list({id(t): t for t in texts if id(t) not in memo}.values())
+        if missing:
+            matrix, starts = stacked if stacked is not None and len(missing) == len(texts) \
+                else self._stack(missing)
+            # One matrix product over every new text's tokens, then each text's best per
+            # question token, as one contiguous row.
+            best = np.ascontiguousarray(np.maximum.reduceat(q @ matrix.T, starts, axis=1).T)
+            with self._lock:
+                for t, row in zip(missing, best, strict=True):
+                    memo[id(t)] = (t, row)  # the text kept alive, so its id is not reused
+        return np.stack([memo[id(t)][1] for t in texts])
+
     def _scored(self, query: TokenVectors, groups: Sequence[Sequence[TokenVectors]],
-                stacked: tuple[np.ndarray, np.ndarray]) -> list[float]:
-        w, total, q = self._query(query)
-        matrix, starts = stacked
-        # One matrix product over every text's tokens, then each text's best per token.
-        sims = q @ matrix.T
-        # One contiguous row per text: a row is then the very array the maximum over a
-        # group of one gave (the same dot product, without a reduction per text).
-        best = np.ascontiguousarray(np.maximum.reduceat(sims, starts, axis=1).T)
+                best: np.ndarray) -> list[float]:
+        w, total, _, _ = self._query(query)
         out, row = [], 0
         for g in groups:
             n = sum(1 for t in g if len(t.vectors))
@@ -122,21 +146,23 @@ class LateIndex:
             row += n
         return out
 
-    def _query(self, query: TokenVectors) -> tuple[np.ndarray, float, np.ndarray]:
-        """The question's token weights, their sum and its float32 tokens, worked out once
-        per question (a question's sentences are scored in a dozen calls). Keyed by the
-        TokenVectors object, kept alive here, as in `_float32`."""
+    def _query(self, query: TokenVectors) -> tuple[np.ndarray, float, np.ndarray, _Memo]:
+        """The question's token weights, their sum, its float32 tokens and its texts'
+        best matches so far (`_best`), worked out once per question (a question's
+        sentences are scored in a dozen calls). Keyed by the TokenVectors object, kept
+        alive here, as in `_float32`."""
         with self._lock:
             found = self._queries.get(id(query))
             if found is not None:
                 return found[1:]
         w = self.weights(query.ids)
-        parts = (query, w, float(w.sum()) or 1.0, query.vectors.astype(np.float32))
+        memo: _Memo = {}
+        parts = (query, w, float(w.sum()) or 1.0, query.vectors.astype(np.float32), memo)
         with self._lock:
-            self._queries[id(query)] = parts
+            found = self._queries.setdefault(id(query), parts)
             while len(self._queries) > QUERIES_KEPT:
                 self._queries.popitem(last=False)
-        return parts[1:]
+        return found[1:]
 
     def _float32(self, text: TokenVectors) -> np.ndarray:
         if text.vectors.dtype == np.float32:  # stored so (a chunk's): nothing to convert

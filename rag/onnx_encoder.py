@@ -20,7 +20,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -155,14 +155,26 @@ class OnnxEncoder:
                lower: bool = False) -> list[Encoded]:
         """Every text encoded, packed into rows (``batch_size`` rows a model call);
         ``lower``: with the hidden states that go into the last layer too."""
-        encodings = self.tokenizer.encode_batch(list(texts))
+        every = self.tokenizer.encode_batch(list(texts))
+        # Texts the (uncased) tokenizer reads as the same tokens ("Can a knot..." and its
+        # folded "can a knot...") have the same outputs: each goes to the model once, and
+        # they share its (read-only) result.
+        first: dict[tuple[int, ...], int] = {}
+        encodings: list[Any] = []
+        which: list[int] = []
+        for e in every:
+            key = tuple(e.ids)
+            if key not in first:
+                first[key] = len(encodings)
+                encodings.append(e)
+            which.append(first[key])
         lengths = [len(e.ids) for e in encodings]
         rows = pack(lengths, max(PACK_WIDTH, max(lengths, default=0)))
-        out: list[Encoded | None] = [None] * len(texts)
+        out: list[Encoded | None] = [None] * len(encodings)
         for start in range(0, len(rows), batch_size):
             for i, enc in self._run(rows[start:start + batch_size], encodings, lower):
                 out[i] = enc
-        return [e for e in out if e is not None]
+        return [cast(Encoded, out[w]) for w in which]
 
     def _run(self, rows: list[list[int]], encodings: list[Any],
              lower: bool = False) -> list[tuple[int, Encoded]]:

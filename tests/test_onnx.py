@@ -135,3 +135,36 @@ def test_a_question_and_the_clauses_triage_reads_cost_one_model_call(pipeline) -
     # (the answer stage may still embed a word or two of the articles' own).
     together = [c for c in calls if question in c or any("hand is weak" in t for t in c)]
     assert len(together) == 1 and question in together[0] and len(together[0]) > 2
+
+
+def test_texts_the_uncased_model_reads_alike_go_to_it_once(embeddings) -> None:  # type: ignore[no-untyped-def]
+    """The triage reads a question as typed and folded ("Can I..." and "can i..."): the
+    model sees the same tokens, so it runs on them once and both get its outputs."""
+    encoder = embeddings.encoder
+    texts = ["Can a KNOT come from a small strain?", "how do I rub it?",
+             "can a knot come from a small strain?", "Can  a knot come from a small strain?"]
+    seen: list[int] = []
+    run = encoder.session.run
+
+    def counted(names, feed):  # type: ignore[no-untyped-def]
+        seen.append(int((feed["input_ids"] > 0).sum()))
+        return run(names, feed)
+
+    encoder.session = _Counted(encoder.session, counted)
+    try:
+        out = encoder.encode(texts, lower=True)
+    finally:
+        encoder.session = encoder.session.inner
+    ids = [len(encoder.tokenizer.encode(t).ids) for t in texts]
+    assert seen == [ids[0] + ids[1]]  # one call, each distinct text's tokens once
+    assert out[0].ids.tolist() == out[2].ids.tolist() == out[3].ids.tolist()
+    assert np.array_equal(out[0].vector, out[2].vector)
+    assert out[2].lower is not None and out[2].lower.shape == (ids[0], out[2].hidden.shape[1])
+    alone = encoder.encode([texts[2]])[0]
+    assert float(alone.vector @ out[3].vector) >= 0.99999
+    assert not np.array_equal(out[1].vector, out[0].vector)
+
+
+class _Counted:
+    def __init__(self, inner, run) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.run = inner, run

@@ -151,3 +151,33 @@ def test_turning_late_fusion_off_keeps_the_reranker(built_index, embeddings) -> 
     short = KnotbotPipeline(built_index.model_copy(update={"retrieval_k": 2}),
                             embeddings=embeddings)
     assert short.retriever.reranker is not None and short.retriever.reranker.depth == 2
+
+
+def test_a_sentences_late_score_does_not_depend_on_what_was_scored_before() -> None:
+    """A question's best match in each text is kept for its later calls: a text scored
+    again, alone, in a group or beside others, scores what a fresh index gives it."""
+    from rag.embeddings import TokenVectors
+
+    rng = np.random.default_rng(7)
+
+    def text(n: int) -> TokenVectors:
+        v = rng.standard_normal((n, 16)).astype(np.float32)
+        return TokenVectors(ids=rng.integers(1000, 1100, n),
+                            vectors=(v / np.linalg.norm(v, axis=1, keepdims=True)).astype(
+                                np.float16))
+
+    chunks = {f"c{i}": text(int(rng.integers(3, 30))) for i in range(40)}
+    query, other = text(9), text(5)
+    texts = list(chunks.values())
+    kept = LateIndex(chunks)
+    first = kept.score_texts(query, texts[:25])
+    kept.score_texts(other, texts)
+    later = kept.score_texts(query, texts[10:] + texts[:3])
+    grouped = kept.score_groups(query, [[texts[1], texts[30]], [texts[2]], []])
+    fresh = LateIndex(chunks)
+    assert later == fresh.score_texts(query, texts[10:] + texts[:3])
+    assert first == LateIndex(chunks).score_texts(query, texts[:25])
+    assert grouped == LateIndex(chunks).score_groups(query, [[texts[1], texts[30]], [texts[2]], []])
+    assert grouped[2] == 0.0 and grouped[0] >= first[1] and grouped[1] == first[2]
+    each = kept.score_each([query, other], texts[5:15])
+    assert each == [LateIndex(chunks).score_texts(q, texts[5:15]) for q in (query, other)]

@@ -3,6 +3,9 @@ the figures of speech that borrow the words do not."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from rag.models import Turn
@@ -96,6 +99,36 @@ def test_the_crisis_readers_numpy_layer_is_the_tuned_torch_layer(embeddings) -> 
             pooled = torch.nn.functional.normalize(out.mean(dim=1), dim=-1)[0].numpy()
         reference = float(pooled * SCALE @ reader.head + reader.bias)
         assert abs(float(logit) - reference) < 1e-3, text
+
+
+def test_the_crisis_readers_graph_is_its_numpy_layer(embeddings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Serving runs the layer as an ONNX graph kept in the cache folder: the same logits
+    as the NumPy layer, for texts packed several to a row and for one longer than a row;
+    where the graph cannot be written, the NumPy layer."""
+    texts = ["i just want everything to stop, for good", "heat or ice for a knot?", "ok",
+             "they'd all cope fine without me. how do i loosen my shoulder blade knot " * 9,
+             *["is it safe to press on the knot above my shoulder blade?"] * 12]
+    lowers = embeddings.lower_states(texts)
+    assert max(len(x) for x in lowers) > 128 and sum(len(x) for x in lowers) > 2 * 128
+    plain = load_crisis()
+    graph = load_crisis(cache_dir=tmp_path / "cache")
+    assert plain is not None and graph is not None
+    assert plain.runner is None and graph.runner is not None
+    assert list((tmp_path / "cache").glob("crisis-*.onnx"))
+    ours, theirs = graph.logits(lowers), plain.logits(lowers)
+    assert np.abs(ours - theirs).max() < 1e-4
+    assert np.abs(ours[4:] - ours[4]).max() < 1e-4  # one text alike wherever it is packed
+    again = load_crisis(cache_dir=tmp_path / "cache")  # opened, not built
+    assert again is not None and np.array_equal(again.logits(lowers), ours)
+    blocked = tmp_path / "a file, not a folder"  # unwritable, even for root
+    blocked.write_text("")
+    kept = load_crisis(cache_dir=blocked)
+    assert kept is not None and kept.runner is None
+    assert np.array_equal(kept.logits(lowers), theirs)
+
+
+def test_the_pipeline_reads_crises_with_the_graph(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert pipeline.safety.learned.crisis.runner is not None
 
 
 def test_the_crisis_reader_reads_what_no_pattern_lists(pipeline, embeddings) -> None:  # type: ignore[no-untyped-def]

@@ -33,7 +33,8 @@ def learned_layer(settings, embeddings, lex):  # type: ignore[no-untyped-def]
         return None
     return LearnedLayer(head, embeddings.embed_documents,
                         {c.id: c.level for c in lex.classes},
-                        crisis=load_crisis() if settings.crisis_head else None,
+                        crisis=load_crisis(cache_dir=settings.cache_dir)
+                        if settings.crisis_head else None,
                         lower=getattr(embeddings, "lower_states", None))
 
 

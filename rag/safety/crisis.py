@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,6 +88,10 @@ class CrisisReader:
     # crisis than everyday questions do, so the crisis words need more to go before a
     # stroke's advice. Chosen on the same budget of such messages. None: one threshold.
     beside_sign: float | None = None
+    # The same layer run by onnxruntime (`rag.safety.crisis_graph`), when its graph is
+    # in the cache folder; else `layer`, in NumPy.
+    runner: Callable[[np.ndarray, list[int]], np.ndarray] | None = field(
+        default=None, compare=False, repr=False)
 
     def threshold_for(self, sign: bool) -> float:
         """The threshold for a message with (``sign``) or without an emergency sign."""
@@ -134,7 +138,7 @@ class CrisisReader:
         if not lowers:
             return np.zeros(0, dtype=np.float32)
         lengths = [len(x) for x in lowers]
-        out = self.layer(np.concatenate(lowers).astype(np.float32), lengths)
+        out = (self.runner or self.layer)(np.concatenate(lowers).astype(np.float32), lengths)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pooled = np.add.reduceat(out, starts, axis=0) / np.array(lengths)[:, None]
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -149,7 +153,10 @@ class CrisisReader:
                             data_hash=np.array(self.data_hash), **arrays)  # type: ignore[arg-type]
 
 
-def load_crisis(path: Path = CRISIS_FILE) -> CrisisReader | None:
+def load_crisis(path: Path = CRISIS_FILE, cache_dir: Path | None = None
+                ) -> CrisisReader | None:
+    """The reader in ``path``; with a ``cache_dir``, running its layer as the graph kept
+    there (built on first use)."""
     if not path.is_file():
         return None
     with np.load(path, allow_pickle=False) as z:
@@ -157,8 +164,25 @@ def load_crisis(path: Path = CRISIS_FILE) -> CrisisReader | None:
                   if k.endswith((".weight", ".bias"))}
         threshold = float(z["threshold"])
         beside = float(z["beside_sign"]) if "beside_sign" in z.files else threshold
+        runner = None
+        if cache_dir is not None:
+            from rag.safety.crisis_graph import GraphLayer, ensure, graph_path
+
+            graph = ensure(graph_path(cache_dir, path), params)
+            runner = GraphLayer(graph) if graph is not None else None
         return CrisisReader(params, z["head"].astype(np.float32), float(z["bias"]),
-                            threshold, str(z["data_hash"]), beside)
+                            threshold, str(z["data_hash"]), beside, runner)
+
+
+def ensure_graph(cache_dir: Path, path: Path = CRISIS_FILE) -> None:
+    """The reader's graph built into ``cache_dir`` now if it is not there (`knotbot
+    ingest` does it, so that no start pays the second it takes)."""
+    from rag.safety.crisis_graph import ensure, graph_path
+
+    if path.is_file() and not graph_path(cache_dir, path).is_file():
+        reader = load_crisis(path)
+        if reader is not None:
+            ensure(graph_path(cache_dir, path), reader.params)
 
 
 def crisis_files(folder: Path = CRISIS_DIR) -> list[Path]:

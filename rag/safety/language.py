@@ -89,6 +89,7 @@ def _identifier() -> Any:
     return ident
 
 
+@lru_cache(maxsize=1 << 16)  # the same few hundred words, asked of each language
 def _zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
 
