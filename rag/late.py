@@ -109,8 +109,12 @@ class LateIndex:
         return out
 
     def _stack(self, texts: list[TokenVectors]) -> tuple[np.ndarray, np.ndarray]:
-        """Every text's tokens as one float32 matrix, and where each text starts in it."""
-        return (np.concatenate([self._float32(t) for t in texts]),
+        """Every text's tokens as one float32 matrix, and where each text starts in it.
+        Texts that lie end to end in one stored array (a small corpus's chunks, all of
+        them candidates) are that array's rows, not a copy of them."""
+        arrays = [self._float32(t) for t in texts]
+        joined = _joined(arrays) if len(arrays) > 1 else None
+        return (joined if joined is not None else np.concatenate(arrays),
                 np.cumsum([0] + [len(t.vectors) for t in texts])[:-1])
 
     def _best(self, query: TokenVectors, texts: list[TokenVectors],
@@ -122,9 +126,11 @@ class LateIndex:
         the texts' `_stack`, when the caller has it."""
         _, _, q, memo = self._query(query)
         missing = list({id(t): t for t in texts if id(t) not in memo}.values())
+        if stacked is None or len(missing) < len(texts):
+            stacked = None
+            missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
         if missing:
-            matrix, starts = stacked if stacked is not None and len(missing) == len(texts) \
-                else self._stack(missing)
+            matrix, starts = stacked if stacked is not None else self._stack(missing)
             # One matrix product over every new text's tokens, then each text's best per
             # question token, as one contiguous row.
             best = np.ascontiguousarray(np.maximum.reduceat(q @ matrix.T, starts, axis=1).T)
@@ -195,3 +201,28 @@ def upcast(vectors: np.ndarray) -> np.ndarray:
     if vectors.dtype != np.float16:
         return np.asarray(vectors, dtype=np.float32)
     return np.take(_HALF, np.ascontiguousarray(vectors).view(np.uint16))
+
+
+def _address(text: TokenVectors) -> int:
+    return _address_of(text.vectors)
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray | None:
+    """``arrays`` as one matrix without a copy, when they are float32 rows lying end to
+    end, in this order, in one buffer (views of one stored array); else None."""
+    first = arrays[0]
+    if first.dtype != np.float32 or first.ndim != 2 or first.base is None:
+        return None
+    at = _address_of(first)
+    for a in arrays:
+        if a.base is not first.base or a.dtype != first.dtype or not a.flags.c_contiguous \
+                or a.shape[1:] != first.shape[1:] or _address_of(a) != at:
+            return None
+        at += a.nbytes
+    rows = sum(len(a) for a in arrays)
+    return np.lib.stride_tricks.as_strided(first, shape=(rows, *first.shape[1:]),
+                                           strides=first.strides, writeable=False)
+
+
+def _address_of(array: np.ndarray) -> int:
+    return int(array.__array_interface__["data"][0])
