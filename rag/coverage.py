@@ -90,6 +90,8 @@ Frequency = Callable[[str], float]
 
 def fold(text: str) -> str:
     """Lower case without accents, so "café" is the article-free but ordinary "cafe"."""
+    if text.isascii():  # nothing to decompose (most texts: the articles' sentences)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

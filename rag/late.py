@@ -128,7 +128,8 @@ class LateIndex:
         missing = list({id(t): t for t in texts if id(t) not in memo}.values())
         if stacked is None or len(missing) < len(texts):
             stacked = None
-            missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
+            if missing and missing[0].vectors.dtype == np.float32:  # stored as scored
+                missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
         if missing:
             matrix, starts = stacked if stacked is not None else self._stack(missing)
             # One matrix product over every new text's tokens, then each text's best per
