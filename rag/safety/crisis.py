@@ -78,7 +78,9 @@ def _norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class CrisisReader:
-    params: dict[str, np.ndarray]  # the tuned layer's weights and biases, float32
+    # The tuned layer's weights and biases: float32, or float16 as stored when the
+    # ``runner`` has its own copy (read as float32 by `layer`).
+    params: dict[str, np.ndarray]
     head: np.ndarray  # dim
     bias: float
     threshold: float  # a logit: a segment scoring this or more reads as a crisis
@@ -102,7 +104,7 @@ class CrisisReader:
     def layer(self, flat: np.ndarray, lengths: list[int]) -> np.ndarray:
         """BERT's layer over texts laid end to end (tokens x dim, ``lengths`` tokens
         each): the dense steps run over the real tokens alone, attention within each."""
-        p = self.params
+        p = {k: v.astype(np.float32, copy=False) for k, v in self.params.items()}
         d = flat.shape[1]
         size = d // HEADS
         n, width = len(lengths), max(lengths)
@@ -169,7 +171,9 @@ def load_crisis(path: Path = CRISIS_FILE, cache_dir: Path | None = None
             from rag.safety.crisis_graph import GraphLayer, ensure, graph_path
 
             graph = ensure(graph_path(cache_dir, path), params)
-            runner = GraphLayer(graph) if graph is not None else None
+            if graph is not None:
+                runner = GraphLayer(graph)
+                params = {k: z[k] for k in params}  # as stored: the graph has its own
         return CrisisReader(params, z["head"].astype(np.float32), float(z["bias"]),
                             threshold, str(z["data_hash"]), beside, runner)
 
