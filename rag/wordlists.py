@@ -53,6 +53,9 @@ def folder(cache_dir: Path) -> Path:
     return cache_dir / f"wordfreq-{version('wordfreq')}-f{FORMAT}"
 
 
+BLOCK = 256  # words a look-up reads at once
+
+
 class Frequencies(Mapping[str, float]):
     """One language's {word: frequency}, read from its files (what wordfreq's
     ``get_frequency_dict`` returns, as a read-only mapping)."""
@@ -67,6 +70,7 @@ class Frequencies(Mapping[str, float]):
         self._n = size[2] // 2
         if size[1] != 8 * (self._n + 1) or self._offsets(self._n)[0] != size[0]:
             raise ValueError(f"the word list in {path} is damaged")
+        self._first: list[bytes] | None = None
 
     def __del__(self) -> None:
         for fd in getattr(self, "_fds", []):
@@ -80,9 +84,30 @@ class Frequencies(Mapping[str, float]):
         return os.pread(self._fds[0], b - a, a)
 
     def _find(self, word: str) -> int:
+        """The word's index, or -1: its block found among every `BLOCK`-th word (held in
+        memory), then two reads, the block's offsets and its words, searched here (a
+        binary search over the whole file took some 40 reads, 0.1 ms a word)."""
         key = word.encode("utf-8", "surrogatepass")
-        i = bisect.bisect_left(range(self._n), key, key=self._word)
-        return i if i < self._n and self._word(i) == key else -1
+        j = bisect.bisect_right(self._index(), key) - 1
+        if j < 0:
+            return -1
+        lo = j * BLOCK
+        hi = min(lo + BLOCK, self._n)
+        offs = struct.unpack(f"<{hi - lo + 1}q", os.pread(self._fds[1], 8 * (hi - lo + 1), 8 * lo))
+        data = os.pread(self._fds[0], offs[-1] - offs[0], offs[0])
+        base = offs[0]
+
+        def at(k: int) -> bytes:
+            return data[offs[k] - base:offs[k + 1] - base]
+
+        k = bisect.bisect_left(range(hi - lo), key, key=at)
+        return lo + k if k < hi - lo and at(k) == key else -1
+
+    def _index(self) -> list[bytes]:
+        """Every `BLOCK`-th word, read at the first look-up (a few hundred KB for all)."""
+        if self._first is None:
+            self._first = [self._word(i) for i in range(0, self._n, BLOCK)]
+        return self._first
 
     def __getitem__(self, word: str) -> float:
         i = self._find(word) if isinstance(word, str) else -1

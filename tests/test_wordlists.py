@@ -140,3 +140,21 @@ def test_hashed_words_that_collide_are_refused(tmp_path: Path,
     monkeypatch.setattr(wordlists, "word_hash", lambda word: 7)
     with pytest.raises(ValueError, match="share a hash"):
         wordlists.write_hashed(tmp_path / "xx", [["one", "two"]])
+
+
+def test_a_list_of_many_blocks_finds_every_word_and_no_other(tmp_path: Path) -> None:
+    """Look-ups read one block of the file: words at the blocks' edges, before the first
+    and after the last are found or missed as in wordfreq's own dict."""
+    import random
+
+    rng = random.Random(5)
+    words = sorted({"".join(rng.choice("abcdeéz") for _ in range(rng.randint(1, 7)))
+                    for _ in range(3000)})
+    pack = [words[i::4] for i in range(4)]
+    wordlists.write(tmp_path / "yy", pack)
+    table = wordlists.Frequencies(tmp_path / "yy")
+    assert len(table) == len(words) > 3 * wordlists.BLOCK
+    expected = {w: wordfreq.cB_to_freq(-i) for i, bucket in enumerate(pack) for w in bucket}
+    assert {w: table[w] for w in words} == expected
+    near = [w + "q" for w in words[:400]] + [w[:-1] + "y" for w in words[-400:]] + ["", "zzzzzzzz"]
+    assert [w for w in near if w in table] == [w for w in near if w in expected]
