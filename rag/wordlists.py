@@ -8,8 +8,9 @@ keeps each language it is asked about as a Python dict (about 30 MB each, 600 MB
 sorted UTF-8 words with their frequency bucket, and `install` points wordfreq's own
 dictionary look-up at a read-only view of those files: the frequencies are the same
 numbers (the same bucket, turned into a frequency by wordfreq's own ``cB_to_freq``). A
-look-up is a binary search by small reads (about 40 of them, some 50 microseconds), not
-a memory map: mapped, each step's page fault brought 64 KB in, 4 MB a look-up. English is
+look-up finds its block of 256 words among every 256th word (held in memory) and reads
+that block alone (two small reads, some 10 microseconds), not a memory map: mapped, each
+step's page fault brought 64 KB in, 4 MB a look-up. English is
 read for every word of every message, so it stays in memory, but as two small arrays
 (each word's 64-bit hash, sorted, and its bucket: 3 MB, a look-up in a few microseconds)
 instead of wordfreq's dict (about 25 MB, a quarter of a second to load at every start).
