@@ -94,19 +94,14 @@ class LateIndex:
     def score_each(self, queries: Sequence[TokenVectors], texts: list[TokenVectors]
                    ) -> list[list[float]]:
         """`score_texts` of each query against the same texts, their tokens stacked once
-        (the composer matches each new sentence with every article title)."""
+        (the composer matches each new sentence with every article title: each sentence
+        once, so nothing is kept for those queries)."""
         groups = [[t] for t in texts]
         kept = [t for t in texts if len(t.vectors)]
-        stacked: tuple[np.ndarray, np.ndarray] | None = None
-        out = []
-        for q in queries:
-            if not len(q.vectors) or not kept:
-                out.append([0.0] * len(groups))
-                continue
-            if stacked is None and any(id(t) not in self._query(q)[3] for t in kept):
-                stacked = self._stack(kept)
-            out.append(self._scored(q, groups, self._best(q, kept, stacked)))
-        return out
+        stacked = self._stack(kept) if kept else None
+        return [self._scored(q, groups, self._rows(self._query(q)[2], stacked))
+                if len(q.vectors) and stacked is not None else [0.0] * len(groups)
+                for q in queries]
 
     def _stack(self, texts: list[TokenVectors]) -> tuple[np.ndarray, np.ndarray]:
         """Every text's tokens as one float32 matrix, and where each text starts in it.
@@ -117,28 +112,30 @@ class LateIndex:
         return (joined if joined is not None else np.concatenate(arrays),
                 np.cumsum([0] + [len(t.vectors) for t in texts])[:-1])
 
-    def _best(self, query: TokenVectors, texts: list[TokenVectors],
-              stacked: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-        """Each text's best match for each question token (texts x question tokens).
-        Kept per question: its answer scores the same sentences in several contexts (195
-        texts a question, 77 of them different, on the blind questions), and a text's row
-        is the same dot products however many others it is stacked with. ``stacked``:
-        the texts' `_stack`, when the caller has it."""
+    def _best(self, query: TokenVectors, texts: list[TokenVectors]) -> np.ndarray:
+        """Each text's best match for each question token (texts x question tokens),
+        kept per question for its later calls: its answer scores the same sentences in
+        several contexts (195 texts a question, 77 of them different, on the blind
+        questions). A text's row is computed once per question, in the first call that
+        scores it; BLAS may sum a row differently beside other texts (about 1e-7), so a
+        score can differ by that much from one computed in another call."""
         _, _, q, memo = self._query(query)
         missing = list({id(t): t for t in texts if id(t) not in memo}.values())
-        if stacked is None or len(missing) < len(texts):
-            stacked = None
-            if missing and missing[0].vectors.dtype == np.float32:  # stored as scored
-                missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
         if missing:
-            matrix, starts = stacked if stacked is not None else self._stack(missing)
-            # One matrix product over every new text's tokens, then each text's best per
-            # question token, as one contiguous row.
-            best = np.ascontiguousarray(np.maximum.reduceat(q @ matrix.T, starts, axis=1).T)
+            if missing[0].vectors.dtype == np.float32:  # stored as scored
+                missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
+            best = self._rows(q, self._stack(missing))
             with self._lock:
                 for t, row in zip(missing, best, strict=True):
-                    memo[id(t)] = (t, row)  # the text kept alive, so its id is not reused
+                    memo.setdefault(id(t), (t, row))  # the text kept alive, so its id is not reused
         return np.stack([memo[id(t)][1] for t in texts])
+
+    @staticmethod
+    def _rows(q: np.ndarray, stacked: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """One matrix product over every text's tokens, then each text's best per question
+        token, as one contiguous row per text."""
+        matrix, starts = stacked
+        return np.ascontiguousarray(np.maximum.reduceat(q @ matrix.T, starts, axis=1).T)
 
     def _scored(self, query: TokenVectors, groups: Sequence[Sequence[TokenVectors]],
                 best: np.ndarray) -> list[float]:
@@ -161,6 +158,7 @@ class LateIndex:
         with self._lock:
             found = self._queries.get(id(query))
             if found is not None:
+                self._queries.move_to_end(id(query))  # in use: evicted last
                 return found[1:]
         w = self.weights(query.ids)
         memo: _Memo = {}
@@ -221,8 +219,10 @@ def _joined(arrays: list[np.ndarray]) -> np.ndarray | None:
             return None
         at += a.nbytes
     rows = sum(len(a) for a in arrays)
-    return np.lib.stride_tricks.as_strided(first, shape=(rows, *first.shape[1:]),
-                                           strides=first.strides, writeable=False)
+    # The strides of packed rows (a one-row view may report any row stride).
+    return np.lib.stride_tricks.as_strided(first, shape=(rows, first.shape[1]),
+                                           strides=(first.shape[1] * first.itemsize,
+                                                    first.itemsize), writeable=False)
 
 
 def _address_of(array: np.ndarray) -> int:

@@ -155,13 +155,14 @@ def test_turning_late_fusion_off_keeps_the_reranker(built_index, embeddings) -> 
 
 def test_a_sentences_late_score_does_not_depend_on_what_was_scored_before() -> None:
     """A question's best match in each text is kept for its later calls: a text scored
-    again, alone, in a group or beside others, scores what a fresh index gives it."""
+    again, alone, in a group or beside others, scores what a fresh index gives it (to
+    the last bits BLAS may sum differently beside other texts)."""
     from rag.embeddings import TokenVectors
 
     rng = np.random.default_rng(7)
 
     def text(n: int) -> TokenVectors:
-        v = rng.standard_normal((n, 16)).astype(np.float32)
+        v = rng.standard_normal((n, 384)).astype(np.float32)
         return TokenVectors(ids=rng.integers(1000, 1100, n),
                             vectors=(v / np.linalg.norm(v, axis=1, keepdims=True)).astype(
                                 np.float16))
@@ -174,10 +175,17 @@ def test_a_sentences_late_score_does_not_depend_on_what_was_scored_before() -> N
     kept.score_texts(other, texts)
     later = kept.score_texts(query, texts[10:] + texts[:3])
     grouped = kept.score_groups(query, [[texts[1], texts[30]], [texts[2]], []])
-    fresh = LateIndex(chunks)
-    assert later == fresh.score_texts(query, texts[10:] + texts[:3])
-    assert first == LateIndex(chunks).score_texts(query, texts[:25])
-    assert grouped == LateIndex(chunks).score_groups(query, [[texts[1], texts[30]], [texts[2]], []])
-    assert grouped[2] == 0.0 and grouped[0] >= first[1] and grouped[1] == first[2]
     each = kept.score_each([query, other], texts[5:15])
-    assert each == [LateIndex(chunks).score_texts(q, texts[5:15]) for q in (query, other)]
+
+    def close(a: list[float], b: list[float]) -> bool:
+        return len(a) == len(b) and np.allclose(a, b, rtol=0, atol=1e-6)
+
+    assert close(later, LateIndex(chunks).score_texts(query, texts[10:] + texts[:3]))
+    assert close(first, LateIndex(chunks).score_texts(query, texts[:25]))
+    assert close(grouped, LateIndex(chunks).score_groups(
+        query, [[texts[1], texts[30]], [texts[2]], []]))
+    assert grouped[2] == 0.0 and grouped[0] >= first[1] - 1e-6 and \
+        abs(grouped[1] - first[2]) < 1e-6
+    assert all(close(e, LateIndex(chunks).score_texts(q, texts[5:15]))
+               for e, q in zip(each, (query, other), strict=True))
+    assert len(set(first)) == len(first)  # the texts really differ

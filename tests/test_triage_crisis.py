@@ -118,8 +118,16 @@ def test_the_crisis_readers_graph_is_its_numpy_layer(embeddings, tmp_path: Path)
     ours, theirs = graph.logits(lowers), plain.logits(lowers)
     assert np.abs(ours - theirs).max() < 1e-4
     assert np.abs(ours[4:] - ours[4]).max() < 1e-4  # one text alike wherever it is packed
+    many = embeddings.lower_states([f"day {i} of this: " + "my neck knot hurts as I turn " * 12
+                                    for i in range(40)])  # more rows than one run takes
+    assert np.abs(graph.logits(many) - plain.logits(many)).max() < 1e-4
     again = load_crisis(cache_dir=tmp_path / "cache")  # opened, not built
     assert again is not None and np.array_equal(again.logits(lowers), ours)
+    graph_file = next((tmp_path / "cache").glob("crisis-*.onnx"))
+    graph_file.write_bytes(b"not a graph")  # damaged: the NumPy layer, not a failed start
+    damaged = load_crisis(cache_dir=tmp_path / "cache")
+    assert damaged is not None and damaged.runner is None
+    assert np.array_equal(damaged.logits(lowers), theirs)
     blocked = tmp_path / "a file, not a folder"  # unwritable, even for root
     blocked.write_text("")
     kept = load_crisis(cache_dir=blocked)

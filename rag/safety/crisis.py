@@ -168,11 +168,10 @@ def load_crisis(path: Path = CRISIS_FILE, cache_dir: Path | None = None
         beside = float(z["beside_sign"]) if "beside_sign" in z.files else threshold
         runner = None
         if cache_dir is not None:
-            from rag.safety.crisis_graph import GraphLayer, ensure, graph_path
+            from rag.safety.crisis_graph import ensure, graph_path, open_layer
 
-            graph = ensure(graph_path(cache_dir, path), params)
-            if graph is not None:
-                runner = GraphLayer(graph)
+            runner = open_layer(ensure(graph_path(cache_dir, path), params))
+            if runner is not None:
                 params = {k: z[k] for k in params}  # as stored: the graph has its own
         return CrisisReader(params, z["head"].astype(np.float32), float(z["bias"]),
                             threshold, str(z["data_hash"]), beside, runner)

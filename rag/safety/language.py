@@ -89,8 +89,19 @@ def _identifier() -> Any:
     return ident
 
 
-@lru_cache(maxsize=1 << 16)  # the same few hundred words, asked of each language
+CACHED_WORD = 32  # characters: longer words (rare, or typed to fill memory) are not kept
+
+
 def _zipf(word: str, lang: str) -> float:
+    return _zipf_kept(word, lang) if len(word) <= CACHED_WORD else _zipf_of(word, lang)
+
+
+@lru_cache(maxsize=1 << 14)  # the same few hundred words, asked of each language
+def _zipf_kept(word: str, lang: str) -> float:
+    return _zipf_of(word, lang)
+
+
+def _zipf_of(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
 
     try:
