@@ -123,7 +123,7 @@ class LateIndex:
         missing = list({id(t): t for t in texts if id(t) not in memo}.values())
         if missing:
             if missing[0].vectors.dtype == np.float32:  # stored as scored
-                missing.sort(key=_address)  # stored neighbours side by side (`_joined`)
+                missing.sort(key=lambda t: _address_of(t.vectors))  # neighbours side by side
             best = self._rows(q, self._stack(missing))
             with self._lock:
                 for t, row in zip(missing, best, strict=True):
@@ -200,10 +200,6 @@ def upcast(vectors: np.ndarray) -> np.ndarray:
     if vectors.dtype != np.float16:
         return np.asarray(vectors, dtype=np.float32)
     return np.take(_HALF, np.ascontiguousarray(vectors).view(np.uint16))
-
-
-def _address(text: TokenVectors) -> int:
-    return _address_of(text.vectors)
 
 
 def _joined(arrays: list[np.ndarray]) -> np.ndarray | None:

@@ -178,20 +178,14 @@ class OnnxEncoder:
 
     def _run(self, rows: list[list[int]], encodings: list[Any],
              lower: bool = False) -> list[tuple[int, Encoded]]:
-        width = max(sum(len(encodings[i].ids) for i in row) for row in rows)
+        spans, width = places(rows, [len(e.ids) for e in encodings])
         ids = np.zeros((len(rows), width), dtype=np.int64)
         positions = np.zeros_like(ids)
         mask = np.zeros((len(rows), width, width), dtype=np.int64)
-        spans: list[tuple[int, int, int, int]] = []  # text, row, first token, tokens
-        for r, row in enumerate(rows):
-            at = 0
-            for i in row:
-                n = len(encodings[i].ids)
-                ids[r, at:at + n] = encodings[i].ids
-                positions[r, at:at + n] = np.arange(n)
-                mask[r, at:at + n, at:at + n] = 1
-                spans.append((i, r, at, n))
-                at += n
+        for i, r, at, n in spans:
+            ids[r, at:at + n] = encodings[i].ids
+            positions[r, at:at + n] = np.arange(n)
+            mask[r, at:at + n, at:at + n] = 1
         outs = self.session.run(list(OUTPUTS[:2 if lower else 1]), {
             "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids),
             "position_ids": positions})
@@ -205,6 +199,19 @@ class OnnxEncoder:
             result.append((i, Encoded(vector=vec, ids=ids[r, at:at + n].copy(),
                                       hidden=rows_of_text, lower=below)))
         return result
+
+
+def places(rows: list[list[int]], lengths: list[int]
+           ) -> tuple[list[tuple[int, int, int, int]], int]:
+    """Where each text of ``rows`` (from `pack`) lies: (text, row, first token, tokens),
+    and the widest row's tokens."""
+    spans = []
+    for r, row in enumerate(rows):
+        at = 0
+        for i in row:
+            spans.append((i, r, at, lengths[i]))
+            at += lengths[i]
+    return spans, max(sum(lengths[i] for i in row) for row in rows)
 
 
 def pack(lengths: list[int], width: int, open_rows: int = 16) -> list[list[int]]:

@@ -105,7 +105,7 @@ class Frequencies(Mapping[str, float]):
         return lo + k if k < hi - lo and at(k) == key else -1
 
     def _index(self) -> list[bytes]:
-        """Every `BLOCK`-th word, read at the first look-up (a few hundred KB for all)."""
+        """Every `BLOCK`-th word, read at the first look-up (about 1 MB for all languages)."""
         if self._first is None:
             self._first = [self._word(i) for i in range(0, self._n, BLOCK)]
         return self._first

@@ -162,8 +162,8 @@ def load_crisis(path: Path = CRISIS_FILE, cache_dir: Path | None = None
     if not path.is_file():
         return None
     with np.load(path, allow_pickle=False) as z:
-        params = {k: z[k].astype(np.float32) for k in z.files
-                  if k.endswith((".weight", ".bias"))}
+        stored = {k: z[k] for k in z.files if k.endswith((".weight", ".bias"))}
+        params = {k: v.astype(np.float32) for k, v in stored.items()}
         threshold = float(z["threshold"])
         beside = float(z["beside_sign"]) if "beside_sign" in z.files else threshold
         runner = None
@@ -172,7 +172,7 @@ def load_crisis(path: Path = CRISIS_FILE, cache_dir: Path | None = None
 
             runner = open_layer(ensure(graph_path(cache_dir, path), params))
             if runner is not None:
-                params = {k: z[k] for k in params}  # as stored: the graph has its own
+                params = stored  # as stored (float16): the graph has its own copy
         return CrisisReader(params, z["head"].astype(np.float32), float(z["bias"]),
                             threshold, str(z["data_hash"]), beside, runner)
 
@@ -182,10 +182,11 @@ def ensure_graph(cache_dir: Path, path: Path = CRISIS_FILE) -> None:
     ingest` does it, so that no start pays the second it takes)."""
     from rag.safety.crisis_graph import ensure, graph_path
 
-    if path.is_file() and not graph_path(cache_dir, path).is_file():
+    target = graph_path(cache_dir, path) if path.is_file() else None
+    if target is not None and not target.is_file():
         reader = load_crisis(path)
         if reader is not None:
-            ensure(graph_path(cache_dir, path), reader.params)
+            ensure(target, reader.params)
 
 
 def crisis_files(folder: Path = CRISIS_DIR) -> list[Path]:

@@ -167,18 +167,14 @@ class GraphLayer:
 
     def _run(self, flat: np.ndarray, lengths: list[int], starts: np.ndarray,
              rows: list[list[int]], out: np.ndarray) -> None:
-        width = max(sum(lengths[i] for i in row) for row in rows)
+        from rag.onnx_encoder import places
+
+        spans, width = places(rows, lengths)
         x = np.zeros((len(rows), width, flat.shape[1]), dtype=np.float32)
         block = np.full((len(rows), width, width), BLOCKED, dtype=np.float32)
-        where: list[tuple[int, int, int]] = []  # text, row, first token
-        for r, row in enumerate(rows):
-            at = 0
-            for i in row:
-                n = lengths[i]
-                x[r, at:at + n] = flat[starts[i]:starts[i] + n]
-                block[r, at:at + n, at:at + n] = 0.0
-                where.append((i, r, at))
-                at += n
+        for i, r, at, n in spans:
+            x[r, at:at + n] = flat[starts[i]:starts[i] + n]
+            block[r, at:at + n, at:at + n] = 0.0
         y = self.session.run(["y"], {"x": x, "block": block})[0]
-        for i, r, at in where:
-            out[starts[i]:starts[i] + lengths[i]] = y[r, at:at + lengths[i]]
+        for i, r, at, n in spans:
+            out[starts[i]:starts[i] + n] = y[r, at:at + n]
