@@ -169,6 +169,24 @@ def test_creole_and_everyday_collision_words_count(pipeline, text: str, least: s
     assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
 
 
+def test_creole_consonants_left_unsaid_are_read_as_meant() -> None:
+    """A final consonant left unsaid and "t" for "th" (session 37): "mi lef foot" is my
+    left foot, "hol" is hold, "mout" is mouth."""
+    assert as_spoken("mi lef foot cyaan hol di weight an mi mout twis") == \
+        "my left foot cannot hold the weight and my mouth twis"
+
+
+@pytest.mark.parametrize("text", [
+    # One side of the face told by how it feels, in Creole and in plain English (session 37).
+    "Mi granny seh her mout feel strange pon one side since she wake, an her neck stiff. Rub it?",
+    "since I woke up my tongue feels thick on one side and my neck is sore, should I stretch?",
+    "her cheek went all tingly down the left side an hour ago, and the knot in her neck aches",
+])
+def test_one_side_of_the_face_told_by_how_it_feels_is_a_stroke_sign(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules_reach(pipeline, text, "emergency")
+
+
 @pytest.mark.parametrize("text", [
     "Mi go gym every day, mi shoulder dem tight. Wah stretch?",
 ])

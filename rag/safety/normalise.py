@@ -455,8 +455,12 @@ _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "sh
         "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
 _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"cyaan|cyan|caan|kyaan", "cannot"), (r"nuh|nah(?= [a-z]{3,})", "not"),
-    (rf"mi(?= ({_BODY}|{_KIN})\b)", "my"), (r"mi", "i"), (r"di", "the"), (r"dem", "them"),
-    (r"han", "hand"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"), (r"deh", "is"),
+    # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
+    # so that "mi lef han" is "my left hand".
+    (r"han", "hand"), (r"lef", "left"), (r"hol", "hold"), (r"mout", "mouth"),
+    (rf"mi(?= ((left|right|lef|rite) )?({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
+    (r"di", "the"), (r"dem", "them"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"),
+    (r"deh", "is"),
     (r"wid", "with"), (r"likkle", "little"), (r"tek", "take"), (r"mek", "make"),
     (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"), (r"seh", "says"),
     (r"dung", "down"), (r"bredda|breda", "brother"), (r"sista|sistah", "sister"),

@@ -200,7 +200,10 @@ _NOW_IN = re.compile(r"\b(now|still|today|currently)\b")
 _GOES_ON = re.compile(
     r"\bstill\b(?! (fine|ok|okay|good|better|grand|healed|clear|gone|well|normal|no|not|"
     r"never)\b)|\b(ever since|since then)\b|\b(bigger|larger|worse|growing|spreading|back) "
-    r"now\b|\bnow (bigger|larger|worse)\b")
+    r"now\b|\bnow (bigger|larger|worse)\b"
+    # Growth since then is growth now ("appeared a month ago and has got a bit bigger").
+    r"|\b(got|gotten|getting|grown|grew|grows)( \w+){0,2}? (bigger|larger)\b"
+    r"|\b(has|have|is|are|keeps?|been)( \w+)? (growing|grown)\b")
 _PAIN_NOW = re.compile(
     r"\b(is|are|has been|have been|keeps?|still|now)\b(?! (no|not|never|fine|ok|okay|better|"
     r"grand|healed|good)\b)[^.!?]{0,30}?\b(killing|painful|sore|hurt\w*|agony|aching|achy|"
