@@ -345,3 +345,17 @@ def test_a_close_language_typed_without_accents_is_not_english(pipeline, questio
 def test_numbers_with_their_units_are_no_leetspeak() -> None:
     assert fold("back in the 1980s at 10am, 5mg") == "back in the 1980s at 10am, 5mg"
     assert fold("5tiff n3ck") == "stiff neck"
+
+
+@pytest.mark.parametrize(("question", "language"), [
+    # Caribbean Creole is English (session 37: a press question in it was taken for
+    # another language), and Italian or Spanish with "mi" and "di" stays what it is.
+    ("Mi tek mi pressure tablet dem every mawnin. Mi can rub di knot inna mi shoulder?", "en"),
+    ("Mi granny seh her neck stiff from she sleep pon di chair, wah fi do?", "en"),
+    ("Mi fa male il collo da tre giorni e non riesco a girare la testa, di notte peggiora",
+     "it"),
+    ("Mi padre tiene dolor de cuello, di me si puedo darle un masaje", "es"),
+])
+def test_creole_is_english_and_other_languages_stay_theirs(question: str, language: str
+                                                           ) -> None:
+    assert language_of(question) == language

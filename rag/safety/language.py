@@ -142,6 +142,18 @@ def english_whatever_guessed(words: list[str]) -> bool:
                for bit in range(len(langs)))
 
 
+def _spoken_english(text: str) -> bool:
+    """Caribbean Creole ("mi tek di warfarin fi mi blood"), shown by its own words: English
+    when its words read as the standard ones (`as_spoken`) are English."""
+    from rag.safety.normalise import as_spoken, speaks_creole
+
+    low = text.lower()
+    if not speaks_creole(low):
+        return False
+    with _lock:
+        return bool(_identifier().rank(as_spoken(low))[0][0] == "en")
+
+
 def language_of(text: str) -> str:
     """An ISO code ("en", "fr", "hi", "other"...) for one message: the language to answer
     it in. Wide (full-width) Latin letters are read as the Latin letters they are."""
@@ -169,7 +181,7 @@ def _reading(text: str) -> tuple[str, str | None]:
             return by_script, None
         text = latin
     words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < MIN_WORDS or english_whatever_guessed(words):
+    if len(words) < MIN_WORDS or english_whatever_guessed(words) or _spoken_english(text):
         return "en", None
     with _lock:  # the identifier keeps state between calls
         ranked = _identifier().rank(text.lower())

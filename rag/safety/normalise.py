@@ -521,6 +521,11 @@ def _if_english(word: str, meant: str) -> str:
 SLANG_GAP = 1.5  # zipf: "nothin" 3.7 against "nothing" 5.6; "raisin" 3.0, "raising" 4.4
 
 
+def speaks_creole(text: str) -> bool:
+    """Does a lower-cased message show Caribbean Creole by its own words?"""
+    return bool(_PATOIS_MARK.search(text))
+
+
 def as_spoken(text: str) -> str:
     """Regional words read as the standard ones ("nae dizziness", "crashed oot", "heid's
     sair") and a dropped g put back ("walkin'", "achin'", "spinnin"), in every reading: they are
