@@ -11,6 +11,7 @@ import pytest
 from rag.models import Turn
 from rag.safety.crisis import SCALE, crisis_files, load_crisis
 from rag.safety.learned import crisis_pieces
+from rag.safety.rules import match_classes
 from rag.safety.train import data_hash
 from rag.safety.triage import CRISIS
 from rag.settings import Settings
@@ -362,8 +363,14 @@ def test_everyday_words_near_the_new_kinds_are_not(pipeline, text: str) -> None:
 ])
 def test_thoughts_told_without_their_words_are_read(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert _rules_read_a_crisis(pipeline, text), "the rules alone must read it"
     triage = pipeline.safety.assess(text, []).triage
     assert triage.level == "emergency" and CRISIS_LINE in triage.message
+
+
+def _rules_read_a_crisis(pipeline, text: str) -> bool:  # type: ignore[no-untyped-def]
+    stage = pipeline.safety
+    return any(h.cls.id == CRISIS for h in match_classes(stage.normalise(text), stage.lex))
 
 
 @pytest.mark.parametrize("text", [
@@ -391,9 +398,24 @@ def test_thoughts_told_without_their_words_are_read(
     "we took out life cover when the baby came, does it cover physio for my neck?",
     "the last time I tried that stretch I felt like I did before, all tight",
     "I measured the drop from my desk to my chair for the ergonomics. neck knots?",
+    # Found by review: a massage gun taken out or held, a massage hoped not to wear off, an
+    # amount for a body part, a card and a low mood, a pet sitter and a week away, the edge
+    # of a bed, skipping ropes, a hyphenated shoulder blade, a knot low in the neck.
+    "I got my massage gun out last night and my trap is still sore",
+    "I bought a massage gun and I sit on the sofa holding it on my traps",
+    "The massage helped a lot, I just hope it doesn't wear off by tomorrow",
+    "working out how much would be enough for my neck, any guide?",
+    "I tried it with a massage gun and the knot got worse",
+    "I wrote a card for my mum's birthday. Been feeling low with this neck knot",
+    "Left instructions for the cat sitter since I won't be around next week. knot?",
+    "I sat on the edge of the bed hoping the spasm would be over",
+    "been looking at skipping ropes and new razors, also my neck is stiff",
+    "can't stop thinking about my shoulder-blade knot",
+    "the knot is really low in my neck, and I gave away my old foam roller. stretches?",
 ])
 def test_everyday_words_near_those_kinds_are_not(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not _rules_read_a_crisis(pipeline, text)
     assert CRISIS_LINE not in pipeline.safety.assess(text, []).triage.message
 
 

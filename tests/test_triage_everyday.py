@@ -7,7 +7,7 @@ import pytest
 
 from rag.models import LEVEL_RANK
 
-from .triage_helpers import level, verdict
+from .triage_helpers import level, rules_reach, rules_verdict, verdict
 
 
 @pytest.mark.parametrize("text", [
@@ -691,24 +691,32 @@ def test_signs_beside_the_new_readings_still_count(pipeline, text: str, least: s
 
 @pytest.mark.parametrize("text", [
     # Growth with a degree between ("a little", "a fair bit"), and growth told after when the
-    # lump appeared: the time is when it came, not when it stopped (session 37).
-    "Found a lump above my collarbone; I think it has got a little larger. Knot from my bag?",
-    "The swelling under my jaw turned up about three weeks ago and it's getting a fair bit "
-    "bigger. Can I massage it?",
+    # lump appeared: the time is when it came, not when it stopped (session 37). The rules
+    # alone must read it.
+    "I noticed a pea-sized lump under my jaw a few weeks back and I think it's got a little "
+    "bigger. Knot?",
     "There's a bump behind my ear that came up a month ago and has grown. Is it a knot?",
 ])
 def test_a_lump_that_has_grown_a_little_or_since_it_came_counts(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK["see_doctor"]
+    assert rules_reach(pipeline, text, "see_doctor")
 
 
 @pytest.mark.parametrize("text", [
-    # Skin hurt, told by its state rather than by the noun ("is blistered", "weeping"), or a
-    # knot under "a" scab (session 37).
+    # A lump told as not growing since it came is not growth (session 37).
+    "There's a small lump in my trap that came up a month ago and it has not got any bigger.",
+    "The bump on my shoulder appeared a few weeks ago and is not growing. Stretches?",
+])
+def test_a_lump_that_has_not_grown_since_it_came_is_not_growth(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not rules_reach(pipeline, text, "see_doctor")
+
+
+@pytest.mark.parametrize("text", [
+    # Skin hurt, told by its state rather than by the noun ("is blistered", session 37).
     "My shoulder is all blistered after the beach and the knot is right there. Foam roller?",
-    "The skin on the back of my neck is weeping from a scald, the knot's under it. Press it?",
-    "There's a knot under a scab on my upper back. Can I use the massage ball?",
+    "the back of my neck is blistered up and the knot's under it, massage gun on it?",
 ])
 def test_skin_hurt_told_by_its_state_is_not_pressed(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert verdict(pipeline, text) == "do_not_press"
+    assert rules_verdict(pipeline, text) == "do_not_press"

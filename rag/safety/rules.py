@@ -202,8 +202,8 @@ _GOES_ON = re.compile(
     r"never)\b)|\b(ever since|since then)\b|\b(bigger|larger|worse|growing|spreading|back) "
     r"now\b|\bnow (bigger|larger|worse)\b"
     # Growth since then is growth now ("appeared a month ago and has got a bit bigger").
-    r"|\b(got|gotten|getting|grown|grew|grows)( \w+){0,2}? (bigger|larger)\b"
-    r"|\b(has|have|is|are|keeps?|been)( \w+)? (growing|grown)\b")
+    r"|(?<!not )(?<!never )\b(got|gotten|getting|grown|grew|grows)( (?!any\b)\w+){0,2}? "
+    r"(bigger|larger)\b|\b(has|have|is|are|keeps?|been)( (?!not\b|never\b)\w+)? (growing|grown)\b")
 _PAIN_NOW = re.compile(
     r"\b(is|are|has been|have been|keeps?|still|now)\b(?! (no|not|never|fine|ok|okay|better|"
     r"grand|healed|good)\b)[^.!?]{0,30}?\b(killing|painful|sore|hurt\w*|agony|aching|achy|"
