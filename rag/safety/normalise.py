@@ -458,7 +458,7 @@ _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
     # so that "mi lef han" is "my left hand".
     (r"han", "hand"), (r"lef", "left"), (r"hol", "hold"), (r"mout", "mouth"),
-    (rf"mi(?= ((left|right|lef|rite) )?({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
+    (rf"mi(?= ((left|right|rite) )?({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
     (r"di", "the"), (r"dem", "them"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"),
     (r"deh", "is"),
     (r"wid", "with"), (r"likkle", "little"), (r"tek", "take"), (r"mek", "make"),
@@ -539,7 +539,7 @@ def as_spoken(text: str) -> str:
     text = _ER_FOR_OW.sub(lambda m: _if_english(m.group(0), m.group(1) + "ow"), text)
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)
-    if _PATOIS_MARK.search(text):  # only where the Creole's own words show it is spoken
+    if speaks_creole(text):  # only where the Creole's own words show it is spoken
         for pattern, meant in _PATOIS:
             text = pattern.sub(meant, text)
         text = _PROGRESSIVE.sub(lambda m: _ING[m.group(1)], text)
