@@ -385,3 +385,41 @@ def test_a_limb_that_lay_on_something_is_not_a_feeling_pressing_brought_on(
             "the minute I moved it. Just the knot now, can I massage it?")
     assert verdict(pipeline, text) != "stop"
     assert level(pipeline, text) == "self_care"
+
+
+# Session 38 (blind set 82): a fever told by how high it runs, self-care named after
+# "despite", sleep lost because of the pain, and spinal surgery by its abbreviation.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("my daughter has been running 40 since tea time and her neck is too stiff to bend",
+     "emergency"),
+    ("spiking about 38 on and off, and his neck is so stiff he cries moving it", "emergency"),
+    ("three weeks of this knot despite a heat pack every evening, any other ideas?",
+     "see_doctor"),
+    ("a month now in spite of my physio exercises and the shoulder's just the same",
+     "see_doctor"),
+    ("I've been sleeping really badly because of the pain in my neck, what helps?",
+     "see_doctor"),
+])
+def test_a_fever_reading_and_pain_that_outlasts_self_care_are_read(
+        pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I've been running 39 km a week for the marathon and my neck gets stiff, stretches?",
+    "running 40 minutes every morning gives me a knot in my trap, normal?",
+    "I was running 38 orders an hour at the warehouse and now my shoulders ache",
+    "despite the rain I went for my walk, and my shoulders feel looser already",
+])
+def test_numbers_that_are_no_temperature_and_despite_that_is_no_self_care_are_not(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "I had an ACDF last month, can I roll a lacrosse ball on my upper traps?",
+    "two months after my corpectomy, is it ok to dig into the knots by my neck?",
+])
+def test_spinal_surgery_named_by_its_abbreviation_forbids_pressing(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert rules_verdict(pipeline, text) == "do_not_press"

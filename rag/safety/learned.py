@@ -85,7 +85,8 @@ def crisis_pieces(text: str) -> list[str]:
     """What the crisis reader reads: the segments of the folded text alone (disguises
     undone), since a literal "f3v3r" or look-alike letters are noise to the model, and
     noise can read as anything; for the same reason, not the pieces that are mostly code
-    (a hex or base64 string a message asks to decode)."""
+    (a hex or base64 string a message asks to decode); and without the figures of speech
+    of dying or killing, which it cannot tell from a wish."""
     return list(_crisis_pieces(text))
 
 
@@ -108,7 +109,21 @@ def _pieces(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=4096)
 def _crisis_pieces(text: str) -> tuple[str, ...]:
-    return tuple(p for p in _folded_segments(text) if not coded(p))
+    return tuple(p for p in _without_figures(text) if not coded(p))
+
+
+def _without_figures(text: str) -> tuple[str, ...]:
+    """The folded segments, or, when the message has a figure of speech of dying or
+    killing (`crisis_figures` in redflags.yaml: "the boss is going to kill me"), those of
+    the message with the figures taken out."""
+    from rag.safety.lexicon import load_lexicon
+    from rag.safety.normalise import expand_contractions
+
+    folded = expand_contractions(fold(text).lower())
+    figures = load_lexicon().crisis_figures
+    if not figures.search(folded):
+        return _folded_segments(text)
+    return tuple(segments(" ".join(figures.sub(" ", folded).split())))
 
 
 @dataclass(frozen=True)

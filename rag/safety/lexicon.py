@@ -68,6 +68,8 @@ class Lexicon:
     negation: re.Pattern[str]
     past: re.Pattern[str]
     figurative: re.Pattern[str]
+    # Figures of speech of dying or killing, taken out of what the crisis reader reads.
+    crisis_figures: re.Pattern[str]
     messages: dict[str, str]
     press: dict[str, Any]
     press_intent: re.Pattern[str]
@@ -142,6 +144,7 @@ def load_lexicon() -> Lexicon:
         negation=compile_any(flags["negations"]),
         past=compile_any(flags["past_markers"]),
         figurative=compile_any(flags["figurative"]),
+        crisis_figures=compile_any(flags["crisis_figures"]),
         messages={k: " ".join(str(v).split()) for k, v in levels["messages"].items()},
         press=press,
         press_intent=compile_any(press["intent"]),

@@ -454,7 +454,10 @@ _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "sh
         "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
         "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
 _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
-    (r"cyaan|cyan|caan|kyaan", "cannot"), (r"nuh|nah(?= [a-z]{3,})", "not"),
+    (r"cyaan|cyan|caan|kyaan", "cannot"),
+    # "nuh waan (fi)": does not want to; "waan (fi)": wants to.
+    (r"nuh (?:waan|wan|want)(?: fi| to)?", "does not want to"), (r"waan(?: fi| to)?", "want to"),
+    (r"nuh|nah(?= [a-z]{3,})", "not"),
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
     # so that "mi lef han" is "my left hand".
     (r"han", "hand"), (r"lef", "left"), (r"hol", "hold"), (r"mout", "mouth"),
