@@ -409,6 +409,7 @@ def test_a_fever_reading_and_pain_that_outlasts_self_care_are_read(
     "I've been running 39 km a week for the marathon and my neck gets stiff, stretches?",
     "running 40 minutes every morning gives me a knot in my trap, normal?",
     "I was running 38 orders an hour at the warehouse and now my shoulders ache",
+    "my blood pressure reads 100 over 70 and my neck is stiff from the desk, stretches?",
     "despite the rain I went for my walk, and my shoulders feel looser already",
 ])
 def test_numbers_that_are_no_temperature_and_despite_that_is_no_self_care_are_not(
