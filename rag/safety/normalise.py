@@ -455,7 +455,7 @@ _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "sh
         "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
 _PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"cyaan|cyan|caan|kyaan", "cannot"),
-    # "nuh waan (fi)": does not want to; "waan (fi)": wants to.
+    # "nuh waan (fi)": does not want to; "waan (fi)": want to.
     (r"nuh (?:waan|wan|want)(?: fi| to)?", "does not want to"), (r"waan(?: fi| to)?", "want to"),
     (r"nuh|nah(?= [a-z]{3,})", "not"),
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
