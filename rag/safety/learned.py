@@ -93,7 +93,12 @@ def crisis_pieces(text: str) -> list[str]:
 # Each worked out once per message: when it is embedded, and reused when it is assessed.
 @lru_cache(maxsize=4096)
 def _folded_segments(text: str) -> tuple[str, ...]:
-    return tuple(segments(fold(text)))
+    return tuple(segments(_folded(text)))
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return fold(text)
 
 
 @lru_cache(maxsize=4096)
@@ -119,7 +124,7 @@ def _without_figures(text: str) -> tuple[str, ...]:
     from rag.safety.lexicon import load_lexicon
     from rag.safety.normalise import expand_contractions
 
-    folded = expand_contractions(fold(text).lower())
+    folded = expand_contractions(_folded(text).lower())
     figures = load_lexicon().crisis_figures
     if not figures.search(folded):
         return _folded_segments(text)
