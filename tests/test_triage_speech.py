@@ -156,6 +156,18 @@ def test_caribbean_creole_is_read_as_meant_only_where_it_is_spoken() -> None:
     assert as_spoken("i have a drop of water and mi amigo") == "i have a drop of water and mi amigo"
 
 
+@pytest.mark.parametrize(("text", "meant"), [
+    # "waan" wants a thing before a determiner, and to do something before a verb.
+    ("mi cyaan turn mi neck an mi waan a massage", "i cannot turn my neck and i want a massage"),
+    ("mi cyaan turn mi neck an mi nuh waan di pickney fi worry",
+     "i cannot turn my neck and i does not want the child to worry"),
+    ("mi cyaan sleep, mi waan fi stretch mi neck", "i cannot sleep, i want to stretch my neck"),
+    ("mi cyaan turn mi neck, mi waan rub it", "i cannot turn my neck, i want to rub it"),
+])
+def test_creole_want_takes_a_thing_or_a_deed(text: str, meant: str) -> None:
+    assert as_spoken(text) == meant
+
+
 @pytest.mark.parametrize(("text", "least"), [
     ("mi han a shake an mi cyaan hold di cup, it keep a drop, an mi neck tight. rub it?",
      "urgent"),

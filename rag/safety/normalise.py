@@ -453,9 +453,21 @@ _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "sh
         "tingle": "tingling", "burn": "burning", "hurt": "hurting", "pain": "paining",
         "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
         "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
-_PATOIS = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
+_WANTED = (r"(a|an|the|di|some|sum|mi|me|my|it|dat|that|this|dis|dem|them|more|one|nutten|"
+           r"nuttn|nothing|notten|anything|nuh|no)")
+
+
+def _want(match: re.Match[str]) -> str:
+    return "does not want" if match.group(1) else "want"
+
+
+_Meant = str | Callable[[re.Match[str]], str]
+_PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
+    (re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"cyaan|cyan|caan|kyaan", "cannot"),
-    # "nuh waan (fi)": does not want to; "waan (fi)": want to.
+    # "nuh waan (fi)": does not want to; "waan (fi)": want to. Before a determiner or a
+    # pronoun, "waan" wants a thing ("mi waan a massage"), not to do something.
+    (rf"(nuh |no |not )?(?:waan|wan)(?= {_WANTED}\b)", _want),
     (r"nuh (?:waan|wan|want)(?: fi| to)?", "does not want to"), (r"waan(?: fi| to)?", "want to"),
     (r"nuh|nah(?= [a-z]{3,})", "not"),
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
@@ -543,8 +555,8 @@ def as_spoken(text: str) -> str:
     for pattern, meant in _PIDGIN:
         text = pattern.sub(meant, text)
     if speaks_creole(text):  # only where the Creole's own words show it is spoken
-        for pattern, meant in _PATOIS:
-            text = pattern.sub(meant, text)
+        for pattern, creole_meant in _PATOIS:
+            text = pattern.sub(creole_meant, text)
         text = _PROGRESSIVE.sub(lambda m: _ING[m.group(1)], text)
     return _DIALECT_WORD.sub(lambda m: DIALECT[m.group(1)] + (" is" if m.group(2) else "")
                              if m.group(1) in DIALECT else m.group(0), text)
