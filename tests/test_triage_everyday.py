@@ -87,6 +87,11 @@ def test_a_busy_day_missed_for_something_else_is_no_sign(pipeline) -> None:  # t
     ("Can I press right on the bony lumps down the back of my neck?", "do_not_press"),
     ("No pain when I press on the side of my neck, can I keep going?", "do_not_press"),
     ("I push on the spine rather than the muscle, is that ok?", "do_not_press"),
+    # The muscle down the side of the neck told by where it runs, and the hollow above the
+    # collarbone; the place between neck and shoulder said without "my" (session 39).
+    ("Can I knead the cord that runs from under my ear to my breastbone?", "do_not_press"),
+    ("There's a knot just above my collarbone, can I lean on it with a ball?", "do_not_press"),
+    ("The knot sits between neck and shoulder on the right, can I press it?", "gently"),
 ])
 def test_a_place_said_not_to_be_the_one(pipeline, text: str, expected: str
                                         ) -> None:  # type: ignore[no-untyped-def]
@@ -228,6 +233,16 @@ def test_jobs_wishes_old_years_and_explained_sweat_raise_no_alarm(
     # The bladder by its everyday name.
     ("Since Sunday Grandad keeps having little accidents with his waterworks and his feet "
      "drag when he walks. Neck knot too, massage?", "emergency"),
+    # Urine as water, held or passed (session 39).
+    ("My husband hasn't been able to pass water since last night and his neck aches. Rub it?",
+     "emergency"),
+    ("Mum can't hold her water since Monday and her legs keep giving way. Neck knot too.",
+     "emergency"),
+    # A thing's event set aside by the rules, and the writer's own injury told beside it.
+    ("The loft ladder gave way under me and I landed on the back of my head, neck sore "
+     "since. Stretches?", "emergency"),
+    ("Our garden wall collapsed on me while I was weeding and my neck took the brunt, it "
+     "throbs. Ice?", "emergency"),
 ])
 def test_the_same_kinds_told_as_signs_still_count(pipeline, text: str, least: str
                                                   ) -> None:  # type: ignore[no-untyped-def]

@@ -89,11 +89,11 @@ def as_the_knot(norm: str) -> str:
 
 # The places red-flags.md says to press ("gently"): the back of the neck, the top of the
 # shoulders, the upper back.
-_WHOSE = r"(?:my|the|his|her|your|their|me)(?: (?:left|right|other))?"
+_WHOSE = r"(?:(?:my|the|his|her|your|their|me)(?: (?:left|right|other))?|(?:left|right))"
 SAFE_PLACE = re.compile(
     rf"\b(back of {_WHOSE} neck|top of {_WHOSE} shoulders?|upper back|between {_WHOSE} "
     rf"shoulder ?blades|shoulder ?blades?|traps?|trapezius|back of {_WHOSE} shoulders?|"
-    rf"rhomboids?|levator|scaps?|between {_WHOSE} neck and {_WHOSE} shoulders?|where "
+    rf"rhomboids?|levator|scaps?|between (?:{_WHOSE} )?neck and (?:{_WHOSE} )?shoulders?|where "
     rf"{_WHOSE} neck (?:meets|joins) {_WHOSE} shoulders?)\b")
 
 
@@ -105,7 +105,8 @@ _CRISIS_WORDS = re.compile(
     r"wanted|wanting|wanna) to (?:live|die|exist|wake up|be here|be alive)|(?:harm|hurt|cut|"
     r"burn)\w* (?:my|him|her|them) ?sel(?:f|ves)|better (?:off )?without (?:me|him|her)|point "
     r"(?:in|of|to) (?:living|live|going on|go on|carrying on|life|continuing)|end (?:my|his|her) "
-    r"life|end it all)\b")
+    r"life|end it all|(?:thinking of|thinking about|going to|gonna|planning|plan to|about to) "
+    r"(?:do|doing) (?:something|anything) (?:stupid|silly|daft|drastic))\b")
 
 
 def _top(flag_levels: dict[str, str], leave_out: str) -> str:
