@@ -33,6 +33,7 @@ from rag.safety.normalise import (
     expand_contractions,
     zipf,
 )
+from rag.safety.scope import POINTS_BACK, QUESTION_JOIN
 from rag.wordtable import WordTable
 
 RARE_ZIPF = 3.0  # wordfreq Zipf frequency below this: not everyday English
@@ -303,7 +304,7 @@ class Coverage:
         second half answered. A term that only says who is asking ("I'm a retired
         schoolteacher") is no subject, and keeps its sentence."""
         covered, terms = [], []
-        parts = _QUESTION_BREAK.split(question)
+        parts = [c for s in _QUESTION_BREAK.split(question) for c in _clauses(s)]
         for sentence, asks in zip(parts, asked_flags(parts, topic), strict=True):
             # A sentence that only sets the scene ("just milked and went to bed") names
             # no subject: its rare words are the person's life, not what is asked.
@@ -332,6 +333,17 @@ class Coverage:
                 len(words_of(head)) < MIN_ASKED or self.rare_unknown(head):
             return ""
         return head + ("?" if sentence.rstrip().endswith("?") else "")
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence split where a second question is joined on ("what's the dose of X, and
+    how long does a knot last?"), each part of a question asked as one."""
+    clauses = QUESTION_JOIN.split(sentence)
+    if any(POINTS_BACK.search(c.lower()) for c in clauses[1:]):
+        return [sentence]  # "..., and should that amount change?": one question still
+    if len(clauses) > 1 and sentence.rstrip().endswith("?"):
+        clauses = [c if c.rstrip().endswith("?") else f"{c.rstrip()}?" for c in clauses]
+    return clauses
 
 
 @dataclass(frozen=True)

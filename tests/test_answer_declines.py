@@ -191,6 +191,19 @@ def test_a_medicine_only_told_beside_a_self_care_question_leaves_it_answered(pip
     assert "pharmacist" in asked.body and not asked.citations, asked.body
 
 
+def test_a_dose_asked_beside_a_knot_question_names_the_medicine_and_answers_the_rest(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer("what's the max dose of naproxen a day, and how long does a knot in "
+                          "the neck usually last?")
+    assert ans.triage.level == "self_care", ans.answer
+    _check_faithful(ans, _headings(pipeline))
+    assert '"naproxen"' in ans.body and "pharmacist" in ans.body, ans.body
+    assert ans.citations and "weeks" in ans.body, ans.body
+    # A dose and nothing else about the knot is still the pharmacist's alone.
+    alone = pipeline.answer("what's the max dose of naproxen a day for a knot in the neck?")
+    assert "pharmacist" in alone.body and not alone.citations, alone.body
+
+
 def test_knots_a_person_gets_are_a_bodys_whatever_else_the_question_names(pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = pipeline.answer("why do I keep getting knots after a long shift stacking crates "
                           "at the depot?")

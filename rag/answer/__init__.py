@@ -52,6 +52,7 @@ from rag.answer.subject import (
     THING_ZIPF,
     absent_subjects,
     anchored,
+    asked_apart,
     besides_medicine,
     broad,
     compound_parts,
@@ -400,8 +401,10 @@ def answer_body(ask: Ask, query: str, docs: Sequence[Document], cands: list[Cand
     if ask.other_sense:  # "how many mph is 30 knots?"
         return OTHER_SENSE.format(subject=named(ask.other_sense)), [], shape
     # A medicine or its dose: no quote answers it (unless only set aside: "apart from
-    # painkillers, what can I do?" asks for the rest).
-    if MEDICINE.search(ask.question) and not besides_medicine(ask.question):
+    # painkillers, what can I do?" asks for the rest, or named as not covered beside a
+    # question of its own about the knot: ``rest``).
+    if MEDICINE.search(ask.question) and not besides_medicine(ask.question) and not (
+            rest and asked_apart(ask.question)):
         return (MEDICINES_NAMED.format(subject=named(ask.absent)) if ask.absent
                 else MEDICINES), [], shape
     best = max((c.score for c in fresh if c.rank < len(docs)), default=0.0)

@@ -70,6 +70,17 @@ def taken(question: str, terms: Sequence[str]) -> bool:
                for j, w in enumerate(words) if w in named)
 
 
+def asked_apart(question: str) -> bool:
+    """Is something besides the medicine asked in a question of its own, joined on and not
+    pointing back to it ("what's the most naproxen a day, and how long does a knot last?";
+    not "does it help, and is it safe to drive on it?")?"""
+    from rag.safety.scope import POINTS_BACK, QUESTION_JOIN, asking_sentences
+
+    clauses = [c for s in asking_sentences(question) for c in QUESTION_JOIN.split(s) if c.strip()]
+    return len(clauses) > 1 and not any(POINTS_BACK.search(c.lower()) for c in clauses[1:]) \
+        and any(not MEDICINE.search(c) for c in clauses)
+
+
 def besides_medicine(question: str) -> bool:
     """Does the question name medicines only to set them aside, or only tell of them
     ("I took one ibuprofen and it helped.") beside questions that name none ("can I use

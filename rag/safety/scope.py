@@ -47,14 +47,14 @@ def asking_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCES.findall(text) if s.strip() and _ASKS.search(s.lower())]
 
 
-_REFERS = re.compile(r"\b(it|its|they|them|these|those|this|that)\b")
+POINTS_BACK = re.compile(r"\b(it|its|they|them|these|those|this|that)\b")
 
 
 def asks_of_its_own(text: str) -> bool:
     """Some sentence asks, and none of the asking ones points back with a pronoun ("does
     it help?" may be about the medicine told before)."""
     asking = asking_sentences(text)
-    return bool(asking) and not any(_REFERS.search(s.lower()) for s in asking)
+    return bool(asking) and not any(POINTS_BACK.search(s.lower()) for s in asking)
 
 
 def medicine_asked(text: str, lex: Lexicon) -> bool:
@@ -67,6 +67,27 @@ def medicine_asked(text: str, lex: Lexicon) -> bool:
     if not asks_of_its_own(text) or any(lex.scope_medication.search(s) for s in asking):
         return True
     return not all(lex.scope_topic.search(s) for s in asking)
+
+
+# A second question joined on to the first ("..., also how long does it last?", "..., and
+# what helps?"): general English, for the scope guard and the coverage check. Not "but",
+# which mostly turns from a story to the question ("I've tied every knot, but where ...").
+QUESTION_JOIN = re.compile(
+    r",?\s+\b(?:also|and also|plus)\s+(?=(?:how|what|which|when|where|why|should|can|could|is|"
+    r"are|does|do|will|would|any)\b)|,\s+and\s+(?=(?:how|what|which|when|where|why|"
+    r"should|can|could|is|are|does|do|will|would)\b)")
+
+
+def knot_asked_too(text: str, lex: Lexicon) -> bool:
+    """Beside a medicine's dose, does another sentence ask about the knot itself, naming no
+    medicine ("how many ibuprofen can I take? and how long does a knot last?")? That part
+    is answered, and the medicine's part is said to be a pharmacist's."""
+    clauses = [c for s in asking_sentences(text) for c in QUESTION_JOIN.split(s) if c.strip()]
+    medicine = [bool(lex.scope_medication.search(c)) for c in clauses]
+    # The medicine asked in a clause of its own, and the knot in another naming none.
+    return any(medicine) and any(
+        lex.scope_topic.search(c) and not asks_medicine and not POINTS_BACK.search(c)
+        for c, asks_medicine in zip(clauses, medicine, strict=True))
 
 
 def _knot_placed(text: str, lex: Lexicon) -> bool:

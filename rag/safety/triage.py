@@ -58,7 +58,14 @@ from rag.safety.rules import (
     present_concepts,
     stiffness_only,
 )
-from rag.safety.scope import HAND_PARTS, Scope, message_parts, scope_of, without_tools
+from rag.safety.scope import (
+    HAND_PARTS,
+    Scope,
+    knot_asked_too,
+    message_parts,
+    scope_of,
+    without_tools,
+)
 from rag.safety.semantic import SemanticLayer
 
 # A message that leans on the one before ("and how long?", "can I press it?").
@@ -393,6 +400,8 @@ class SafetyStage:
     def _scope(self, question: str, norm: str, earlier: list[str],
                reading: Reading | None = None) -> Scope:
         scope = scope_of(norm, self.lex, self.known)
+        if scope == "medication" and knot_asked_too(norm, self.lex):
+            return "in_scope"  # the knot's part answered; the answer names the medicine's
         if scope in ("medication", "in_scope"):
             return scope
         if self.medical(norm, reading):
