@@ -316,6 +316,14 @@ def test_self_harm_told_by_act_means_plan_or_wish_is_read(pipeline, text: str) -
     'I tend to drown myself in paperwork at tax time and my shoulders knot up',
     "I passed my old skis on to my niece, I won't need them since my knee op. neck knot?",
     'I asked my sister to look after the dog while I travel for work, my neck is stiff',
+    # Found in review: a denial inside the phrase, a blunder planned, a bar hang, a
+    # caffeine overdose, letters opened after dinner, things not used "now".
+    'I will not do anything silly, just heat on the knot?',
+    'I might do something drastic and quit my job, this desk gives me knots',
+    'I hang myself from the pull-up bar to stretch my neck, is that ok?',
+    'I had a caffeine overdose yesterday and my neck knot feels worse',
+    'I wrote letters for my kids to be opened after Christmas dinner, neck knot from writing',
+    'I gave my old golf clubs to my nephew, I will not be using them now with this neck',
 ])
 def test_accidents_doses_for_pain_and_endings_of_other_things_are_not(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert CRISIS_LINE not in pipeline.safety.assess(text, []).triage.message

@@ -87,10 +87,9 @@ def test_a_busy_day_missed_for_something_else_is_no_sign(pipeline) -> None:  # t
     ("Can I press right on the bony lumps down the back of my neck?", "do_not_press"),
     ("No pain when I press on the side of my neck, can I keep going?", "do_not_press"),
     ("I push on the spine rather than the muscle, is that ok?", "do_not_press"),
-    # The muscle down the side of the neck told by where it runs, and the hollow above the
-    # collarbone; the place between neck and shoulder said without "my" (session 39).
+    # The muscle down the side of the neck told by where it runs; the place between neck
+    # and shoulder said without "my" (session 39).
     ("Can I knead the cord that runs from under my ear to my breastbone?", "do_not_press"),
-    ("There's a knot just above my collarbone, can I lean on it with a ball?", "do_not_press"),
     ("The knot sits between neck and shoulder on the right, can I press it?", "gently"),
 ])
 def test_a_place_said_not_to_be_the_one(pipeline, text: str, expected: str
@@ -213,6 +212,8 @@ def test_keyboard_mash_and_english_off_topic_are_still_refused(
     "Soaked in sweat at night lately but the radiator in our bedroom is stuck on full. Neck "
     "knot, heat pad?",
     "Headache yesterday, gone after a nap. The knot is still there. Heat or ice?",
+    # A deal that "collapsed on me" is no blow.
+    "The house sale collapsed on me last week and my shoulders are in knots. Stretches?",
 ])
 def test_jobs_wishes_old_years_and_explained_sweat_raise_no_alarm(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -239,8 +240,6 @@ def test_jobs_wishes_old_years_and_explained_sweat_raise_no_alarm(
     ("Mum can't hold her water since Monday and her legs keep giving way. Neck knot too.",
      "emergency"),
     # A thing's event set aside by the rules, and the writer's own injury told beside it.
-    ("The loft ladder gave way under me and I landed on the back of my head, neck sore "
-     "since. Stretches?", "emergency"),
     ("Our garden wall collapsed on me while I was weeding and my neck took the brunt, it "
      "throbs. Ice?", "emergency"),
 ])

@@ -107,18 +107,46 @@ class Lexicon:
         return concepts_in(text, self.concepts, self.scan)
 
 
-# A look-around's words are what a pattern must not meet ("(?!number)numb\\w*"): no sign's.
-_LOOK_AROUND = re.compile(r"\(\?<?[!=][^()]*\)")
+# A look-around's words are what a pattern must not meet ("(?!number)numb\\w*", "(?! (on
+# the|by accident)\\b)") or only its context: no sign's, and no word to mend a typo towards
+# ("aircon" is not "iron" because an overdose "of iron" is excluded somewhere).
+_LOOK_AROUND = re.compile(r"\(\?<?[!=]")
+
+
+def without_look_arounds(pattern: str) -> str:
+    """``pattern`` with every look-around removed, nested groups and all."""
+    out, at = [], 0
+    for m in _LOOK_AROUND.finditer(pattern):
+        if m.start() < at:
+            continue  # inside one already removed
+        out.append(pattern[at:m.start()])
+        depth, i = 0, m.start()
+        while i < len(pattern):
+            c = pattern[i]
+            if c == "\\":
+                i += 2
+                continue
+            if c == "[":  # a character class: brackets inside it are literal
+                i = pattern.find("]", i + 2) + 1 or len(pattern)
+                continue
+            depth += c == "("
+            depth -= c == ")"
+            i += 1
+            if depth == 0:
+                break
+        out.append(" ")
+        at = i
+    return "".join(out) + pattern[at:]
 
 
 def _stems(patterns: list[str]) -> set[str]:
     """Word stems the patterns extend with \\w* ("tingl", "numb")."""
-    joined = _LOOK_AROUND.sub(" ", " ".join(patterns)).replace("\\b", " ")
+    joined = " ".join(without_look_arounds(p) for p in patterns).replace("\\b", " ")
     return set(re.findall(r"([a-z]{4,})\\w[*+]", joined))
 
 
 def _words(patterns: list[str]) -> set[str]:
-    plain = re.sub(r"\\[a-zA-Z]", " ", _LOOK_AROUND.sub(" ", " ".join(patterns)))
+    plain = re.sub(r"\\[a-zA-Z]", " ", " ".join(without_look_arounds(p) for p in patterns))
     return set(re.findall(r"[a-z]{4,}", plain))
 
 

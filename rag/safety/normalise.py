@@ -467,7 +467,7 @@ _PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
     (r"cyaan|cyan|caan|kyaan", "cannot"),
     # "nuh waan (fi)": does not want to; "waan (fi)": want to. Before a determiner or a
     # pronoun, "waan" wants a thing ("mi waan a massage"), not to do something.
-    (rf"(nuh |no |not )?(?:waan|wan)(?= {_WANTED}\b)", _want),
+    (rf"(nuh |no |not )?waan(?= {_WANTED}\b)", _want),
     (r"nuh (?:waan|wan|want)(?: fi| to)?", "does not want to"), (r"waan(?: fi| to)?", "want to"),
     (r"nuh|nah(?= [a-z]{3,})", "not"),
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,

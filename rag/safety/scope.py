@@ -73,9 +73,9 @@ def medicine_asked(text: str, lex: Lexicon) -> bool:
 # what helps?"): general English, for the scope guard and the coverage check. Not "but",
 # which mostly turns from a story to the question ("I've tied every knot, but where ...").
 QUESTION_JOIN = re.compile(
-    r",?\s+\b(?:also|and also|plus)\s+(?=(?:how|what|which|when|where|why|should|can|could|is|"
-    r"are|does|do|will|would|any)\b)|,\s+and\s+(?=(?:how|what|which|when|where|why|"
-    r"should|can|could|is|are|does|do|will|would)\b)")
+    r",\s*(?:and\s+)?(?:also|plus)\s+(?=(?:how|what|which|when|where|why|should|can|could|is|"
+    r"are|does|do|will|would|any)\b)|,\s*and\s+(?=(?:how|what|which|when|where|why|"
+    r"should|can|could|is|are|does|do|will|would)\b)", re.IGNORECASE)
 
 
 def knot_asked_too(text: str, lex: Lexicon) -> bool:

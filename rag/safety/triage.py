@@ -112,8 +112,9 @@ _CRISIS_WORDS = re.compile(
     r"wanted|wanting|wanna) to (?:live|die|exist|wake up|be here|be alive)|(?:harm|hurt|cut|"
     r"burn)\w* (?:my|him|her|them) ?sel(?:f|ves)|better (?:off )?without (?:me|him|her)|point "
     r"(?:in|of|to) (?:living|live|going on|go on|carrying on|life|continuing)|end (?:my|his|her) "
-    r"life|end it all|(?:thinking of|thinking about|going to|gonna|planning|plan to|about to) "
-    r"(?:do|doing) (?:something|anything) (?:stupid|silly|daft|drastic))\b")
+    r"life|end it all|(?:thinking of|thinking about|going to|gonna|planning(?: on| to)?|plan to|"
+    r"about to|might|will|tempted to|want to|wanna|feel like) (?:not |never )?(?:do|doing) "
+    r"(?:something|anything|summat|owt) (?:stupid|silly|daft|drastic|permanent|final))\b")
 
 
 def _top(flag_levels: dict[str, str], leave_out: str) -> str:
