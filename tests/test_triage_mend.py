@@ -49,3 +49,16 @@ def test_a_sign_with_no_word_breaks_is_flagged(pipeline, text: str) -> None:  # 
 def test_an_ordinary_question_with_no_word_breaks_stays_self_care(pipeline) -> None:  # type: ignore[no-untyped-def]
     text = "howlongshouldiholdpressureonaknotinmyupperback"
     assert pipeline.safety.assess(text, []).triage.level == "self_care"
+
+
+def test_words_a_pattern_must_not_meet_are_never_typo_targets() -> None:
+    """A look-around, nested groups and all, holds the words a sign must not be followed
+    by: mending a typo towards one of them reads a sign into everyday words ("aircon"
+    was mended to "iron", an overdose's exclusion, and then read as night sweats)."""
+    from rag.safety.lexicon import _words, load_lexicon, without_look_arounds
+
+    pattern = r"overdos\w* (?!of (iron|caffeine)\b)(\w+ )?pills(?=[^.!?]{0,9}\b(again|now))"
+    assert without_look_arounds(pattern) == r"overdos\w*  (\w+ )?pills "
+    assert _words([pattern]) == {"overdos", "pills"}
+    normalise = load_lexicon().normaliser()
+    assert "iron" not in normalise("sweaty at night, the flat has no aircon. trap knot?")
