@@ -75,10 +75,10 @@ def asked_apart(question: str) -> bool:
     pointing back to it ("what's the most naproxen a day, and how long does a knot last?";
     not "does it help, and is it safe to drive on it?")?"""
     from rag.safety.lexicon import load_lexicon
-    from rag.safety.scope import POINTS_BACK, QUESTION_JOIN, asking_sentences
+    from rag.safety.scope import POINTS_BACK, asked_clauses
 
     topic = load_lexicon().scope_topic
-    clauses = [c for s in asking_sentences(question) for c in QUESTION_JOIN.split(s) if c.strip()]
+    clauses = asked_clauses(question)
     return len(clauses) > 1 and not any(POINTS_BACK.search(c.lower()) for c in clauses[1:]) \
         and any(not MEDICINE.search(c) and topic.search(c.lower()) for c in clauses)
 

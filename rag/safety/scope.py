@@ -78,11 +78,16 @@ QUESTION_JOIN = re.compile(
     r"should|can|could|is|are|does|do|will|would)\b)", re.IGNORECASE)
 
 
+def asked_clauses(text: str) -> list[str]:
+    """The asking sentences of ``text``, each split where a second question is joined on."""
+    return [c for s in asking_sentences(text) for c in QUESTION_JOIN.split(s) if c.strip()]
+
+
 def knot_asked_too(text: str, lex: Lexicon) -> bool:
     """Beside a medicine's dose, does another sentence ask about the knot itself, naming no
     medicine ("how many ibuprofen can I take? and how long does a knot last?")? That part
     is answered, and the medicine's part is said to be a pharmacist's."""
-    clauses = [c for s in asking_sentences(text) for c in QUESTION_JOIN.split(s) if c.strip()]
+    clauses = asked_clauses(text)
     medicine = [bool(lex.scope_medication.search(c)) for c in clauses]
     # The medicine asked in a clause of its own, and the knot in another naming none.
     return any(medicine) and any(
