@@ -431,6 +431,9 @@ _MASKED = re.compile(r"(?<![\w*])[a-z]+(?:\*{1,2}[a-z]+){1,3}(?![\w*])")
 # sleep" (I cannot sleep), "my chest no dey pain me" (is not paining me).
 _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
     (r"no fit", "cannot"), (r"no gree", "will not"),
+    # "e no go work" (it will not work); not "a no go area", "no go for me".
+    (r"no go(?= (?!(?:area|areas|zone|zones|for|with|on|at|to|in|situation|the|a|an)\b)[a-z]+)",
+     "will not"),
     (r"no dey(?= (move|turn|bend|shift|go|stop|comot|ease|work|answer|respond)\b)",
      "does not"),
     (r"no dey", "is not"),
@@ -445,7 +448,8 @@ _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
 # (I cannot turn my neck), "mi han nah grip" (my hand is not gripping), "it keep a drop"
 # (keeps dropping), "di pain inna mi chest" (the pain in my chest).
 _BODY = (r"(head|neck|back|arms?|hands?|han|legs?|foot|feet|shoulders?|chest|face|eyes?|"
-         r"fingers?|knees?|jaw|throat|skull|spine|belly|side|body|skin)")
+         r"fingers?|knees?|jaw|throat|skull|spine|belly|side|body|skin|bones?|wrists?|toes?|"
+         r"muscles?)")
 _KIN = (r"(bredda|breda|brother|sista|sistah|sister|mada|mother|madda|mumma|mama|fada|faada|"
         r"father|puppa|papa|son|daughter|pickney|bwoy|gyal|husband|wife|baby|fren|friend|"
         r"granny|grandma|grandpa|cousin|uncle|auntie|aunty|neighbour|neighbor|bredren)")
@@ -474,6 +478,8 @@ _PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
     # so that "mi lef han" is "my left hand".
     (r"han", "hand"), (r"lef", "left"), (r"hol", "hold"), (r"mout", "mouth"),
     (rf"mi(?= ((left|right|rite) )?({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
+    # A noun's plural is "dem" after it: "mi bone dem" (my bones), "di han dem" (the hands).
+    (r"(bone|hand|arm|leg|finger|toe|knee|eye|shoulder|wrist|muscle|joint)s? dem", r"\1s"),
     (r"di", "the"), (r"dem", "them"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"),
     (r"deh", "is"),
     (r"wid", "with"), (r"likkle", "little"), (r"tek", "take"), (r"mek", "make"),

@@ -738,7 +738,11 @@ _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not c
                     r"eighties|seventies))\b)|(?<!never )(?<!not )"
                     r"(came|come|comes|coming) back|again|returns?|returned|returning|recurr\w*|"
                     r"on and off|keeps? (happening|coming)|worse|worsening|still|every time|"
-                    r"each time|whenever|ever since|since then)\b")
+                    r"each time|whenever|ever since|since then|"
+                    # ... or told as coming and going ("sometimes, then it wears off").
+                    r"sometimes|at times|now and then|now and again|every so often|from time "
+                    r"to time|off and on|occasionally|often|comes? and goes?|came and went|"
+                    r"some days|most days|several times|a few times|every few (days|weeks))\b")
 # An injury is never talked away as over ("fell on friday but i'm totally fine"): only a
 # clear past time lets it go (in_past).
 _NEVER_OVER = frozenset({"trauma", "heart_named"})
@@ -977,7 +981,11 @@ def explained_away(text: str, lex: Lexicon) -> bool:
 # the topic at once: not a doubt ("not sure if it is a fever"), nor Pidgin's "I no fit
 # breathe" (I cannot breathe).
 _TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? of)\s+(any\s+|a\s+|"
-                           r"real\s+|signs? of\s+)?$")
+                           r"real\s+|signs? of\s+)?$"
+                           # ... or said to have nothing wrong: "nothing wrong with my chest".
+                           r"|\b(nothing|not a thing|no problems?|no issues?|no trouble) (wrong |"
+                           r"the matter |amiss )?with (my|his|her|their|the|your) (\w+ (or|and|nor) "
+                           r"(my|his|her|their|the|your)? ?)?$")
 _TOPIC_FINE = re.compile(
     r"('s)?(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
@@ -1009,7 +1017,7 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
     """Classes whose topic (`RedFlagClass.topic`) ``text`` (normalised) names, and says is
     absent or fine every time it names it."""
     def denied(m: re.Match[str]) -> bool:
-        before = text[max(0, m.start() - 30): m.start()]
+        before = text[max(0, m.start() - 50): m.start()]
         return bool(_TOPIC_DENIED.search(before) or (
             _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before))
             or (_NORMAL_READING.match(text, m.end()) and not _FEVER_READING.search(text))

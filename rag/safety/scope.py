@@ -131,10 +131,17 @@ _STANDING = re.compile(r"\b(?:on|off|to) (?:my|your|his|her|their|our|me) feet\b
                        r"ten|a few|a couple of|several)) ?(?:foot|feet|ft)\b")
 
 
+# A way of lying told with the body's part lain on ("sleeping on your stomach", "lies on
+# her belly to read"): how the person lay, not where it hurts.
+_LYING = re.compile(r"\b(?:sleep\w*|slept|lie|lies|lying|lay|lays|laying|nap\w*|kip\w*|doze\w*|"
+                    r"dozing|rest\w*|lyin|layin|sleepin)(?: \w+){0,2}? (?:on|onto) (?:my|your|ur|"
+                    r"his|her|their|our|one's|the)? ?(?:stomach|belly|tummy|front|side|chest)\b")
+
+
 def without_tools(text: str) -> str:
     """The text without the body's parts that are not where it hurts: the hand's parts
-    told as what presses, the feet of standing, a height or a distance."""
-    return _STANDING.sub(" ", _TOOLS.sub(" ", text))
+    told as what presses, the feet of standing, a height or a distance, the part lain on."""
+    return _LYING.sub(" ", _STANDING.sub(" ", _TOOLS.sub(" ", text)))
 
 
 # A knot and where it is: "knot in my ...", "knotted up low in the ...".

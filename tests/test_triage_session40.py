@@ -1,0 +1,102 @@
+"""Kinds of wording a blind set (b84) showed triage misread, each checked on other words.
+
+A sign that comes and goes is not over; a bleeding disorder or fragile bones told by what
+they mean day to day are not pressed; a Creole plural and a Pidgin "no go" are read as
+meant; a lying position's body part is not where the knot is; the chest the chin is
+brought to, a heart attack one might "give oneself" and breathing through a stretch are
+no warning signs; nor is a topic said to have "nothing wrong with" it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage_helpers import level, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "Every so often my left hand goes numb on the mouse, it wears off after a bit. Knot in "
+    "my neck, ok to massage?",
+    "I get pins and needles in two fingers from time to time when driving, goes away once "
+    "I park. Neck knot stretches?",
+    "My forearm tingles at times while knitting and it goes away after a while. Is it the "
+    "knot in my shoulder?",
+])
+def test_a_nerve_sign_that_comes_and_goes_still_needs_a_doctor(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) in ("see_doctor", "urgent", "emergency")
+
+
+@pytest.mark.parametrize("text", [
+    "Had pins and needles in my hand once last month, it went away and never came back. "
+    "Which stretch for a neck knot?",
+    "My arm went dead when I slept on it, it goes away when I move about. Knot in my trap?",
+])
+def test_a_nerve_sign_told_once_and_over_or_slept_on_raises_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "When my son grazes his knee the bleeding takes ages to stop, he was born with a "
+    "clotting problem. Can I massage his shoulder knot?",
+    "He has factor infusions every week for his blood. Is a foam roller ok on his upper back?",
+    "My blood never stops quickly after a cut, the doctor is still doing tests. Can I dig a "
+    "ball into my trap?",
+])
+def test_a_bleeding_disorder_told_by_daily_life_is_not_pressed(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    "I snapped a rib just from coughing last winter. Can I lean on a lacrosse ball for my trap?",
+    "Mi madda bone dem soft soft, doctor seh dem fragile. She can use di massage gun pon "
+    "her shoulder knot?",
+])
+def test_fragile_bones_told_by_what_broke_them_or_in_creole_are_not_pressed(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, text) == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    "Is lying on your belly to read bad for knots?",
+    "Do you get knots from napping on your front on the sofa?",
+])
+def test_the_part_lain_on_is_not_where_the_knot_is(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_knot_in_the_stomach_is_still_another_kind_of_knot(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "I always get a knot in my tummy before a match. How do I "
+                           "calm it?") == "out_of_scope"
+
+
+def test_pidgin_no_go_is_will_not(pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, "since this morning my neck no go turn at all, e dey pain me "
+                           "well well") in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize("text", [
+    "I can get my chin on my chest fine. Only tight at the back. Which stretch?",
+    "Gran says I'll give myself a heart attack fretting. It's just a knotted shoulder. Heat?",
+    "Nothing wrong with my balance or my speech, just a stiff knotty neck from the desk. "
+    "Stretch?",
+    "Do I breathe into the stretch, or hold it and count?",
+])
+def test_the_chin_to_chest_test_a_fretting_idiom_and_breathing_through_a_stretch(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "My chin won't go down to my chest, I have a fever and my chest feels tight too.",
+    "chest. so tight. sweating. left arm aches. is it the knot??",
+    "Nothing wrong with my balance, but my words come out slurred since lunch and my face "
+    "feels droopy.",
+])
+def test_a_tight_chest_beside_the_chin_test_still_counts(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
