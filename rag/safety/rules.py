@@ -984,8 +984,8 @@ _TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? 
                            r"real\s+|signs? of\s+)?$"
                            # ... or said to have nothing wrong: "nothing wrong with my chest".
                            r"|\b(nothing|not a thing|no problems?|no issues?|no trouble) (wrong |"
-                           r"the matter |amiss )?with (my|his|her|their|the|your) (\w+ (or|and|nor) "
-                           r"(my|his|her|their|the|your)? ?)?$")
+                           r"the matter |amiss )?with (my|his|her|their|the|your) "
+                           r"(\w+ (or|and|nor) (my|his|her|their|the|your)? ?)?$")
 _TOPIC_FINE = re.compile(
     r"('s)?(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
