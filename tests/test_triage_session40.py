@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.safety.normalise import as_spoken
 from tests.triage_helpers import level, verdict
 
 
@@ -100,3 +101,21 @@ def test_the_chin_to_chest_test_a_fretting_idiom_and_breathing_through_a_stretch
 def test_a_tight_chest_beside_the_chin_test_still_counts(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "emergency"
+
+
+def test_creole_kin_with_an_adjective_and_pidgin_no_go_are_read_as_meant() -> None:
+    assert as_spoken("mi likkle bredda fall dung") == "my little brother fall down"
+    assert as_spoken("so e no go work again") == "so it will not work again"
+    assert as_spoken("that road is a no go area") == "that road is a no go area"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Bit of a headache after the long drive home, worst traffic ever. Neck stiff from the "
+     "car seat. Stretch?", "self_care"),
+    ("Mild headache after the work party, worst food ever. Shoulders tight from the heels. "
+     "Stretch?", "self_care"),
+    ("This headache is the worst ever, it hit like a hammer a minute ago.", "emergency"),
+])
+def test_the_worst_of_something_else_is_not_a_thunderclap(
+        pipeline, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == expected

@@ -452,7 +452,8 @@ _BODY = (r"(head|neck|back|arms?|hands?|han|legs?|foot|feet|shoulders?|chest|fac
          r"muscles?)")
 _KIN = (r"(bredda|breda|brother|sista|sistah|sister|mada|mother|madda|mumma|mama|fada|faada|"
         r"father|puppa|papa|son|daughter|pickney|bwoy|gyal|husband|wife|baby|fren|friend|"
-        r"granny|grandma|grandpa|cousin|uncle|auntie|aunty|neighbour|neighbor|bredren)")
+        r"granny|grandma|grandpa|grandson|granddaughter|grandchild|gran|grandpickney|"
+        r"nephew|niece|cousin|uncle|auntie|aunty|neighbour|neighbor|bredren)")
 _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "shaking",
         "tingle": "tingling", "burn": "burning", "hurt": "hurting", "pain": "paining",
         "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
@@ -477,7 +478,8 @@ _PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
     # A final consonant left unsaid ("han", "lef", "hol") and "t" for "th" ("mout"): first,
     # so that "mi lef han" is "my left hand".
     (r"han", "hand"), (r"lef", "left"), (r"hol", "hold"), (r"mout", "mouth"),
-    (rf"mi(?= ((left|right|rite) )?({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
+    (rf"mi(?= ((left|right|rite|likkle|little|big|old|young|baby|eldest|youngest) )?"
+     rf"({_BODY}|{_KIN}|mouth)\b)", "my"), (r"mi", "i"),
     # A noun's plural is "dem" after it: "mi bone dem" (my bones), "di han dem" (the hands).
     (r"(bone|hand|arm|leg|finger|toe|knee|eye|shoulder|wrist|muscle|joint)s? dem", r"\1s"),
     (r"di", "the"), (r"dem", "them"), (r"jus", "just"), (r"inna", "in"), (r"pon", "on"),

@@ -573,9 +573,7 @@ class SafetyStage:
                 reading = replace(reading, flags=[])
             if elsewhere(f"{plain} {mended}"):
                 continue  # "my wrist hurts from typing": not for this layer
-            # Figures and others' events blanked: "you'll give yourself a heart attack" names
-            # no topic the writer has to deny.
-            denied = denied_topics(not_the_writers(whole, self.lex), self.lex)
+            denied = denied_topics(whole, self.lex)
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
