@@ -438,6 +438,7 @@ _PIDGIN = [(re.compile(rf"(?<![\w'-]){p}(?![\w'-])"), r) for p, r in (
      "does not"),
     (r"no dey", "is not"),
     (r"don dey", "has been"), (r"dey", "is"), (r"wetin", "what"), (r"abeg", "please"),
+    (r"comot", "come out"),
     (r"don(?= (try|take|use|do|go|see|get|start|reach|finish)\b)", "have"),
     (r"don(?= (turn|become|swell|change|spoil|scatter|lock|hold|stop|catch|tight|stiff)\b)", "has"),
     # "Am" after a verb or a place word is "it" ("turn am", "under am"); "I am" stays.

@@ -23,11 +23,15 @@ _NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
 
 
 # ... except a place itself said not to be the one: "in the muscle, not on the spine".
-_PLACE_DENIED = re.compile(r"\b(not|never|and not|but not)\s+$")
+# ... or a tool said not to be put there: "I won't put it on the neck bones".
+_NOT_PUT = (r"\b(not|never|won't|will not|wont|do not|don't|not going to)\s+(put|use|press|roll|"
+            r"run|push|place|rest|dig|lean)\w*\s+((it|them|that|this|the \w+|a \w+|my \w+)\s+)?")
+_PLACE_DENIED = re.compile(rf"\b(not|never|and not|but not)\s+$|{_NOT_PUT}$")
 _AT_PLACE = re.compile(r"(on|onto|directly on|right on|straight on|over|into|against|at)\b")
 # ... with the word for "on" before the place's own words: "not on the bony bumps".
-_AT_DENIED = re.compile(r"\b(not|never|and not|but not)\s+((directly|right|straight) )?(on|onto|"
-                        r"over|into|against|at|near|touching)\s+$")
+_AT_DENIED = re.compile(r"(\b(not|never|and not|but not)\s+|" + _NOT_PUT + r")((directly|right|"
+                        r"straight) )?(on|onto|over|into|against|at|near|touching)\s+((the|my|his|"
+                        r"her|their|your) )?$")
 
 
 def _hits(text: str, lex: Lexicon, pattern: re.Pattern[str], negatable: bool = True) -> bool:

@@ -575,7 +575,8 @@ def _over_now(sentence: str) -> bool:
     """A sentence that tells of something over now ("had a temp last week, all better now",
     "it's cleared up", "heat and stretches sorted it"), and of nothing that stays, comes back
     or is new after it ("..., but now my arm is numb")."""
-    found = _RESOLVED.search(sentence) or _ALL_BETTER.search(sentence)
+    found = next((m for m in _RESOLVED.finditer(sentence) if not _faculty_lost(sentence, m)),
+                 None) or _ALL_BETTER.search(sentence)
     if not found or "?" in sentence or _UNDONE.search(sentence[max(0, found.start() - 30):
                                                                found.start()]):
         return False  # asked ("will it go away?") or denied ("it will not go away")
@@ -757,7 +758,21 @@ def _says_over_in(text: str, left: int, right: int, stop_at: int) -> bool:
     # A phrase may open with the word that ends the clause ("for a minute then fine").
     return any(m.start() <= right and not _NOT_OVER.search(text[max(0, m.start() - 40): m.start()])
                and not _WISHED.search(text[max(left, m.start() - 50): m.start()])
+               and not _faculty_lost(text, m)
                for m in _RESOLVED.finditer(text, left, stop_at))
+
+
+# A faculty told as gone is lost, not over: "the vision in my left eye is partly gone", "my
+# grip has completely gone", "her voice just went".
+_FACULTY = re.compile(r"\b(vision|sight|eyesight|hearing|feeling|sensation|strength|grip|balance|"
+                      r"voice|speech|words|memory|power|coordination|co-ordination|control|"
+                      r"movement|use)\b(?: \w+){0,6}? ?$")
+
+
+def _faculty_lost(text: str, found: re.Match[str]) -> bool:
+    """Is the finishing phrase ``found`` said of a faculty ("my sight has gone")?"""
+    clause_start = max(text.rfind(c, 0, found.start()) for c in ",.;!?\n")
+    return bool(_FACULTY.search(text, clause_start + 1, found.start()))
 
 
 def _says_over(clause: str) -> bool:
