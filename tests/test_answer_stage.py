@@ -35,6 +35,12 @@ def _corpus_chunks():  # type: ignore[no-untyped-def]
     ("which muscle is it in?", "where"),
     ("at what point do I need a doctor for this?", "see_doctor"),
     ("is a cold pack better than a warm one or the other way round?", "comparison"),
+    # Read from the sentences that ask, not the story before them.
+    ("My osteopath kept saying 'trigger point'. What actually is one?", "definition"),
+    ("I sit at a till all day. Wat even is a knot, like physically?", "definition"),
+    ("Physio mentioned ischemic compression. What does it involve?", "definition"),
+    ("The ache stops me sleeping. Is that enough to see a doctor?", "see_doctor"),
+    ("I lift crates over my head all day. Could that be causing these?", "cause"),
 ])
 def test_the_question_shape_follows_its_wording(question: str, shape: str) -> None:
     assert classify(question) == shape

@@ -30,7 +30,9 @@ _HELP = (r"doctor|physician|\bgp\b|physio\w*|professional|specialist|medical (?:
          r"seek help|worr(?:y|ied)|serious|concern(?:ed|ing)")
 _SEE_DOCTOR = _any(rf"\b(?:when|should|do|would|at what point|how do i know)\b.*\b(?:{_HELP})",
                    rf"\b(?:{_HELP})\b.*\b(?:when|should i|need)\b", r"\bwarning signs?\b",
-                   r"\bred flags?\b", r"\b(?:doctor|physician|gp|physio)\w*(?: time| now)?\W*$")
+                   r"\bred flags?\b", r"\b(?:doctor|physician|gp|physio)\w*(?: time| now)?\W*$",
+                   rf"\b(?:reason|time|need|enough) to (?:see|visit|consult|call|ring|book)\w* "
+                   rf"(?:a |an |the |my |your )?(?:{_HELP})")
 _DURATION = _any(r"\bhow (?:long|often|many|much time|soon|quickly|fast|frequently)\b",
                  r"\bfor how long\b", r"\bhow many (?:times|seconds|minutes|days|weeks)\b",
                  r"\bwhen will (?:it|they|this)\b.*\b(?:go|heal|stop|better)\b",
@@ -63,8 +65,11 @@ _TECHNIQUE = _any(r"\bhow (?:do|should|can|would|to|could) (?:i |you |one )?(?:p
                   r"\b(?:right|correct|proper|best) way to\b", r"\btechniques?\b",
                   r"\bsteps?\b", r"\bhow (?:hard|firm|deep|much pressure)\b",
                   r"\bwhat (?:do|should) i (?:do|use) (?:with|for)\b")
-_DEFINITION = _any(r"^\W*(?:so |ok |okay |um |hey )?what(?:'s| is| are|s)\b(?! (?:the )?"
-                   r"(?:best|right|causes?|reason|difference))",
+_DEFINITION = _any(r"^\W*(?:so |ok |okay |um |hey )?(?:what|wat|whit|wot)(?:'s| is| are|s)\b(?! "
+                   r"(?:the )?(?:best|right|causes?|reason|difference))",
+                   r"\b(?:what|wat|whit|wot) (?:even|actually|exactly|precisely) (?:is|are)\b",
+                   r"\bwhat (?:sort|type) of\b", r"\bwhat (?:does|do|would) (?:it|that|this|they) "
+                   r"(?:actually |really |even )?involve\b", r"\bexplain (?:\w+ )?simpl[ey]\b",
                    r"\bwhat does\b.*\b(?:mean|feel like|look like)\b", r"\bmeaning of\b",
                    r"\bdefin\w*", r"\bwhat exactly\b", r"\bwhat kind of\b",
                    r"\bwhat (?:it|they) (?:is|are)\b", r"\bfeels? like\b")
@@ -78,12 +83,22 @@ _LATER_YES_NO = re.compile(rf"[,.;:?!-]\s*(?:(?:so|and|but|or),? )?{_AUX}(?:n't)
 _IF_YES_NO = re.compile(rf"^\W*(?:(?:so|and|but|ok|okay),? )?(?:if|once|after)\b[^?]*?\b{_AUX}"
                         rf"(?:n't| not)? (?:i|you|it|they|this|that|my|the|these|those|there|"
                         rf"we)\b", re.IGNORECASE)
+_CAUSED = re.compile(r"\bcaus\w*|\bto blame\b", re.IGNORECASE)
 _WH = re.compile(r"\b(?:how|what|why|where|which|when)\b", re.IGNORECASE)
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
 def classify(question: str) -> Shape:
-    """The question's shape; the first rule that fits wins, the most specific first."""
+    """The question's shape; the first rule that fits wins, the most specific first. Read
+    from the sentences that ask (a "?"), not the story told before them ("My physio used
+    the word. What is it?")."""
     q = " ".join(question.strip().split()).lower()
+    sentences = _SENTENCE.split(q)
+    asking = [s for s in sentences if "?" in s]
+    if asking and len(asking) < len(sentences):
+        q = " ".join(asking)
     if _SEE_DOCTOR.search(q):
         return "see_doctor"
     if _DURATION.search(q):
@@ -93,7 +108,8 @@ def classify(question: str) -> Shape:
     yes_no = bool(_YES_NO.match(q) or _LATER_YES_NO.search(q) or _IF_YES_NO.match(q)) \
         and not _WH.search(q)
     if yes_no:
-        return "yes_no"
+        # "Could repetitive strain be causing them?": yes or no, about a cause.
+        return "cause" if _CAUSED.search(q) else "yes_no"
     if _WHERE.search(q):
         return "where"
     if _CAUSE.search(q):
