@@ -162,3 +162,24 @@ def test_a_forbidden_place_said_to_be_avoided_is_not_the_place(
     assert verdict(pipeline, "Can I put the massage gun on my throat?") == "do_not_press"
     assert verdict(pipeline, "I don't know if rolling on my spine is ok, can I use the "
                              "foam roller there?") == "do_not_press"
+
+
+@pytest.mark.parametrize("text", [
+    "My face dropped on one side about an hour ago. Neck knot, can I massage it?",
+    "Gran's face fell to the left during lunch and she's not making sense. Her neck aches.",
+])
+def test_a_face_that_dropped_on_one_side_is_a_stroke_sign_not_a_figure(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "My face fell when I saw the physio's bill. What can I do at home for a knot?",
+    "Almost passed out at the price of a massage chair! Cheaper ways to loosen a trap knot?",
+    "My cat's got a stiff neck and a temperature, vet tomorrow. I've just got a knotty "
+    "shoulder myself. Heat?",
+    "Fingers tingly after kneeling to weed the garden. Gone now. Knot stretch?",
+])
+def test_reactions_an_animals_illness_and_a_limb_that_woke_raise_no_alarm(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"

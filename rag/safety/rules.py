@@ -293,7 +293,7 @@ _NOT_A_NOUN = (r"(?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|canno
                r"then|my|his|her|their|our|ear|eye|heart|from|of|in|on|at|by|with|for|to|into|"
                r"onto|under|over|behind|near|off|up|down|through|round|around)\b)[a-z'-]+ ")
 _NOT_HUMAN = re.compile(
-    r"^\s*((?P<det>(the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
+    r"^\s*((?P<det>(the|my|me|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
     rf"({_NOT_A_NOUN}){{0,2}}?)|{_NOT_A_NOUN})?(cats?|dogs?|pupp(y|ies)|"
     r"pups?|kittens?|horses?|pon(y|ies)|rams?|ewes?|sheep|"
     r"lambs?|cows?|bulls?|goats?|pigs?|hens?|chickens?|birds?|budgies?|parrots?|hamsters?|"
@@ -331,6 +331,9 @@ _STRUCK = re.compile(r"\b(me|us|him|her|them|myself|himself|herself|themselves|h
                      r"(mum|mom|mother|dad|father|son|daughter|husband|wife|partner|baby|kid|"
                      r"child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|brother|"
                      r"sister|friend|mate|toddler))\b")
+# ... but not its own body: "my dog has a stiff neck", "the cat's got a sore back".
+_OWN_BODY = re.compile(r"\b(has|have|had|got|gets|with)( got)? (a |an |its |his |her |the )?(\w+ ){0,2}?"
+                       r"(head|neck|skull|face|spine|back|shoulders?|eyes?|ears?|throat|chest)\b")
 _WITNESSED = re.compile(
     r"^\s*(i |we )?(just |once |recently |also )?(watched|watching|witnessed|witnessing|"
     r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
@@ -402,7 +405,7 @@ def blank_others(text: str) -> str:
         if watched or (frame and not theirs and not _INVOLVED.search(clause[frame.end():])):
             blank = True
         elif thing and (thing.group("det") or _THING_VERB.match(clause[thing.end():].lstrip())) \
-                and not _STRUCK.search(_ON_ME.sub(" ", clause[thing.end():])):
+                and not _STRUCK.search(_OWN_BODY.sub(" ", _ON_ME.sub(" ", clause[thing.end():]))):
             blank = True
         out.append(" " * len(clause) if blank else clause)
         carried = blank and not watched and m is not None \
@@ -838,7 +841,7 @@ _WOKE_UP = re.compile(
     r"(i|he|she) (take|took|takes|get|got|gets|kick|kicked|pull|pulled) (them|it)) off\b|"
     # ... gone once the limb was used or warmed ("gone after standing up", "fine as soon as
     # he warmed up"), shaken ("gave it a shake"), or told as fine ("and it's fine").
-    r"\bgone (after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
+    r"\bgone (now|after|when|once|as soon as|within|in)\b|\b(after|once|on) (walking|standing|"
     r"moving|shaking|stretching|warming|getting up)\b|\b(as soon as|soon as|once|when|after|"
     r"the moment|the minute|the second) (i|he|she|they|it) (warmed|warm|got warm|get warm|"
     r"came in|went in|got inside|got home|move|moved|stood|stand|shook|shake)\b|"
