@@ -332,8 +332,9 @@ _STRUCK = re.compile(r"\b(me|us|him|her|them|myself|himself|herself|themselves|h
                      r"child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|brother|"
                      r"sister|friend|mate|toddler))\b")
 # ... but not its own body: "my dog has a stiff neck", "the cat's got a sore back".
-_OWN_BODY = re.compile(r"\b(has|have|had|got|gets|with)( got)? (a |an |its |his |her |the )?(\w+ ){0,2}?"
-                       r"(head|neck|skull|face|spine|back|shoulders?|eyes?|ears?|throat|chest)\b")
+_OWN_BODY = re.compile(r"\b(has|have|had|got|gets|with)( got)? (a |an |its |his |her |the )?"
+                       r"(\w+ ){0,2}?(head|neck|skull|face|spine|back|shoulders?|eyes?|ears?|"
+                       r"throat|chest)\b")
 _WITNESSED = re.compile(
     r"^\s*(i |we )?(just |once |recently |also )?(watched|watching|witnessed|witnessing|"
     r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
