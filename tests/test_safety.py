@@ -272,6 +272,10 @@ def test_semantic_warning_signs_reach_the_press_check(pipeline) -> None:  # type
     ("how do I stop the knots in my oak floorboards from showing through the varnish?",
      False),
     ("which knot should beginners learn first in macramé?", False),
+    # Things tied or knitted, and a knot chosen for tying something.
+    ("the bow on the gift keeps slipping, which ribbons hold a knot best?", False),
+    ("what's the strongest knot to secure a kayak to the roof rack?", False),
+    ("which knot to work on first, the one by my shoulder blade?", True),
     # ... while a body's knot told beside wood or speed stays ours.
     ("the knot in my trap is hard as wood, should I press it?", True),
     ("I sit at a pine desk all day and get knots, any stretches?", True),
