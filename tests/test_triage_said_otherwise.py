@@ -1,4 +1,4 @@
-"""Kinds of wording a blind set (b84) showed triage misread, each checked on other words.
+"""Signs and non-signs said in ways the rules had not read, each kind checked on other words.
 
 A sign that comes and goes is not over; a bleeding disorder or fragile bones told by what
 they mean day to day are not pressed; a Creole plural and a Pidgin "no go" are read as
