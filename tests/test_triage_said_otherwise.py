@@ -183,3 +183,32 @@ def test_a_face_that_dropped_on_one_side_is_a_stroke_sign_not_a_figure(
 def test_reactions_an_animals_illness_and_a_limb_that_woke_raise_no_alarm(
         pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     assert level(pipeline, text) == "self_care"
+
+
+# What a review of these rules found them too broad for: each must still read as before.
+@pytest.mark.parametrize(("text", "least"), [
+    ("I nearly fainted when I got up from the sofa, and my neck knot is throbbing.",
+     "emergency"),
+    ("My mum's face dropped when I saw her this morning.", "emergency"),
+    ("Her face dropped at lunch and she's not herself.", "emergency"),
+    ("The branch fell with my head right under it, now my neck is really sore.", "emergency"),
+    ("Me carrying heavy boxes made my arm numb.", "see_doctor"),
+])
+def test_signs_beside_the_new_figures_still_count(
+        pipeline, text: str, least: str) -> None:  # type: ignore[no-untyped-def]
+    assert LEVEL_RANK[level(pipeline, text)] >= LEVEL_RANK[least]
+
+
+@pytest.mark.parametrize("text", [
+    "There's no point to continue stretching if the knot still hurts, is there?",
+    "I have been cutting arms and shoulders from my gym routine because of a knot.",
+])
+def test_giving_up_an_exercise_is_no_crisis(
+        pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert level(pipeline, text) == "self_care"
+
+
+def test_a_place_one_cannot_press_without_pain_is_still_the_place(
+        pipeline) -> None:  # type: ignore[no-untyped-def]
+    assert verdict(pipeline, "Can I massage the knot? I can not press on the front of my "
+                             "neck without it hurting.") == "do_not_press"

@@ -24,7 +24,8 @@ _NEVER_NEGATED = {"front_or_side_of_neck", "spine_bones"}
 
 # ... except a place itself said not to be the one: "in the muscle, not on the spine".
 # ... or a tool said not to be put there: "I won't put it on the neck bones".
-_NOT_PUT = (r"\b(not|never|won't|will not|wont|do not|don't|not going to)\s+(put|use|press|roll|"
+_NOT_PUT = (r"\b(?<!can )(?<!could )(?<!able )(not|never|won't|will not|wont|do not|don't|"
+            r"not going to)\s+(put|use|press|roll|"
             r"run|push|place|rest|dig|lean)\w*\s+((it|them|that|this|the \w+|a \w+|my \w+)\s+)?")
 _PLACE_DENIED = re.compile(rf"\b(not|never|and not|but not)\s+$|{_NOT_PUT}$")
 _AT_PLACE = re.compile(r"(on|onto|directly on|right on|straight on|over|into|against|at)\b")

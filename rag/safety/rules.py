@@ -282,6 +282,9 @@ _STRANGER = re.compile(
 _EYE_PUPIL = re.compile(r"\bpupils?\s*$")
 _EYE = re.compile(r"\b(eyes?|eyelids?|eye lids?|lids?|vision|sight)\b")
 # One's own character in a game is not one's body: read "my avatar" as "an avatar".
+# "Me dog", "me cat": the writer's animal, said as many people say "my" (same length).
+_ME_ANIMAL = re.compile(r"\bme(?= (dogs?|cats?|horses?|pup|puppy|kitten|pony|cow|cows|ewes?|"
+                        r"sheep|goats?|bird|parrot|rabbit)\b)")
 _GAME_SELF = re.compile(r"\bmy(?= (character|avatar|sim|toon|champion|hero)s?\b)")
 # A clause whose subject is an animal or a thing, with any determiner or none ("the remote
 # has gone numb", "my phone fell down the drain", "our ram collapsed", "the river is
@@ -293,7 +296,7 @@ _NOT_A_NOUN = (r"(?!(like|as|i|me|he|she|it|we|they|you|who|that|which|can|canno
                r"then|my|his|her|their|our|ear|eye|heart|from|of|in|on|at|by|with|for|to|into|"
                r"onto|under|over|behind|near|off|up|down|through|round|around)\b)[a-z'-]+ ")
 _NOT_HUMAN = re.compile(
-    r"^\s*((?P<det>(the|my|me|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
+    r"^\s*((?P<det>(the|my|a|an|our|his|her|their|your|this|that|some|one of (the|my|our)) "
     rf"({_NOT_A_NOUN}){{0,2}}?)|{_NOT_A_NOUN})?(cats?|dogs?|pupp(y|ies)|"
     r"pups?|kittens?|horses?|pon(y|ies)|rams?|ewes?|sheep|"
     r"lambs?|cows?|bulls?|goats?|pigs?|hens?|chickens?|birds?|budgies?|parrots?|hamsters?|"
@@ -332,9 +335,9 @@ _STRUCK = re.compile(r"\b(me|us|him|her|them|myself|himself|herself|themselves|h
                      r"child|boy|girl|nan|nana|gran|granny|grandma|grandad|grandpa|brother|"
                      r"sister|friend|mate|toddler))\b")
 # ... but not its own body: "my dog has a stiff neck", "the cat's got a sore back".
-_OWN_BODY = re.compile(r"\b(has|have|had|got|gets|with)( got)? (a |an |its |his |her |the )?"
-                       r"(\w+ ){0,2}?(head|neck|skull|face|spine|back|shoulders?|eyes?|ears?|"
-                       r"throat|chest)\b")
+_OWN_BODY = re.compile(r"\b(has|have|had|got|gets)( got)? (a |an |its |his |her |the )?"
+                       r"((?!(my|me|our|your|us)\b)\w+ ){0,2}?(head|neck|skull|face|spine|back|"
+                       r"shoulders?|eyes?|ears?|throat|chest)\b")
 _WITNESSED = re.compile(
     r"^\s*(i |we )?(just |once |recently |also )?(watched|watching|witnessed|witnessing|"
     r"(read|reading|heard|hearing|seen|saw) (about|an article|a story|a post|on the news|"
@@ -378,7 +381,7 @@ _SAME_THING = re.compile(r"^\s*(it|they)\b")
 def blank_others(text: str) -> str:
     """``text`` with the clauses that tell someone else's event blanked (length kept)."""
     out, start = [], 0
-    text = _GAME_SELF.sub("an", text)
+    text = _ME_ANIMAL.sub("my", _GAME_SELF.sub("an", text))
     saw_only = bool(_NOT_INVOLVED.search(text))
     carried = False  # the last clause was blanked and "and"/"then" may carry its subject on
     carried_thing = False  # ... and it was a thing's: "knocked the vase over and it smashed"
@@ -1005,6 +1008,7 @@ _TOPIC_DENIED = re.compile(r"\b(no|not|without|never|zero|nor|free of|no signs? 
                            r"|\b(nothing|not a thing|no problems?|no issues?|no trouble) (wrong |"
                            r"the matter |amiss )?with (my|his|her|their|the|your) "
                            r"(\w+ (or|and|nor) (my|his|her|their|the|your)? ?)?$")
+_UNTIL = re.compile(r"(\s+\w+){0,3}?\s+(until|till|til|up until|up to|before)\b")
 _TOPIC_FINE = re.compile(
     r"('s)?(\s+(and|or|&)\s+\w+)?\s+((is|are|was|were|seems?|feels?|looks?|sounds?|has been|have "
     r"been|been|all|both|totally|completely|perfectly|absolutely|quite|still|100%)\s+)*(fine|ok|"
@@ -1037,6 +1041,8 @@ def denied_topics(text: str, lex: Lexicon) -> set[str]:
     absent or fine every time it names it."""
     def denied(m: re.Match[str]) -> bool:
         before = text[max(0, m.start() - 50): m.start()]
+        if _UNTIL.match(text, m.end()):
+            return False  # "no fever until last night", "nothing wrong with my vision till now"
         return bool(_TOPIC_DENIED.search(before) or (
             _TOPIC_FINE.match(text, m.end()) and not _UNABLE_BEFORE.search(before))
             or (_NORMAL_READING.match(text, m.end()) and not _FEVER_READING.search(text))
