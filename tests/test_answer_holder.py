@@ -80,8 +80,14 @@ def test_an_adjective_of_the_noun_is_held_by_the_word_after_it() -> None:
 
 
 def test_a_knotted_thing_is_another_knot_and_knotted_muscles_are_theirs(pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Declined either way: refused as another kind of knot (twine is a thing tied), or
+    # named as not covered; never answered with a quote.
     ans = pipeline.answer("the garden twine is one knotted tangle, how do I sort it?")
-    assert "don't cover" in ans.body and not ans.citations, ans.body
+    assert not ans.citations and (ans.triage.level == "out_of_scope"
+                                  or "don't cover" in ans.body), ans.answer
+    ans = pipeline.answer("the garden hose is one knotted tangle, how do I sort it?")
+    assert not ans.citations and (ans.triage.level == "out_of_scope"
+                                  or "don't cover" in ans.body), ans.answer
     for question in ("my knotted shoulders ache after a day at the desk, what helps?",
                      "what loosens knotted muscles in the upper back?"):
         ans = pipeline.answer(question)
