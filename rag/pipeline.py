@@ -22,6 +22,7 @@ from rag.question import clean_question
 from rag.retrieval import HybridRetriever
 from rag.safety import SafetyResult, build_safety
 from rag.safety.lexicon import load_yaml
+from rag.safety.normalise import read_as_said
 from rag.safety.triage import FOLLOW_UP
 from rag.settings import Settings
 from rag.store import is_unreachable
@@ -257,6 +258,7 @@ class KnotbotPipeline:
         level = res.triage.level
         index: LoadedIndex | None = state["index"]
         state["query"] = state["question"]
+        asked = read_as_said(state["question"])  # "fur ma neck": for my neck
         if level == "out_of_scope" or res.crisis_only:  # no article is for a crisis
             state["docs"] = []
         elif index is None:  # safety still answers; the articles are not there yet
@@ -267,8 +269,8 @@ class KnotbotPipeline:
             # Only when the safety stage has not spoken to the person's situation: with a
             # red flag or a press verdict, the question's words are the person's, not a topic.
             plain = massage_allowed(res.triage, res.press_check)
-            gap = index.coverage.check(state["question"], core_words(index)) if plain \
-                else Gap(state["question"], [])
+            gap = index.coverage.check(asked, core_words(index)) if plain \
+                else Gap(asked, [])
             state["uncovered"] = gap.terms
             # Answer only the sentences the articles may cover.
             # Typos mended ("sholder"), so a misspelt question finds what the right one does.
@@ -294,7 +296,7 @@ class KnotbotPipeline:
             threshold=-1.0 if red_flag else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences,
             uncovered=state.get("uncovered", ()), deeper=state.get("deeper", ()),
-            ask=ask_for(state["question"], state["history"], state["index"],
+            ask=ask_for(read_as_said(state["question"]), state["history"], state["index"],
                         state.get("uncovered", ())))
         if state.get("search_error"):
             head = safety_block(res.triage, res.press_check)

@@ -58,7 +58,16 @@ _RELIEF = _any(r"\b(?:get rid|relie\w*|reliev\w*|treat\w*|fix|cure|ease|loosen|u
                r"\b(?:everything|anything|things?|stuff) (?:that |which )?(?:helps|works|"
                r"can help|will help)\b",
                r"\b(?:what|which|any) (?:are )?(?:(?:the|some|all|my|your|best|other|good)\s+)"
-               r"{0,3}(?:ways?|tips|options|things|methods|remedies)\b")
+               r"{0,3}(?:ways?|tips|options|things|methods|remedies)\b",
+               # Asking what to do or use, what is good for it, or for advice: the ways.
+               r"\bwhat (?:to|do i|do you|should i|can i|could i|would you|can you|could you|"
+               r"shall i|is there to) (?:do|try|recommend|suggest|advise)\b",
+               r"\bwhat can (?:be|i|you|we) (?:done|do)\b",
+               r"\b(?:best|good|right|top|recommended) (?:thing|things|stuff|options?|bets?|"
+               r"remed\w*|treatments?|fix(?:es)?|cures?)\b",
+               r"\bwhat(?:'s|s| is| are| works)? (?:good|best|recommended|effective) for\b",
+               r"\b(?:any|some|your|got any) (?:advice|suggestions?|ideas|recommendations?|tips|"
+               r"pointers)\b")
 _TECHNIQUE = _any(r"\bhow (?:do|should|can|would|to|could) (?:i |you |one )?(?:properly |"
                   r"correctly |best |safely )?(?:massage|press|stretch|use|do|apply|knead|roll|"
                   r"perform|position|hold|work|find|locate|reach|rub|tuck|tilt|lean)\b",
