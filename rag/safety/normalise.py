@@ -458,7 +458,8 @@ _KIN = (r"(bredda|breda|brother|sista|sistah|sister|mada|mother|madda|mumma|mama
 _ING = {"drop": "dropping", "fall": "falling", "faint": "fainting", "shake": "shaking",
         "tingle": "tingling", "burn": "burning", "hurt": "hurting", "pain": "paining",
         "swell": "swelling", "throb": "throbbing", "spin": "spinning", "vomit": "vomiting",
-        "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding"}
+        "sweat": "sweating", "numb": "numbing", "ache": "aching", "bleed": "bleeding",
+        "think": "thinking", "kill": "killing", "joke": "joking", "plan": "planning"}
 _WANTED = (r"(a|an|the|di|some|sum|mi|me|my|it|dat|that|this|dis|dem|them|more|one|nutten|"
            r"nuttn|nothing|notten|anything|nuh|no)")
 
@@ -489,7 +490,8 @@ _PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
     (r"bwoy", "boy"), (r"gyal", "girl"), (r"pickney", "child"), (r"seh", "says"),
     (r"dung", "down"), (r"bredda|breda", "brother"), (r"sista|sistah", "sister"),
     (r"mada|madda", "mother"), (r"fada|faada", "father"), (r"fren", "friend"),
-    (r"wah", "what"), (r"dat", "that"), (r"fi", "to"), (r"las", "last"),
+    (r"tink|tinkin|tinking", "think"), (r"wah", "what"), (r"dat", "that"), (r"dis", "this"),
+    (r"bout", "about"), (r"fi", "to"), (r"las", "last"),
     # "it done long time": it is over; "when mi young": when I was young.
     (r"(?:(?<=it )|(?<=that ))done", "is over"),
     (r"when i(?= (young|small|little|a child|a pickney|a youth)\b)", "when i was"),
@@ -499,10 +501,17 @@ _PATOIS: list[tuple[re.Pattern[str], _Meant]] = [
      r"sunday|january|february|march|april|may|june|july|august|september|october|"
      r"november|december|morning|yesterday)\b)", "since"),
     (r"not wan(t)? (done|go|stop|finish|ease|leave|quit)", "will not go"),
-    (r"(hurt|hurting|pain|paining|tell|told|help|helping|give|gave|bother|bothering) i",
+    (r"(hurt|hurting|pain|paining|tell|told|help|helping|give|gave|bother|bothering|lick|licks|"
+     r"box|boxed|hit|hits|kill|kills|killing|burn|burns|bun|bite|bites|frighten|frightens|"
+     r"squeeze|squeezes|grab|grabs|hold|holds|catch|catches|ketch|shake|shakes|sting|stings|"
+     r"stab|stabs|pinch|pinches|worry|worries|bodda|make|let|leave|call|show|take|send) i",
      r"\1 me"),
-    # "him face", "her words": a possessive; "one side a him face": of his face.
-    (r"(?<=side )a(?= (him|her|mi|my|di) )", "of"),
+    # After a preposition "mi" is "my" ("inna mi life", "fi mi job").
+    (r"(in|on|of|to|from|with|for|at|into) i(?= (?!(?:and|an|so|too|now|again|like|but|then|"
+     r"or|is|a|the|am|was|can|cannot|will|would|do|does|did|never|just|feel|felt|think)\b)"
+     r"[a-z])", r"\1 my"),
+    # "him face", "her words": a possessive; "one side a him face", "di back a mi head": of.
+    (r"(side|back|top|base) a(?= (him|her|mi|my|di|the) )", r"\1 of"),
     (rf"him(?= ({_BODY}|words?|speech|voice|eyes?|mout|mouth)\b)", "his"))]
 # Spoken Creole shows by its own words ("cyaan", "inna", "likkle"), or by "mi" with "di"
 # or "dem" ("mi" alone is also Spanish or Italian).
@@ -516,6 +525,17 @@ _DROPPED_G = re.compile(r"(?<![\w'])([a-z]{2,}in)'(?![\w'])")
 # The same without the apostrophe ("everythin's spinnin"), and Scots "-icht" for "-ight"
 # ("came richt", "aw nicht"): only a word that is not English whose mended form is.
 _BARE_DROPPED_G = re.compile(r"(?<![\w'-])([a-z]{3,}in)(?=('s)?(?![\w'-]))")
+# Function words many regions say their own way that are English words too, so read as
+# the function word only where one stands: "for" before what it is for ("fur a knot",
+# "fer my neck"; a fir tree or a cat's fur stay), and Scots "ma" for "my" after a
+# preposition or a verb ("in ma neck", "rub ma shooders"; "my ma" stays a mother).
+_FOR_SAID = re.compile(r"(?<![\w'-])(?:fur|fir|fer|fuh)(?= (?:a|an|the|ma|my|me|mi|yer|your|"
+                       r"ye|you|yuh|dis|this|dat|that|these|those|it|him|her|them|dem|us|"
+                       r"ages|days|weeks|months|years|hours|how|what|whit)\b)")
+_MA_MY = re.compile(r"\b(in|on|of|o|for|fur|tae|to|wi|with|at|frae|fae|from|under|doon|"
+                    r"down|up|roon|round|aboot|about|intae|into|oot|out|rub|hurt|hurts|turn|"
+                    r"move|shift|crick|cricked|twist|twisted|tweak|tweaked) ma"
+                    r"(?= (?!(?:and|an|n|or|is|was|says|said|has|had|told)\b)[a-z])")
 # "Da" is "the" in Shetland and Caribbean speech after a preposition or "is" ("in da
 # cauld watter", "it's da worst"); elsewhere it stays a father (`DIALECT`).
 _DA_THE = re.compile(r"\b(in|at|on|to|of|for|from|with|by|into|onto|under|over|is|was|all|"
@@ -557,6 +577,7 @@ def as_spoken(text: str) -> str:
     text = _DROPPED_G.sub(r"\1g", text)
     text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
     text = _DA_THE.sub(r"\1 the", text)
+    text = _MA_MY.sub(r"\1 my", _FOR_SAID.sub("for", text))
     text = _AN_SAID.sub("and ", _AN_AND.sub("and", text))
     text = _DROPPED_H.sub(lambda m: _if_english(m.group(1), "h" + m.group(1)), text)
     text = _SCOTS_ICHT.sub(lambda m: _if_english(m.group(0), m.group(1) + "ight"), text)
@@ -569,6 +590,14 @@ def as_spoken(text: str) -> str:
         text = _PROGRESSIVE.sub(lambda m: _ING[m.group(1)], text)
     return _DIALECT_WORD.sub(lambda m: DIALECT[m.group(1)] + (" is" if m.group(2) else "")
                              if m.group(1) in DIALECT else m.group(0), text)
+
+
+def read_as_said(text: str) -> str:
+    """``text`` with its regional words read as the standard ones (`as_spoken`), for the
+    answer stage's reading of what is asked ("whit's best fur a knot in ma neck?" asks
+    nothing about fur); the text as typed, capitals and all, when nothing changes."""
+    spoken = as_spoken(text.lower())
+    return text if spoken == text.lower() else spoken
 
 
 # Dictated punctuation ("my grip has gone full stop"), "can no longer", and hyphenated

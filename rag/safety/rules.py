@@ -141,12 +141,17 @@ def negated(text: str, start: int, end: int, lex: Lexicon) -> bool:
     that opens a list ("no numbness or tingling"); anything looser fails towards
     flagging, the safe side.
     """
-    if lex.negation.search(text[start:end]):
-        return False  # the sign is itself told as a negation ("neither pill touches it")
-    if _ANSWERED_NO.match(text, end):
-        return True  # asked and answered: "tingling? nope", "fever? none"
     clause = _NOT_NEGATING.sub(" ", _clause_before(text, start))
     cues = list(lex.negation.finditer(clause))
+    if lex.negation.search(text[start:end]):
+        # The sign is itself told as a negation ("neither pill touches it"), unless a cue
+        # stands right before it and the one inside denies the next item of a list ("no
+        # wound, no bruise, only a knot").
+        right_before = bool(cues) and not clause[cues[-1].end():].strip(" ,")
+        if not right_before:
+            return False
+    if _ANSWERED_NO.match(text, end):
+        return True  # asked and answered: "tingling? nope", "fever? none"
     if not cues:
         return _list_head_negated(text, start, end, lex)
     cue = cues[-1]
@@ -492,13 +497,16 @@ _TURN = re.compile(r"[.;!?\n]|,? \b(but|however|though|although|anyway|whereas|w
                    r"and my (own )?(\w+ )?(knot|knots|neck|shoulders?|traps?|back))\b")
 
 
-def close_ones_past(text: str) -> list[tuple[int, int]]:
+def close_ones_past(text: str, lasting: re.Pattern[str] | None = None
+                    ) -> list[tuple[int, int]]:
     """Where ``text`` (normalised) tells of someone else whose trouble is over, long past,
     an illness they live with, or not the writer's, when the writer's own complaint is a
     knot and nothing is said of the other person's body: the spans of those clauses (from
     the sentence's start to where the writer turns to themselves). "My dad fell, he says
     he is fine but his neck hurts" is still his sign; so is anything the writer tells of
-    their own body, and anything that happens to the other person now."""
+    their own body, and anything that happens to the other person now. A clause with
+    ``lasting`` in it is never long past: a brother who tied a noose last week is still
+    in danger."""
     if not _CLOSE_ONE.search(text) or _THEIR_BODY.search(text):
         return []
     spans: list[tuple[int, int]] = []
@@ -527,8 +535,9 @@ def close_ones_past(text: str) -> list[tuple[int, int]]:
         # An illness they live with is theirs whenever it was found ("just got diagnosed
         # with cancer"); only what happens after it may be now.
         ill = _THEIR_ILLNESS.search(rest)
-        past = (_THEIRS_PAST.search(rest) and not _NOW.search(rest)) \
-            or (ill and not _NOW.search(rest[ill.end():]))
+        past = ((_THEIRS_PAST.search(rest) and not _NOW.search(rest))
+                or (ill and not _NOW.search(rest[ill.end():]))) \
+            and not (lasting is not None and lasting.search(clause))
         if (over or past) and not _MINE.search(clause) \
                 and _MINE.search(text[:start] + " . " + text[end:]):
             spans.append((start, end))
@@ -608,9 +617,12 @@ def blank_healed(text: str) -> str:
     return "".join(out)
 
 
-def blank_close_ones_past(text: str) -> str:
+LASTING = "self_harm"  # the concept whose danger to someone else a week does not end
+
+
+def blank_close_ones_past(text: str, lasting: re.Pattern[str] | None = None) -> str:
     """``text`` with the sentences of `close_ones_past` blanked (length kept)."""
-    for start, end in close_ones_past(text):
+    for start, end in close_ones_past(text, lasting):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
 
@@ -628,7 +640,7 @@ def not_the_writers(text: str, lex: Lexicon) -> str:
     are kept, so clause boundaries stay where they are."""
     return blank_close_ones_past(blank_others(lex.figurative.sub(
         lambda m: m.group(0) if _UNABLE.search(text, 0, m.start()) else " " * len(m.group(0)),
-        text)))
+        text)), lex.concepts.get(LASTING))
 
 
 class Concepts(NamedTuple):

@@ -138,10 +138,27 @@ _LYING = re.compile(r"\b(?:sleep\w*|slept|lie|lies|lying|lay|lays|laying|nap\w*|
                     r"his|her|their|our|one's|the)? ?(?:stomach|belly|tummy|front|side|chest)\b")
 
 
+# What tells of a complaint or of working on one: a body part named in a sentence with
+# none of these, that asks nothing, is not where it hurts ("the top speeds rattle my teeth").
+_COMPLAINT = re.compile(r"\b(?:knot\w*|pain\w*|sore\w*|ach\w*|hurt\w*|tight\w*|stiff\w*|"
+                        r"tender\w*|throb\w*|cramp\w*|spasm\w*|injur\w*|strain\w*|pull\w*|"
+                        r"swell\w*|swollen|lump\w*|numb\w*|tingl\w*|burn\w*|stab\w*|twing\w*|"
+                        r"niggl\w*|kill\w*|agony|massag\w*|rub\w*|press\w*|stretch\w*|roll\w*|"
+                        r"tweak\w*|crick\w*|lock\w*|sprain\w*|problem\w*|issue\w*|trouble\w*|"
+                        r"bad|weak\w*|click\w*|crack\w*|pop\w*|bruis\w*|cut|break|broke\w*|"
+                        r"tension|tense|bother\w*|flare\w*|murder\w*|on fire|wrong)\b")
+
+
+def _told_only(sentence: str) -> bool:
+    return not _ASKS.search(sentence.lower()) and not _COMPLAINT.search(sentence.lower())
+
+
 def without_tools(text: str) -> str:
     """The text without the body's parts that are not where it hurts: the hand's parts
-    told as what presses, the feet of standing, a height or a distance, the part lain on."""
-    return _LYING.sub(" ", _STANDING.sub(" ", _TOOLS.sub(" ", text)))
+    told as what presses, the feet of standing, a height or a distance, the part lain on,
+    and a sentence that neither asks nor complains of anything."""
+    told = "".join(" " * len(s) if _told_only(s) else s for s in _SENTENCES.findall(text))
+    return _LYING.sub(" ", _STANDING.sub(" ", _TOOLS.sub(" ", told)))
 
 
 # A knot and where it is: "knot in my ...", "knotted up low in the ...".

@@ -46,6 +46,7 @@ from rag.safety.press import (
 )
 from rag.safety.rules import (
     ANSWERED_NO,
+    LASTING,
     NEXT_SHORT,
     blank_healed,
     close_ones_past,
@@ -556,7 +557,8 @@ class SafetyStage:
         for text in texts:
             plain, mended = self.normalise.readings(text)
             whole = plain if mended == plain else f"{plain} . {mended}"  # self.normalise(text)
-            background = [" ".join(whole[a:b].split()) for a, b in close_ones_past(whole)]
+            background = [" ".join(whole[a:b].split()) for a, b in close_ones_past(
+                whole, self.lex.concepts.get(LASTING))]
             said = partial(self._said, text, background)
             if _CRISIS_WORDS.search(whole):
                 # A segment telling of thoughts of self-harm is read by the crisis rules and
