@@ -267,7 +267,7 @@ _LUMP_SIGN = re.compile(
     # ... and a lump measured or compared over time ("1.2 cm then 2 cm", "a pea, now a
     # walnut", "came up in the summer"): told growing without the word.
     r"\d+|cm|mm|inch\w*|measur\w*|sized?|pea|marble|walnut|grape|golf|egg|like an?|now|was|"
-    r"since|weeks?|months?|found|came up|come up|appeared|new)\b")
+    r"since|weeks?|months?|came up|come up|appeared|new)\b")
 
 
 PAIR_WINDOW = 3  # "stick with knobs": two words at most this far apart
