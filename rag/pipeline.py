@@ -258,7 +258,7 @@ class KnotbotPipeline:
         level = res.triage.level
         index: LoadedIndex | None = state["index"]
         state["query"] = state["question"]
-        asked = read_as_said(state["question"])  # "fur ma neck": for my neck
+        asked = state["asked"] = read_as_said(state["question"])  # "fur ma neck": for my neck
         if level == "out_of_scope" or res.crisis_only:  # no article is for a crisis
             state["docs"] = []
         elif index is None:  # safety still answers; the articles are not there yet
@@ -296,7 +296,7 @@ class KnotbotPipeline:
             threshold=-1.0 if red_flag else self.settings.answer_threshold,
             max_sentences=self.settings.answer_max_sentences,
             uncovered=state.get("uncovered", ()), deeper=state.get("deeper", ()),
-            ask=ask_for(read_as_said(state["question"]), state["history"], state["index"],
+            ask=ask_for(state.get("asked", state["question"]), state["history"], state["index"],
                         state.get("uncovered", ())))
         if state.get("search_error"):
             head = safety_block(res.triage, res.press_check)
