@@ -123,7 +123,8 @@ _CRISIS_WORDS = re.compile(
 _CRISIS_CUE = re.compile(
     r"\b(?:pistol|revolver|handgun|shotgun|rifle|(?<!massage )(?<!percussion )(?<!fascia )"
     r"(?<!glue )(?<!nail )(?<!heat )(?<!water )(?<!nerf )(?<!toy )guns?|firearm|(?<!skipping )"
-    r"(?<!jump )(?<!jumping )(?<!battle )ropes?|noose|ligature|pills|tablets|overdose|razor|(?<!shoulder )(?<!shoulder-)blades?|"
+    r"(?<!jump )(?<!jumping )(?<!battle )ropes?|noose|ligature|pills|tablets|overdose|razor|"
+    r"(?<!shoulder )(?<!shoulder-)blades?|"
     r"(?<!glute )(?<!hip )(?<!yoga )(?<!side )bridge|cliff|ledge|roof|balcony|platform|tracks|"
     r"railway|"
     r"the sea|the river|the lake|the ocean|the loch|not (?:come|coming) (?:back|home|out)|"
