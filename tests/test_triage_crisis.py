@@ -13,7 +13,7 @@ from rag.safety.crisis import SCALE, crisis_files, load_crisis
 from rag.safety.learned import crisis_pieces
 from rag.safety.rules import match_classes
 from rag.safety.train import data_hash
-from rag.safety.triage import CRISIS
+from rag.safety.triage import CRISIS, CUED_MARGIN
 from rag.settings import Settings
 from tests.triage_helpers import model_calls
 
@@ -626,3 +626,23 @@ def test_a_crisis_read_in_one_turn_stays_when_a_later_turn_tells_of_an_emergency
                Turn(role="assistant", content=before.answer)]
     after = crisis_pipeline.answer(FALL, history)
     assert after.triage.level == "emergency" and CRISIS_LINE in after.answer
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("I keep the pills in a drawer by the bed these days. Anyway, heat or ice for a knot?",
+     True),
+    ("Said goodbye to everyone at work today, properly. How long should I hold a stretch?",
+     True),
+    ("Everything feels pointless lately. How long should I hold a stretch?", False),
+    ("My shoulder blade has a knot and the massage gun helps. Everything feels pointless "
+     "lately.", False),
+])
+def test_a_means_or_a_farewell_named_lets_the_reader_need_less(
+        crisis_pipeline, monkeypatch, text: str,
+        read: bool) -> None:  # type: ignore[no-untyped-def]
+    learned = crisis_pipeline.safety.learned
+    value = learned.crisis.threshold_for(False) - CUED_MARGIN / 2
+    monkeypatch.setattr(type(learned), "crisis_score", lambda self, text: value)
+    answer = crisis_pipeline.answer(text)
+    assert (CRISIS_LINE in answer.answer) is read
+    assert (answer.triage.level == "emergency") is read
