@@ -545,7 +545,8 @@ class SafetyStage:
             return False
         score = self.learned.crisis_score(text)
         needed = reader.threshold_for(False)
-        if _CRISIS_CUE.search(self.normalise(text)):
+        # Named as written and as meant: "message gun" is a massage gun mistyped.
+        if all(_CRISIS_CUE.search(r) for r in self.normalise.readings(text)):
             needed -= CUED_MARGIN
         if score < needed or self._crisis_denied(text):
             return False
