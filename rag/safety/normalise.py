@@ -570,12 +570,13 @@ def speaks_creole(text: str) -> bool:
     return bool(_PATOIS_MARK.search(text))
 
 
-def as_spoken(text: str) -> str:
+def as_spoken(text: str, dropped_g: bool = True) -> str:
     """Regional words read as the standard ones ("nae dizziness", "crashed oot", "heid's
     sair") and a dropped g put back ("walkin'", "achin'", "spinnin"), in every reading: they are
-    how people talk, not a disguise."""
-    text = _DROPPED_G.sub(r"\1g", text)
-    text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
+    how people talk, not a disguise. ``dropped_g`` False: the g left as typed."""
+    if dropped_g:
+        text = _DROPPED_G.sub(r"\1g", text)
+        text = _BARE_DROPPED_G.sub(lambda m: _if_english(m.group(1), m.group(1) + "g"), text)
     text = _DA_THE.sub(r"\1 the", text)
     text = _MA_MY.sub(r"\1 my", _FOR_SAID.sub("for", text))
     text = _AN_SAID.sub("and ", _AN_AND.sub("and", text))
@@ -595,8 +596,10 @@ def as_spoken(text: str) -> str:
 def read_as_said(text: str) -> str:
     """``text`` with its regional words read as the standard ones (`as_spoken`), for the
     answer stage's reading of what is asked ("whit's best fur a knot in ma neck?" asks
-    nothing about fur); the text as typed, capitals and all, when nothing changes."""
-    spoken = as_spoken(text.lower())
+    nothing about fur); the text as typed, capitals and all, when nothing changes. A
+    dropped g stays: the answer stage never takes such a word for a subject (`Coverage.
+    dropped_g`), where "givin" read as "giving" would be one."""
+    spoken = as_spoken(text.lower(), dropped_g=False)
     return text if spoken == text.lower() else spoken
 
 
