@@ -82,6 +82,8 @@ class Lexicon:
     scope_other_knots: re.Pattern[str]
     scope_body: re.Pattern[str]
     scope_care: re.Pattern[str]
+    # Body places the signs name ("head", "throat", "breathing"): never a sign alone.
+    sign_places: re.Pattern[str]
     keywords: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     # Words of the conditions the press check answers for ("warfarin", "osteoporosis").
@@ -186,6 +188,7 @@ def load_lexicon() -> Lexicon:
         scope_not_for_us=compile_any(scope["not_for_us"]),
         scope_other_knots=compile_any(scope["other_knots"]),
         scope_body=compile_any(scope["body"]),
+        sign_places=compile_any([flags["sign_places"]]),
         keywords=_words(all_patterns) | set(flags.get("fuzzy_targets", [])),
         stems=_stems(all_patterns),
         contraindications=_words([p for v in press["do_not_press"].values()

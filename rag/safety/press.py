@@ -170,6 +170,13 @@ LEARNED_DO_NOT = ("this sounds like a place or a condition where pressing is not
                   "(the front or sides of the neck, the spine's bones, an inflamed or injured "
                   "spot, blood thinners, a clot, pregnancy...): ask a doctor before any pressure")
 
+# A press question partly in words Knotbot cannot read: they may name the place (the side
+# of the neck) or a condition that rules pressing out.
+UNREAD_DO_NOT = ("part of your message is in words Knotbot cannot read, and they may name a "
+                 "place or a condition where pressing is not safe (the front or sides of the "
+                 "neck, the spine's bones, blood thinners, a clot, pregnancy...): ask a doctor "
+                 "or a massage therapist before any pressure")
+
 
 def tighten(check: PressCheck, do_not: bool, stop: bool, lex: Lexicon) -> PressCheck:
     """The learned layer may make a gentle verdict stricter, never a verdict gentler. A

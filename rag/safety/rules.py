@@ -24,10 +24,11 @@ _CLAUSE_BREAK = re.compile(
 )
 # Where a past-time phrase reaches: the injury's own clause.
 _PAST_SCOPE = re.compile(r"[.;!?,\n]|\b(but|however|although|though|yet|and|then|now)\b")
+# A time told as recent; not "since" ending a clause ("no trouble since": since then).
 _RECENT = re.compile(
     r"\b(today|tonight|yesterday|last night|just now|just|earlier|this (morning|afternoon|"
     r"evening|week)|(an|one|two|few|\d+) (hour|hours|minutes|days) ago|on (monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)|since)\b")
+    r"wednesday|thursday|friday|saturday|sunday)|since(?!\s*($|[.,;!?])))\b")
 # Phrases with a negation word in them that negate nothing.
 _NOT_NEGATING = re.compile(
     r"\b((could|can|would|did|do|does|will|cannot) (not )?stop|not only|no matter|"
@@ -173,6 +174,21 @@ _AND_SAME_EVENT = re.compile(r"\s*and\s+(\w+ed|fell|broke|hit|got|went|came|took
                              r"smashed|bust|tore|split|landed|spent|had|needed|ended up)\b")
 
 
+ASIDE_WORDS = 3  # a clause this short after a comma, with no verb of its own: an aside
+
+
+def _aside_of(text: str, start: int, end: int) -> str | None:
+    """The clause a short aside after a comma belongs to ("a car accident back in 1989,
+    whiplash, fully recovered": "whiplash" is that accident's), else None."""
+    breaks = list(_PAST_SCOPE.finditer(text, 0, start))
+    if not breaks or breaks[-1].group(0) != ",":
+        return None
+    if len(_around(text, start, end, _PAST_SCOPE).split()) > ASIDE_WORDS:
+        return None
+    comma = breaks[-1].start()
+    return _around(text, comma, comma, _PAST_SCOPE)
+
+
 def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bool:
     """Is the mention at text[start:end] told as past? ``told``: the text before any
     blanking, of the same length ("it all healed fine" is blanked as a figure)."""
@@ -180,9 +196,13 @@ def in_past(text: str, start: int, end: int, lex: Lexicon, told: str = "") -> bo
     if not lex.past.search(clause):
         right = _PAST_SCOPE.search(text, end)
         same = right and _AND_SAME_EVENT.match(text, right.start())
-        if not same:
+        aside = _aside_of(text, start, end)
+        if same:
+            clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
+        elif aside is not None and lex.past.search(aside):
+            clause = aside
+        else:
             return _told_when_first(text, start, end, lex)
-        clause = _around(text, same.end(), same.end(), _PAST_SCOPE)
     when = lex.past.search(clause)
     if not when or _RECENT.search(clause) or _THAN.search(clause, 0, when.start()):
         return False  # ... nor a time compared with ("bigger than it was a month ago")
@@ -748,9 +768,10 @@ _WISHED = re.compile(r"\b(want|wants|wanted|wanting|wanna|wish|wishes|wishing|ne
                      r"hope|hoping|make|makes|help|helps)\b(\s+[\w']+){0,6}\s*$")
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 _FULL_END = re.compile(r"[.!?\n]")
-# "back" as in coming back, not "back to normal".
+# "back" as in coming back, not "back to normal" nor "two months back" (ago).
 _AGAIN = re.compile(r"\b((?<!never came )(?<!never come )(?<!not come )(?<!not came )(?<!never "
-                    r"coming )(?<!not been )(?<!never been )back(?! to (normal|fine|ok|okay|"
+                    r"coming )(?<!not been )(?<!never been )(?<!days )(?<!weeks )(?<!months )"
+                    r"(?<!years )(?<!while )(?<!way )back(?! to (normal|fine|ok|okay|"
                     r"myself|himself|herself|themselves|"
                     r"usual))(?! (in|during|around) (january|february|march|april|may|june|july|"
                     r"august|september|october|november|december|spring|summer|autumn|fall|"

@@ -35,6 +35,7 @@ from rag.safety.lexicon import Lexicon, load_lexicon
 from rag.safety.normalise import Normaliser, as_spoken, zipf
 from rag.safety.press import (
     PLACE_WORDS,
+    UNREAD_DO_NOT,
     is_press_question,
     none_felt_now,
     only_denied,
@@ -55,6 +56,7 @@ from rag.safety.rules import (
     lay_and_woke,
     limb_woke,
     match_classes,
+    negated,
     not_the_writers,
     present_concepts,
     stiffness_only,
@@ -142,6 +144,8 @@ def _top(flag_levels: dict[str, str], leave_out: str) -> str:
 # Concepts that tell only of time or course ("since last night", "no better"): beside words
 # of another language, not enough to list the emergency signs.
 _WEAK = frozenset({"ongoing", "long_duration", "gone_now", "today", "no_better"})
+UNREAD_SENTENCE = 0.5  # of one sentence's words unknown to English: a sentence it cannot read
+_SENTENCE_END = re.compile(r"[.;:!?()\n]+")
 MIXED_SHARE = 0.3  # of a message's words unknown to English: a part of it Knotbot cannot read
 # Concepts that only qualify a sign ("sudden", "for weeks", "worst"): alone, not medical.
 MODIFIERS = frozenset({"gone_now", "ongoing", "sudden_onset", "severe_worst", "stiff_any",
@@ -226,7 +230,10 @@ _HANDS_USED = re.compile(
     r"(shot|fried|cooked|toast|done in)\b(?! (down|through|into|up|across|to|along|out)\b)|"
     r"\b(tired|strong|wrecked|knackered|worn out) "
     r"(hands?|arms?|fingers?|thumbs?)\b|\bleverage\b|\b(cannot|can not|could not|never|hard "
-    r"to|struggle to) (get at|get to|reach|get (\w+ )?(angle|purchase))\b")
+    r"to|struggle to) (get at|get to|reach|get (\w+ )?(angle|purchase))\b|"
+    # ... or used as the tool: "how can I work them out with my hands?".
+    r"\b(with|using|use|by) (my|his|her|your|our|their|both|bare|just) (own |bare |two )?"
+    r"(hands?|fingers?|thumbs?|palms?|knuckles?)\b")
 # ... and what would make them a sign after all.
 _HAND_SIGN = re.compile(
     r"\b(weak\w*|numb\w*|tingl\w*|pins|needles|grip\w*|drop\w*|clums\w*|useless|dead|heavy|"
@@ -651,17 +658,35 @@ class SafetyStage:
 
     def _mixed(self, text: str) -> bool:
         """Words of another language (`unknown_words`, at least `MIXED_WORDS`) in an
-        English message that also has a sign's words, or a qualifier of one, in English;
-        or that make up `MIXED_SHARE` of its words ("my shingo yangu inauma kila siku
-        tangu wiki iliyopita, can I massage the knot?"). Words the typo mender turns into
-        English ones ("gardan" into garden) are not counted."""
+        English message that also has, in English, a sign's words, a qualifier of one or
+        a place the signs name (`Lexicon.sign_places`); or that make up `MIXED_SHARE` of
+        its words ("my shingo yangu inauma kila siku tangu wiki iliyopita, can I massage
+        the knot?"). Words the typo mender turns into English ones ("gardan" into garden)
+        are not counted."""
         mended = self.normalise.readings(text)[1]
-        unknown = unknown_words(mended, self.known)
+        unknown = self._unread(text)
         if len(unknown) < MIXED_WORDS:
             return False
         if len(unknown) >= MIXED_SHARE * sum(len(w) > 1 for w in re.findall(r"[a-z]+", mended)):
             return True
-        return bool(present_concepts(self.normalise(text), self.lex).current - _WEAK)
+        # A sentence mostly in words it cannot read, however much English is around it
+        # (an instruction to the bot, then the story in another language).
+        for sentence in _SENTENCE_END.split(mended):
+            theirs = unknown_words(sentence, self.known)
+            if len(theirs) >= MIXED_WORDS and len(theirs) >= UNREAD_SENTENCE * sum(
+                    len(w) > 1 for w in re.findall(r"[a-z]+", sentence)):
+                return True
+        norm = self.normalise(text)
+        if present_concepts(norm, self.lex).current - _WEAK:
+            return True
+        # A place the signs name, not denied ("my head <unread> roof", "throat <unread> and
+        # breathing <unread>"): what it cannot read beside it may be the sign.
+        return any(not negated(norm, m.start(), m.end(), self.lex)
+                   for m in self.lex.sign_places.finditer(norm))
+
+    def _unread(self, text: str) -> list[str]:
+        """The words of ``text`` no English list knows, read as meant (`unknown_words`)."""
+        return unknown_words(self.normalise.readings(text)[1], self.known)
 
     def _is_press(self, norm: str, earlier: list[str], reading: Reading | None) -> bool:
         """A press question, or a follow-up to one ("and if my fingers go numb?")."""
@@ -751,6 +776,8 @@ class SafetyStage:
                                 and not (hands_only_used(norm)
                                          and not while_pressing(norm)),
                                 self.lex)
+        if press and press.verdict == "gently" and len(self._unread(question)) >= MIXED_WORDS:
+            press = PressCheck(verdict="do_not_press", reasons=[UNREAD_DO_NOT])
         if press and press.verdict == "stop" and level != "out_of_scope" and \
                 LEVEL_RANK[level] < LEVEL_RANK["see_doctor"]:
             level = "see_doctor"
