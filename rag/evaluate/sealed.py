@@ -120,7 +120,7 @@ COLUMNS = {
     "blind (evals/safety_blind)": "safety_blind/cases.jsonl",
     "blind 2 (evals/safety_blind2)": "safety_blind2/cases.jsonl",
     **{f"blind {i} (evals/safety_blind{i})": f"safety_blind{i}/cases.jsonl"
-       for i in (*range(3, 75), 80, 82, 83, 84, 85, 86)},
+       for i in (*range(3, 75), 80, 82, 83, 84, 85, 86, 87)},
     "crisis 1 (evals/safety_crisis1)": "safety_crisis1/cases.jsonl",
     "crisis 5 (evals/safety_crisis5)": "safety_crisis5/cases.jsonl",
     "crisis 7 (evals/safety_crisis7)": "safety_crisis7/cases.jsonl",
