@@ -284,3 +284,31 @@ def test_a_hand_that_presses_is_no_other_body_part(pipeline) -> None:  # type: i
     for question in ("how do I stretch my sore thumb?",
                      "can I rub my elbow, it has been really sore for weeks"):
         assert pipeline.answer(question).triage.level == "out_of_scope", question
+
+
+@pytest.mark.parametrize(("text", "never_named"), [
+    ("Kindly, what is the proper name for a knot in the neck muscle?", "kindly"),
+    ("Realistically, how long should I hold the pressure on a knot?", "realistically"),
+])
+def test_a_word_that_is_never_a_thing_is_no_subject_the_articles_miss(
+        pipeline, text: str, never_named: str) -> None:  # type: ignore[no-untyped-def]
+    ans = pipeline.answer(text)
+    _check_faithful(ans, _headings(pipeline))
+    assert ans.citations and f'"{never_named}"' not in ans.body.lower(), ans.body
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Is it safe to get a knot massaged while pregnant?", "pregnant"),
+    ("Could vaping be to blame for my neck knots?", "vaping"),
+])
+def test_an_adjective_or_an_activity_is_still_named_when_the_articles_miss_it(
+        pipeline, text: str, named: str) -> None:  # type: ignore[no-untyped-def]
+    assert f'"{named}"' in pipeline.answer(text).body.lower()
+
+
+def test_the_never_a_noun_list_holds_verbs_and_adverbs_not_things() -> None:
+    from rag.answer.wordclass import not_nouns
+
+    words = not_nouns()
+    assert {"kindly", "seem", "twice", "alone"} <= words
+    assert not {"pillow", "drinking", "pregnant", "yoga", "ibuprofen"} & words

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answer.shape import unshaped
+from rag.answer.wordclass import not_nouns
 from rag.asked import ASKING, asked_text
 from rag.coverage import Coverage, describes_asker, words_of
 from rag.retrieval import stem_tokens
@@ -131,6 +132,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     words = [w for w in words_of(asked_text(question, topic))
              if w not in ASKING and w not in skipped and not _ELONGATED.search(w)
              and not describes_asker(question, w)
+             and (w in caps or w not in not_nouns())  # "kindly", "seem": no thing asked of
              and not coverage.dropped_g(w) and w not in DIALECT
              and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
