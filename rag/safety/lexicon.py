@@ -84,8 +84,6 @@ class Lexicon:
     scope_care: re.Pattern[str]
     # Body places the signs name ("head", "throat", "breathing"): never a sign alone.
     sign_places: re.Pattern[str]
-    # Per class, what a message must name for the learned layer alone to raise it.
-    learned_needs: dict[str, re.Pattern[str]] = field(default_factory=dict)
     keywords: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     # Words of the conditions the press check answers for ("warfarin", "osteoporosis").
@@ -191,7 +189,6 @@ def load_lexicon() -> Lexicon:
         scope_other_knots=compile_any(scope["other_knots"]),
         scope_body=compile_any(scope["body"]),
         sign_places=compile_any([flags["sign_places"]]),
-        learned_needs={k: compile_any([v]) for k, v in flags.get("learned_needs", {}).items()},
         keywords=_words(all_patterns) | set(flags.get("fuzzy_targets", [])),
         stems=_stems(all_patterns),
         contraindications=_words([p for v in press["do_not_press"].values()

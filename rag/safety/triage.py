@@ -605,9 +605,6 @@ class SafetyStage:
             for hit in reading.flags:
                 if hit.cls in denied and hit.cls not in levels:
                     continue  # "no temperature": the head cannot read a denial
-                if (need := self.lex.learned_needs.get(hit.cls)) is not None and \
-                        hit.cls not in levels and not need.search(f"{whole} {low}"):
-                    continue  # "is breathing relevant to the technique?": names no such sign
                 if hit.cls not in levels and "meningitis" in denied and \
                         stiffness_only(self.normalise(hit.segment), self.lex) and not (
                             hit.cls == "sudden_immobility"
