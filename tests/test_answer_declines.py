@@ -300,6 +300,8 @@ def test_a_word_that_is_never_a_thing_is_no_subject_the_articles_miss(
 @pytest.mark.parametrize(("text", "named"), [
     ("Is it safe to get a knot massaged while pregnant?", "pregnant"),
     ("Does knitting give people knots in the shoulders?", "knitting"),
+    # A noun the dictionary knows only as a verb, used as a noun after "an".
+    ("I keep seeing an advert for a neck gadget, would it help my knot?", "advert"),
 ])
 def test_an_adjective_or_an_activity_is_still_named_when_the_articles_miss_it(
         pipeline, text: str, named: str) -> None:  # type: ignore[no-untyped-def]

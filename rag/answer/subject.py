@@ -132,7 +132,7 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
     words = [w for w in words_of(asked_text(question, topic))
              if w not in ASKING and w not in skipped and not _ELONGATED.search(w)
              and not describes_asker(question, w)
-             and (w in caps or w not in not_nouns())  # "kindly", "seem": no thing asked of
+             and (w in caps or w not in not_nouns() or used_as_noun(question, w))
              and not coverage.dropped_g(w) and w not in DIALECT
              and (w in caps or not coverage.written(w))
              and coverage.frequency(w) < EVERYDAY
@@ -141,6 +141,19 @@ def absent_subjects(question: str, coverage: Coverage, skip: Sequence[str] = (),
         return []
     closest = coverage.nearest(words)
     return [w for w in words if w in caps or closest[w][1] < (near or SUBJECT_NEAR)]
+
+
+# Words after which only a noun (or its adjective) comes: articles and possessives, not
+# "that" ("apps that remind you"), "her" ("made her seem") or "all" ("all alone").
+_BEFORE_A_NOUN = frozenset("a an the my your his their our its".split())
+
+
+def used_as_noun(question: str, word: str) -> bool:
+    """Does the question use ``word`` as a noun, right after an article or a possessive?
+    Then it is one, whatever `not_nouns` (a dictionary that lacks some
+    nouns' readings: "abscess", "advert") says; "kindly" and "seem" never stand there."""
+    words = re.findall(r"[a-z]+", question.lower())
+    return any(w == word and i and words[i - 1] in _BEFORE_A_NOUN for i, w in enumerate(words))
 
 
 def named(words: Sequence[str]) -> str:

@@ -6,7 +6,9 @@ word the articles lack for a subject. A subject is a thing, so a word that is ne
 and is a verb only or may be an adverb ("seem", "twice", "kindly", "alone") is none. An
 adjective may carry one ("pregnant", "genetic") and stays; so does an -ing form, which
 names an activity ("does drinking make knots worse?"), and a word no dictionary knows (a
-product's name, a typo, another language's word).
+product's name, a typo, another language's word). The dictionary lacks some nouns'
+readings ("abscess" is a verb only there), so a word the question itself puts after an
+article or a possessive is a noun whatever the list says (`subject.used_as_noun`).
 
 Which words those are comes from lemminflect's dictionary (every reading of a word, by
 part of speech), over wordfreq's commonest English words, written once to a small file
